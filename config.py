@@ -1,0 +1,107 @@
+"""Configuration classes; every value that differs between deployments comes from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("WANANCHI_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Languages: Swahili first, English on request.
+    LANGUAGES = ("sw", "en")
+    BABEL_DEFAULT_LOCALE = "sw"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Dar_es_Salaam"
+    LANGUAGE_COOKIE = "lugha"
+    LANGUAGE_COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
+
+    # Sessions and forms.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=31)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire under the citizen
+
+    # Uploads: up to 3 attachments of 5 MB each, plus the form itself.
+    MAX_ATTACHMENTS = 3
+    MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+
+    # Tracking: how long a successful look-up keeps the ticket open in this browser.
+    TRACKING_GRANT_SECONDS = 2 * 60 * 60
+
+    # Rate limits (Flask-Limiter). Many citizens share a carrier's address, so limits are generous.
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute;60 per hour")
+    TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;100 per day")
+    TRACK_PER_REFERENCE_LIMIT = os.environ.get("TRACK_PER_REFERENCE_LIMIT", "20 per hour")
+
+    # Number of proxies in front of the service whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    FORCE_HTTPS = False
+
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Wananchi <hakuna-jibu@wananchi.go.tz>")
+
+
+class DevelopmentConfig(Config):
+    """`make run`: an embedded SQLite database under instance/, no server to install."""
+
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wananchi.sqlite3'}"
+    )
+
+
+class TestingConfig(Config):
+    """The test suite: the database URL is given by the fixtures."""
+
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    """Several web and worker processes sharing PostgreSQL and Redis."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
+    PREFERRED_URL_SCHEME = "https"
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "")
+
+    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,148 @@
+"""Fixtures: the application on SQLite and PostgreSQL, a clean database per test, clients, a live server.
+
+PostgreSQL runs when WANANCHI_TEST_DATABASE_URL names a server (an administrative URL: each run creates
+and drops its own database there). With CI=true an unreachable server fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from wananchi import create_app
+from wananchi.core.db import normalise_database_url
+from wananchi.extensions import db as _db
+from wananchi.extensions import limiter
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_ADMIN_URL = os.environ.get("WANANCHI_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if PG_ADMIN_URL:
+        return f"wananchi: database backends {BACKENDS} (PostgreSQL admin URL from WANANCHI_TEST_DATABASE_URL)"
+    return "wananchi: SQLite only — set WANANCHI_TEST_DATABASE_URL to run every test on PostgreSQL too"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network_beyond_loopback() -> Iterator[None]:
+    """Fail any test that tries to reach a host other than this machine."""
+    original = socket.socket.connect
+
+    def guarded(self: socket.socket, address):  # type: ignore[no-untyped-def]
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            if host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("127."):
+                raise RuntimeError(f"test tried to reach {host}: only loopback is allowed")
+        return original(self, address)
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = original  # type: ignore[method-assign]
+
+
+def _create_pg_database() -> tuple[str, sa.Engine]:
+    admin_url = sa.make_url(normalise_database_url(PG_ADMIN_URL or ""))
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"wananchi_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        message = f"PostgreSQL at {admin_url.render_as_string(hide_password=True)} is unreachable: {error.orig}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return admin_url.set(database=name).render_as_string(hide_password=False), engine
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this test session on one backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+        return
+    url, admin_engine = _create_pg_database()
+    yield url
+    name = sa.make_url(url).database
+    with admin_engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The application in testing mode, its schema built by the migrations."""
+    from flask_migrate import upgrade
+
+    application = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+        SUBMIT_RATE_LIMIT="1000 per minute",
+        TRACK_RATE_LIMIT="1000 per minute",
+        TRACK_PER_REFERENCE_LIMIT="1000 per minute",
+    )
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator:
+    """The database inside an application context; every table is emptied after the test."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _empty_tables()
+        limiter.reset()
+        for stored in Path(app.config["UPLOAD_FOLDER"]).iterdir():
+            stored.unlink()
+
+
+@pytest.fixture
+def backend(app: Flask) -> str:
+    """The database backend this test runs on: "sqlite" or "postgresql"."""
+    return sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+
+
+@pytest.fixture
+def client(app: Flask, db) -> FlaskClient:
+    """A browser-like client (cookies kept) against the application."""
+    return app.test_client()
+
+
+@pytest.fixture
+def live_server(app: Flask, db) -> Iterator[str]:
+    """The application served over real HTTP on loopback; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

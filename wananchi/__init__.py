@@ -1,0 +1,106 @@
+"""Wananchi: citizens' questions and complaints to public institutions, answered on time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, INSTANCE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, CLI."""
+    config_name = config_name or os.environ.get("WANANCHI_CONFIG", "development")
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    _check_config(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from wananchi.core.db import normalise_database_url
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from wananchi.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from wananchi.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    missing = [name for name in app.config.get("REQUIRED", ()) if not app.config.get(name)]
+    if missing:
+        raise RuntimeError(f"Refusing to start: set {', '.join(missing)} in the environment.")
+
+
+def _init_extensions(app: Flask) -> None:
+    from wananchi.core import templating
+    from wananchi.core.db import init_transaction_boundary
+    from wananchi.core.i18n import select_locale
+    from wananchi.extensions import babel, csrf, db, limiter, mail, migrate, talisman
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": "'self' data:",
+            "style-src": "'self'",
+            "script-src": "'self'",
+            "form-action": "'self'",
+            "frame-ancestors": "'none'",
+            "base-uri": "'self'",
+            "object-src": "'none'",
+        },
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        strict_transport_security=app.config["FORCE_HTTPS"],
+    )
+    init_transaction_boundary(app)
+    templating.init_templating(app)
+
+    @app.after_request
+    def _session_and_caching(response):
+        from flask import session
+
+        if session.modified and not session.permanent:
+            session.permanent = True  # survive a phone browser being closed: forms and tracking keep working
+        response.headers.add("Vary", "Cookie")
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    from wananchi.pages.views import bp as pages_bp
+    from wananchi.tickets.views import bp as tickets_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(tickets_bp)

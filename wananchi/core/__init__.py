@@ -1,0 +1,1 @@
+"""Shared machinery: the database boundary, languages, errors."""

@@ -1,0 +1,103 @@
+"""Database helpers: UTC timestamps, the per-request transaction boundary, engine tuning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from flask import Flask, Response, g, has_app_context
+import enum
+
+from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+from wananchi.extensions import db
+
+
+def utcnow() -> dt.datetime:
+    """The current instant, timezone-aware, in UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use utcnow()")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+def str_enum(enum_class: type[enum.StrEnum]) -> Enum:
+    """A column type for a StrEnum: stored as its value in a VARCHAR, read back as the member."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=30,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the environment gives."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, wait for locks, and let readers run beside the writer (WAL)."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def on_rollback(callback: Callable[[], None]) -> None:
+    """Run `callback` if the current request's transaction does not commit (e.g. delete written files)."""
+    if has_app_context():
+        g.setdefault("rollback_callbacks", []).append(callback)
+
+
+def _run_rollback_callbacks() -> None:
+    for callback in g.pop("rollback_callbacks", []):
+        callback()
+
+
+def init_transaction_boundary(app: Flask) -> None:
+    """One transaction per request: committed once after a successful view, rolled back otherwise."""
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+            g.pop("rollback_callbacks", None)
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _cleanup(error: BaseException | None) -> None:
+        _run_rollback_callbacks()

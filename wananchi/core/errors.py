@@ -1,0 +1,71 @@
+"""Domain errors and the HTML error pages, in the visitor's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from wananchi.extensions import db
+
+
+class DomainError(Exception):
+    """A rule of the service refused an action; `message` is already translated for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not open this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The files are too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def _render_error(code: int, description: str | None = None):
+    db.session.rollback()
+    return render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Friendly pages for every HTTP error, and a form-preserving page for an expired form."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        from wananchi.tickets.views import render_expired_submission
+
+        if request.endpoint == "tickets.submit":
+            return render_expired_submission()
+        return _render_error(400, _("This form has expired. Go back, reload the page and send it again."))
+
+    @app.errorhandler(413)
+    def _too_large(error: HTTPException):
+        return _render_error(
+            413,
+            _("Each attachment may be at most 5 MB, and at most 3 files may be sent. "
+              "Go back, choose smaller files and send again."),
+        )
+
+    @app.errorhandler(429)
+    def _too_many(error: HTTPException):
+        return _render_error(
+            429, _("You have sent many requests in a short time. Please wait a few minutes and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        return _render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render_error(500)

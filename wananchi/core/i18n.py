@@ -1,0 +1,36 @@
+"""Languages: Swahili unless the visitor explicitly chose English; names stored in both."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+
+
+def select_locale() -> str:
+    """Swahili by default; English only when the visitor chose it (the browser's wishes are ignored)."""
+    if has_request_context():
+        chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+        if chosen in current_app.config["LANGUAGES"]:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The two-letter code of the language the current page is rendered in."""
+    locale = get_locale()
+    return locale.language if locale is not None else "sw"
+
+
+class Bilingual(Protocol):
+    name_sw: str
+    name_en: str
+
+
+def localized_name(obj: Bilingual | Any, language: str | None = None) -> str:
+    """An object's name in the given (or current) language, falling back to Swahili."""
+    language = language or current_language()
+    if language == "en" and getattr(obj, "name_en", None):
+        return str(obj.name_en)
+    return str(obj.name_sw)

@@ -1,0 +1,1 @@
+"""Demo data: a realistic Tanzanian set of institutions, places, services and tickets."""

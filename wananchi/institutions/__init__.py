@@ -1,0 +1,1 @@
+"""The institution tree, places, categories (services) and the routing rules."""

@@ -1,0 +1,116 @@
+"""Institutions, regions and districts, categories, and routing rules."""
+
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wananchi.core.db import str_enum
+from wananchi.extensions import db
+
+
+class InstitutionKind(enum.StrEnum):
+    NATIONAL = "national"
+    MINISTRY = "ministry"
+    AGENCY = "agency"
+    REGION = "region"
+    COUNCIL = "council"
+    UNIT = "unit"
+
+
+class Region(db.Model):
+    """One of the regions (mikoa) of Tanzania."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+    districts: Mapped[list[District]] = relationship(
+        back_populates="region", order_by="District.name"
+    )
+
+
+class District(db.Model):
+    """A district (wilaya) within a region."""
+
+    __tablename__ = "district"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+
+    region: Mapped[Region] = relationship(back_populates="districts")
+
+
+class Institution(db.Model):
+    """A node of the institution tree: the national level, a ministry, an agency, a region, a council."""
+
+    __tablename__ = "institution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[InstitutionKind] = mapped_column(str_enum(InstitutionKind))
+    name_sw: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[Optional[str]] = mapped_column(String(30))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institution.id"), index=True)
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("district.id"))
+    is_triage: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Optional[Institution]] = relationship(
+        remote_side="Institution.id", back_populates="children"
+    )
+    children: Mapped[list[Institution]] = relationship(back_populates="parent")
+    categories: Mapped[list[Category]] = relationship(back_populates="institution")
+    region: Mapped[Optional[Region]] = relationship()
+    district: Mapped[Optional[District]] = relationship()
+
+
+class Category(db.Model):
+    """A service (huduma) citizens raise tickets about; owned by an institution, local or national."""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_sw: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    is_local: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    institution: Mapped[Institution] = relationship(back_populates="categories")
+
+
+class RoutingRule(db.Model):
+    """Sends tickets matching a category and/or a place to an institution; the most specific rule wins.
+
+    A rule with a place but no category applies only to local services (a council's queue);
+    a rule with a category and no place is the service's national owner.
+    """
+
+    __tablename__ = "routing_rule"
+    __table_args__ = (
+        UniqueConstraint("category_id", "region_id", "district_id"),
+        Index("ix_routing_rule_district_id", "district_id"),
+        Index("ix_routing_rule_region_id", "region_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[Optional[int]] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("district.id"))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+
+    category: Mapped[Optional[Category]] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
+    district: Mapped[Optional[District]] = relationship()
+    institution: Mapped[Institution] = relationship()

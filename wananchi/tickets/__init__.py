@@ -1,0 +1,1 @@
+"""Tickets (hoja): submission, tracking, and their history."""

@@ -1,0 +1,178 @@
+"""Web forms of the citizen pages: they check shape; the services check the rules."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TelField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
+from wananchi.core.i18n import localized_name
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, District, Institution, Region
+from wananchi.tickets.labels import IDENTITY_LABELS, TYPE_LABELS
+from wananchi.tickets.models import Identity, TicketType
+from wananchi.tickets.references import new_submission_key
+
+DONT_KNOW = "sijui"
+SUBMISSION_KEY_RE = re.compile(r"^[A-Za-z0-9_\-]{32,64}$")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class SubmitForm(FlaskForm):
+    """A new ticket."""
+
+    type = RadioField(
+        _l("Type of ticket"),
+        choices=[(t.value, TYPE_LABELS[t]) for t in TicketType],
+        validators=[InputRequired(message=_l("Choose the type of your ticket."))],
+    )
+    category = SelectField(
+        _l("Service"),
+        validators=[InputRequired(message=_l("Choose the service your ticket is about, or \"I don't know\"."))],
+        validate_choice=False,
+    )
+    district = SelectField(_l("District"), validators=[Optional()], validate_choice=False)
+    subject = StringField(
+        _l("Subject"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write a short subject.")),
+            Length(min=5, max=150, message=_l("The subject must be between 5 and 150 characters.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Describe your matter.")),
+            Length(min=20, max=5000, message=_l("The description must be between 20 and 5,000 characters.")),
+        ],
+    )
+    attachments = MultipleFileField(_l("Attachments (optional)"))
+    identity = RadioField(
+        _l("How do you want to be identified?"),
+        choices=[(i.value, IDENTITY_LABELS[i]) for i in Identity],
+        default=Identity.NAMED.value,
+        validators=[InputRequired(message=_l("Choose how you want to be identified."))],
+    )
+    name = StringField(
+        _l("Full name"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=120, message=_l("The name may be at most 120 characters."))],
+    )
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[Optional()])
+    phone = TelField(_l("Phone number"), filters=[_strip], validators=[Optional()])
+    submission_key = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not SUBMISSION_KEY_RE.match(self.submission_key.data or ""):
+            self.submission_key.data = new_submission_key()
+        self.normalised_email: str | None = None
+        self.normalised_phone: str | None = None
+
+    def validate_category(self, field: SelectField) -> None:
+        if field.data != DONT_KNOW and self.selected_category() is None:
+            raise ValidationError(_l("Choose a service from the list."))
+
+    def validate_district(self, field: SelectField) -> None:
+        if field.data and self.selected_district() is None:
+            raise ValidationError(_l("Choose a district from the list."))
+
+    def validate_email(self, field: EmailField) -> None:
+        if field.data:
+            try:
+                self.normalised_email = normalise_email(field.data)
+            except InvalidContact:
+                raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz."))
+
+    def validate_phone(self, field: TelField) -> None:
+        if field.data:
+            try:
+                self.normalised_phone = normalise_phone(field.data)
+            except InvalidContact:
+                raise ValidationError(_l("Write a valid phone number, for example 0712 345 678."))
+
+    def selected_category(self) -> Category | None:
+        """The chosen category, or None for "I don't know" or an unknown value."""
+        if not self.category.data or self.category.data == DONT_KNOW:
+            return None
+        return db.session.scalar(
+            select(Category).where(Category.code == self.category.data, Category.is_active.is_(True))
+        )
+
+    def selected_district(self) -> District | None:
+        """The chosen district, if any."""
+        if not self.district.data:
+            return None
+        return db.session.scalar(select(District).where(District.code == self.district.data))
+
+
+class TrackForm(FlaskForm):
+    """Open a ticket with its reference number and tracking code."""
+
+    reference = StringField(
+        _l("Reference number"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write the reference number, for example WN-2026-000123.")),
+                    Length(max=40, message=_l("Write the reference number, for example WN-2026-000123."))],
+    )
+    code = StringField(
+        _l("Tracking code"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write the tracking code you were given.")),
+                    Length(max=40, message=_l("Write the tracking code you were given."))],
+    )
+
+
+class AddInformationForm(FlaskForm):
+    """The citizen adds information to a ticket."""
+
+    body = TextAreaField(
+        _l("Information to add"),
+        filters=[_strip],
+        validators=[Length(max=5000, message=_l("The text may be at most 5,000 characters."))],
+    )
+    attachments = MultipleFileField(_l("Attachments (optional)"))
+
+
+Groups = list[tuple[str, list[tuple[str, str, bool]]]]
+
+
+def category_groups() -> Groups:
+    """The active services as (institution name, [(code, name, is_local)]), sorted in the current language."""
+    rows = db.session.execute(
+        select(Category, Institution).join(Category.institution).where(Category.is_active.is_(True))
+    ).all()
+    groups: dict[str, list[tuple[str, str, bool]]] = {}
+    for category, institution in sorted(rows, key=lambda r: (localized_name(r[1]), localized_name(r[0]))):
+        groups.setdefault(localized_name(institution), []).append(
+            (category.code, localized_name(category), category.is_local)
+        )
+    return list(groups.items())
+
+
+def district_groups() -> Groups:
+    """The districts as (region name, [(code, name, False)]), sorted by name."""
+    rows = db.session.execute(select(District, Region).join(District.region)).all()
+    groups: dict[str, list[tuple[str, str, bool]]] = {}
+    for district, region in sorted(rows, key=lambda r: (r[1].name, r[0].name)):
+        groups.setdefault(region.name, []).append((district.code, district.name, False))
+    return list(groups.items())

@@ -1,0 +1,67 @@
+"""The words the interface uses for ticket types, statuses and identities (GLOSSARY.md)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from wananchi.tickets.models import Identity, MessageKind, TicketStatus, TicketType
+
+TYPE_LABELS = {
+    TicketType.QUESTION: _l("Question"),
+    TicketType.COMPLAINT: _l("Complaint"),
+    TicketType.SUGGESTION: _l("Suggestion"),
+    TicketType.OPINION: _l("Opinion"),
+    TicketType.COMMENDATION: _l("Commendation"),
+}
+
+TYPE_HINTS = {
+    TicketType.QUESTION: _l("You want information about a service."),
+    TicketType.COMPLAINT: _l("A service failed you or was not delivered as it should be."),
+    TicketType.SUGGESTION: _l("You propose how a service could be improved."),
+    TicketType.OPINION: _l("Your view on a service or a policy."),
+    TicketType.COMMENDATION: _l("Praise for a service or an officer who served you well."),
+}
+
+# The citizen's view of a status; officers see "Awaiting citizen" where the citizen reads "Awaiting your information".
+CITIZEN_STATUS_LABELS = {
+    TicketStatus.RECEIVED: _l("Received"),
+    TicketStatus.IN_PROGRESS: _l("In progress"),
+    TicketStatus.AWAITING_CITIZEN: _l("Awaiting your information"),
+    TicketStatus.ANSWERED: _l("Answered"),
+    TicketStatus.RESOLVED: _l("Resolved"),
+    TicketStatus.CLOSED: _l("Closed"),
+    TicketStatus.REOPENED: _l("Reopened"),
+}
+
+STAFF_STATUS_LABELS = {**CITIZEN_STATUS_LABELS, TicketStatus.AWAITING_CITIZEN: _l("Awaiting citizen")}
+
+CITIZEN_STATUS_EXPLANATIONS = {
+    TicketStatus.RECEIVED: _l("Your ticket has reached the responsible institution and is waiting for an officer."),
+    TicketStatus.IN_PROGRESS: _l("An officer is working on your ticket."),
+    TicketStatus.AWAITING_CITIZEN: _l("The institution needs more information from you. Add it below."),
+    TicketStatus.ANSWERED: _l("The institution has answered. Read the reply below."),
+    TicketStatus.RESOLVED: _l("The institution considers your ticket resolved."),
+    TicketStatus.CLOSED: _l("This ticket is closed."),
+    TicketStatus.REOPENED: _l("Your ticket has been reopened and is being looked at again."),
+}
+
+IDENTITY_LABELS = {
+    Identity.NAMED: _l("With my name"),
+    Identity.CONTACT_HIDDEN: _l("Hide my contact details from officers"),
+    Identity.ANONYMOUS: _l("Anonymously"),
+}
+
+IDENTITY_HINTS = {
+    Identity.NAMED: _l("Officers see your name and contact details and may reach you directly."),
+    Identity.CONTACT_HIDDEN: _l("We keep your e-mail or phone only to send you updates; officers write to you "
+                                "through this service and do not see them."),
+    Identity.ANONYMOUS: _l("We keep no name, e-mail or phone number. You will receive no messages: "
+                           "follow your ticket with its reference number and tracking code."),
+}
+
+MESSAGE_AUTHORS = {
+    MessageKind.CITIZEN: _l("You"),
+    MessageKind.REPLY: _l("Reply from the institution"),
+    MessageKind.INFO_REQUEST: _l("The institution asks for more information"),
+    MessageKind.NOTE: _l("Internal note"),
+}

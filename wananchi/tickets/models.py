@@ -1,0 +1,196 @@
+"""The ticket, its thread, attachments and append-only history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wananchi.core.db import UTCDateTime, str_enum, utcnow
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, District, Institution, Region
+
+
+class TicketType(enum.StrEnum):
+    QUESTION = "question"  # swali
+    COMPLAINT = "complaint"  # lalamiko
+    SUGGESTION = "suggestion"  # pendekezo
+    OPINION = "opinion"  # maoni
+    COMMENDATION = "commendation"  # pongezi
+
+
+class TicketStatus(enum.StrEnum):
+    RECEIVED = "received"  # Imepokelewa
+    IN_PROGRESS = "in_progress"  # Inashughulikiwa
+    AWAITING_CITIZEN = "awaiting_citizen"  # Inasubiri mwananchi
+    ANSWERED = "answered"  # Imejibiwa
+    RESOLVED = "resolved"  # Imetatuliwa
+    CLOSED = "closed"  # Imefungwa
+    REOPENED = "reopened"  # Imefunguliwa upya
+
+
+OPEN_STATUSES = frozenset(
+    {TicketStatus.RECEIVED, TicketStatus.IN_PROGRESS, TicketStatus.AWAITING_CITIZEN,
+     TicketStatus.ANSWERED, TicketStatus.REOPENED}
+)
+
+
+class Identity(enum.StrEnum):
+    NAMED = "named"  # name and contact visible to the responsible officers
+    CONTACT_HIDDEN = "contact_hidden"  # contact kept for notifications, hidden from officers
+    ANONYMOUS = "anonymous"  # nothing stored
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    API = "api"
+    SMS = "sms"
+    DEMO = "demo"
+
+
+class MessageKind(enum.StrEnum):
+    CITIZEN = "citizen"  # information added by the citizen
+    REPLY = "reply"  # a public reply from the institution
+    INFO_REQUEST = "info_request"  # the institution asks the citizen for more information
+    NOTE = "note"  # an internal note, officers only
+
+
+PUBLIC_MESSAGE_KINDS = frozenset({MessageKind.CITIZEN, MessageKind.REPLY, MessageKind.INFO_REQUEST})
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given out in a year; its row serialises allocation."""
+
+    __tablename__ = "reference_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(db.Model):
+    """A matter raised by a citizen (hoja)."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_institution_id_status", "institution_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    tracking_code_hash: Mapped[str] = mapped_column(String(64))
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    type: Mapped[TicketType] = mapped_column(str_enum(TicketType))
+    status: Mapped[TicketStatus] = mapped_column(str_enum(TicketStatus), default=TicketStatus.RECEIVED)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel), default=Channel.WEB)
+    language: Mapped[str] = mapped_column(String(5), default="sw")
+
+    category_id: Mapped[Optional[int]] = mapped_column(ForeignKey("category.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("district.id"))
+
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+
+    identity: Mapped[Identity] = mapped_column(str_enum(Identity))
+    citizen_name: Mapped[Optional[str]] = mapped_column(String(120))
+    citizen_email: Mapped[Optional[str]] = mapped_column(String(254))
+    citizen_phone: Mapped[Optional[str]] = mapped_column(String(20))
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    category: Mapped[Optional[Category]] = relationship()
+    institution: Mapped[Institution] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
+    district: Mapped[Optional[District]] = relationship()
+    messages: Mapped[list[TicketMessage]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="ticket", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the institution still owes the citizen an outcome."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def public_messages(self) -> list[TicketMessage]:
+        """The thread as the citizen sees it: no internal notes."""
+        return [m for m in self.messages if m.kind in PUBLIC_MESSAGE_KINDS]
+
+    @property
+    def ticket_attachments(self) -> list[Attachment]:
+        """Files sent with the ticket itself rather than with a later message."""
+        return [a for a in self.attachments if a.message_id is None]
+
+
+class TicketMessage(db.Model):
+    """One entry of a ticket's thread."""
+
+    __tablename__ = "ticket_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind))
+    body: Mapped[str] = mapped_column(Text)
+    author_name: Mapped[Optional[str]] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
+
+
+class Attachment(db.Model):
+    """A file a citizen sent, stored outside static/ under a random name."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ticket_message.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+    message: Mapped[Optional[TicketMessage]] = relationship(back_populates="attachments")
+
+
+class EventKind(enum.StrEnum):
+    SUBMITTED = "submitted"
+    ROUTED = "routed"
+    CITIZEN_MESSAGE = "citizen_message"
+    STATUS_CHANGED = "status_changed"
+    REPLIED = "replied"
+    INFO_REQUESTED = "info_requested"
+    TRANSFERRED = "transferred"
+    ASSIGNED = "assigned"
+
+
+class TicketEvent(db.Model):
+    """An append-only record of something that happened to a ticket: who, when, what."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    actor: Mapped[str] = mapped_column(String(120))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")

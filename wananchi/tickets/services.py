@@ -1,0 +1,205 @@
+"""Every change to a ticket made on a citizen's behalf: submitting, adding information."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from wananchi.core.db import on_rollback, utcnow
+from wananchi.core.errors import DomainError
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, District
+from wananchi.institutions.routing import route_ticket
+from wananchi.tickets import signals
+from wananchi.tickets.attachments import IncomingFile, check_files, remove_files, store_file
+from wananchi.tickets.models import (
+    Attachment,
+    Channel,
+    EventKind,
+    Identity,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+    TicketType,
+)
+from wananchi.tickets.references import (
+    allocate_reference,
+    hash_tracking_code,
+    normalise_reference,
+    tracking_code_for,
+    tracking_code_matches,
+)
+
+LOCAL_TIME = ZoneInfo("Africa/Dar_es_Salaam")
+CITIZEN = "mwananchi"
+
+
+@dataclass
+class Submission:
+    """What a citizen sends, already checked for shape by a form or an API schema."""
+
+    type: TicketType
+    category: Category | None  # None: the citizen does not know ("sijui")
+    district: District | None
+    subject: str
+    description: str
+    identity: Identity
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    language: str = "sw"
+    channel: Channel = Channel.WEB
+    files: list[IncomingFile] = field(default_factory=list)
+    submission_key: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the citizen is told after submitting: the same on a retry of the same submission."""
+
+    ticket: Ticket
+    tracking_code: str
+    created: bool
+
+
+def _check_rules(submission: Submission) -> None:
+    if submission.category is not None and submission.category.is_local and submission.district is None:
+        raise DomainError(
+            _("This service is provided by councils: choose the district where you receive it."),
+            field="district",
+        )
+    if submission.identity == Identity.NAMED and not submission.name:
+        raise DomainError(_("Write your name, or choose another way of identifying yourself."), field="name")
+    if submission.identity != Identity.ANONYMOUS and not (submission.email or submission.phone):
+        raise DomainError(
+            _("Give an e-mail address or a phone number so that we can tell you about progress, "
+              "or choose to send anonymously."),
+            field="email",
+        )
+
+
+def _existing_receipt(submission_key: str) -> Receipt | None:
+    ticket = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
+    if ticket is None:
+        return None
+    code = tracking_code_for(current_app.config["SECRET_KEY"], submission_key)
+    return Receipt(ticket=ticket, tracking_code=code, created=False)
+
+
+def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
+    """Create, route and record a new ticket; a repeated submission key returns the first receipt."""
+    if not submission.submission_key:
+        raise ValueError("a submission key is required")
+    existing = _existing_receipt(submission.submission_key)
+    if existing is not None:
+        return existing
+    _check_rules(submission)
+    config = current_app.config
+    files = check_files(
+        submission.files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"]
+    )
+    institution = route_ticket(submission.category, submission.district)
+    now = now or utcnow()
+
+    reference = allocate_reference(now.astimezone(LOCAL_TIME).year)
+    # The counter row is now locked: a concurrent retry of this same submission waits here, then
+    # finds the ticket its twin created.
+    existing = _existing_receipt(submission.submission_key)
+    if existing is not None:
+        return existing
+
+    anonymous = submission.identity == Identity.ANONYMOUS
+    code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
+    ticket = Ticket(
+        reference=reference,
+        tracking_code_hash=hash_tracking_code(reference, code),
+        submission_key=submission.submission_key,
+        type=submission.type,
+        status=TicketStatus.RECEIVED,
+        channel=submission.channel,
+        language=submission.language,
+        category=submission.category,
+        institution=institution,
+        district=submission.district,
+        region_id=submission.district.region_id if submission.district else None,
+        subject=submission.subject,
+        description=submission.description,
+        identity=submission.identity,
+        citizen_name=None if anonymous else (submission.name or None),
+        citizen_email=None if anonymous else submission.email,
+        citizen_phone=None if anonymous else submission.phone,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(ticket)
+    ticket.events.append(
+        TicketEvent(kind=EventKind.SUBMITTED, actor=CITIZEN, created_at=now,
+                    data={"channel": str(submission.channel), "type": str(submission.type)})
+    )
+    ticket.events.append(
+        TicketEvent(kind=EventKind.ROUTED, actor="mfumo", created_at=now,
+                    data={"institution": institution.slug,
+                          "category": submission.category.code if submission.category else None})
+    )
+    _attach(ticket, None, files, now)
+    db.session.flush()
+    signals.ticket_submitted.send(current_app._get_current_object(), ticket=ticket)
+    return Receipt(ticket=ticket, tracking_code=code, created=True)
+
+
+def _attach(ticket: Ticket, message: TicketMessage | None, files: list, now: dt.datetime) -> None:
+    folder = current_app.config["UPLOAD_FOLDER"]
+    stored: list[str] = []
+    on_rollback(lambda: remove_files(folder, stored))
+    for checked in files:
+        stored_name = store_file(folder, checked)
+        stored.append(stored_name)
+        ticket.attachments.append(
+            Attachment(filename=checked.filename, stored_name=stored_name, content_type=checked.content_type,
+                       size=len(checked.content), message=message, created_at=now)
+        )
+
+
+def find_tracked_ticket(reference: str, code: str) -> Ticket | None:
+    """The ticket a reference and tracking code open, or None; an unknown reference and a wrong code
+    are indistinguishable, in answer and in time."""
+    canonical = normalise_reference(reference)
+    ticket = None
+    if canonical is not None:
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == canonical))
+    stored_hash = ticket.tracking_code_hash if ticket is not None else "0" * 64
+    matches = tracking_code_matches(canonical or "", code, stored_hash)
+    return ticket if (ticket is not None and matches) else None
+
+
+def add_citizen_message(
+    ticket: Ticket, body: str, files: list[IncomingFile], *, now: dt.datetime | None = None
+) -> TicketMessage:
+    """Add information from the citizen to the thread; an awaiting ticket goes back to work."""
+    config = current_app.config
+    checked = check_files(files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
+    if not body.strip() and not checked:
+        raise DomainError(_("Write the information you want to add, or attach a file."), field="body")
+    if ticket.status == TicketStatus.CLOSED:
+        raise DomainError(_("This ticket is closed; you can no longer add information to it."))
+    now = now or utcnow()
+    message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
+    ticket.messages.append(message)
+    _attach(ticket, message, checked, now)
+    event_data: dict[str, Any] = {"attachments": len(checked)}
+    if ticket.status == TicketStatus.AWAITING_CITIZEN:
+        ticket.status = TicketStatus.IN_PROGRESS
+        event_data["status"] = [str(TicketStatus.AWAITING_CITIZEN), str(TicketStatus.IN_PROGRESS)]
+    ticket.events.append(TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data))
+    ticket.updated_at = now
+    db.session.flush()
+    signals.citizen_message_added.send(current_app._get_current_object(), ticket=ticket, message=message)
+    return message

@@ -1,0 +1,218 @@
+"""Citizen pages: submit a ticket, see the receipt, track it, add information."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from wananchi.core.errors import DomainError
+from wananchi.core.i18n import current_language
+from wananchi.extensions import db, limiter
+from wananchi.tickets.attachments import IncomingFile
+from wananchi.tickets.forms import (
+    DONT_KNOW,
+    AddInformationForm,
+    SubmitForm,
+    TrackForm,
+    category_groups,
+    district_groups,
+)
+from wananchi.tickets.labels import (
+    CITIZEN_STATUS_EXPLANATIONS,
+    CITIZEN_STATUS_LABELS,
+    IDENTITY_HINTS,
+    MESSAGE_AUTHORS,
+    TYPE_HINTS,
+    TYPE_LABELS,
+)
+from wananchi.tickets.models import Attachment, Identity, Ticket, TicketType
+from wananchi.tickets.references import format_tracking_code, normalise_reference
+from wananchi.tickets.services import Submission, add_citizen_message, find_tracked_ticket, submit_ticket
+
+bp = Blueprint("tickets", __name__)
+
+MAX_GRANTS = 20
+
+
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+def _track_limit() -> str:
+    return current_app.config["TRACK_RATE_LIMIT"]
+
+
+def _track_reference_limit() -> str:
+    return current_app.config["TRACK_PER_REFERENCE_LIMIT"]
+
+
+def _tracked_reference_key() -> str:
+    return "track:" + (normalise_reference(request.form.get("reference", "")) or "invalid")
+
+
+def _incoming(field) -> list[IncomingFile]:
+    return [IncomingFile(filename=f.filename or "", stream=f.stream) for f in (field.data or []) if f and f.filename]
+
+
+def _render_submit(form: SubmitForm, status: int = 200, *, files_dropped: bool = False):
+    return render_template(
+        "tickets/submit.html",
+        form=form,
+        category_groups=category_groups(),
+        district_groups=district_groups(),
+        dont_know=DONT_KNOW,
+        type_hints=TYPE_HINTS,
+        identity_hints=IDENTITY_HINTS,
+        files_dropped=files_dropped,
+    ), status
+
+
+def render_expired_submission():
+    """The submit form again, as typed, after its security token expired: nothing is lost."""
+    form = SubmitForm(formdata=MultiDict(request.form), meta={"csrf": True})
+    form.form_errors.append(_("This form had expired, so it was not sent. Check it and press Submit again."))
+    return _render_submit(form, 400, files_dropped=bool(request.files))
+
+
+def _grant(ticket: Ticket) -> None:
+    """Let this browser open the ticket for a while without typing the code again."""
+    grants = {k: v for k, v in session.get("tracking", {}).items() if v > time.time()}
+    grants[str(ticket.id)] = time.time() + current_app.config["TRACKING_GRANT_SECONDS"]
+    session["tracking"] = dict(sorted(grants.items(), key=lambda kv: kv[1])[-MAX_GRANTS:])
+
+
+def _granted_ticket(reference: str) -> Ticket | None:
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    if ticket is None:
+        return None
+    expiry = session.get("tracking", {}).get(str(ticket.id), 0)
+    return ticket if expiry > time.time() else None
+
+
+@bp.route("/wasilisha", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def submit():
+    """The submission form; a valid post creates one ticket, however often it is sent."""
+    form = SubmitForm()
+    if not form.is_submitted():
+        return _render_submit(form)
+    if not form.validate():
+        return _render_submit(form, 422, files_dropped=bool(_incoming(form.attachments)))
+    submission = Submission(
+        type=TicketType(form.type.data),
+        category=form.selected_category(),
+        district=form.selected_district(),
+        subject=form.subject.data,
+        description=form.description.data,
+        identity=Identity(form.identity.data),
+        name=form.name.data or None,
+        email=form.normalised_email,
+        phone=form.normalised_phone,
+        language=current_language(),
+        files=_incoming(form.attachments),
+        submission_key=form.submission_key.data,
+    )
+    try:
+        receipt = submit_ticket(submission)
+    except DomainError as error:
+        target = getattr(form, error.field, None) if error.field else None
+        if target is not None:
+            target.errors = [*target.errors, error.message]
+        else:
+            form.form_errors.append(error.message)
+        return _render_submit(form, 422, files_dropped=bool(submission.files))
+    session["receipt"] = {"reference": receipt.ticket.reference, "code": receipt.tracking_code}
+    _grant(receipt.ticket)
+    return redirect(url_for("tickets.receipt", reference=receipt.ticket.reference), code=303)
+
+
+@bp.get("/wasilisha/<reference>/imepokelewa")
+def receipt(reference: str):
+    """The confirmation: reference number, tracking code, where the ticket went and what happens next."""
+    ticket = _granted_ticket(reference)
+    stored = session.get("receipt") or {}
+    if ticket is None or stored.get("reference") != reference:
+        return redirect(url_for("tickets.track", ref=reference))
+    return render_template(
+        "tickets/receipt.html", ticket=ticket, tracking_code=format_tracking_code(stored["code"])
+    )
+
+
+@bp.route("/fuatilia", methods=["GET", "POST"])
+@limiter.limit(_track_limit, methods=["POST"])
+@limiter.limit(_track_reference_limit, methods=["POST"], key_func=_tracked_reference_key)
+def track():
+    """Open a ticket with its reference number and tracking code."""
+    form = TrackForm()
+    if request.method == "GET" and request.args.get("ref"):
+        form.reference.data = request.args["ref"][:40]
+    if form.validate_on_submit():
+        ticket = find_tracked_ticket(form.reference.data, form.code.data)
+        if ticket is not None:
+            _grant(ticket)
+            return redirect(url_for("tickets.detail", reference=ticket.reference), code=303)
+        form.form_errors.append(
+            _("We found no ticket with this reference number and tracking code. Check both and try again.")
+        )
+    status = 422 if form.is_submitted() else 200
+    return render_template("tickets/track.html", form=form), status
+
+
+@bp.route("/hoja/<reference>", methods=["GET", "POST"])
+def detail(reference: str):
+    """A tracked ticket as the citizen sees it, with the form to add information."""
+    ticket = _granted_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    form = AddInformationForm()
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                add_citizen_message(ticket, form.body.data or "", _incoming(form.attachments))
+            except DomainError as error:
+                form.body.errors = [*form.body.errors, error.message]
+            else:
+                session["flash_added"] = True
+                return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
+    return render_template(
+        "tickets/detail.html",
+        ticket=ticket,
+        form=form,
+        status_label=CITIZEN_STATUS_LABELS[ticket.status],
+        status_explanation=CITIZEN_STATUS_EXPLANATIONS[ticket.status],
+        type_label=TYPE_LABELS[ticket.type],
+        message_authors=MESSAGE_AUTHORS,
+        added=session.pop("flash_added", False),
+    ), status
+
+
+@bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
+def attachment(reference: str, attachment_id: int):
+    """A file of a tracked ticket, sent as a download with the type its content showed."""
+    ticket = _granted_ticket(reference)
+    if ticket is None:
+        abort(404)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.ticket_id != ticket.id:
+        abort(404)
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    return send_from_directory(
+        folder, item.stored_name, mimetype=item.content_type, as_attachment=True, download_name=item.filename
+    )
