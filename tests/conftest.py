@@ -6,6 +6,7 @@ and drops its own database there). With CI=true an unreachable server fails the 
 
 from __future__ import annotations
 
+import contextvars
 import os
 import socket
 import threading
@@ -15,18 +16,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
+from wananchi.core.i18n import compile_catalogues
 from wananchi.extensions import db as _db
 from wananchi.extensions import limiter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("WANANCHI_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the message catalogues, so the pages under test speak Swahili and English."""
+    compile_catalogues(Path(__file__).resolve().parent.parent / "wananchi" / "translations")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -50,6 +57,20 @@ def _no_network_beyond_loopback() -> Iterator[None]:
     socket.socket.connect = guarded  # type: ignore[method-assign]
     yield
     socket.socket.connect = original  # type: ignore[method-assign]
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own contexts, as in production.
+
+    Without this, a request would reuse the test's application context, and with it `g` and the
+    database session, hiding bugs (a CSRF token cached in `g`, an uncommitted change seen).
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
 
 
 def _create_pg_database() -> tuple[str, sa.Engine]:
@@ -95,6 +116,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         TRACK_RATE_LIMIT="1000 per minute",
         TRACK_PER_REFERENCE_LIMIT="1000 per minute",
     )
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
     yield application

@@ -21,3 +21,28 @@ def hidden_fields(html: str | bytes) -> dict[str, str]:
     parser = _HiddenInputs()
     parser.feed(html.decode() if isinstance(html, bytes) else html)
     return parser.values
+
+
+def valid_submission(**overrides: object) -> dict[str, object]:
+    """A complete, valid submit form for the services of tests/world.py."""
+    data: dict[str, object] = {
+        "type": "complaint",
+        "category": "maji-bili",
+        "district": "",
+        "subject": "Bili ya maji si sahihi",
+        "description": "Nimepokea bili ya maji ya shilingi laki mbili ingawa nyumba imefungwa mwezi mzima.",
+        "identity": "named",
+        "name": "Asha Juma",
+        "email": "asha@example.co.tz",
+        "phone": "0712 345 678",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_submission(client, **overrides: object):
+    """Open the submit page (for its CSRF token and submission key), then post a submission."""
+    page = client.get("/wasilisha")
+    fields = hidden_fields(page.data)
+    data = {**fields, **valid_submission(**overrides)}
+    return client.post("/wasilisha", data=data, content_type="multipart/form-data")

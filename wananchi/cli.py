@@ -23,8 +23,10 @@ translate_cli = AppGroup("translate", help="Swahili and English message catalogu
 def seed_demo_command(tickets: int) -> None:
     """Load a realistic Tanzanian demo set; running it again changes nothing."""
     from wananchi.demo.seed import seed_demo
+    from wananchi.extensions import db
 
     summary = seed_demo(ticket_count=tickets)
+    db.session.commit()
     for line in summary:
         click.echo(line)
 
@@ -66,7 +68,10 @@ def update_command(ctx: click.Context) -> None:
 @translate_cli.command("compile")
 def compile_command() -> None:
     """Compile the catalogues (.mo files are build output and are not committed)."""
-    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+    from wananchi.core.i18n import compile_catalogues
+
+    for path in compile_catalogues(TRANSLATIONS):
+        click.echo(f"compiled {path.relative_to(ROOT)}")
 
 
 def register_cli(app: Flask) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
@@ -34,3 +38,16 @@ def localized_name(obj: Bilingual | Any, language: str | None = None) -> str:
     if language == "en" and getattr(obj, "name_en", None):
         return str(obj.name_en)
     return str(obj.name_sw)
+
+
+def compile_catalogues(directory: Path) -> list[Path]:
+    """Compile every messages.po under `directory` into messages.mo; return the files written."""
+    written = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        mo_path = po_path.with_suffix(".mo")
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=False)
+        written.append(mo_path)
+    return written

@@ -17,6 +17,7 @@ from wtforms import (
     TextAreaField,
     TelField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
@@ -40,7 +41,7 @@ class SubmitForm(FlaskForm):
 
     type = RadioField(
         _l("Type of ticket"),
-        choices=[(t.value, TYPE_LABELS[t]) for t in TicketType],
+        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in TicketType],
         validators=[InputRequired(message=_l("Choose the type of your ticket."))],
     )
     category = SelectField(
@@ -68,7 +69,7 @@ class SubmitForm(FlaskForm):
     attachments = MultipleFileField(_l("Attachments (optional)"))
     identity = RadioField(
         _l("How do you want to be identified?"),
-        choices=[(i.value, IDENTITY_LABELS[i]) for i in Identity],
+        choices=[SelectChoice(i.value, IDENTITY_LABELS[i]) for i in Identity],
         default=Identity.NAMED.value,
         validators=[InputRequired(message=_l("Choose how you want to be identified."))],
     )

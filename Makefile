@@ -1,0 +1,66 @@
+# Wananchi — the two commands: `make run` (demo on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The suite also runs on PostgreSQL when this administrative URL answers (each run makes its own database).
+export WANANCHI_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test install install-dev translations migrate seed lint bench browser-deps clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+translations: $(VENV)/.runtime
+	$(FLASK) translate compile
+
+migrate: $(VENV)/.runtime
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) wananchi seed-if-empty
+
+## make run: install, compile translations, migrate, seed demo data when empty, serve on http://127.0.0.1:5000
+run: translations seed
+	@echo "Wananchi: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT) --debug
+
+## make test: install the dev requirements and run the whole suite (SQLite, and PostgreSQL when reachable)
+test: $(VENV)/.dev translations browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Debian's chromium for the browser tests (needs root and apt); without it those tests skip, or fail under CI=true.
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "Could not install chromium: browser tests will skip (or fail under CI=true)."; \
+	  else echo "chromium is not installed (apt-get install chromium): browser tests will skip."; fi; }
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check wananchi tests benchmarks config.py wsgi.py
+	$(BIN)/ruff format --check wananchi tests benchmarks config.py wsgi.py
+	$(BIN)/mypy
+
+bench: $(VENV)/.dev translations
+	$(BIN)/python benchmarks/submit.py
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache .ruff_cache .mypy_cache
+	find wananchi/translations -name '*.mo' -delete

@@ -1,0 +1,90 @@
+"""Concurrent submissions over real HTTP: distinct references, no errors, one ticket per submission."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.helpers import hidden_fields, valid_submission
+from tests.world import build_world
+from wananchi.tickets.models import Ticket
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+class Browser:
+    """A minimal browser: a cookie jar, no redirects followed."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base_url + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode()
+        try:
+            with self.opener.open(self.base_url + path, data=body, timeout=60) as response:
+                return response.status, response.headers.get("Location", "")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location", "")
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+def test_fifty_concurrent_submissions_get_fifty_distinct_references(live_server, world, db):
+    browsers = [Browser(live_server) for _ in range(50)]
+    forms = [hidden_fields(b.get("/wasilisha")) for b in browsers]
+    start = threading.Barrier(50)
+
+    def submit(index: int) -> tuple[int, str]:
+        data = {**forms[index], **valid_submission(subject=f"Hoja ya wakati mmoja {index}")}
+        start.wait(timeout=30)
+        return browsers[index].post("/wasilisha", data)
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(submit, range(50)))
+
+    assert [status for status, _ in results] == [303] * 50
+    locations = {location for _, location in results}
+    assert len(locations) == 50
+    references = list(db.session.scalars(select(Ticket.reference)))
+    assert len(references) == len(set(references)) == 50
+    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
+    assert numbers == list(range(1, 51))
+
+
+def test_the_same_form_sent_many_times_at_once_creates_one_ticket(live_server, world, db):
+    browser = Browser(live_server)
+    data = {**hidden_fields(browser.get("/wasilisha")), **valid_submission()}
+    start = threading.Barrier(10)
+
+    def submit(_index: int) -> tuple[int, str]:
+        start.wait(timeout=30)
+        return browser.post("/wasilisha", data)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(submit, range(10)))
+
+    assert {status for status, _ in results} == {303}
+    assert len({location for _, location in results}) == 1
+    assert db.session.scalar(select(func.count(Ticket.id))) == 1

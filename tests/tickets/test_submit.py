@@ -1,0 +1,297 @@
+"""Submitting a ticket through the web form: success, every validation, attachments, retries, limits."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.helpers import hidden_fields, post_submission, valid_submission
+from tests.world import build_world
+from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, TicketStatus
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """A valid PNG image."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+def tickets(db) -> list[Ticket]:
+    return list(db.session.scalars(select(Ticket).order_by(Ticket.id)))
+
+
+def test_submit_page_opens_in_swahili_with_every_field(client, world):
+    page = client.get("/wasilisha", headers={"Accept-Language": "en-US,en;q=0.9"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="sw">' in html
+    assert "Wasilisha hoja" in html
+    for name in ("type", "category", "district", "subject", "description", "attachments", "identity",
+                 "name", "email", "phone", "csrf_token", "submission_key"):
+        assert f'name="{name}"' in html
+    assert "Bili ya maji" in html and 'value="sijui"' in html
+
+
+def test_a_named_complaint_is_received_routed_and_confirmed(client, world, db):
+    response = post_submission(client)
+    assert response.status_code == 303
+    [ticket] = tickets(db)
+    assert re.fullmatch(r"WN-\d{4}-\d{6}", ticket.reference)
+    assert response.headers["Location"].endswith(f"/wasilisha/{ticket.reference}/imepokelewa")
+    assert ticket.institution_id == world.agency.id
+    assert ticket.status == TicketStatus.RECEIVED
+    assert ticket.citizen_phone == "+255712345678"
+    assert ticket.citizen_email == "asha@example.co.tz"
+    assert ticket.language == "sw"
+    assert [e.kind for e in ticket.events] == [EventKind.SUBMITTED, EventKind.ROUTED]
+
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ticket.reference in receipt
+    code = re.search(r'id="tracking-code">([0-9A-Z]{5}-[0-9A-Z]{5})<', receipt).group(1)
+    assert code.replace("-", "") not in ticket.tracking_code_hash
+    assert "Wizara" not in receipt or "Mamlaka ya Majisafi" in receipt
+
+
+def test_local_service_goes_to_the_council_of_the_chosen_district(client, world, db):
+    response = post_submission(client, category="usafi-taka", district="dodoma-jiji")
+    assert response.status_code == 303
+    [ticket] = tickets(db)
+    assert ticket.institution_id == world.council.id
+    assert ticket.region_id == world.region.id
+
+
+def test_dont_know_goes_to_triage(client, world, db):
+    assert post_submission(client, category="sijui").status_code == 303
+    [ticket] = tickets(db)
+    assert ticket.institution_id == world.triage.id and ticket.category_id is None
+
+
+def test_anonymous_submission_stores_no_contact(client, world, db):
+    response = post_submission(client, identity="anonymous")
+    assert response.status_code == 303
+    [ticket] = tickets(db)
+    assert ticket.identity == Identity.ANONYMOUS
+    assert (ticket.citizen_name, ticket.citizen_email, ticket.citizen_phone) == (None, None, None)
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "hatukuhifadhi jina" in receipt.lower() or "bila kujitambulisha" in receipt.lower()
+
+
+def test_contact_hidden_keeps_contact_for_notifications(client, world, db):
+    assert post_submission(client, identity="contact_hidden", name="", phone="").status_code == 303
+    [ticket] = tickets(db)
+    assert ticket.identity == Identity.CONTACT_HIDDEN and ticket.citizen_email == "asha@example.co.tz"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"type": ""}, "type", "Chagua aina ya hoja"),
+        ({"type": "rushwa"}, "type", None),
+        ({"category": ""}, "category", "Chagua huduma"),
+        ({"category": "haipo"}, "category", "Chagua huduma kutoka kwenye orodha"),
+        ({"category": "usafi-taka", "district": ""}, "district", "chagua wilaya"),
+        ({"district": "atlantis"}, "district", "Chagua wilaya kutoka kwenye orodha"),
+        ({"subject": ""}, "subject", "Andika kichwa cha habari"),
+        ({"subject": "abc"}, "subject", "kati ya herufi 5 na 150"),
+        ({"subject": "x" * 151}, "subject", "kati ya herufi 5 na 150"),
+        ({"description": "fupi sana"}, "description", "kati ya herufi 20 na 5,000"),
+        ({"description": "y" * 5001}, "description", "kati ya herufi 20 na 5,000"),
+        ({"email": "si-barua-pepe"}, "email", "Andika barua pepe sahihi"),
+        ({"phone": "12345"}, "phone", "Andika namba ya simu sahihi"),
+        ({"identity": "named", "name": ""}, "name", "Andika jina lako"),
+        ({"identity": "named", "email": "", "phone": ""}, "email", "barua pepe au namba ya simu"),
+        ({"identity": "kinyago"}, "identity", None),
+        ({"name": "n" * 121}, "name", "herufi 120"),
+    ],
+)
+def test_each_field_is_validated_in_swahili_and_nothing_typed_is_lost(client, world, db, overrides, field, message):
+    response = post_submission(client, **overrides)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert tickets(db) == []
+    assert 'class="error-summary"' in html
+    assert f'href="#{field}' in html  # the summary links to the field
+    if message:
+        assert message.lower() in html.lower()
+    # What the citizen typed comes back.
+    data = valid_submission(**overrides)
+    if field != "description":
+        assert str(data["description"]) in html
+    if field != "subject":
+        assert f'value="{data["subject"]}"' in html
+
+
+def test_errors_come_in_english_when_english_was_chosen(client, world):
+    client.get("/lugha/en")
+    html = post_submission(client, subject="", email="x@").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Write a short subject." in html
+    assert "Write a valid e-mail address" in html
+
+
+def test_text_is_shown_as_text_never_as_html(client, world, db):
+    subject = '<script>alert("x")</script> maji'
+    response = post_submission(client, subject=subject, description='<img src=x onerror=alert(1)> ' * 3)
+    assert response.status_code == 303
+    page = client.get(f"/hoja/{tickets(db)[0].reference}").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_double_submit_creates_one_ticket_and_the_same_confirmation(client, world, db):
+    page = client.get("/wasilisha")
+    data = {**hidden_fields(page.data), **valid_submission()}
+    first = client.post("/wasilisha", data=data)
+    second = client.post("/wasilisha", data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(tickets(db)) == 1
+    receipt = client.get(second.headers["Location"]).get_data(as_text=True)
+    other_browser = world and client.application.test_client()
+    other_page = other_browser.get("/wasilisha")
+    third = other_browser.post("/wasilisha", data={**data, "csrf_token": hidden_fields(other_page.data)["csrf_token"]})
+    assert third.headers["Location"] == first.headers["Location"]
+    assert other_browser.get(third.headers["Location"]).get_data(as_text=True).count("tracking-code") == \
+        receipt.count("tracking-code")
+    assert len(tickets(db)) == 1
+
+
+def test_a_forged_short_submission_key_is_replaced(client, world, db):
+    page = client.get("/wasilisha")
+    data = {**hidden_fields(page.data), **valid_submission(), "submission_key": "a"}
+    assert client.post("/wasilisha", data=data).status_code == 303
+    assert client.post("/wasilisha", data=data).status_code == 303
+    assert len(tickets(db)) == 2
+    assert all(len(t.submission_key) >= 32 for t in tickets(db))
+
+
+def test_expired_form_is_returned_with_everything_typed(client, world, db):
+    client.get("/wasilisha")
+    data = {**valid_submission(), "csrf_token": "expired-token", "submission_key": "k" * 40}
+    response = client.post("/wasilisha", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert tickets(db) == []
+    assert "imepitwa na muda" in html
+    assert valid_submission()["description"] in html
+    # The page carries a fresh token: sending it again works and creates the ticket.
+    retry = client.post("/wasilisha", data={**data, **hidden_fields(html)})
+    assert retry.status_code == 303 and len(tickets(db)) == 1
+
+
+def test_other_forms_with_an_expired_token_get_a_friendly_page(client, world):
+    response = client.post("/fuatilia", data={"reference": "WN-2026-000001", "code": "x", "csrf_token": "old"})
+    assert response.status_code == 400
+    assert "Fomu" in response.get_data(as_text=True)
+
+
+class TestAttachments:
+    def _post(self, client, files):
+        page = client.get("/wasilisha")
+        data = {**hidden_fields(page.data), **valid_submission(),
+                "attachments": [(io.BytesIO(content), name) for name, content in files]}
+        return client.post("/wasilisha", data=data, content_type="multipart/form-data")
+
+    def test_photos_and_pdf_are_stored_under_random_names_outside_static(self, client, world, db, app):
+        response = self._post(client, [("picha.png", png_bytes()), ("barua.pdf", PDF), ("IMG_1.JPG", JPEG)])
+        assert response.status_code == 303
+        stored = list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
+        assert [(a.filename, a.content_type) for a in stored] == [
+            ("picha.png", "image/png"), ("barua.pdf", "application/pdf"), ("IMG_1.JPG", "image/jpeg")]
+        upload_dir = app.config["UPLOAD_FOLDER"]
+        assert "static" not in upload_dir
+        for item in stored:
+            assert item.filename not in item.stored_name
+            assert (app.config["UPLOAD_FOLDER"] + "/" + item.stored_name)
+        download = client.get(f"/hoja/{tickets(db)[0].reference}/viambatisho/{stored[0].id}")
+        assert download.status_code == 200 and download.data == png_bytes()
+        assert download.headers["Content-Type"] == "image/png"
+        assert "attachment" in download.headers["Content-Disposition"]
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    @pytest.mark.parametrize(
+        ("name", "content"),
+        [
+            ("picha.pdf", png_bytes()),  # a PNG renamed .pdf
+            ("picha.jpg", b"<!doctype html><html><script>alert(1)</script></html>"),  # HTML renamed .jpg
+            ("hati.docx", b"PK\x03\x04" + b"\x00" * 100),
+            ("tupu.png", b""),
+        ],
+    )
+    def test_files_are_recognised_by_content_and_refused(self, client, world, db, name, content):
+        response = self._post(client, [(name, content)])
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert tickets(db) == [] and db.session.scalar(select(func.count(Attachment.id))) == 0
+        assert name in html
+        assert "chagua faili tena" in html.lower()
+        assert valid_submission()["description"] in html
+
+    def test_more_than_three_files_are_refused(self, client, world, db):
+        response = self._post(client, [(f"p{i}.png", png_bytes()) for i in range(4)])
+        assert response.status_code == 422 and tickets(db) == []
+        assert "faili 3" in response.get_data(as_text=True)
+
+    def test_a_file_over_5_mb_is_refused(self, client, world, db):
+        big = png_bytes() + b"\x00" * (5 * 1024 * 1024)
+        response = self._post(client, [("kubwa.png", big)])
+        assert response.status_code == 422 and tickets(db) == []
+        assert "5 MB" in response.get_data(as_text=True)
+
+    def test_an_oversized_request_gets_a_413_page(self, client, world, db):
+        huge = b"\x00" * (17 * 1024 * 1024)
+        response = self._post(client, [("a.png", huge)])
+        assert response.status_code == 413
+        assert "5 MB" in response.get_data(as_text=True)
+        assert tickets(db) == []
+
+
+def test_a_flood_of_submissions_gets_a_429_page(client, world, db, app):
+    app.config["SUBMIT_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [post_submission(client, subject=f"Hoja namba {i}").status_code for i in range(5)]
+    finally:
+        app.config["SUBMIT_RATE_LIMIT"] = "1000 per minute"
+    assert statuses[:3] == [303, 303, 303]
+    assert statuses[3:] == [429, 429]
+    page = post_submission(client).get_data(as_text=True) if False else None
+    assert page is None
+    assert len(tickets(db)) == 3
+
+
+def test_429_page_is_friendly_and_in_swahili(client, world, app):
+    app.config["SUBMIT_RATE_LIMIT"] = "1 per minute"
+    try:
+        post_submission(client)
+        response = post_submission(client)
+    finally:
+        app.config["SUBMIT_RATE_LIMIT"] = "1000 per minute"
+    assert response.status_code == 429
+    assert "subiri" in response.get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize("garbage", ["\x00", "𝕏" * 200, "' OR 1=1 --", "%s%s%n", "\u202e" * 10])
+def test_no_input_produces_a_server_error(client, world, garbage):
+    for field in ("type", "category", "district", "subject", "description", "identity", "name", "email", "phone"):
+        response = post_submission(client, **{field: garbage})
+        assert response.status_code < 500, field

@@ -1,0 +1,174 @@
+"""Tracking: reference + code open a ticket; wrong codes learn nothing; guessing is limited; citizens add information."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.helpers import hidden_fields, post_submission, valid_submission
+from tests.tickets.test_submit import png_bytes
+from tests.world import build_world
+from wananchi.tickets.models import EventKind, MessageKind, Ticket, TicketMessage, TicketStatus
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def submitted(app, world, db):
+    """A submitted ticket: (reference, tracking code), made in another browser."""
+    citizen = app.test_client()
+    response = post_submission(citizen)
+    receipt = citizen.get(response.headers["Location"]).get_data(as_text=True)
+    reference = re.search(r'id="reference">(WN-[0-9-]+)<', receipt).group(1)
+    code = re.search(r'id="tracking-code">([0-9A-Z-]+)<', receipt).group(1)
+    return reference, code
+
+
+def track(client, reference, code):
+    page = client.get("/fuatilia")
+    return client.post("/fuatilia", data={**hidden_fields(page.data), "reference": reference, "code": code})
+
+
+def test_reference_and_code_open_the_ticket(client, submitted):
+    reference, code = submitted
+    response = track(client, reference, code.lower().replace("-", " "))
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert reference in html and "Imepokelewa" in html
+    assert "Bili ya maji si sahihi" in html
+    assert "Mamlaka ya Majisafi" in html
+
+
+def test_the_ticket_page_needs_the_code_first(client, submitted):
+    reference, _code = submitted
+    response = client.get(f"/hoja/{reference}")
+    assert response.status_code == 302
+    assert f"/fuatilia?ref={reference}" in response.headers["Location"]
+    assert reference in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def _without_token(html: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]*"', "", html)
+
+
+def test_a_wrong_code_answers_exactly_like_an_unknown_reference(client, submitted):
+    reference, code = submitted
+    wrong_code = track(client, reference, "ABCDE-FGHJK")
+    unknown = track(client, "WN-2026-999999", code)
+    malformed = track(client, "siyo-namba", code)
+    assert wrong_code.status_code == unknown.status_code == malformed.status_code == 422
+    typed = {"WN-2026-999999": reference, "siyo-namba": reference, "ABCDE-FGHJK": code}
+    bodies = set()
+    for response in (wrong_code, unknown, malformed):
+        body = _without_token(response.get_data(as_text=True))
+        for value, replacement in typed.items():
+            body = body.replace(value, replacement)
+        bodies.add(body)
+    assert len(bodies) == 1
+    assert "Hatukupata hoja" in bodies.pop()
+    assert client.get(f"/hoja/{reference}").status_code == 302
+
+
+def test_guessing_is_rate_limited_per_address(client, submitted, app):
+    reference, code = submitted
+    app.config["TRACK_RATE_LIMIT"] = "5 per minute"
+    try:
+        statuses = [track(client, reference, f"AAAAA-AAAA{i}").status_code for i in range(6)]
+        assert statuses[:5] == [422] * 5 and statuses[5] == 429
+        assert track(client, reference, code).status_code == 429  # even the right code waits
+    finally:
+        app.config["TRACK_RATE_LIMIT"] = "1000 per minute"
+
+
+def test_guessing_one_reference_is_limited_across_addresses(app, submitted):
+    reference, _code = submitted
+    app.config["TRACK_PER_REFERENCE_LIMIT"] = "3 per hour"
+    try:
+        statuses = []
+        for i in range(4):
+            guesser = app.test_client()
+            page = guesser.get("/fuatilia")
+            statuses.append(guesser.post(
+                "/fuatilia", data={**hidden_fields(page.data), "reference": reference, "code": f"BBBBB-BBBB{i}"},
+                environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"}).status_code)
+        assert statuses == [422, 422, 422, 429]
+    finally:
+        app.config["TRACK_PER_REFERENCE_LIMIT"] = "1000 per minute"
+
+
+def test_empty_and_oversized_fields_are_explained(client, world):
+    page = client.get("/fuatilia")
+    response = client.post("/fuatilia", data={**hidden_fields(page.data), "reference": "", "code": "x" * 100})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#reference"' in html and 'href="#code"' in html
+
+
+def test_citizen_adds_information_and_an_awaiting_ticket_goes_back_to_work(client, submitted, db):
+    reference, code = submitted
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    ticket.status = TicketStatus.AWAITING_CITIZEN
+    db.session.commit()
+    track(client, reference, code)
+    page = client.get(f"/hoja/{reference}")
+    assert "Inasubiri maelezo yako" in page.get_data(as_text=True)
+    response = client.post(f"/hoja/{reference}", data={
+        **hidden_fields(page.data), "body": "Namba ya mita ni 12345.",
+        "attachments": [(io.BytesIO(png_bytes()), "mita.png")]}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    db.session.expire_all()
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    assert ticket.status == TicketStatus.IN_PROGRESS
+    [message] = ticket.messages
+    assert (message.kind, message.body) == (MessageKind.CITIZEN, "Namba ya mita ni 12345.")
+    assert [a.filename for a in message.attachments] == ["mita.png"]
+    assert ticket.events[-1].kind == EventKind.CITIZEN_MESSAGE
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Namba ya mita ni 12345." in html and "mita.png" in html
+
+
+def test_adding_nothing_is_refused_with_a_message(client, submitted, db):
+    reference, code = submitted
+    track(client, reference, code)
+    page = client.get(f"/hoja/{reference}")
+    response = client.post(f"/hoja/{reference}", data={**hidden_fields(page.data), "body": "   "})
+    assert response.status_code == 422
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(TicketMessage.id)) is None
+
+
+def test_a_closed_ticket_takes_no_more_information(client, submitted, db):
+    reference, code = submitted
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    ticket.status = TicketStatus.CLOSED
+    db.session.commit()
+    track(client, reference, code)
+    page = client.get(f"/hoja/{reference}")
+    assert 'name="body"' not in page.get_data(as_text=True)
+    token = hidden_fields(client.get("/fuatilia").data)
+    response = client.post(f"/hoja/{reference}", data={**token, "body": "Bado sijapata maji."})
+    assert response.status_code == 422
+    assert db.session.scalar(select(TicketMessage.id)) is None
+
+
+def test_attachments_of_other_tickets_are_not_reachable(client, app, world, db):
+    first = app.test_client()
+    page = first.get("/wasilisha")
+    data = {**hidden_fields(page.data), **valid_submission(),
+            "attachments": [(io.BytesIO(png_bytes()), "a.png")]}
+    first.post("/wasilisha", data=data, content_type="multipart/form-data")
+    [ticket] = db.session.scalars(select(Ticket)).all()
+    attachment_id = ticket.attachments[0].id
+    assert first.get(f"/hoja/{ticket.reference}/viambatisho/{attachment_id}").status_code == 200
+    assert client.get(f"/hoja/{ticket.reference}/viambatisho/{attachment_id}").status_code == 404
+    assert first.get(f"/hoja/{ticket.reference}/viambatisho/{attachment_id + 999}").status_code == 404
