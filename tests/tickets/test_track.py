@@ -172,3 +172,15 @@ def test_attachments_of_other_tickets_are_not_reachable(client, app, world, db):
     assert first.get(f"/hoja/{ticket.reference}/viambatisho/{attachment_id}").status_code == 200
     assert client.get(f"/hoja/{ticket.reference}/viambatisho/{attachment_id}").status_code == 404
     assert first.get(f"/hoja/{ticket.reference}/viambatisho/{attachment_id + 999}").status_code == 404
+
+
+def test_information_typed_into_an_expired_form_comes_back(client, submitted, db):
+    reference, code = submitted
+    track(client, reference, code)
+    response = client.post(f"/hoja/{reference}", data={"csrf_token": "old", "body": "Mita iko nje ya nyumba."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "imepitwa na muda" in html and "Mita iko nje ya nyumba." in html
+    retry = client.post(f"/hoja/{reference}", data={**hidden_fields(html), "body": "Mita iko nje ya nyumba."})
+    assert retry.status_code == 303
+    assert db.session.scalar(select(TicketMessage.body)) == "Mita iko nje ya nyumba."

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,6 +34,20 @@ ERROR_TITLES = {
 }
 
 
+ExpiredFormRenderer = Callable[..., Any]
+_expired_form_renderers: dict[str, ExpiredFormRenderer] = {}
+
+
+def on_expired_form(endpoint: str) -> Callable[[ExpiredFormRenderer], ExpiredFormRenderer]:
+    """Register how `endpoint` shows its form again, as typed, when its security token has expired."""
+
+    def register(renderer: ExpiredFormRenderer) -> ExpiredFormRenderer:
+        _expired_form_renderers[endpoint] = renderer
+        return renderer
+
+    return register
+
+
 def _render_error(code: int, description: str | None = None):
     db.session.rollback()
     return render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES), code
@@ -41,10 +58,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        from wananchi.tickets.views import render_expired_submission
-
-        if request.endpoint == "tickets.submit":
-            return render_expired_submission()
+        renderer = _expired_form_renderers.get(request.endpoint or "")
+        if renderer is not None:
+            return renderer(**(request.view_args or {}))
         return _render_error(400, _("This form has expired. Go back, reload the page and send it again."))
 
     @app.errorhandler(413)

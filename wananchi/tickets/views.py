@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from wananchi.core.errors import DomainError
+from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.i18n import current_language
 from wananchi.extensions import db, limiter
 from wananchi.tickets.attachments import IncomingFile
@@ -82,11 +82,27 @@ def _render_submit(form: SubmitForm, status: int = 200, *, files_dropped: bool =
     ), status
 
 
-def render_expired_submission():
+def _expired_message() -> str:
+    return _("This form had expired, so it was not sent. Check it and press Submit again.")
+
+
+@on_expired_form("tickets.submit")
+def _expired_submission():
     """The submit form again, as typed, after its security token expired: nothing is lost."""
-    form = SubmitForm(formdata=MultiDict(request.form), meta={"csrf": True})
-    form.form_errors.append(_("This form had expired, so it was not sent. Check it and press Submit again."))
+    form = SubmitForm(formdata=MultiDict(request.form))
+    form.form_errors.append(_expired_message())
     return _render_submit(form, 400, files_dropped=bool(request.files))
+
+
+@on_expired_form("tickets.detail")
+def _expired_information(reference: str):
+    """The ticket page again with the citizen's typed information, after its form expired."""
+    ticket = _granted_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    form = AddInformationForm(formdata=MultiDict(request.form))
+    form.form_errors.append(_expired_message())
+    return _render_detail(ticket, form, 400)
 
 
 def _grant(ticket: Ticket) -> None:
@@ -191,6 +207,10 @@ def detail(reference: str):
             else:
                 session["flash_added"] = True
                 return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
+    return _render_detail(ticket, form, status)
+
+
+def _render_detail(ticket: Ticket, form: AddInformationForm, status: int):
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
