@@ -81,7 +81,7 @@ class TestingConfig(Config):
     """The test suite: the database URL is given by the fixtures."""
 
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite only
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

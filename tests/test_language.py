@@ -52,7 +52,7 @@ def test_an_unknown_language_is_ignored(client):
 
 
 def test_dates_are_written_in_the_language_and_dar_es_salaam_time(app):
-    instant = dt.datetime(2026, 3, 2, 6, 30, tzinfo=dt.timezone.utc)
+    instant = dt.datetime(2026, 3, 2, 6, 30, tzinfo=dt.UTC)
     with app.test_request_context():
         with force_locale("sw"):
             assert local_datetime(instant) == "2 Machi 2026, 09:30"

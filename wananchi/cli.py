@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import os
 from pathlib import Path
 
 import click
@@ -47,7 +46,15 @@ def seed_if_empty_command(ctx: click.Context) -> None:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+    """Run a pybabel command in this process, from the repository root."""
+    from babel.messages.frontend import CommandLineInterface
+
+    previous = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        CommandLineInterface().run(["pybabel", *args])
+    finally:
+        os.chdir(previous)
 
 
 @translate_cli.command("extract")

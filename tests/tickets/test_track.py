@@ -1,4 +1,4 @@
-"""Tracking: reference + code open a ticket; wrong codes learn nothing; guessing is limited; citizens add information."""
+"""Tracking: reference and code open a ticket; wrong codes learn nothing; guessing is limited; adding information."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ from typing import Any, Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
@@ -16,9 +15,9 @@ def select_locale() -> str:
     """Swahili by default; English only when the visitor chose it (the browser's wishes are ignored)."""
     if has_request_context():
         chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
-        if chosen in current_app.config["LANGUAGES"]:
+        if chosen is not None and chosen in current_app.config["LANGUAGES"]:
             return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def current_language() -> str:

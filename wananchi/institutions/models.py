@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.core.db import str_enum
-from wananchi.extensions import db
+from wananchi.extensions import Model
 
 
 class InstitutionKind(enum.StrEnum):
@@ -21,7 +20,7 @@ class InstitutionKind(enum.StrEnum):
     UNIT = "unit"
 
 
-class Region(db.Model):
+class Region(Model):
     """One of the regions (mikoa) of Tanzania."""
 
     __tablename__ = "region"
@@ -35,7 +34,7 @@ class Region(db.Model):
     )
 
 
-class District(db.Model):
+class District(Model):
     """A district (wilaya) within a region."""
 
     __tablename__ = "district"
@@ -48,7 +47,7 @@ class District(db.Model):
     region: Mapped[Region] = relationship(back_populates="districts")
 
 
-class Institution(db.Model):
+class Institution(Model):
     """A node of the institution tree: the national level, a ministry, an agency, a region, a council."""
 
     __tablename__ = "institution"
@@ -58,23 +57,23 @@ class Institution(db.Model):
     kind: Mapped[InstitutionKind] = mapped_column(str_enum(InstitutionKind))
     name_sw: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    short_name: Mapped[Optional[str]] = mapped_column(String(30))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institution.id"), index=True)
-    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
-    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("district.id"))
+    short_name: Mapped[str | None] = mapped_column(String(30))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     is_triage: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    parent: Mapped[Optional[Institution]] = relationship(
+    parent: Mapped[Institution | None] = relationship(
         remote_side="Institution.id", back_populates="children"
     )
     children: Mapped[list[Institution]] = relationship(back_populates="parent")
     categories: Mapped[list[Category]] = relationship(back_populates="institution")
-    region: Mapped[Optional[Region]] = relationship()
-    district: Mapped[Optional[District]] = relationship()
+    region: Mapped[Region | None] = relationship()
+    district: Mapped[District | None] = relationship()
 
 
-class Category(db.Model):
+class Category(Model):
     """A service (huduma) citizens raise tickets about; owned by an institution, local or national."""
 
     __tablename__ = "category"
@@ -90,7 +89,7 @@ class Category(db.Model):
     institution: Mapped[Institution] = relationship(back_populates="categories")
 
 
-class RoutingRule(db.Model):
+class RoutingRule(Model):
     """Sends tickets matching a category and/or a place to an institution; the most specific rule wins.
 
     A rule with a place but no category applies only to local services (a council's queue);
@@ -105,12 +104,12 @@ class RoutingRule(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[Optional[int]] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"))
-    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
-    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("district.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
 
-    category: Mapped[Optional[Category]] = relationship()
-    region: Mapped[Optional[Region]] = relationship()
-    district: Mapped[Optional[District]] = relationship()
+    category: Mapped[Category | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+    district: Mapped[District | None] = relationship()
     institution: Mapped[Institution] = relationship()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, RoutingRule
@@ -32,8 +32,8 @@ def route_ticket(category: Category | None, district: District | None) -> Instit
     category_match = RoutingRule.category_id == category.id
     if category.is_local:
         category_match = or_(category_match, RoutingRule.category_id.is_(None))
-    place_matches = [RoutingRule.district_id.is_(None)]
-    region_matches = [RoutingRule.region_id.is_(None)]
+    place_matches: list[ColumnElement[bool]] = [RoutingRule.district_id.is_(None)]
+    region_matches: list[ColumnElement[bool]] = [RoutingRule.region_id.is_(None)]
     if district is not None:
         place_matches.append(RoutingRule.district_id == district.id)
         region_matches.append(RoutingRule.region_id == district.region_id)

@@ -14,8 +14,8 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
     TelField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -102,14 +102,14 @@ class SubmitForm(FlaskForm):
             try:
                 self.normalised_email = normalise_email(field.data)
             except InvalidContact:
-                raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz."))
+                raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
 
     def validate_phone(self, field: TelField) -> None:
         if field.data:
             try:
                 self.normalised_phone = normalise_phone(field.data)
             except InvalidContact:
-                raise ValidationError(_l("Write a valid phone number, for example 0712 345 678."))
+                raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None
 
     def selected_category(self) -> Category | None:
         """The chosen category, or None for "I don't know" or an unknown value."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.core.db import UTCDateTime, str_enum, utcnow
-from wananchi.extensions import db
+from wananchi.extensions import Model
 from wananchi.institutions.models import Category, District, Institution, Region
 
 
@@ -61,7 +61,7 @@ class MessageKind(enum.StrEnum):
 PUBLIC_MESSAGE_KINDS = frozenset({MessageKind.CITIZEN, MessageKind.REPLY, MessageKind.INFO_REQUEST})
 
 
-class ReferenceCounter(db.Model):
+class ReferenceCounter(Model):
     """The last reference number given out in a year; its row serialises allocation."""
 
     __tablename__ = "reference_counter"
@@ -70,7 +70,7 @@ class ReferenceCounter(db.Model):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Ticket(db.Model):
+class Ticket(Model):
     """A matter raised by a citizen (hoja)."""
 
     __tablename__ = "ticket"
@@ -87,27 +87,27 @@ class Ticket(db.Model):
     channel: Mapped[Channel] = mapped_column(str_enum(Channel), default=Channel.WEB)
     language: Mapped[str] = mapped_column(String(5), default="sw")
 
-    category_id: Mapped[Optional[int]] = mapped_column(ForeignKey("category.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
-    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
-    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("district.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
 
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
 
     identity: Mapped[Identity] = mapped_column(str_enum(Identity))
-    citizen_name: Mapped[Optional[str]] = mapped_column(String(120))
-    citizen_email: Mapped[Optional[str]] = mapped_column(String(254))
-    citizen_phone: Mapped[Optional[str]] = mapped_column(String(20))
+    citizen_name: Mapped[str | None] = mapped_column(String(120))
+    citizen_email: Mapped[str | None] = mapped_column(String(254))
+    citizen_phone: Mapped[str | None] = mapped_column(String(20))
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    category: Mapped[Optional[Category]] = relationship()
+    category: Mapped[Category | None] = relationship()
     institution: Mapped[Institution] = relationship()
-    region: Mapped[Optional[Region]] = relationship()
-    district: Mapped[Optional[District]] = relationship()
+    region: Mapped[Region | None] = relationship()
+    district: Mapped[District | None] = relationship()
     messages: Mapped[list[TicketMessage]] = relationship(
         back_populates="ticket", order_by="TicketMessage.id", cascade="all, delete-orphan"
     )
@@ -136,7 +136,7 @@ class Ticket(db.Model):
         return [a for a in self.attachments if a.message_id is None]
 
 
-class TicketMessage(db.Model):
+class TicketMessage(Model):
     """One entry of a ticket's thread."""
 
     __tablename__ = "ticket_message"
@@ -145,21 +145,21 @@ class TicketMessage(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind))
     body: Mapped[str] = mapped_column(Text)
-    author_name: Mapped[Optional[str]] = mapped_column(String(120))
+    author_name: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message", order_by="Attachment.id")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file a citizen sent, stored outside static/ under a random name."""
 
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
-    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ticket_message.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_message.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(60))
@@ -167,7 +167,7 @@ class Attachment(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
-    message: Mapped[Optional[TicketMessage]] = relationship(back_populates="attachments")
+    message: Mapped[TicketMessage | None] = relationship(back_populates="attachments")
 
 
 class EventKind(enum.StrEnum):
@@ -181,7 +181,7 @@ class EventKind(enum.StrEnum):
     ASSIGNED = "assigned"
 
 
-class TicketEvent(db.Model):
+class TicketEvent(Model):
     """An append-only record of something that happened to a ticket: who, when, what."""
 
     __tablename__ = "ticket_event"

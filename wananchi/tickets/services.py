@@ -151,7 +151,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     )
     _attach(ticket, None, files, now)
     db.session.flush()
-    signals.ticket_submitted.send(current_app._get_current_object(), ticket=ticket)
+    signals.ticket_submitted.send(ticket)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
 
 
@@ -201,5 +201,5 @@ def add_citizen_message(
     ticket.events.append(TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data))
     ticket.updated_at = now
     db.session.flush()
-    signals.citizen_message_added.send(current_app._get_current_object(), ticket=ticket, message=message)
+    signals.citizen_message_added.send(ticket, message=message)
     return message

@@ -1,4 +1,4 @@
-"""Domain signals of the tickets domain, sent after a change is flushed, in the same transaction."""
+"""Domain signals of the tickets domain: sent with the ticket as sender, after the change is flushed."""
 
 from blinker import Namespace
 
