@@ -79,7 +79,7 @@ def _create_pg_database() -> tuple[str, sa.Engine]:
     name = f"wananchi_test_{uuid.uuid4().hex[:12]}"
     try:
         with engine.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+            connection.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
     except sa.exc.OperationalError as error:
         engine.dispose()
         message = f"PostgreSQL at {admin_url.render_as_string(hide_password=True)} is unreachable: {error.orig}"

@@ -11,8 +11,11 @@ from wananchi.core.db import normalise_database_url
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL"])
 def test_production_refuses_to_start_without_required_settings(monkeypatch, missing):
-    settings = {"SECRET_KEY": "s" * 32, "SQLALCHEMY_DATABASE_URI": "postgresql://x@127.0.0.1/db",
-                "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    settings = {
+        "SECRET_KEY": "s" * 32,
+        "SQLALCHEMY_DATABASE_URI": "postgresql://x@127.0.0.1/db",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
     for name, value in settings.items():
         monkeypatch.setattr(ProductionConfig, name, value)
     monkeypatch.setattr(ProductionConfig, missing, None)

@@ -32,34 +32,85 @@ class World:
 
 def build_world() -> World:
     """National level, a triage desk, a ministry with an agency, a region with one council."""
-    national = InstitutionFactory(slug="taifa", kind=InstitutionKind.NATIONAL,
-                                  name_sw="Serikali ya Jamhuri ya Muungano wa Tanzania",
-                                  name_en="Government of the United Republic of Tanzania")
-    triage = InstitutionFactory(slug="dawati", parent=national, is_triage=True,
-                                name_sw="Dawati la Huduma kwa Wananchi", name_en="Citizen Service Desk")
-    ministry = InstitutionFactory(slug="wizara-ya-maji", kind=InstitutionKind.MINISTRY, parent=national,
-                                  name_sw="Wizara ya Maji", name_en="Ministry of Water")
-    agency = InstitutionFactory(slug="dawasa", parent=ministry, short_name="DAWASA",
-                                name_sw="Mamlaka ya Majisafi na Usafi wa Mazingira Dar es Salaam",
-                                name_en="Dar es Salaam Water Supply and Sanitation Authority")
-    tamisemi = InstitutionFactory(slug="tamisemi", kind=InstitutionKind.MINISTRY, parent=national,
-                                  name_sw="Ofisi ya Rais - TAMISEMI", name_en="President's Office - RALG")
+    national = InstitutionFactory(
+        slug="taifa",
+        kind=InstitutionKind.NATIONAL,
+        name_sw="Serikali ya Jamhuri ya Muungano wa Tanzania",
+        name_en="Government of the United Republic of Tanzania",
+    )
+    triage = InstitutionFactory(
+        slug="dawati",
+        parent=national,
+        is_triage=True,
+        name_sw="Dawati la Huduma kwa Wananchi",
+        name_en="Citizen Service Desk",
+    )
+    ministry = InstitutionFactory(
+        slug="wizara-ya-maji",
+        kind=InstitutionKind.MINISTRY,
+        parent=national,
+        name_sw="Wizara ya Maji",
+        name_en="Ministry of Water",
+    )
+    agency = InstitutionFactory(
+        slug="dawasa",
+        parent=ministry,
+        short_name="DAWASA",
+        name_sw="Mamlaka ya Majisafi na Usafi wa Mazingira Dar es Salaam",
+        name_en="Dar es Salaam Water Supply and Sanitation Authority",
+    )
+    tamisemi = InstitutionFactory(
+        slug="tamisemi",
+        kind=InstitutionKind.MINISTRY,
+        parent=national,
+        name_sw="Ofisi ya Rais - TAMISEMI",
+        name_en="President's Office - RALG",
+    )
     region = RegionFactory(code="dodoma", name="Dodoma")
     district = DistrictFactory(code="dodoma-jiji", name="Dodoma Jiji", region=region)
     other_district = DistrictFactory(code="bahi", name="Bahi", region=region)
-    region_office = InstitutionFactory(slug="mkoa-dodoma", kind=InstitutionKind.REGION, parent=tamisemi,
-                                       region=region, name_sw="Sekretarieti ya Mkoa wa Dodoma",
-                                       name_en="Dodoma Regional Secretariat")
-    council = InstitutionFactory(slug="jiji-dodoma", kind=InstitutionKind.COUNCIL, parent=region_office,
-                                 district=district, region=region, name_sw="Halmashauri ya Jiji la Dodoma",
-                                 name_en="Dodoma City Council")
-    national_service = CategoryFactory(code="maji-bili", institution=agency,
-                                       name_sw="Bili ya maji", name_en="Water bills")
-    local_service = CategoryFactory(code="usafi-taka", institution=tamisemi, is_local=True,
-                                    name_sw="Usafi na ukusanyaji wa taka", name_en="Cleanliness and waste collection")
+    region_office = InstitutionFactory(
+        slug="mkoa-dodoma",
+        kind=InstitutionKind.REGION,
+        parent=tamisemi,
+        region=region,
+        name_sw="Sekretarieti ya Mkoa wa Dodoma",
+        name_en="Dodoma Regional Secretariat",
+    )
+    council = InstitutionFactory(
+        slug="jiji-dodoma",
+        kind=InstitutionKind.COUNCIL,
+        parent=region_office,
+        district=district,
+        region=region,
+        name_sw="Halmashauri ya Jiji la Dodoma",
+        name_en="Dodoma City Council",
+    )
+    national_service = CategoryFactory(
+        code="maji-bili", institution=agency, name_sw="Bili ya maji", name_en="Water bills"
+    )
+    local_service = CategoryFactory(
+        code="usafi-taka",
+        institution=tamisemi,
+        is_local=True,
+        name_sw="Usafi na ukusanyaji wa taka",
+        name_en="Cleanliness and waste collection",
+    )
     RoutingRuleFactory(category=national_service, institution=agency)
     RoutingRuleFactory(category=local_service, institution=region_office)
     RoutingRuleFactory(district=district, institution=council)
     RoutingRuleFactory(region=region, institution=region_office)
-    return World(national, triage, ministry, agency, tamisemi, region_office, council, region, district,
-                 other_district, national_service, local_service)
+    return World(
+        national,
+        triage,
+        ministry,
+        agency,
+        tamisemi,
+        region_office,
+        council,
+        region,
+        district,
+        other_district,
+        national_service,
+        local_service,
+    )

@@ -60,8 +60,7 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("extract")
 def extract_command() -> None:
     """Collect every translatable message into messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-output", "--no-location",
-             "-o", str(POT_FILE), ".")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-output", "--no-location", "-o", str(POT_FILE), ".")
 
 
 @translate_cli.command("update")

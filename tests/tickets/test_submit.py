@@ -17,12 +17,17 @@ from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, Tic
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:
     """A valid PNG image."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -46,8 +51,20 @@ def test_submit_page_opens_in_swahili_with_every_field(client, world):
     assert page.status_code == 200
     assert '<html lang="sw">' in html
     assert "Wasilisha hoja" in html
-    for name in ("type", "category", "district", "subject", "description", "attachments", "identity",
-                 "name", "email", "phone", "csrf_token", "submission_key"):
+    for name in (
+        "type",
+        "category",
+        "district",
+        "subject",
+        "description",
+        "attachments",
+        "identity",
+        "name",
+        "email",
+        "phone",
+        "csrf_token",
+        "submission_key",
+    ):
         assert f'name="{name}"' in html
     assert "Bili ya maji" in html and 'value="sijui"' in html
 
@@ -151,7 +168,7 @@ def test_errors_come_in_english_when_english_was_chosen(client, world):
 
 def test_text_is_shown_as_text_never_as_html(client, world, db):
     subject = '<script>alert("x")</script> maji'
-    response = post_submission(client, subject=subject, description='<img src=x onerror=alert(1)> ' * 3)
+    response = post_submission(client, subject=subject, description="<img src=x onerror=alert(1)> " * 3)
     assert response.status_code == 303
     page = client.get(f"/hoja/{tickets(db)[0].reference}").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
@@ -171,8 +188,9 @@ def test_double_submit_creates_one_ticket_and_the_same_confirmation(client, worl
     other_page = other_browser.get("/wasilisha")
     third = other_browser.post("/wasilisha", data={**data, "csrf_token": hidden_fields(other_page.data)["csrf_token"]})
     assert third.headers["Location"] == first.headers["Location"]
-    assert other_browser.get(third.headers["Location"]).get_data(as_text=True).count("tracking-code") == \
-        receipt.count("tracking-code")
+    assert other_browser.get(third.headers["Location"]).get_data(as_text=True).count("tracking-code") == receipt.count(
+        "tracking-code"
+    )
     assert len(tickets(db)) == 1
 
 
@@ -208,8 +226,11 @@ def test_other_forms_with_an_expired_token_get_a_friendly_page(client, world):
 class TestAttachments:
     def _post(self, client, files):
         page = client.get("/wasilisha")
-        data = {**hidden_fields(page.data), **valid_submission(),
-                "attachments": [(io.BytesIO(content), name) for name, content in files]}
+        data = {
+            **hidden_fields(page.data),
+            **valid_submission(),
+            "attachments": [(io.BytesIO(content), name) for name, content in files],
+        }
         return client.post("/wasilisha", data=data, content_type="multipart/form-data")
 
     def test_photos_and_pdf_are_stored_under_random_names_outside_static(self, client, world, db, app):
@@ -217,12 +238,15 @@ class TestAttachments:
         assert response.status_code == 303
         stored = list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
         assert [(a.filename, a.content_type) for a in stored] == [
-            ("picha.png", "image/png"), ("barua.pdf", "application/pdf"), ("IMG_1.JPG", "image/jpeg")]
+            ("picha.png", "image/png"),
+            ("barua.pdf", "application/pdf"),
+            ("IMG_1.JPG", "image/jpeg"),
+        ]
         upload_dir = app.config["UPLOAD_FOLDER"]
         assert "static" not in upload_dir
         for item in stored:
             assert item.filename not in item.stored_name
-            assert (app.config["UPLOAD_FOLDER"] + "/" + item.stored_name)
+            assert app.config["UPLOAD_FOLDER"] + "/" + item.stored_name
         download = client.get(f"/hoja/{tickets(db)[0].reference}/viambatisho/{stored[0].id}")
         assert download.status_code == 200 and download.data == png_bytes()
         assert download.headers["Content-Type"] == "image/png"

@@ -98,9 +98,13 @@ def test_guessing_one_reference_is_limited_across_addresses(app, submitted):
         for i in range(4):
             guesser = app.test_client()
             page = guesser.get("/fuatilia")
-            statuses.append(guesser.post(
-                "/fuatilia", data={**hidden_fields(page.data), "reference": reference, "code": f"BBBBB-BBBB{i}"},
-                environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"}).status_code)
+            statuses.append(
+                guesser.post(
+                    "/fuatilia",
+                    data={**hidden_fields(page.data), "reference": reference, "code": f"BBBBB-BBBB{i}"},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"},
+                ).status_code
+            )
         assert statuses == [422, 422, 422, 429]
     finally:
         app.config["TRACK_PER_REFERENCE_LIMIT"] = "1000 per minute"
@@ -122,9 +126,15 @@ def test_citizen_adds_information_and_an_awaiting_ticket_goes_back_to_work(clien
     track(client, reference, code)
     page = client.get(f"/hoja/{reference}")
     assert "Inasubiri maelezo yako" in page.get_data(as_text=True)
-    response = client.post(f"/hoja/{reference}", data={
-        **hidden_fields(page.data), "body": "Namba ya mita ni 12345.",
-        "attachments": [(io.BytesIO(png_bytes()), "mita.png")]}, content_type="multipart/form-data")
+    response = client.post(
+        f"/hoja/{reference}",
+        data={
+            **hidden_fields(page.data),
+            "body": "Namba ya mita ni 12345.",
+            "attachments": [(io.BytesIO(png_bytes()), "mita.png")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     db.session.expire_all()
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
@@ -164,8 +174,7 @@ def test_a_closed_ticket_takes_no_more_information(client, submitted, db):
 def test_attachments_of_other_tickets_are_not_reachable(client, app, world, db):
     first = app.test_client()
     page = first.get("/wasilisha")
-    data = {**hidden_fields(page.data), **valid_submission(),
-            "attachments": [(io.BytesIO(png_bytes()), "a.png")]}
+    data = {**hidden_fields(page.data), **valid_submission(), "attachments": [(io.BytesIO(png_bytes()), "a.png")]}
     first.post("/wasilisha", data=data, content_type="multipart/form-data")
     [ticket] = db.session.scalars(select(Ticket)).all()
     attachment_id = ticket.attachments[0].id

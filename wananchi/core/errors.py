@@ -67,8 +67,10 @@ def register_error_handlers(app: Flask) -> None:
     def _too_large(error: HTTPException):
         return _render_error(
             413,
-            _("Each attachment may be at most 5 MB, and at most 3 files may be sent. "
-              "Go back, choose smaller files and send again."),
+            _(
+                "Each attachment may be at most 5 MB, and at most 3 files may be sent. "
+                "Go back, choose smaller files and send again."
+            ),
         )
 
     @app.errorhandler(429)

@@ -36,6 +36,4 @@ def init_templating(app: Flask) -> None:
         language_switch_url=language_switch_url,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(
-        local_datetime=local_datetime, local_date=local_date, number=format_decimal
-    )
+    app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date, number=format_decimal)

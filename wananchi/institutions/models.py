@@ -29,9 +29,7 @@ class Region(Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(80))
 
-    districts: Mapped[list[District]] = relationship(
-        back_populates="region", order_by="District.name"
-    )
+    districts: Mapped[list[District]] = relationship(back_populates="region", order_by="District.name")
 
 
 class District(Model):
@@ -64,9 +62,7 @@ class Institution(Model):
     is_triage: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    parent: Mapped[Institution | None] = relationship(
-        remote_side="Institution.id", back_populates="children"
-    )
+    parent: Mapped[Institution | None] = relationship(remote_side="Institution.id", back_populates="children")
     children: Mapped[list[Institution]] = relationship(back_populates="parent")
     categories: Mapped[list[Category]] = relationship(back_populates="institution")
     region: Mapped[Region | None] = relationship()

@@ -11,8 +11,10 @@ from wananchi.institutions.models import Category, District, Institution, Routin
 def triage_institution() -> Institution:
     """The institution that receives tickets whose citizen did not know where to send them."""
     institution = db.session.scalar(
-        select(Institution).where(Institution.is_triage.is_(True), Institution.is_active.is_(True))
-        .order_by(Institution.id).limit(1)
+        select(Institution)
+        .where(Institution.is_triage.is_(True), Institution.is_active.is_(True))
+        .order_by(Institution.id)
+        .limit(1)
     )
     if institution is None:
         raise LookupError("no triage institution is configured")

@@ -46,7 +46,7 @@ class SubmitForm(FlaskForm):
     )
     category = SelectField(
         _l("Service"),
-        validators=[InputRequired(message=_l("Choose the service your ticket is about, or \"I don't know\"."))],
+        validators=[InputRequired(message=_l('Choose the service your ticket is about, or "I don\'t know".'))],
         validate_choice=False,
     )
     district = SelectField(_l("District"), validators=[Optional()], validate_choice=False)
@@ -132,14 +132,18 @@ class TrackForm(FlaskForm):
     reference = StringField(
         _l("Reference number"),
         filters=[_strip],
-        validators=[InputRequired(message=_l("Write the reference number, for example WN-2026-000123.")),
-                    Length(max=40, message=_l("Write the reference number, for example WN-2026-000123."))],
+        validators=[
+            InputRequired(message=_l("Write the reference number, for example WN-2026-000123.")),
+            Length(max=40, message=_l("Write the reference number, for example WN-2026-000123.")),
+        ],
     )
     code = StringField(
         _l("Tracking code"),
         filters=[_strip],
-        validators=[InputRequired(message=_l("Write the tracking code you were given.")),
-                    Length(max=40, message=_l("Write the tracking code you were given."))],
+        validators=[
+            InputRequired(message=_l("Write the tracking code you were given.")),
+            Length(max=40, message=_l("Write the tracking code you were given.")),
+        ],
     )
 
 

@@ -53,10 +53,14 @@ IDENTITY_LABELS = {
 
 IDENTITY_HINTS = {
     Identity.NAMED: _l("Officers see your name and contact details and may reach you directly."),
-    Identity.CONTACT_HIDDEN: _l("We keep your e-mail or phone only to send you updates; officers write to you "
-                                "through this service and do not see them."),
-    Identity.ANONYMOUS: _l("We keep no name, e-mail or phone number. You will receive no messages: "
-                           "follow your ticket with its reference number and tracking code."),
+    Identity.CONTACT_HIDDEN: _l(
+        "We keep your e-mail or phone only to send you updates; officers write to you "
+        "through this service and do not see them."
+    ),
+    Identity.ANONYMOUS: _l(
+        "We keep no name, e-mail or phone number. You will receive no messages: "
+        "follow your ticket with its reference number and tracking code."
+    ),
 }
 
 MESSAGE_AUTHORS = {

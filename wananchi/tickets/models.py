@@ -33,8 +33,13 @@ class TicketStatus(enum.StrEnum):
 
 
 OPEN_STATUSES = frozenset(
-    {TicketStatus.RECEIVED, TicketStatus.IN_PROGRESS, TicketStatus.AWAITING_CITIZEN,
-     TicketStatus.ANSWERED, TicketStatus.REOPENED}
+    {
+        TicketStatus.RECEIVED,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.AWAITING_CITIZEN,
+        TicketStatus.ANSWERED,
+        TicketStatus.REOPENED,
+    }
 )
 
 
@@ -74,9 +79,7 @@ class Ticket(Model):
     """A matter raised by a citizen (hoja)."""
 
     __tablename__ = "ticket"
-    __table_args__ = (
-        Index("ix_ticket_institution_id_status", "institution_id", "status"),
-    )
+    __table_args__ = (Index("ix_ticket_institution_id_status", "institution_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

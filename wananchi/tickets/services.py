@@ -80,8 +80,10 @@ def _check_rules(submission: Submission) -> None:
         raise DomainError(_("Write your name, or choose another way of identifying yourself."), field="name")
     if submission.identity != Identity.ANONYMOUS and not (submission.email or submission.phone):
         raise DomainError(
-            _("Give an e-mail address or a phone number so that we can tell you about progress, "
-              "or choose to send anonymously."),
+            _(
+                "Give an e-mail address or a phone number so that we can tell you about progress, "
+                "or choose to send anonymously."
+            ),
             field="email",
         )
 
@@ -103,9 +105,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         return existing
     _check_rules(submission)
     config = current_app.config
-    files = check_files(
-        submission.files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"]
-    )
+    files = check_files(submission.files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
 
@@ -141,13 +141,23 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     )
     db.session.add(ticket)
     ticket.events.append(
-        TicketEvent(kind=EventKind.SUBMITTED, actor=CITIZEN, created_at=now,
-                    data={"channel": str(submission.channel), "type": str(submission.type)})
+        TicketEvent(
+            kind=EventKind.SUBMITTED,
+            actor=CITIZEN,
+            created_at=now,
+            data={"channel": str(submission.channel), "type": str(submission.type)},
+        )
     )
     ticket.events.append(
-        TicketEvent(kind=EventKind.ROUTED, actor="mfumo", created_at=now,
-                    data={"institution": institution.slug,
-                          "category": submission.category.code if submission.category else None})
+        TicketEvent(
+            kind=EventKind.ROUTED,
+            actor="mfumo",
+            created_at=now,
+            data={
+                "institution": institution.slug,
+                "category": submission.category.code if submission.category else None,
+            },
+        )
     )
     _attach(ticket, None, files, now)
     db.session.flush()
@@ -163,8 +173,14 @@ def _attach(ticket: Ticket, message: TicketMessage | None, files: list, now: dt.
         stored_name = store_file(folder, checked)
         stored.append(stored_name)
         ticket.attachments.append(
-            Attachment(filename=checked.filename, stored_name=stored_name, content_type=checked.content_type,
-                       size=len(checked.content), message=message, created_at=now)
+            Attachment(
+                filename=checked.filename,
+                stored_name=stored_name,
+                content_type=checked.content_type,
+                size=len(checked.content),
+                message=message,
+                created_at=now,
+            )
         )
 
 

@@ -164,9 +164,7 @@ def receipt(reference: str):
     stored = session.get("receipt") or {}
     if ticket is None or stored.get("reference") != reference:
         return redirect(url_for("tickets.track", ref=reference))
-    return render_template(
-        "tickets/receipt.html", ticket=ticket, tracking_code=format_tracking_code(stored["code"])
-    )
+    return render_template("tickets/receipt.html", ticket=ticket, tracking_code=format_tracking_code(stored["code"]))
 
 
 @bp.route("/fuatilia", methods=["GET", "POST"])
