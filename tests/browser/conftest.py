@@ -1,0 +1,112 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright, test data, screenshots.
+
+Playwright's own browser download does not work on these machines, so the tests launch the
+`chromium` found on PATH. Without it they skip, or fail when CI=true. They run on SQLite only.
+Screenshots go to test-artifacts/browser/<test>/ (or $WANANCHI_TEST_ARTIFACTS/browser/<test>/).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from tests.browser.support import Camera, png_bytes
+from tests.world import World, build_world
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+
+
+def artifacts_root() -> Path:
+    """Where test artefacts go: $WANANCHI_TEST_ARTIFACTS, or test-artifacts/ at the repository root."""
+    return Path(os.environ.get("WANANCHI_TEST_ARTIFACTS") or ROOT / "test-artifacts")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole session."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "install Debian chromium: apt-get install chromium"
+        if IN_CI:
+            pytest.fail(f"CI=true but the browser tests cannot run: {message}")
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests once, on SQLite: the database backend does not change what a browser sees."""
+    sqlite_only = pytest.mark.skip(reason="browser tests run on SQLite only, to keep CI time down")
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        if on_postgresql and item.path.is_relative_to(HERE):
+            item.add_marker(sqlite_only)
+
+
+@pytest.fixture
+def world(db) -> World:
+    """The institutions, district and services of tests/world.py, committed so the live server sees them."""
+    built = build_world()
+    db.session.commit()
+    return built
+
+
+@pytest.fixture
+def site(live_server: str, world: World) -> str:
+    """The base URL of a live server whose database holds the test world."""
+    return live_server
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Open fresh browser contexts (own cookies), an en-US phone user's by default; all closed after the test."""
+    opened: list[BrowserContext] = []
+
+    def open_context(**options: Any) -> BrowserContext:
+        context = browser.new_context(**{"locale": "en-US", **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def camera(request: pytest.FixtureRequest) -> Camera:
+    """A camera writing into this test's own, emptied artefact folder."""
+    folder = artifacts_root() / "browser" / re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return Camera(folder)
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    """A small PNG photo on disk, as a phone would attach it."""
+    path = tmp_path / "picha-taka.png"
+    path.write_bytes(png_bytes())
+    return path

@@ -1,0 +1,243 @@
+"""The citizen pages in a real browser: the journey, accessibility, small screens, no JavaScript, weight."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, Request, Response, expect
+
+from tests.browser.support import Camera, png_bytes
+
+pytestmark = pytest.mark.browser
+
+REFERENCE = re.compile(r"^WN-\d{4}-\d{6}$")
+TRACKING_CODE = re.compile(r"^[0-9A-Z]{5}-[0-9A-Z]{5}$")
+SUBJECT = "Taka hazijakusanywa kwa wiki tatu"
+DESCRIPTION = "Gari la taka halijafika mtaa wetu wa Kisasa tangu mwezi uliopita; harufu ni mbaya na watoto wanaugua."
+COUNCIL_SW = "Halmashauri ya Jiji la Dodoma"
+COUNCIL_EN = "Dodoma City Council"
+PAGE_WEIGHT_BUDGET = 30_000  # bytes, gzip-compressed: one page on a slow 2G/3G connection
+ENGLISH_INTERFACE = ["Submit a ticket", "Track a ticket", "Ask, complain, suggest", "How it works", "Home"]
+
+OpenContext = Callable[..., BrowserContext]
+
+
+def fill_submission(page: Page, photo: Path | None) -> None:
+    """Fill the submit form as the citizen of the journey: a complaint about waste collection in Dodoma."""
+    page.locator("input[name='type'][value='complaint']").check()
+    page.locator("#category").select_option("usafi-taka")
+    page.locator("#district").select_option("dodoma-jiji")
+    page.locator("#subject").fill(SUBJECT)
+    page.locator("#description").fill(DESCRIPTION)
+    if photo is not None:
+        page.locator("#attachments").set_input_files(photo)
+    page.locator("input[name='identity'][value='named']").check()
+    page.locator("#name").fill("Asha Juma")
+    page.locator("#phone").fill("0712 345 678")
+
+
+def press_submit(page: Page) -> None:
+    """Send the form the page shows."""
+    page.locator("main form button[type='submit']").click()
+
+
+def read_receipt(page: Page) -> tuple[str, str]:
+    """The reference number and tracking code a confirmation page shows, checked for shape."""
+    reference = page.locator("#reference").inner_text().strip()
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert REFERENCE.match(reference), f"reference {reference!r} is not WN-YYYY-NNNNNN"
+    assert TRACKING_CODE.match(code), f"tracking code {code!r} is not XXXXX-XXXXX"
+    return reference, code
+
+
+def open_tracked_ticket(page: Page, reference: str, code: str) -> None:
+    """On the tracking page, type the reference and code and open the ticket."""
+    page.locator("#reference").fill(reference)
+    page.locator("#code").fill(code)
+    press_submit(page)
+    expect(page).to_have_url(re.compile(rf"/hoja/{reference}$"))
+
+
+def every_page(page: Page, site: str, photo: Path) -> Iterator[str]:
+    """Walk the citizen pages, yielding each page's name once it has loaded."""
+    page.goto(site + "/")
+    yield "home"
+    page.goto(site + "/wasilisha")
+    yield "submit"
+    press_submit(page)
+    expect(page.locator("#error-summary")).to_be_visible()
+    yield "submit-with-errors"
+    fill_submission(page, photo)
+    press_submit(page)
+    expect(page).to_have_url(re.compile(r"/imepokelewa$"))
+    yield "confirmation"
+    reference, code = read_receipt(page)
+    page.goto(site + "/fuatilia")
+    yield "track"
+    open_tracked_ticket(page, reference, code)
+    yield "ticket"
+
+
+def test_journey_submit_switch_language_and_track(
+    site: str, new_context: OpenContext, camera: Camera, photo: Path
+) -> None:
+    """An en-US phone gets Swahili, submits a complaint with a photo, switches to English and tracks it."""
+    context = new_context()
+    page = context.new_page()
+
+    with page.expect_request(site + "/") as first:
+        page.goto(site + "/")
+    assert first.value.headers["accept-language"].startswith("en-US")
+    expect(page.locator("html")).to_have_attribute("lang", "sw")
+    expect(page.locator("header a[hreflang='en']")).to_have_text("English")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Fuatilia hoja")).to_be_visible()
+    shown = [phrase for phrase in ENGLISH_INTERFACE if phrase in page.locator("body").inner_text()]
+    assert not shown, f"English interface text on the Swahili home page: {shown}"
+    camera.shoot(page, "home-swahili")
+
+    page.get_by_role("main").get_by_role("link", name="Wasilisha hoja").click()
+    expect(page).to_have_url(site + "/wasilisha")
+    expect(page.locator("html")).to_have_attribute("lang", "sw")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wasilisha hoja")
+    expect(page.get_by_label("Lalamiko", exact=True)).to_have_value("complaint")
+    expect(page.locator("#category")).to_contain_text("Usafi na ukusanyaji wa taka")
+    camera.shoot(page, "submit-form")
+
+    fill_submission(page, photo)
+    expect(page.locator("input[name='type'][value='complaint']")).to_be_checked()
+    camera.shoot(page, "submit-filled")
+    press_submit(page)
+
+    expect(page).to_have_url(re.compile(r"/wasilisha/WN-\d{4}-\d{6}/imepokelewa$"))
+    reference, code = read_receipt(page)
+    assert page.url.endswith(f"/wasilisha/{reference}/imepokelewa")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hoja yako imepokelewa")
+    expect(page.locator("main")).to_contain_text(COUNCIL_SW)
+    camera.shoot(page, "confirmation-swahili")
+
+    page.locator("header a[hreflang='en']").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url.endswith(f"/wasilisha/{reference}/imepokelewa")
+    expect(page.locator("h1")).to_have_text("Your ticket has been received")
+    expect(page.locator("main")).to_contain_text(COUNCIL_EN)
+    expect(page.locator("#reference")).to_have_text(reference)
+    camera.shoot(page, "confirmation-english")
+
+    page.get_by_role("link", name="Open my ticket").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("header a[hreflang='sw']")).to_have_text("Kiswahili")
+    expect(page.locator("#status")).to_have_text("Received")
+    camera.shoot(page, "ticket-english-remembered")
+
+    fresh = new_context().new_page()
+    fresh.goto(site + "/")
+    expect(fresh.locator("html")).to_have_attribute("lang", "sw")
+    fresh.locator("header a[hreflang='en']").click()
+    expect(fresh.locator("html")).to_have_attribute("lang", "en")
+    fresh.get_by_role("link", name="Track a ticket").first.click()
+    expect(fresh.get_by_role("heading", level=1)).to_have_text("Track a ticket")
+    fresh.get_by_label("Reference number").fill(reference)
+    fresh.get_by_label("Tracking code").fill(code)
+    camera.shoot(fresh, "track-filled")
+    fresh.get_by_role("button", name="Open the ticket").click()
+
+    expect(fresh).to_have_url(site + f"/hoja/{reference}")
+    expect(fresh.get_by_role("heading", level=1)).to_have_text(f"Ticket {reference}")
+    expect(fresh.locator("#status")).to_have_text("Received")
+    expect(fresh.get_by_role("heading", name=SUBJECT)).to_be_visible()
+    expect(fresh.locator("main")).to_contain_text(COUNCIL_EN)
+    expect(fresh.locator("main")).to_contain_text("Dodoma Jiji, Dodoma")
+    attachment = fresh.locator("ul.files a", has_text="picha-taka.png")
+    expect(attachment).to_be_visible()
+    camera.shoot(fresh, "ticket-tracked")
+    with fresh.expect_download() as download:
+        attachment.click()
+    assert Path(download.value.path()).read_bytes() == png_bytes(), "the downloaded photo differs from the one sent"
+
+
+def test_no_serious_accessibility_violations(site: str, new_context: OpenContext, camera: Camera, photo: Path) -> None:
+    """axe-core finds nothing serious or critical on any citizen page."""
+    page = new_context().new_page()
+    axe = Axe()
+    problems: dict[str, list[dict[str, object]]] = {}
+    for name in every_page(page, site, photo):
+        camera.shoot(page, name)
+        results = axe.run(page, options={"resultTypes": ["violations"]}).response
+        assert results["testEngine"]["name"] == "axe-core"
+        serious = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            problems[name] = serious
+    assert not problems, "serious or critical axe violations:\n" + json.dumps(problems, indent=2)
+
+
+def test_no_sideways_scrolling_at_360_px(site: str, new_context: OpenContext, camera: Camera, photo: Path) -> None:
+    """On a 360×640 phone screen no citizen page is wider than the screen."""
+    page = new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True).new_page()
+    widths: dict[str, int] = {}
+    for name in every_page(page, site, photo):
+        camera.shoot(page, name)
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    assert len(widths) == 6
+    too_wide = {name: width for name, width in widths.items() if width > 360}
+    assert not too_wide, f"pages wider than 360 px (scrollWidth): {too_wide}"
+
+
+def test_submit_and_track_without_javascript(site: str, new_context: OpenContext, camera: Camera, photo: Path) -> None:
+    """With JavaScript off, a citizen can still submit a ticket with a photo and track it."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(site + "/wasilisha")
+    fill_submission(page, photo)
+    press_submit(page)
+    expect(page).to_have_url(re.compile(r"/imepokelewa$"))
+    reference, code = read_receipt(page)
+    camera.shoot(page, "confirmation")
+
+    tracker = new_context(java_script_enabled=False).new_page()
+    tracker.goto(site + "/fuatilia")
+    open_tracked_ticket(tracker, reference, code)
+    expect(tracker.locator("#status")).not_to_be_empty()
+    expect(tracker.get_by_role("heading", name=SUBJECT)).to_be_visible()
+    expect(tracker.locator("ul.files")).to_contain_text("picha-taka.png")
+    camera.shoot(tracker, "ticket")
+
+
+def test_every_request_goes_to_the_service(site: str, new_context: OpenContext, camera: Camera, photo: Path) -> None:
+    """No page loads anything from another host: no CDN, fonts, analytics or trackers."""
+    context = new_context()
+    requests: list[Request] = []
+    context.on("request", lambda request: requests.append(request))
+    page = context.new_page()
+    shots = [camera.shoot(page, name) for name in every_page(page, site, photo)]
+    host = urlsplit(site).netloc
+    assert len(shots) == 6
+    assert any(r.url.endswith("/static/css/site.css") for r in requests)
+    elsewhere = sorted({r.url for r in requests if urlsplit(r.url).netloc != host})
+    assert not elsewhere, f"requests to other hosts: {elsewhere}"
+
+
+def test_submit_page_weight(
+    site: str, new_context: OpenContext, camera: Camera, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The submit page and everything it loads weigh at most 30 KB gzip-compressed."""
+    page = new_context().new_page()
+    responses: list[Response] = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(site + "/wasilisha", wait_until="load")
+    camera.shoot(page, "submit")
+    sizes = {urlsplit(r.url).path: len(gzip.compress(r.body())) for r in responses}
+    total = sum(sizes.values())
+    assert "/wasilisha" in sizes and "/static/css/site.css" in sizes
+    with capsys.disabled():
+        print(f"\nsubmit page weight, gzip-compressed: {total:,} bytes {sizes}")
+    assert total <= PAGE_WEIGHT_BUDGET, f"{total:,} gzipped bytes, over the {PAGE_WEIGHT_BUDGET:,} budget: {sizes}"
