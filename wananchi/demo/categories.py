@@ -20,6 +20,7 @@ class CategorySpec:
 
 
 def _local(code: str, name_sw: str, name_en: str) -> CategorySpec:
+    """A service provided by councils, owned by TAMISEMI."""
     return CategorySpec(code, TAMISEMI, name_sw, name_en, is_local=True)
 
 
@@ -78,7 +79,8 @@ NATIONAL_SERVICES: tuple[CategorySpec, ...] = (
                  "Passenger transport fares and services"),
     CategorySpec("tanroads-barabara", "tanroads", "Barabara kuu na za mikoa", "Trunk and regional roads"),
     CategorySpec("tcra-laini", "tcra", "Usajili wa laini za simu", "SIM card registration"),
-    CategorySpec("tcra-huduma", "tcra", "Ubora wa huduma za simu na intaneti", "Quality of phone and internet services"),
+    CategorySpec("tcra-huduma", "tcra", "Ubora wa huduma za simu na intaneti",
+                 "Quality of phone and internet services"),
     CategorySpec("brela-usajili", "brela", "Usajili wa kampuni na majina ya biashara",
                  "Company and business name registration"),
     CategorySpec("brela-leseni", "brela", "Leseni za biashara kundi A", "Class A business licences"),

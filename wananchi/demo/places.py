@@ -55,9 +55,12 @@ WARDS: dict[str, tuple[str, ...]] = {
 
 DAR_ES_SALAAM_DISTRICTS = ("ilala", "kinondoni", "temeke", "ubungo", "kigamboni")
 
-# Districts where demo tickets happen: every district with wards above, and a few rural ones.
-TICKET_DISTRICTS = (*WARDS, "kongwa", "chamwino", "karatu", "rombo", "muleba", "kilosa", "mkuranga", "magu",
-                    "kyela", "tunduru", "iramba", "igunga")
+# Rural districts where demo tickets about villages, farms and wildlife happen.
+RURAL_DISTRICTS = ("kongwa", "chamwino", "karatu", "rombo", "muleba", "kilosa", "mkuranga", "magu", "kyela",
+                   "tunduru", "iramba", "igunga", "serengeti")
+
+# Districts where demo tickets happen: every district with wards above, and the rural ones.
+TICKET_DISTRICTS = (*WARDS, *RURAL_DISTRICTS)
 
 
 def slugify(name: str) -> str:

@@ -1,0 +1,213 @@
+"""Load the demo set: places, institutions, services, routing rules and tickets. Safe to run again.
+
+Reference data is matched by code or slug and updated in place; tickets are submitted through the real
+service with stable submission keys, so a second run creates nothing. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from wananchi.core.db import utcnow
+from wananchi.demo.categories import ALL_SERVICES
+from wananchi.demo.institutions import COUNCILS, all_institutions, secretariat_slug
+from wananchi.demo.places import REGIONS, slugify
+from wananchi.demo.plan import SHOWCASE, Action, PlannedTicket, Step, plan_tickets
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule
+from wananchi.tickets.models import (
+    Channel,
+    EventKind,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+)
+from wananchi.tickets.references import format_tracking_code
+from wananchi.tickets.services import Receipt, Submission, add_citizen_message, submit_ticket
+
+_M = TypeVar("_M")
+
+# Showcase tickets worth opening on "Fuatilia hoja": awaiting the citizen, answered, reopened.
+TRY_THESE = (2, 1, 6)
+
+
+@dataclass
+class Tally:
+    """How many rows of each kind the run created, and how many were already there."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    present: Counter[str] = field(default_factory=Counter)
+
+    def line(self, label: str) -> str:
+        """One summary line for a kind of row."""
+        total = self.created[label] + self.present[label]
+        return f"{label}: {total} ({self.created[label]} created, {self.present[label]} already present)"
+
+
+def _upsert(model: type[_M], existing: dict[Any, _M], key: Any, values: dict[str, Any], tally: Tally,
+            label: str) -> _M:
+    """The row `existing[key]` with `values` set (only those that differ), or a new row added to the session."""
+    row = existing.get(key)
+    if row is None:
+        row = model(**values)
+        db.session.add(row)
+        existing[key] = row
+        tally.created[label] += 1
+        return row
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    tally.present[label] += 1
+    return row
+
+
+def _seed_places(tally: Tally) -> tuple[dict[str, Region], dict[str, District]]:
+    """The 26 regions and their districts, by code."""
+    regions = {row.code: row for row in db.session.scalars(select(Region))}
+    districts = {row.code: row for row in db.session.scalars(select(District))}
+    for region_name, district_names in REGIONS.items():
+        region = _upsert(Region, regions, slugify(region_name),
+                         {"code": slugify(region_name), "name": region_name}, tally, "Regions")
+        for district_name in district_names:
+            code = slugify(district_name)
+            _upsert(District, districts, code, {"code": code, "name": district_name, "region": region},
+                    tally, "Districts")
+    return regions, districts
+
+
+def _seed_institutions(regions: dict[str, Region], districts: dict[str, District],
+                       tally: Tally) -> dict[str, Institution]:
+    """The institution tree, by slug; parents are created before their children."""
+    institutions = {row.slug: row for row in db.session.scalars(select(Institution))}
+    for spec in all_institutions():
+        values = {
+            "slug": spec.slug, "kind": spec.kind, "name_sw": spec.name_sw, "name_en": spec.name_en,
+            "short_name": spec.short_name, "is_triage": spec.is_triage,
+            "parent": institutions[spec.parent] if spec.parent else None,
+            "region": regions[spec.region] if spec.region else None,
+            "district": districts[spec.district] if spec.district else None,
+        }
+        _upsert(Institution, institutions, spec.slug, values, tally, "Institutions")
+    return institutions
+
+
+def _seed_categories(institutions: dict[str, Institution], tally: Tally) -> dict[str, Category]:
+    """The services, by code."""
+    categories = {row.code: row for row in db.session.scalars(select(Category))}
+    for spec in ALL_SERVICES:
+        values = {"code": spec.code, "name_sw": spec.name_sw, "name_en": spec.name_en,
+                  "institution": institutions[spec.owner], "is_local": spec.is_local}
+        _upsert(Category, categories, spec.code, values, tally, "Categories")
+    return categories
+
+
+def _seed_routing(categories: dict[str, Category], institutions: dict[str, Institution],
+                  regions: dict[str, Region], districts: dict[str, District], tally: Tally) -> None:
+    """National services go to their owner; local ones to the district's council, else the regional secretariat."""
+    db.session.flush()
+    rules = {(row.category_id, row.region_id, row.district_id): row for row in db.session.scalars(select(RoutingRule))}
+    wanted: list[tuple[Category | None, Region | None, District | None, Institution]] = [
+        (categories[spec.code], None, None, institutions[spec.owner]) for spec in ALL_SERVICES if not spec.is_local
+    ]
+    wanted += [(None, regions[code], None, institutions[secretariat_slug(code)]) for code in map(slugify, REGIONS)]
+    council_of = {spec.district: spec.slug for spec in all_institutions() if spec.district}
+    wanted += [(None, None, districts[code], institutions[council_of[code]]) for code in COUNCILS]
+    for category, region, district, institution in wanted:
+        key = (category.id if category else None, region.id if region else None, district.id if district else None)
+        values = {"category": category, "region": region, "district": district, "institution": institution}
+        _upsert(RoutingRule, rules, key, values, tally, "Routing rules")
+
+
+def _set_status(ticket: Ticket, status: TicketStatus, actor: str, at: dt.datetime) -> None:
+    """Move the ticket to `status` and record the change."""
+    ticket.events.append(TicketEvent(kind=EventKind.STATUS_CHANGED, actor=actor, created_at=at,
+                                     data={"from": str(ticket.status), "to": str(status)}))
+    ticket.status = status
+
+
+def _post(ticket: Ticket, kind: MessageKind, step: Step, at: dt.datetime) -> None:
+    """Add an officer's message to the thread."""
+    ticket.messages.append(TicketMessage(kind=kind, body=step.body, author_name=step.actor, created_at=at))
+
+
+def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime) -> None:
+    """Replay the planned history on a newly submitted ticket."""
+    for step in plan.steps:
+        at = submitted_at + step.after
+        if step.action == Action.START:
+            _set_status(ticket, TicketStatus.IN_PROGRESS, step.actor, at)
+        elif step.action == Action.NOTE:
+            _post(ticket, MessageKind.NOTE, step, at)
+        elif step.action == Action.INFO_REQUEST:
+            _post(ticket, MessageKind.INFO_REQUEST, step, at)
+            ticket.events.append(TicketEvent(kind=EventKind.INFO_REQUESTED, actor=step.actor, created_at=at, data={}))
+            _set_status(ticket, TicketStatus.AWAITING_CITIZEN, step.actor, at)
+        elif step.action == Action.CITIZEN:
+            add_citizen_message(ticket, step.body, [], now=at)
+        elif step.action == Action.REPLY:
+            _post(ticket, MessageKind.REPLY, step, at)
+            ticket.events.append(TicketEvent(kind=EventKind.REPLIED, actor=step.actor, created_at=at, data={}))
+            _set_status(ticket, TicketStatus.ANSWERED, step.actor, at)
+        elif step.action == Action.RESOLVE:
+            _set_status(ticket, TicketStatus.RESOLVED, step.actor, at)
+        elif step.action == Action.CLOSE:
+            _set_status(ticket, TicketStatus.CLOSED, step.actor, at)
+        elif step.action == Action.REOPEN:
+            _set_status(ticket, TicketStatus.REOPENED, step.actor, at)
+        ticket.updated_at = at
+
+
+def _seed_tickets(ticket_count: int, categories: dict[str, Category], districts: dict[str, District],
+                  tally: Tally) -> dict[int, Receipt]:
+    """Submit the planned tickets, oldest first, and play the history of those that are new."""
+    now = utcnow()
+    receipts = {}
+    for plan in sorted(plan_tickets(ticket_count), key=lambda p: (-p.age, p.index)):
+        submission = Submission(
+            type=plan.type, category=categories[plan.category] if plan.category else None,
+            district=districts[plan.district] if plan.district else None, subject=plan.subject,
+            description=plan.description, identity=plan.identity, name=plan.name, email=plan.email,
+            phone=plan.phone, language=plan.language, channel=Channel.DEMO, submission_key=plan.submission_key,
+        )
+        submitted_at = now - plan.age
+        receipt = submit_ticket(submission, now=submitted_at)
+        if receipt.created:
+            _play(receipt.ticket, plan, submitted_at)
+            tally.created["Tickets"] += 1
+        else:
+            tally.present["Tickets"] += 1
+        receipts[plan.index] = receipt
+    db.session.flush()
+    return receipts
+
+
+def seed_demo(ticket_count: int = 200) -> list[str]:
+    """Load the demo set (idempotently) and say what was created; the caller commits."""
+    tally = Tally()
+    regions, districts = _seed_places(tally)
+    institutions = _seed_institutions(regions, districts, tally)
+    categories = _seed_categories(institutions, tally)
+    _seed_routing(categories, institutions, regions, districts, tally)
+    receipts = _seed_tickets(ticket_count, categories, districts, tally)
+
+    lines = ["Wananchi demo data:"]
+    lines += [f"  {tally.line(label)}" for label in
+              ("Regions", "Districts", "Institutions", "Categories", "Routing rules", "Tickets")]
+    shown = [index for index in TRY_THESE if index in receipts] or sorted(receipts)[:3]
+    if shown:
+        lines.append('Try "Fuatilia hoja" (track a ticket) with:')
+    for index in shown:
+        receipt = receipts[index]
+        ticket = receipt.ticket
+        lines.append(f"  {ticket.reference}  tracking code {format_tracking_code(receipt.tracking_code)}"
+                     f"  ({ticket.type.value}, {ticket.status.value})")
+    if 0 < ticket_count < len(SHOWCASE):
+        lines.append(f"Note: fewer than {len(SHOWCASE)} tickets do not show every status.")
+    return lines
