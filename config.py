@@ -43,6 +43,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire under the citizen
 
+    # Staff logins: a short remember-me, never readable by scripts; the id carries a rotating token.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
+    # argon2id cost: the argon2-cffi defaults (RFC 9106 low-memory profile: 3 passes, 64 MiB, 4 lanes).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    PASSWORD_HASH_PARALLELISM = 4
+
     # Uploads: up to 3 attachments of 5 MB each, plus the form itself.
     MAX_ATTACHMENTS = 3
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -83,6 +93,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # Still argon2id, but cheap: the suite hashes hundreds of passwords.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 1024
+    PASSWORD_HASH_PARALLELISM = 1
 
 
 class ProductionConfig(Config):

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from wananchi.core.db import include_in_autogenerate, render_type_for_migration
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -84,6 +86,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_in_autogenerate)
+    conf_args.setdefault("render_item", render_type_for_migration)
 
     connectable = get_engine()
 

@@ -46,3 +46,16 @@ def post_submission(client, **overrides: object):
     fields = hidden_fields(page.data)
     data = {**fields, **valid_submission(**overrides)}
     return client.post("/wasilisha", data=data, content_type="multipart/form-data")
+
+
+def log_in(client, email: str, password: str, **extra: str):
+    """Log in through the real login form; returns the response to the form post."""
+    page = client.get("/ingia")
+    return client.post("/ingia", data={**hidden_fields(page.data), "email": email, "password": password, **extra})
+
+
+def post_form(client, page_url: str, action_url: str, **data: object):
+    """Open a page for its CSRF token and the ticket version, then post `data` to an action."""
+    fields = hidden_fields(client.get(page_url).data)
+    return client.post(action_url, data={"csrf_token": fields.get("csrf_token", ""),
+                                         "version": fields.get("version", ""), **data})

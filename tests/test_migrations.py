@@ -7,12 +7,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import Migrate
 
+from wananchi.core.db import include_in_autogenerate
 from wananchi.extensions import db as _db
 
 
 def test_models_match_the_migration_head(app, db):
     with _db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_in_autogenerate}
+        )
         differences = compare_metadata(context, _db.metadata)
     assert differences == [], "run `flask --app wsgi db migrate` and commit the revision"
 

@@ -11,6 +11,8 @@ from tests.factories import (
     RegionFactory,
     RoutingRuleFactory,
 )
+from wananchi.accounts.models import Role, User
+from wananchi.accounts.services import create_user
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region
 
 
@@ -113,4 +115,36 @@ def build_world() -> World:
         other_district,
         national_service,
         local_service,
+    )
+
+
+PASSWORD = "nenosiri-la-majaribio"
+
+
+@dataclass
+class Staff:
+    officer_a: User  # officer of the agency (institution A)
+    officer_a2: User  # a second officer of A
+    supervisor_a: User
+    officer_b: User  # officer of the council (institution B)
+    oversight_above_a: User  # at the ministry above the agency
+    oversight_elsewhere: User  # at TAMISEMI, above the council but not the agency
+    admin: User
+
+
+def build_staff(world: World) -> Staff:
+    """One user of each kind around the world's agency (A) and council (B)."""
+
+    def user(email: str, role: Role, institution: Institution | None) -> User:
+        return create_user(email=email, name=email.split("@")[0].replace(".", " ").title(), role=role,
+                           password=PASSWORD, institution=institution)
+
+    return Staff(
+        officer_a=user("asha.afisa@dawasa.go.tz", Role.OFFICER, world.agency),
+        officer_a2=user("baraka.afisa@dawasa.go.tz", Role.OFFICER, world.agency),
+        supervisor_a=user("neema.msimamizi@dawasa.go.tz", Role.SUPERVISOR, world.agency),
+        officer_b=user("juma.afisa@dodomacc.go.tz", Role.OFFICER, world.council),
+        oversight_above_a=user("kiongozi@maji.go.tz", Role.OVERSIGHT, world.ministry),
+        oversight_elsewhere=user("kiongozi@tamisemi.go.tz", Role.OVERSIGHT, world.tamisemi),
+        admin=user("admin@wananchi.go.tz", Role.ADMIN, None),
     )

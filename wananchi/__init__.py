@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 
+    _import_models()
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -54,6 +55,7 @@ def _check_config(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from wananchi.accounts.auth import init_auth
     from wananchi.core import templating
     from wananchi.core.db import init_transaction_boundary
     from wananchi.core.i18n import select_locale
@@ -85,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     )
     init_transaction_boundary(app)
     templating.init_templating(app)
+    init_auth(app)
 
     @app.after_request
     def _session_and_caching(response):
@@ -98,9 +101,27 @@ def _init_extensions(app: Flask) -> None:
         return response
 
 
+def _import_models() -> None:
+    """Import every model module, so the metadata (and Alembic) knows every table."""
+    import wananchi.accounts.models  # noqa: F401
+    import wananchi.core.audit  # noqa: F401
+    import wananchi.institutions.models  # noqa: F401
+    import wananchi.tickets.models  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
+    import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
+    import wananchi.tickets.staff_views  # noqa: F401  (registers the ticket page and actions)
+    from wananchi.accounts.views import account_bp
+    from wananchi.accounts.views import bp as auth_bp
+    from wananchi.admin.views import bp as admin_bp
     from wananchi.pages.views import bp as pages_bp
+    from wananchi.tickets.staff import bp as staff_bp
     from wananchi.tickets.views import bp as tickets_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -43,6 +44,40 @@ def seed_if_empty_command(ctx: click.Context) -> None:
         click.echo("Database already has data; not seeding.")
         return
     ctx.invoke(seed_demo_command)
+
+
+@wananchi_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["officer", "supervisor", "oversight", "admin"]), required=True)
+@click.option("--institution", "institution_slug", default=None, help="Slug of the user's institution.")
+@click.option("--name", default=None, help="Full name (defaults to the e-mail address).")
+def create_user_command(email: str, role: str, institution_slug: str | None, name: str | None) -> None:
+    """Create a staff account; the password is read from standard input (never from the command line)."""
+    from sqlalchemy import select
+
+    from wananchi.accounts.models import Role
+    from wananchi.accounts.services import create_user
+    from wananchi.core.errors import DomainError
+    from wananchi.extensions import db
+    from wananchi.institutions.models import Institution
+
+    institution = None
+    if institution_slug:
+        institution = db.session.scalar(select(Institution).where(Institution.slug == institution_slug))
+        if institution is None:
+            raise click.ClickException(f"No institution with slug {institution_slug!r}.")
+    password = (
+        click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if sys.stdin.isatty()
+        else sys.stdin.readline()
+    ).rstrip("\n")
+    try:
+        user = create_user(email=email, name=name or email, role=Role(role), password=password,
+                           institution=institution)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}" + (f" of {institution.slug}" if institution else ""))
 
 
 def _pybabel(*args: str) -> None:

@@ -53,6 +53,22 @@ def str_enum(enum_class: type[enum.StrEnum]) -> Enum:
     )
 
 
+# Schema objects that migrations create by hand and the models do not describe (full-text search).
+SEARCH_OBJECTS = ("ticket_fts", "ix_ticket_search")
+
+
+def include_in_autogenerate(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic filter: leave the hand-made search objects out of model comparisons."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
+def render_type_for_migration(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Alembic: write UTCDateTime as a plain timezone-aware DateTime, so migrations need no app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the environment gives."""
     for prefix in ("postgres://", "postgresql://"):

@@ -30,7 +30,13 @@ def local_date(value: dt.datetime | dt.date | None) -> str:
 
 def init_templating(app: Flask) -> None:
     """Register the helpers every template may use."""
+    from wananchi.accounts.labels import ROLE_LABELS
+    from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
+
     app.jinja_env.globals.update(
+        role_labels=ROLE_LABELS,
+        event_labels=EVENT_LABELS,
+        staff_status_labels=STAFF_STATUS_LABELS,
         localized_name=localized_name,
         current_language=current_language,
         language_switch_url=language_switch_url,

@@ -181,3 +181,37 @@ def district_groups() -> Groups:
     for district, region in sorted(rows, key=lambda r: (r[1].name, r[0].name)):
         groups.setdefault(region.name, []).append((district.code, district.name, False))
     return list(groups.items())
+
+
+class RatingForm(FlaskForm):
+    """The citizen's answer to "umeridhika?"."""
+
+    rating = RadioField(
+        _l("Are you satisfied with the answer?"),
+        choices=[
+            SelectChoice("5", _l("5 — very satisfied")),
+            SelectChoice("4", _l("4 — satisfied")),
+            SelectChoice("3", _l("3 — neither")),
+            SelectChoice("2", _l("2 — not satisfied")),
+            SelectChoice("1", _l("1 — not at all satisfied")),
+        ],
+        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
+    )
+    comment = TextAreaField(
+        _l("Comment"),
+        filters=[_strip],
+        validators=[Length(max=2000, message=_l("The comment may be at most 2,000 characters."))],
+    )
+
+
+class AppealForm(FlaskForm):
+    """The citizen reopens an unsatisfactory answer to a complaint."""
+
+    reason = TextAreaField(
+        _l("Why are you not satisfied?"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write why you are not satisfied.")),
+            Length(max=5000, message=_l("The text may be at most 5,000 characters.")),
+        ],
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from wananchi.tickets.models import Identity, MessageKind, TicketStatus, TicketType
+from wananchi.tickets.models import EventKind, Identity, MessageKind, SuggestionOutcome, TicketStatus, TicketType
 
 TYPE_LABELS = {
     TicketType.QUESTION: _l("Question"),
@@ -68,4 +68,32 @@ MESSAGE_AUTHORS = {
     MessageKind.REPLY: _l("Reply from the institution"),
     MessageKind.INFO_REQUEST: _l("The institution asks for more information"),
     MessageKind.NOTE: _l("Internal note"),
+}
+
+EVENT_LABELS = {
+    EventKind.SUBMITTED: _l("Submitted"),
+    EventKind.ROUTED: _l("Sent to the responsible institution"),
+    EventKind.CITIZEN_MESSAGE: _l("The citizen added information"),
+    EventKind.STATUS_CHANGED: _l("Status changed"),
+    EventKind.REPLIED: _l("Replied to the citizen"),
+    EventKind.NOTE_ADDED: _l("Internal note added"),
+    EventKind.INFO_REQUESTED: _l("Asked the citizen for information"),
+    EventKind.TRANSFERRED: _l("Transferred"),
+    EventKind.ASSIGNED: _l("Assigned"),
+    EventKind.CLAIMED: _l("Taken by an officer"),
+    EventKind.RESOLVED: _l("Resolved"),
+    EventKind.CLOSED: _l("Closed"),
+    EventKind.REOPENED: _l("Reopened"),
+    EventKind.MERGED: _l("Merged into another ticket"),
+    EventKind.MERGED_INTO_THIS: _l("A duplicate was merged into this ticket"),
+    EventKind.CONTACT_VIEWED: _l("Contact details viewed"),
+    EventKind.COMMENDATION_PASSED: _l("Commendation passed on"),
+    EventKind.RATED: _l("The citizen rated the answer"),
+    EventKind.APPEALED: _l("The citizen appealed"),
+}
+
+OUTCOME_LABELS = {
+    SuggestionOutcome.ACCEPTED: _l("Accepted"),
+    SuggestionOutcome.UNDER_CONSIDERATION: _l("Under consideration"),
+    SuggestionOutcome.DECLINED: _l("Declined"),
 }

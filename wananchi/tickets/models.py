@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wananchi.accounts.models import User
 from wananchi.core.db import UTCDateTime, str_enum, utcnow
 from wananchi.extensions import Model
 from wananchi.institutions.models import Category, District, Institution, Region
@@ -47,6 +48,12 @@ class Identity(enum.StrEnum):
     NAMED = "named"  # name and contact visible to the responsible officers
     CONTACT_HIDDEN = "contact_hidden"  # contact kept for notifications, hidden from officers
     ANONYMOUS = "anonymous"  # nothing stored
+
+
+class SuggestionOutcome(enum.StrEnum):
+    ACCEPTED = "accepted"  # limekubaliwa
+    UNDER_CONSIDERATION = "under_consideration"  # linafanyiwa kazi
+    DECLINED = "declined"  # halikukubaliwa
 
 
 class Channel(enum.StrEnum):
@@ -103,12 +110,31 @@ class Ticket(Model):
     citizen_email: Mapped[str | None] = mapped_column(String(254))
     citizen_phone: Mapped[str | None] = mapped_column(String(20))
 
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    resolution_summary: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[SuggestionOutcome | None] = mapped_column(str_enum(SuggestionOutcome))
+    commended_to: Mapped[str | None] = mapped_column(String(200))
+    commended_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    satisfaction_rating: Mapped[int | None] = mapped_column(Integer)
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    appealed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    first_response_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     category: Mapped[Category | None] = relationship()
     institution: Mapped[Institution] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    commended_user: Mapped[User | None] = relationship(foreign_keys=[commended_user_id])
+    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id")
+    transfers: Mapped[list[TicketTransfer]] = relationship(
+        back_populates="ticket", order_by="TicketTransfer.id", cascade="all, delete-orphan"
+    )
     region: Mapped[Region | None] = relationship()
     district: Mapped[District | None] = relationship()
     messages: Mapped[list[TicketMessage]] = relationship(
@@ -149,6 +175,7 @@ class TicketMessage(Model):
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind))
     body: Mapped[str] = mapped_column(Text)
     author_name: Mapped[str | None] = mapped_column(String(120))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
@@ -179,9 +206,20 @@ class EventKind(enum.StrEnum):
     CITIZEN_MESSAGE = "citizen_message"
     STATUS_CHANGED = "status_changed"
     REPLIED = "replied"
+    NOTE_ADDED = "note_added"
     INFO_REQUESTED = "info_requested"
     TRANSFERRED = "transferred"
     ASSIGNED = "assigned"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    MERGED = "merged"
+    MERGED_INTO_THIS = "merged_into_this"
+    CONTACT_VIEWED = "contact_viewed"
+    COMMENDATION_PASSED = "commendation_passed"
+    RATED = "rated"
+    APPEALED = "appealed"
 
 
 class TicketEvent(Model):
@@ -193,7 +231,41 @@ class TicketEvent(Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
     actor: Mapped[str] = mapped_column(String(120))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketTransfer(Model):
+    """A move of a ticket from one institution's queue to another's, with the reason."""
+
+    __tablename__ = "ticket_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    from_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    to_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="transfers")
+    from_institution: Mapped[Institution] = relationship(foreign_keys=[from_institution_id])
+    to_institution: Mapped[Institution] = relationship(foreign_keys=[to_institution_id])
+
+
+class CannedResponse(Model):
+    """A prepared reply an institution's officers can start from, in Swahili and English."""
+
+    __tablename__ = "canned_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body_sw: Mapped[str] = mapped_column(Text)
+    body_en: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    institution: Mapped[Institution] = relationship()

@@ -37,6 +37,7 @@ from wananchi.tickets.references import (
     tracking_code_for,
     tracking_code_matches,
 )
+from wananchi.tickets.workflow import Action, next_status
 
 LOCAL_TIME = ZoneInfo("Africa/Dar_es_Salaam")
 CITIZEN = "mwananchi"
@@ -206,16 +207,70 @@ def add_citizen_message(
         raise DomainError(_("Write the information you want to add, or attach a file."), field="body")
     if ticket.status == TicketStatus.CLOSED:
         raise DomainError(_("This ticket is closed; you can no longer add information to it."))
+    new_status = next_status(ticket.status, Action.CITIZEN_MESSAGE)
     now = now or utcnow()
     message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
     ticket.messages.append(message)
     _attach(ticket, message, checked, now)
     event_data: dict[str, Any] = {"attachments": len(checked)}
-    if ticket.status == TicketStatus.AWAITING_CITIZEN:
-        ticket.status = TicketStatus.IN_PROGRESS
-        event_data["status"] = [str(TicketStatus.AWAITING_CITIZEN), str(TicketStatus.IN_PROGRESS)]
+    if new_status != ticket.status:
+        event_data["from"], event_data["to"] = str(ticket.status), str(new_status)
+        ticket.status = new_status
     ticket.events.append(TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data))
     ticket.updated_at = now
     db.session.flush()
     signals.citizen_message_added.send(ticket, message=message)
     return message
+
+
+APPEAL_WINDOW = dt.timedelta(days=14)
+UNSATISFIED_AT_MOST = 2
+
+
+def rate_ticket(ticket: Ticket, rating: int, comment: str = "", *, now: dt.datetime | None = None) -> None:
+    """The citizen answers "umeridhika?" (1-5, with an optional comment) once the ticket is resolved."""
+    next_status(ticket.status, Action.RATE)
+    if ticket.satisfaction_rating is not None:
+        raise DomainError(_("You have already rated the answer to this ticket."))
+    if rating not in range(1, 6):
+        raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
+    now = now or utcnow()
+    ticket.satisfaction_rating = rating
+    ticket.satisfaction_comment = comment.strip()[:2000] or None
+    ticket.events.append(TicketEvent(kind=EventKind.RATED, actor=CITIZEN, created_at=now, data={"rating": rating}))
+    db.session.flush()
+    signals.ticket_rated.send(ticket)
+
+
+def can_appeal(ticket: Ticket, now: dt.datetime) -> bool:
+    """Whether the citizen may reopen this ticket as an appeal: an unsatisfied complaint, once, within 14 days."""
+    return (
+        ticket.type == TicketType.COMPLAINT
+        and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        and ticket.appealed_at is None
+        and ticket.satisfaction_rating is not None
+        and ticket.satisfaction_rating <= UNSATISFIED_AT_MOST
+        and ticket.resolved_at is not None
+        and now - ticket.resolved_at <= APPEAL_WINDOW
+    )
+
+
+def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None) -> None:
+    """Reopen an unsatisfied complaint as an appeal, which lands on the supervisor's list."""
+    now = now or utcnow()
+    status = next_status(ticket.status, Action.APPEAL)
+    if not can_appeal(ticket, now):
+        raise DomainError(_("Only a complaint rated unsatisfactory can be reopened, once, within 14 days."))
+    text = reason.strip()
+    if not text:
+        raise DomainError(_("Write why you are not satisfied."), field="reason")
+    ticket.appealed_at = now
+    ticket.messages.append(TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN,
+                                         created_at=now))
+    ticket.events.append(TicketEvent(kind=EventKind.APPEALED, actor=CITIZEN, created_at=now,
+                                     data={"from": str(ticket.status), "to": str(status)}))
+    ticket.status = status
+    ticket.assignee_id = None
+    ticket.updated_at = now
+    db.session.flush()
+    signals.ticket_appealed.send(ticket)

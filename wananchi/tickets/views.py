@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.i18n import current_language
 from wananchi.extensions import db, limiter
@@ -27,6 +28,8 @@ from wananchi.tickets.attachments import IncomingFile
 from wananchi.tickets.forms import (
     DONT_KNOW,
     AddInformationForm,
+    AppealForm,
+    RatingForm,
     SubmitForm,
     TrackForm,
     category_groups,
@@ -37,12 +40,21 @@ from wananchi.tickets.labels import (
     CITIZEN_STATUS_LABELS,
     IDENTITY_HINTS,
     MESSAGE_AUTHORS,
+    OUTCOME_LABELS,
     TYPE_HINTS,
     TYPE_LABELS,
 )
-from wananchi.tickets.models import Attachment, Identity, Ticket, TicketType
+from wananchi.tickets.models import Attachment, Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.references import format_tracking_code, normalise_reference
-from wananchi.tickets.services import Submission, add_citizen_message, find_tracked_ticket, submit_ticket
+from wananchi.tickets.services import (
+    Submission,
+    add_citizen_message,
+    appeal_ticket,
+    can_appeal,
+    find_tracked_ticket,
+    rate_ticket,
+    submit_ticket,
+)
 
 bp = Blueprint("tickets", __name__)
 
@@ -208,17 +220,68 @@ def detail(reference: str):
     return _render_detail(ticket, form, status)
 
 
-def _render_detail(ticket: Ticket, form: AddInformationForm, status: int):
+def _render_detail(
+    ticket: Ticket,
+    form: AddInformationForm,
+    status: int,
+    *,
+    rating_form: RatingForm | None = None,
+    appeal_form: AppealForm | None = None,
+):
+    survivor = ticket.merged_into
+    while survivor is not None and survivor.merged_into is not None:
+        survivor = survivor.merged_into
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
         form=form,
+        rating_form=rating_form or RatingForm(formdata=None),
+        appeal_form=appeal_form or AppealForm(formdata=None),
+        can_rate=ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and ticket.satisfaction_rating is None,
+        can_appeal=can_appeal(ticket, utcnow()),
+        survivor=survivor,
+        survivor_status=CITIZEN_STATUS_LABELS[survivor.status] if survivor else None,
+        outcome_labels=OUTCOME_LABELS,
         status_label=CITIZEN_STATUS_LABELS[ticket.status],
         status_explanation=CITIZEN_STATUS_EXPLANATIONS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
         message_authors=MESSAGE_AUTHORS,
         added=session.pop("flash_added", False),
     ), status
+
+
+@bp.post("/hoja/<reference>/kiwango")
+def rate(reference: str):
+    """The citizen rates the answer (1-5) once the ticket is resolved."""
+    ticket = _granted_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    rating_form = RatingForm()
+    if rating_form.validate():
+        try:
+            rate_ticket(ticket, int(rating_form.rating.data or 0), rating_form.comment.data or "")
+        except DomainError as error:
+            rating_form.form_errors.append(error.message)
+        else:
+            return redirect(url_for("tickets.detail", reference=reference, _anchor="rating"), code=303)
+    return _render_detail(ticket, AddInformationForm(formdata=None), 422, rating_form=rating_form)
+
+
+@bp.post("/hoja/<reference>/rufaa")
+def appeal(reference: str):
+    """The citizen reopens an unsatisfactory answer to a complaint, once, within 14 days."""
+    ticket = _granted_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    appeal_form = AppealForm()
+    if appeal_form.validate():
+        try:
+            appeal_ticket(ticket, appeal_form.reason.data or "")
+        except DomainError as error:
+            appeal_form.form_errors.append(error.message)
+        else:
+            return redirect(url_for("tickets.detail", reference=reference), code=303)
+    return _render_detail(ticket, AddInformationForm(formdata=None), 422, appeal_form=appeal_form)
 
 
 @bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")

@@ -1,0 +1,46 @@
+"""Flask-Login wiring: loading users by id and session token, and login required outside an allow-list."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from wananchi.extensions import db, login_manager
+
+# Blueprints anyone may open; every other page needs a logged-in user (deny by default).
+PUBLIC_BLUEPRINTS = frozenset({"pages", "tickets", "auth"})
+PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+@login_manager.user_loader
+def load_user(user_id: str):  # type: ignore[no-untyped-def]
+    """The user for a session or remember-me cookie, if its session token is still the current one."""
+    from wananchi.accounts.models import User
+
+    numeric_id, _sep, token = user_id.partition(":")
+    if not numeric_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(numeric_id))
+    if user is None or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def init_auth(app: Flask) -> None:
+    """Configure Flask-Login and require a login for every non-public page."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"  # mobile networks change addresses: "strong" would log people out
+
+    @app.before_request
+    def _require_login():  # type: ignore[no-untyped-def]
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if request.blueprint in PUBLIC_BLUEPRINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None

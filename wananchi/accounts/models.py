@@ -1,0 +1,87 @@
+"""Staff users and the per-role security policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wananchi.core.db import UTCDateTime, str_enum, utcnow
+from wananchi.extensions import Model
+from wananchi.institutions.models import Institution
+
+
+class Role(enum.StrEnum):
+    OFFICER = "officer"  # afisa: works one institution's queue
+    SUPERVISOR = "supervisor"  # msimamizi: also assigns, receives escalations, reads reports
+    OVERSIGHT = "oversight"  # kiongozi: reads and directs everything below one node of the tree
+    ADMIN = "admin"  # msimamizi wa mfumo: configures; reads no tickets
+
+
+STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+
+
+def new_session_token() -> str:
+    """A random token that identifies a user's current sessions; rotating it logs them all out."""
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, Model):
+    """A member of staff. Citizens have no accounts."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="sw")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    institution: Mapped[Institution | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Flask-Login: a deactivated account cannot log in or stay logged in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login: the user and their current session token, so a rotated token ends old sessions."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def works_tickets(self) -> bool:
+        """Whether this user answers an institution's tickets."""
+        return self.role in STAFF_ROLES and self.institution_id is not None
+
+    @property
+    def can_administer(self) -> bool:
+        """Whether this user may open the administration pages."""
+        return self.role == Role.ADMIN or self.is_admin
+
+    def is_locked(self, now: dt.datetime) -> bool:
+        """Whether too many failed logins keep this account locked at `now`."""
+        return self.locked_until is not None and self.locked_until > now
+
+
+class RolePolicy(Model):
+    """Security settings an administrator sets per role (for now: whether two-factor codes are required)."""
+
+    __tablename__ = "role_policy"
+
+    role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
+    require_totp: Mapped[bool] = mapped_column(Boolean, default=False)

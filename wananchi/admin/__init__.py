@@ -1,0 +1,1 @@
+"""Administration: institutions, categories, routing rules, users and roles, canned responses."""

@@ -1,0 +1,103 @@
+"""Named permissions, denied by default, and the one check every view and service uses: can()."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from wananchi.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from wananchi.accounts.models import User
+    from wananchi.tickets.models import Ticket
+
+
+class Permission(enum.StrEnum):
+    VIEW_QUEUE = "view_queue"  # an institution's queue (obj: Institution)
+    VIEW_TICKET = "view_ticket"  # a ticket's thread and history (obj: Ticket)
+    WORK_TICKET = "work_ticket"  # claim, reply, note, ask, resolve, close, reopen, transfer, merge
+    ASSIGN_TICKET = "assign_ticket"  # give a ticket to an officer (supervisors)
+    VIEW_CONTACT = "view_contact"  # the citizen's name, e-mail and phone
+    DIRECT_TICKET = "direct_ticket"  # write a directive onto a ticket (oversight, supervisors)
+    ADMINISTER = "administer"  # the administration pages
+
+
+def ancestor_ids(institution: Institution) -> list[int]:
+    """The ids of an institution and every node above it, nearest first."""
+    ids = []
+    node: Institution | None = institution
+    while node is not None and node.id not in ids:
+        ids.append(node.id)
+        node = node.parent
+    return ids
+
+
+def subtree_ids(root_id: int) -> Any:
+    """A select of the ids of `root_id` and every institution below it (a recursive query)."""
+    tree = select(Institution.id).where(Institution.id == root_id).cte("subtree", recursive=True)
+    tree = tree.union_all(select(Institution.id).where(Institution.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _in_reach(user: User, institution: Institution) -> bool:
+    """Whether an institution is the user's own (officers, supervisors) or below their node (oversight)."""
+    from wananchi.accounts.models import Role
+
+    if user.institution_id is None:
+        return False
+    if user.role in (Role.OFFICER, Role.SUPERVISOR):
+        return institution.id == user.institution_id
+    if user.role == Role.OVERSIGHT:
+        return user.institution_id in ancestor_ids(institution)
+    return False
+
+
+def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bool:
+    from wananchi.accounts.models import Role
+
+    own = user.works_tickets and ticket.institution_id == user.institution_id
+    if permission == Permission.VIEW_TICKET:
+        if own or (user.role == Role.OVERSIGHT and _in_reach(user, ticket.institution)):
+            return True
+        # The institution that transferred a ticket away keeps a read-only view of it.
+        return user.works_tickets and any(t.from_institution_id == user.institution_id for t in ticket.transfers)
+    if permission == Permission.WORK_TICKET:
+        return own
+    if permission == Permission.ASSIGN_TICKET:
+        return own and user.role == Role.SUPERVISOR
+    if permission == Permission.VIEW_CONTACT:
+        return own
+    if permission == Permission.DIRECT_TICKET:
+        return (user.role == Role.OVERSIGHT and _in_reach(user, ticket.institution)) or (
+            own and user.role == Role.SUPERVISOR
+        )
+    return False
+
+
+def can(user: Any, permission: Permission, obj: Any = None) -> bool:
+    """Whether `user` holds `permission` on `obj`; anything not granted here is denied."""
+    from wananchi.accounts.models import User
+    from wananchi.tickets.models import Ticket
+
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return False
+    if permission == Permission.ADMINISTER:
+        return user.can_administer
+    if permission == Permission.VIEW_QUEUE:
+        return isinstance(obj, Institution) and _in_reach(user, obj)
+    if isinstance(obj, Ticket):
+        return _ticket_permission(user, permission, obj)
+    return False
+
+
+def visible_institution_ids(user: Any) -> Any:
+    """A select of the institutions whose tickets `user` may list (empty for administrators)."""
+    from wananchi.accounts.models import Role
+
+    if user.institution_id is None or user.role == Role.ADMIN:
+        return select(Institution.id).where(Institution.id.is_(None))
+    if user.role == Role.OVERSIGHT:
+        return subtree_ids(user.institution_id)
+    return select(Institution.id).where(Institution.id == user.institution_id)

@@ -1,0 +1,285 @@
+"""What staff do to tickets: claim, assign, reply, note, ask, resolve, close, reopen, transfer, merge.
+
+Every action checks the permission and the status machine, refuses a stale version, writes its
+history event, flushes and sends a signal. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_babel import gettext as _
+
+from wananchi.accounts.models import STAFF_ROLES, User
+from wananchi.core.db import utcnow
+from wananchi.core.errors import DomainError
+from wananchi.core.permissions import Permission, can
+from wananchi.extensions import db
+from wananchi.institutions.models import Institution
+from wananchi.tickets import signals
+from wananchi.tickets.models import (
+    EventKind,
+    MessageKind,
+    SuggestionOutcome,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+    TicketTransfer,
+    TicketType,
+)
+from wananchi.tickets.workflow import Action, next_status
+
+MAX_TEXT = 10_000
+
+
+class StaleTicket(DomainError):
+    """The ticket changed after the page the user acted on was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This ticket changed while you were working. Check the latest state below, then try again."))
+
+
+class NotPermitted(DomainError):
+    """The user may not do this to this ticket."""
+
+    def __init__(self) -> None:
+        super().__init__(_("You may not do this to this ticket."))
+
+
+def _start(ticket: Ticket, actor: User, permission: Permission, action: Action, version: int | None) -> TicketStatus:
+    if not can(actor, permission, ticket):
+        raise NotPermitted()
+    if version is not None and version != ticket.version:
+        raise StaleTicket()
+    return next_status(ticket.status, action)
+
+
+def _text(value: str | None, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(message, field=field)
+    if len(text) > MAX_TEXT:
+        raise DomainError(_("The text may be at most %(count)d characters.", count=MAX_TEXT), field=field)
+    return text
+
+
+def _event(ticket: Ticket, kind: EventKind, actor: User, now: dt.datetime, **data: Any) -> None:
+    ticket.events.append(TicketEvent(kind=kind, actor=actor.name, actor_id=actor.id, created_at=now, data=data))
+
+
+def _set_status(ticket: Ticket, status: TicketStatus, actor: User, now: dt.datetime) -> None:
+    if status != ticket.status:
+        _event(ticket, EventKind.STATUS_CHANGED, actor, now, **{"from": str(ticket.status), "to": str(status)})
+        ticket.status = status
+    ticket.updated_at = now
+
+
+def _message(ticket: Ticket, kind: MessageKind, body: str, actor: User, now: dt.datetime) -> TicketMessage:
+    message = TicketMessage(kind=kind, body=body, author_name=actor.name, author_id=actor.id, created_at=now)
+    ticket.messages.append(message)
+    return message
+
+
+def claim_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now: dt.datetime | None = None) -> None:
+    """The officer takes the ticket: it is assigned to them and moves to in progress."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.CLAIM, version)
+    now = now or utcnow()
+    ticket.assignee = actor
+    _event(ticket, EventKind.CLAIMED, actor, now, assignee=actor.id)
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+    signals.ticket_assigned.send(ticket, assignee=actor, actor=actor)
+
+
+def assign_ticket(
+    ticket: Ticket, assignee: User, *, actor: User, version: int | None = None, now: dt.datetime | None = None
+) -> None:
+    """A supervisor gives the ticket to an officer of the same institution."""
+    _start(ticket, actor, Permission.ASSIGN_TICKET, Action.ASSIGN, version)
+    if assignee.institution_id != ticket.institution_id or assignee.role not in STAFF_ROLES or not assignee.active:
+        raise DomainError(_("Choose an officer of this institution."), field="assignee")
+    now = now or utcnow()
+    ticket.assignee = assignee
+    _event(ticket, EventKind.ASSIGNED, actor, now, assignee=assignee.id, assignee_name=assignee.name)
+    if ticket.status in (TicketStatus.RECEIVED, TicketStatus.REOPENED):
+        _set_status(ticket, TicketStatus.IN_PROGRESS, actor, now)
+    ticket.updated_at = now
+    db.session.flush()
+    signals.ticket_assigned.send(ticket, assignee=assignee, actor=actor)
+
+
+def reply_to_citizen(
+    ticket: Ticket, body: str, *, actor: User, resolve: bool = False, version: int | None = None,
+    now: dt.datetime | None = None,
+) -> TicketMessage:
+    """A public reply; a question may be answered and resolved in one step (`resolve=True`)."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.REPLY, version)
+    text = _text(body, "body", _("Write the reply."))
+    if resolve and ticket.type != TicketType.QUESTION:
+        raise DomainError(_("Only a question can be answered and resolved in one step."))
+    now = now or utcnow()
+    message = _message(ticket, MessageKind.REPLY, text, actor, now)
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.assignee = ticket.assignee or actor
+    _event(ticket, EventKind.REPLIED, actor, now)
+    if resolve:
+        ticket.resolution_summary = text
+        ticket.resolved_at = now
+        _event(ticket, EventKind.RESOLVED, actor, now)
+        status = TicketStatus.RESOLVED
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+    signals.ticket_replied.send(ticket, message=message, actor=actor)
+    if resolve:
+        signals.ticket_resolved.send(ticket, actor=actor)
+    return message
+
+
+def add_note(
+    ticket: Ticket, body: str, *, actor: User, version: int | None = None, now: dt.datetime | None = None
+) -> TicketMessage:
+    """An internal note (officers of the institution) or a directive (supervisors and oversight)."""
+    permission = Permission.WORK_TICKET if can(actor, Permission.WORK_TICKET, ticket) else Permission.DIRECT_TICKET
+    _start(ticket, actor, permission, Action.NOTE, version)
+    text = _text(body, "body", _("Write the note."))
+    now = now or utcnow()
+    message = _message(ticket, MessageKind.NOTE, text, actor, now)
+    _event(ticket, EventKind.NOTE_ADDED, actor, now, directive=permission == Permission.DIRECT_TICKET)
+    ticket.updated_at = now
+    db.session.flush()
+    return message
+
+
+def request_information(
+    ticket: Ticket, body: str, *, actor: User, version: int | None = None, now: dt.datetime | None = None
+) -> TicketMessage:
+    """Ask the citizen for more information; the ticket waits for them (and its clock pauses)."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.REQUEST_INFO, version)
+    text = _text(body, "body", _("Write what you need from the citizen."))
+    now = now or utcnow()
+    message = _message(ticket, MessageKind.INFO_REQUEST, text, actor, now)
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.assignee = ticket.assignee or actor
+    _event(ticket, EventKind.INFO_REQUESTED, actor, now)
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+    signals.information_requested.send(ticket, message=message, actor=actor)
+    return message
+
+
+def resolve_ticket(
+    ticket: Ticket, summary: str, *, actor: User, outcome: SuggestionOutcome | None = None,
+    version: int | None = None, now: dt.datetime | None = None,
+) -> None:
+    """Resolve with a summary the citizen reads; a suggestion also needs its outcome."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.RESOLVE, version)
+    text = _text(summary, "summary", _("Write a summary of the resolution: the citizen will read it."))
+    if ticket.type == TicketType.SUGGESTION and outcome is None:
+        raise DomainError(_("Choose the outcome of the suggestion."), field="outcome")
+    if ticket.type != TicketType.SUGGESTION and outcome is not None:
+        raise DomainError(_("Only a suggestion has an outcome."), field="outcome")
+    now = now or utcnow()
+    ticket.resolution_summary = text
+    ticket.outcome = outcome
+    ticket.resolved_at = now
+    ticket.assignee = ticket.assignee or actor
+    _event(ticket, EventKind.RESOLVED, actor, now, outcome=str(outcome) if outcome else None)
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+    signals.ticket_resolved.send(ticket, actor=actor)
+
+
+def close_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now: dt.datetime | None = None) -> None:
+    """Close a resolved ticket for good."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.CLOSE, version)
+    now = now or utcnow()
+    ticket.closed_at = now
+    _event(ticket, EventKind.CLOSED, actor, now)
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+
+
+def reopen_ticket(
+    ticket: Ticket, reason: str, *, actor: User, version: int | None = None, now: dt.datetime | None = None
+) -> None:
+    """Reopen a resolved ticket, saying why."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.REOPEN, version)
+    text = _text(reason, "reason", _("Write why the ticket is reopened."))
+    now = now or utcnow()
+    ticket.resolved_at = None
+    _event(ticket, EventKind.REOPENED, actor, now, reason=text)
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+
+
+def transfer_ticket(
+    ticket: Ticket, to: Institution, reason: str, *, actor: User, version: int | None = None,
+    now: dt.datetime | None = None,
+) -> TicketTransfer:
+    """Send the ticket to another institution's queue; the sender keeps a read-only view."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.TRANSFER, version)
+    text = _text(reason, "reason", _("Write why the ticket belongs to the other institution."))
+    if to.id == ticket.institution_id or not to.is_active:
+        raise DomainError(_("Choose another, active institution."), field="institution")
+    now = now or utcnow()
+    transfer = TicketTransfer(from_institution_id=ticket.institution_id, to_institution_id=to.id, reason=text,
+                              actor_id=actor.id, created_at=now)
+    ticket.transfers.append(transfer)
+    _event(ticket, EventKind.TRANSFERRED, actor, now, **{"from": ticket.institution.slug, "to": to.slug,
+                                                         "reason": text})
+    ticket.institution = to
+    ticket.assignee = None
+    _set_status(ticket, status, actor, now)
+    db.session.flush()
+    signals.ticket_transferred.send(ticket, transfer=transfer, actor=actor)
+    return transfer
+
+
+def merge_ticket(
+    ticket: Ticket, into: Ticket, *, actor: User, version: int | None = None, now: dt.datetime | None = None
+) -> None:
+    """Close a duplicate into the surviving ticket; the citizen's tracking page points to the survivor."""
+    status = _start(ticket, actor, Permission.WORK_TICKET, Action.MERGE, version)
+    if into.id == ticket.id or not into.is_open or into.merged_into_id is not None:
+        raise DomainError(_("Choose another ticket that is still open."), field="reference")
+    if not can(actor, Permission.WORK_TICKET, into):
+        raise DomainError(_("You can merge only into a ticket of your institution."), field="reference")
+    now = now or utcnow()
+    ticket.merged_into = into
+    ticket.closed_at = now
+    _event(ticket, EventKind.MERGED, actor, now, into=into.reference)
+    _event(into, EventKind.MERGED_INTO_THIS, actor, now, duplicate=ticket.reference)
+    _set_status(ticket, status, actor, now)
+    into.updated_at = now
+    db.session.flush()
+
+
+def pass_commendation(
+    ticket: Ticket, *, actor: User, to_text: str = "", to_user: User | None = None, version: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Pass a commendation to the unit or officer it praises, where it is counted for them."""
+    _start(ticket, actor, Permission.WORK_TICKET, Action.COMMEND, version)
+    if ticket.type != TicketType.COMMENDATION:
+        raise DomainError(_("Only a commendation can be passed on."))
+    if to_user is not None and to_user.institution_id != ticket.institution_id:
+        raise DomainError(_("Choose an officer of this institution."), field="officer")
+    name = to_user.name if to_user is not None else (to_text or "").strip()[:200]
+    if not name:
+        raise DomainError(_("Write the unit, or choose the officer, the commendation is for."), field="unit")
+    now = now or utcnow()
+    ticket.commended_to = name
+    ticket.commended_user = to_user
+    _event(ticket, EventKind.COMMENDATION_PASSED, actor, now, to=name, officer=to_user.id if to_user else None)
+    ticket.updated_at = now
+    db.session.flush()
+
+
+def record_contact_view(ticket: Ticket, *, actor: User, now: dt.datetime | None = None) -> None:
+    """Note in the history that `actor` saw the citizen's contact details."""
+    if not can(actor, Permission.VIEW_CONTACT, ticket):
+        raise NotPermitted()
+    _event(ticket, EventKind.CONTACT_VIEWED, actor, now or utcnow())
+    db.session.flush()

@@ -1,0 +1,280 @@
+"""Read-only queries behind the staff queue: tabs, filters, search, keyset pages and tab counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, tuple_
+from sqlalchemy.orm import joinedload
+
+from wananchi.accounts.models import User
+from wananchi.core.permissions import visible_institution_ids
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, District, Region
+from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus, TicketType
+from wananchi.tickets.references import normalise_reference
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000  # tab counts stop here ("10,000+"): a count must not grow with the archive
+LOCAL_ZONE = ZoneInfo("Africa/Dar_es_Salaam")
+TABS = ("new", "mine", "awaiting", "open", "closed", "appeals")
+DEFAULT_TAB = "open"
+SORTS = ("newest", "oldest")
+MAX_SEARCH_LENGTH = 200
+_WORD = re.compile(r"\w+", re.UNICODE)
+# The expression of the GIN index ix_ticket_search (migration 0002), written out so PostgreSQL matches it.
+_SEARCH_VECTOR = literal_column(
+    "to_tsvector('simple', coalesce(ticket.subject, '') || ' ' || coalesce(ticket.description, ''))"
+)
+_OPEN = sorted(OPEN_STATUSES)
+_NEW = sorted({TicketStatus.RECEIVED, TicketStatus.REOPENED})
+_CLOSED = sorted({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+
+FILTER_LABELS: dict[str, LazyString] = {
+    "tab": _l("Tab"),
+    "type": _l("Type of ticket"),
+    "category": _l("Service"),
+    "status": _l("Status"),
+    "region": _l("Region"),
+    "district": _l("District"),
+    "from": _l("Received from"),
+    "to": _l("Received until"),
+    "sort": _l("Order"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueFilter:
+    """What the queue shows: one tab, optional filters and search text, and the order."""
+
+    tab: str = DEFAULT_TAB
+    type: TicketType | None = None
+    category: str | None = None
+    status: TicketStatus | None = None
+    region: str | None = None
+    district: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    search: str = ""
+    sort: str = "newest"
+
+    def query_args(self, **changes: Any) -> dict[str, str]:
+        """The filter as URL query arguments (empty values left out), with `changes` applied."""
+        flt = dataclasses.replace(self, **changes)
+        args = {
+            "tab": flt.tab,
+            "type": flt.type.value if flt.type else "",
+            "category": flt.category or "",
+            "status": flt.status.value if flt.status else "",
+            "region": flt.region or "",
+            "district": flt.district or "",
+            "from": flt.date_from.isoformat() if flt.date_from else "",
+            "to": flt.date_to.isoformat() if flt.date_to else "",
+            "q": flt.search,
+            "sort": "" if flt.sort == "newest" else flt.sort,
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def _parse_date(value: str) -> dt.date | None:
+    """A YYYY-MM-DD date of a plausible year, or None."""
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if 1900 <= parsed.year <= 2999 else None
+
+
+def _code_exists(model: type[Category] | type[Region] | type[District], code: str) -> bool:
+    return db.session.scalar(select(model.id).where(model.code == code)) is not None
+
+
+def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
+    """A filter from URL query arguments; a value that is not understood is dropped with a message, never raised."""
+    values: dict[str, Any] = {}
+    rejected: list[str] = []
+
+    def take(name: str) -> str:
+        return (args.get(name) or "").strip()[:MAX_SEARCH_LENGTH]
+
+    def choose(name: str, field: str, allowed: Mapping[str, Any]) -> None:
+        raw = take(name)
+        if raw and raw in allowed:
+            values[field] = allowed[raw]
+        elif raw:
+            rejected.append(name)
+
+    choose("tab", "tab", {tab: tab for tab in TABS})
+    choose("type", "type", {member.value: member for member in TicketType})
+    choose("status", "status", {member.value: member for member in TicketStatus})
+    choose("sort", "sort", {sort: sort for sort in SORTS})
+    for name, model in (("category", Category), ("region", Region), ("district", District)):
+        raw = take(name)
+        if raw and _code_exists(model, raw):
+            values[name] = raw
+        elif raw:
+            rejected.append(name)
+    for name, field in (("from", "date_from"), ("to", "date_to")):
+        raw = take(name)
+        parsed = _parse_date(raw) if raw else None
+        if parsed:
+            values[field] = parsed
+        elif raw:
+            rejected.append(name)
+    if values.get("date_from") and values.get("date_to") and values["date_to"] < values["date_from"]:
+        del values["date_to"]
+        rejected.append("to")
+    values["search"] = " ".join(take("q").split())
+    messages = [
+        str(_l("%(field)s: the value was not understood and has been ignored.", field=FILTER_LABELS[name]))
+        for name in rejected
+    ]
+    return QueueFilter(**values), messages
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The first instant of a day in Dar es Salaam, as a UTC datetime."""
+    return dt.datetime.combine(day, dt.time(), LOCAL_ZONE).astimezone(dt.UTC)
+
+
+def _search_condition(text: str) -> ColumnElement[bool] | None:
+    """An exact reference match, or full-text search over subject and description; None for no words."""
+    reference = normalise_reference(text)
+    if reference:
+        return Ticket.reference == reference
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
+        return _SEARCH_VECTOR.bool_op("@@")(query)
+    match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+    matching = select(literal_column("rowid")).select_from(literal_column("ticket_fts")).where(
+        literal_column("ticket_fts").op("MATCH")(match)
+    )
+    return Ticket.id.in_(matching)
+
+
+def _tab_condition(tab: str, user: User) -> ColumnElement[bool]:
+    """Which tickets a tab holds."""
+    conditions: dict[str, ColumnElement[bool]] = {
+        "new": and_(Ticket.status.in_(_NEW), Ticket.assignee_id.is_(None)),
+        "mine": and_(Ticket.assignee_id == user.id, Ticket.status.in_(_OPEN)),
+        "awaiting": Ticket.status == TicketStatus.AWAITING_CITIZEN,
+        "open": Ticket.status.in_(_OPEN),
+        "closed": Ticket.status.in_(_CLOSED),
+        "appeals": and_(Ticket.status == TicketStatus.REOPENED, Ticket.appealed_at.is_not(None)),
+    }
+    return conditions[tab]
+
+
+def _code_id(model: type[Category] | type[Region] | type[District], code: str) -> Any:
+    return select(model.id).where(model.code == code).scalar_subquery()
+
+
+def visible_ids(user: User) -> list[int]:
+    """The ids of the institutions whose tickets the user may list (a literal list plans better than a subquery)."""
+    return list(db.session.scalars(visible_institution_ids(user)))
+
+
+def _filter_conditions(flt: QueueFilter, scope: list[int]) -> list[ColumnElement[bool]]:
+    """The conditions every tab shares: the user's reach and the filters."""
+    conditions: list[ColumnElement[bool]] = [Ticket.institution_id.in_(scope)]
+    if flt.type:
+        conditions.append(Ticket.type == flt.type)
+    if flt.status:
+        conditions.append(Ticket.status == flt.status)
+    if flt.category:
+        conditions.append(Ticket.category_id == _code_id(Category, flt.category))
+    if flt.region:
+        conditions.append(Ticket.region_id == _code_id(Region, flt.region))
+    if flt.district:
+        conditions.append(Ticket.district_id == _code_id(District, flt.district))
+    if flt.date_from:
+        conditions.append(Ticket.created_at >= _local_midnight(flt.date_from))
+    if flt.date_to and flt.date_to < dt.date(2999, 12, 31):
+        conditions.append(Ticket.created_at < _local_midnight(flt.date_to + dt.timedelta(days=1)))
+    if flt.search:
+        searched = _search_condition(flt.search)
+        if searched is not None:
+            conditions.append(searched)
+    return conditions
+
+
+def _cursor_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wananchi.queue-cursor")
+
+
+def encode_cursor(ticket: Ticket, sort: str) -> str:
+    """An opaque, signed, URL-safe position after `ticket` in a queue sorted by `sort`."""
+    micros = int(ticket.created_at.timestamp() * 1_000_000)
+    return str(_cursor_serializer().dumps([sort, micros, ticket.id]))
+
+
+def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | None:
+    """The (created_at, id) a cursor points after; None for a missing, tampered or other-order cursor."""
+    if not cursor:
+        return None
+    try:
+        cursor_sort, micros, ticket_id = _cursor_serializer().loads(cursor)
+        created_at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
+    except (BadData, ValueError, TypeError, OverflowError):
+        return None
+    if cursor_sort != sort or not isinstance(ticket_id, int):
+        return None
+    return created_at, ticket_id
+
+
+def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
+    statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
+    key = tuple_(Ticket.created_at, Ticket.id)
+    if flt.sort == "oldest":
+        if after:
+            statement = statement.where(key > tuple_(*after))
+        return statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())
+    if after:
+        statement = statement.where(key < tuple_(*after))
+    return statement.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+
+
+def queue_page(
+    user: User, flt: QueueFilter, after: str | None = None, scope: list[int] | None = None
+) -> tuple[list[Ticket], str | None]:
+    """One page of a tab, and the cursor of the next page (None on the last page)."""
+    scope = visible_ids(user) if scope is None else scope
+    statement = (
+        _page_query(user, flt, scope, decode_cursor(after, flt.sort))
+        .options(
+            joinedload(Ticket.assignee),
+            joinedload(Ticket.institution),
+            joinedload(Ticket.district),
+            joinedload(Ticket.region),
+        )
+        .limit(PAGE_SIZE + 1)
+    )
+    tickets = list(db.session.scalars(statement))
+    if len(tickets) <= PAGE_SIZE:
+        return tickets, None
+    tickets = tickets[:PAGE_SIZE]
+    return tickets, encode_cursor(tickets[-1], flt.sort)
+
+
+def tab_counts(user: User, flt: QueueFilter, scope: list[int] | None = None) -> dict[str, int]:
+    """How many tickets each tab holds under the filter, each capped at COUNT_CAP + 1; one round trip."""
+    scope = visible_ids(user) if scope is None else scope
+    shared = _filter_conditions(flt, scope)
+    counts = []
+    for tab in TABS:
+        capped = select(Ticket.id).where(_tab_condition(tab, user), *shared).limit(COUNT_CAP + 1).subquery()
+        counts.append(select(func.count()).select_from(capped).scalar_subquery().label(tab))
+    row = db.session.execute(select(*counts)).one()
+    return {tab: int(row._mapping[tab]) for tab in TABS}

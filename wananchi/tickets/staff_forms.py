@@ -1,0 +1,93 @@
+"""Forms of the officer's ticket page: one per action, each carrying the ticket's version."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from wananchi.tickets.labels import OUTCOME_LABELS
+
+TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class VersionedForm(FlaskForm):
+    """The version of the ticket the officer saw; a stale one is refused."""
+
+    version = HiddenField()
+
+    def seen_version(self) -> int | None:
+        """The version as a number, or None if missing or malformed."""
+        value = self.version.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class ClaimForm(VersionedForm):
+    """Take the ticket."""
+
+
+class CloseForm(VersionedForm):
+    """Close a resolved ticket."""
+
+
+class ContactForm(VersionedForm):
+    """Show the citizen's contact details (the view is recorded)."""
+
+
+class ReplyForm(VersionedForm):
+    body = TextAreaField(_l("Reply to the citizen"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write the reply.")), TEXT_LIMIT])
+    resolve = BooleanField(_l("This answers the question: resolve the ticket now"))
+
+
+class NoteForm(VersionedForm):
+    body = TextAreaField(_l("Internal note"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write the note.")), TEXT_LIMIT])
+
+
+class InformationRequestForm(VersionedForm):
+    body = TextAreaField(_l("What do you need from the citizen?"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write what you need from the citizen.")), TEXT_LIMIT])
+
+
+class ResolveForm(VersionedForm):
+    summary = TextAreaField(_l("Summary of the resolution (the citizen reads it)"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write a summary of the resolution: the citizen will read it.")), TEXT_LIMIT])
+    outcome = SelectField(
+        _l("Outcome of the suggestion"),
+        choices=[SelectChoice("", "—"), *[SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()]],
+        validators=[Optional()],
+    )
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(_l("Why is it reopened?"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write why the ticket is reopened.")), TEXT_LIMIT])
+
+
+class TransferForm(VersionedForm):
+    institution = SelectField(_l("Institution"), validate_choice=False, validators=[
+        InputRequired(message=_l("Choose the institution."))])
+    reason = TextAreaField(_l("Reason for the transfer"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write why the ticket belongs to the other institution.")), TEXT_LIMIT])
+
+
+class MergeForm(VersionedForm):
+    reference = StringField(_l("Reference number of the surviving ticket"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write the reference number of the ticket to keep.")), Length(max=40)])
+
+
+class AssignForm(VersionedForm):
+    assignee = SelectField(_l("Officer"), validate_choice=False, validators=[
+        InputRequired(message=_l("Choose an officer."))])
+
+
+class CommendationForm(VersionedForm):
+    officer = SelectField(_l("Officer"), validate_choice=False, validators=[Optional()])
+    unit = StringField(_l("Or a unit or section"), filters=[_strip], validators=[Length(max=200)])

@@ -1,0 +1,286 @@
+"""The officer's ticket page and its actions; a ticket out of the user's reach answers 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from wananchi.accounts.models import STAFF_ROLES, User
+from wananchi.core.errors import DomainError
+from wananchi.core.i18n import localized_name
+from wananchi.core.permissions import Permission, can
+from wananchi.extensions import db
+from wananchi.institutions.models import Institution
+from wananchi.tickets import actions
+from wananchi.tickets.labels import OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
+from wananchi.tickets.models import Attachment, CannedResponse, Identity, SuggestionOutcome, Ticket, TicketType
+from wananchi.tickets.references import normalise_reference
+from wananchi.tickets.staff import bp
+from wananchi.tickets.staff_forms import (
+    AssignForm,
+    ClaimForm,
+    CloseForm,
+    CommendationForm,
+    ContactForm,
+    InformationRequestForm,
+    MergeForm,
+    NoteForm,
+    ReopenForm,
+    ReplyForm,
+    ResolveForm,
+    TransferForm,
+    VersionedForm,
+)
+from wananchi.tickets.workflow import ACTION_LABELS, Action, is_allowed
+
+
+def load_ticket(reference: str, permission: Permission = Permission.VIEW_TICKET) -> Ticket:
+    """The ticket, if the current user holds `permission` on it; 404 otherwise (never 403: no oracle)."""
+    canonical = normalise_reference(reference)
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == canonical)) if canonical else None
+    if ticket is None or not can(current_user, permission, ticket):
+        abort(404)
+    return ticket
+
+
+def _officers(institution_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES),
+                           User.active.is_(True)).order_by(User.name)
+    ))
+
+
+def _transfer_targets(ticket: Ticket) -> list[tuple[str, str]]:
+    institutions = db.session.scalars(
+        select(Institution).where(Institution.is_active.is_(True), Institution.id != ticket.institution_id)
+    )
+    return sorted(((str(i.id), localized_name(i)) for i in institutions), key=lambda pair: pair[1])
+
+
+def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
+    """A fresh form for every action, each carrying the ticket's current version."""
+    forms: dict[str, VersionedForm] = {
+        "claim": ClaimForm(formdata=None), "reply": ReplyForm(formdata=None), "note": NoteForm(formdata=None),
+        "request_info": InformationRequestForm(formdata=None), "resolve": ResolveForm(formdata=None),
+        "close": CloseForm(formdata=None), "reopen": ReopenForm(formdata=None),
+        "transfer": TransferForm(formdata=None), "merge": MergeForm(formdata=None),
+        "assign": AssignForm(formdata=None), "commend": CommendationForm(formdata=None),
+        "contact": ContactForm(formdata=None),
+    }
+    for form in forms.values():
+        form.version.data = str(ticket.version)
+    return forms
+
+
+def render_ticket(ticket: Ticket, *, bound: tuple[str, VersionedForm] | None = None, status: int = 200,
+                  show_contact: bool = False, conflict: bool = False):
+    """The ticket page; `bound` is the form the officer just sent, shown again with its text and errors."""
+    forms = _forms(ticket)
+    if bound is not None:
+        name, form = bound
+        form.version.data = str(ticket.version)
+        forms[name] = form
+    officers = _officers(ticket.institution_id)
+    officer_choices = [("", "—")] + [(str(u.id), u.name) for u in officers]
+    forms["assign"].assignee.choices = officer_choices  # type: ignore[attr-defined]
+    forms["commend"].officer.choices = officer_choices  # type: ignore[attr-defined]
+    forms["transfer"].institution.choices = [("", "—"), *_transfer_targets(ticket)]  # type: ignore[attr-defined]
+    can_work = can(current_user, Permission.WORK_TICKET, ticket)
+    canned = []
+    if can_work:
+        canned = list(db.session.scalars(
+            select(CannedResponse).where(CannedResponse.institution_id == ticket.institution_id)
+            .order_by(CannedResponse.title)
+        ))
+    return render_template(
+        "staff/ticket.html",
+        ticket=ticket,
+        forms=forms,
+        can_work=can_work,
+        can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
+        can_direct=can(current_user, Permission.DIRECT_TICKET, ticket),
+        can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket) and ticket.identity == Identity.NAMED,
+        show_contact=show_contact,
+        conflict=conflict,
+        allowed={action.value for action in Action if is_allowed(ticket.status, action)},
+        status_label=STAFF_STATUS_LABELS[ticket.status],
+        type_label=TYPE_LABELS[ticket.type],
+        action_labels=ACTION_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+        canned=canned,
+        is_question=ticket.type == TicketType.QUESTION,
+        is_suggestion=ticket.type == TicketType.SUGGESTION,
+        is_commendation=ticket.type == TicketType.COMMENDATION,
+    ), status
+
+
+@bp.get("/hoja/<reference>")
+def ticket(reference: str):
+    """The officer's view of a ticket: thread, attachments, contact (when allowed), history, actions."""
+    return render_ticket(load_ticket(reference))
+
+
+# --- actions -------------------------------------------------------------------------------------
+
+Handler = Callable[[Ticket, Any, User, int | None], Any]
+
+
+def _user_of(ticket: Ticket, value: str | None) -> User | None:
+    if not value or not value.isdigit():
+        return None
+    user = db.session.get(User, int(value))
+    return user if user is not None and user.institution_id == ticket.institution_id else None
+
+
+def _claim(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.claim_ticket(ticket, actor=actor, version=version)
+    return _("You have taken this ticket.")
+
+
+def _assign(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    assignee = _user_of(ticket, form.assignee.data)
+    if assignee is None:
+        raise DomainError(_("Choose an officer of this institution."), field="assignee")
+    actions.assign_ticket(ticket, assignee, actor=actor, version=version)
+    return _("The ticket has been assigned to %(name)s.", name=assignee.name)
+
+
+def _reply(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.reply_to_citizen(ticket, form.body.data, actor=actor, resolve=bool(form.resolve.data), version=version)
+    return _("Your reply has been sent to the citizen.")
+
+
+def _note(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.add_note(ticket, form.body.data, actor=actor, version=version)
+    return _("The note has been added.")
+
+
+def _request_info(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.request_information(ticket, form.body.data, actor=actor, version=version)
+    return _("The citizen has been asked for information; the ticket now waits for them.")
+
+
+def _resolve(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    outcome = SuggestionOutcome(form.outcome.data) if form.outcome.data in set(SuggestionOutcome) else None
+    actions.resolve_ticket(ticket, form.summary.data, actor=actor, outcome=outcome, version=version)
+    return _("The ticket has been resolved.")
+
+
+def _close(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.close_ticket(ticket, actor=actor, version=version)
+    return _("The ticket has been closed.")
+
+
+def _reopen(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.reopen_ticket(ticket, form.reason.data, actor=actor, version=version)
+    return _("The ticket has been reopened.")
+
+
+def _transfer(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    value = form.institution.data or ""
+    target = db.session.get(Institution, int(value)) if value.isdigit() else None
+    if target is None:
+        raise DomainError(_("Choose the institution."), field="institution")
+    actions.transfer_ticket(ticket, target, form.reason.data, actor=actor, version=version)
+    return _("The ticket has been transferred to %(name)s.", name=localized_name(target))
+
+
+def _merge(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    canonical = normalise_reference(form.reference.data or "")
+    into = db.session.scalar(select(Ticket).where(Ticket.reference == canonical)) if canonical else None
+    if into is None or not can(actor, Permission.VIEW_TICKET, into):
+        raise DomainError(_("There is no ticket with this reference number in your reach."), field="reference")
+    actions.merge_ticket(ticket, into, actor=actor, version=version)
+    return _("The ticket has been merged into %(reference)s.", reference=into.reference)
+
+
+def _commend(ticket, form, actor, version):  # type: ignore[no-untyped-def]
+    actions.pass_commendation(ticket, actor=actor, to_text=form.unit.data or "",
+                              to_user=_user_of(ticket, form.officer.data), version=version)
+    return _("The commendation has been passed on.")
+
+
+ACTIONS: dict[str, tuple[type[VersionedForm], Handler, Permission]] = {
+    "claim": (ClaimForm, _claim, Permission.WORK_TICKET),
+    "assign": (AssignForm, _assign, Permission.ASSIGN_TICKET),
+    "reply": (ReplyForm, _reply, Permission.WORK_TICKET),
+    "note": (NoteForm, _note, Permission.VIEW_TICKET),
+    "request_info": (InformationRequestForm, _request_info, Permission.WORK_TICKET),
+    "resolve": (ResolveForm, _resolve, Permission.WORK_TICKET),
+    "close": (CloseForm, _close, Permission.WORK_TICKET),
+    "reopen": (ReopenForm, _reopen, Permission.WORK_TICKET),
+    "transfer": (TransferForm, _transfer, Permission.WORK_TICKET),
+    "merge": (MergeForm, _merge, Permission.WORK_TICKET),
+    "commend": (CommendationForm, _commend, Permission.WORK_TICKET),
+}
+
+
+def _make_action_view(name: str):  # type: ignore[no-untyped-def]
+    form_class, handler, permission = ACTIONS[name]
+
+    def view(reference: str):  # type: ignore[no-untyped-def]
+        ticket = load_ticket(reference, Permission.VIEW_TICKET)
+        if not can(current_user, permission, ticket) and not (name == "note" and can(
+                current_user, Permission.DIRECT_TICKET, ticket)):
+            abort(404 if not can(current_user, Permission.VIEW_TICKET, ticket) else 403)
+        form = form_class()
+        if not form.validate():
+            return render_ticket(ticket, bound=(name, form), status=422)
+        try:
+            message = handler(ticket, form, current_user, form.seen_version())
+        except actions.StaleTicket:
+            return render_ticket(ticket, bound=(name, form), status=409, conflict=True)
+        except StaleDataError:
+            db.session.rollback()
+            fresh = load_ticket(reference)
+            return render_ticket(fresh, bound=(name, form), status=409, conflict=True)
+        except DomainError as error:
+            target = getattr(form, error.field or "", None)
+            if target is not None:
+                target.errors = [*target.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+            return render_ticket(ticket, bound=(name, form), status=422)
+        flash(message, "success")
+        if can(current_user, Permission.VIEW_TICKET, ticket):
+            return redirect(url_for("staff.ticket", reference=ticket.reference), code=303)
+        return redirect(url_for("staff.queue"), code=303)
+
+    view.__name__ = name
+    view.__doc__ = f"Ticket action: {name}."
+    return view
+
+
+for _name in ACTIONS:
+    bp.add_url_rule(f"/hoja/<reference>/{_name.replace('_', '-')}", endpoint=_name,
+                    view_func=_make_action_view(_name), methods=["POST"])
+
+
+@bp.post("/hoja/<reference>/mawasiliano")
+def contact(reference: str):
+    """Show the citizen's contact details; every view is recorded in the ticket's history."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.VIEW_CONTACT, ticket) or ticket.identity != Identity.NAMED:
+        abort(403)
+    form = ContactForm()
+    if not form.validate():
+        return render_ticket(ticket, status=422)
+    actions.record_contact_view(ticket, actor=current_user)
+    return render_ticket(ticket, show_contact=True)
+
+
+@bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
+def attachment(reference: str, attachment_id: int):
+    """A file of a ticket in the user's reach."""
+    ticket = load_ticket(reference)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.ticket_id != ticket.id:
+        abort(404)
+    return send_from_directory(current_app.config["UPLOAD_FOLDER"], item.stored_name, mimetype=item.content_type,
+                               as_attachment=True, download_name=item.filename)
