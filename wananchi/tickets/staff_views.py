@@ -210,7 +210,7 @@ ACTIONS: dict[str, tuple[type[VersionedForm], Handler, Permission]] = {
     "claim": (ClaimForm, _claim, Permission.WORK_TICKET),
     "assign": (AssignForm, _assign, Permission.ASSIGN_TICKET),
     "reply": (ReplyForm, _reply, Permission.WORK_TICKET),
-    "note": (NoteForm, _note, Permission.VIEW_TICKET),
+    "note": (NoteForm, _note, Permission.WORK_TICKET),
     "request_info": (InformationRequestForm, _request_info, Permission.WORK_TICKET),
     "resolve": (ResolveForm, _resolve, Permission.WORK_TICKET),
     "close": (CloseForm, _close, Permission.WORK_TICKET),
@@ -234,6 +234,8 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
             return render_ticket(ticket, bound=(name, form), status=422)
         try:
             message = handler(ticket, form, current_user, form.seen_version())
+        except actions.NotPermitted:
+            abort(403)
         except actions.StaleTicket:
             return render_ticket(ticket, bound=(name, form), status=409, conflict=True)
         except StaleDataError:
