@@ -219,3 +219,21 @@ def test_places_are_known_districts() -> None:
     assert set(TICKET_DISTRICTS) <= set(districts)
     assert set(COUNCILS) <= set(districts)
     assert len(districts) == sum(len(names) for names in REGIONS.values())
+
+
+def test_demo_history_goes_through_the_officer_actions(db: SQLAlchemy) -> None:
+    """Replies set the first response, resolutions their time, and every actor is an account of the institution."""
+    from wananchi.accounts.models import User
+
+    seed_demo(ticket_count=40)
+    answered = {TicketStatus.ANSWERED, TicketStatus.AWAITING_CITIZEN, TicketStatus.RESOLVED, TicketStatus.CLOSED}
+    for ticket in db.session.scalars(sa.select(Ticket)).all():
+        if ticket.status in answered:
+            assert ticket.first_response_at is not None, ticket.reference
+        finished = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        assert (ticket.resolved_at is not None) == finished, ticket.reference
+        for event in ticket.events:
+            if event.actor_id is not None:  # demo tickets are never transferred
+                assert db.session.get(User, event.actor_id).institution_id == ticket.institution_id
+    admin = db.session.scalar(sa.select(User).where(User.email == "admin@wananchi.demo"))
+    assert admin is not None and admin.can_administer

@@ -14,25 +14,39 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from wananchi.core.db import utcnow
+from wananchi.demo.accounts import DEMO_PASSWORD, DemoStaff, seed_shown_accounts
 from wananchi.demo.categories import ALL_SERVICES
 from wananchi.demo.institutions import COUNCILS, all_institutions, secretariat_slug
 from wananchi.demo.places import REGIONS, slugify
-from wananchi.demo.plan import SHOWCASE, Action, PlannedTicket, Step, plan_tickets
+from wananchi.demo.plan import SHOWCASE, Action, PlannedTicket, plan_tickets
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule
+from wananchi.tickets import actions
 from wananchi.tickets.models import (
     Channel,
     EventKind,
-    MessageKind,
+    SuggestionOutcome,
     Ticket,
     TicketEvent,
-    TicketMessage,
     TicketStatus,
+    TicketType,
 )
 from wananchi.tickets.references import format_tracking_code
-from wananchi.tickets.services import Receipt, Submission, add_citizen_message, submit_ticket
+from wananchi.tickets.services import (
+    CITIZEN,
+    Receipt,
+    Submission,
+    add_citizen_message,
+    appeal_ticket,
+    rate_ticket,
+    submit_ticket,
+)
 
 _M = TypeVar("_M")
+
+OUTCOMES = (SuggestionOutcome.ACCEPTED, SuggestionOutcome.UNDER_CONSIDERATION, SuggestionOutcome.DECLINED)
+RESOLVED_SUMMARY = {"sw": "Hoja imeshughulikiwa na kukamilika.", "en": "The matter has been dealt with."}
+REOPEN_REASON = {"sw": "Mwananchi hajaridhika na jibu.", "en": "The citizen is not satisfied with the answer."}
 
 # Showcase tickets worth opening on "Fuatilia hoja": awaiting the citizen, answered, reopened.
 TRY_THESE = (2, 1, 6)
@@ -125,47 +139,51 @@ def _seed_routing(categories: dict[str, Category], institutions: dict[str, Insti
         _upsert(RoutingRule, rules, key, values, tally, "Routing rules")
 
 
-def _set_status(ticket: Ticket, status: TicketStatus, actor: str, at: dt.datetime) -> None:
-    """Move the ticket to `status` and record the change."""
-    ticket.events.append(TicketEvent(kind=EventKind.STATUS_CHANGED, actor=actor, created_at=at,
-                                     data={"from": str(ticket.status), "to": str(status)}))
-    ticket.status = status
-
-
-def _post(ticket: Ticket, kind: MessageKind, step: Step, at: dt.datetime) -> None:
-    """Add an officer's message to the thread."""
-    ticket.messages.append(TicketMessage(kind=kind, body=step.body, author_name=step.actor, created_at=at))
-
-
-def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime) -> None:
-    """Replay the planned history on a newly submitted ticket."""
+def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime, staff: DemoStaff) -> None:
+    """Replay the planned history on a newly submitted ticket through the real officer actions."""
+    summary = ""
     for step in plan.steps:
         at = submitted_at + step.after
-        if step.action == Action.START:
-            _set_status(ticket, TicketStatus.IN_PROGRESS, step.actor, at)
-        elif step.action == Action.NOTE:
-            _post(ticket, MessageKind.NOTE, step, at)
-        elif step.action == Action.INFO_REQUEST:
-            _post(ticket, MessageKind.INFO_REQUEST, step, at)
-            ticket.events.append(TicketEvent(kind=EventKind.INFO_REQUESTED, actor=step.actor, created_at=at, data={}))
-            _set_status(ticket, TicketStatus.AWAITING_CITIZEN, step.actor, at)
-        elif step.action == Action.CITIZEN:
+        actor = None if step.actor == CITIZEN else staff.actor(step.actor, ticket.institution)
+        if step.action == Action.CITIZEN:
             add_citizen_message(ticket, step.body, [], now=at)
+        elif actor is None and step.action == Action.REOPEN:
+            _citizen_reopens(ticket, plan, at)
+        elif actor is None:
+            continue
+        elif step.action == Action.START:
+            actions.claim_ticket(ticket, actor=actor, now=at)
+        elif step.action == Action.NOTE:
+            actions.add_note(ticket, step.body, actor=actor, now=at)
+        elif step.action == Action.INFO_REQUEST:
+            actions.request_information(ticket, step.body, actor=actor, now=at)
         elif step.action == Action.REPLY:
-            _post(ticket, MessageKind.REPLY, step, at)
-            ticket.events.append(TicketEvent(kind=EventKind.REPLIED, actor=step.actor, created_at=at, data={}))
-            _set_status(ticket, TicketStatus.ANSWERED, step.actor, at)
+            actions.reply_to_citizen(ticket, step.body, actor=actor, now=at)
+            summary = step.body
         elif step.action == Action.RESOLVE:
-            _set_status(ticket, TicketStatus.RESOLVED, step.actor, at)
+            outcome = OUTCOMES[plan.index % len(OUTCOMES)] if ticket.type == TicketType.SUGGESTION else None
+            actions.resolve_ticket(ticket, summary or step.body or RESOLVED_SUMMARY[ticket.language], actor=actor,
+                                   outcome=outcome, now=at)
         elif step.action == Action.CLOSE:
-            _set_status(ticket, TicketStatus.CLOSED, step.actor, at)
+            actions.close_ticket(ticket, actor=actor, now=at)
         elif step.action == Action.REOPEN:
-            _set_status(ticket, TicketStatus.REOPENED, step.actor, at)
-        ticket.updated_at = at
+            actions.reopen_ticket(ticket, step.body or REOPEN_REASON[ticket.language], actor=actor, now=at)
+
+
+def _citizen_reopens(ticket: Ticket, plan: PlannedTicket, at: dt.datetime) -> None:
+    """The citizen is not satisfied: a complaint is rated and appealed; anything else is reopened on request."""
+    reason = next((s.body for s in reversed(plan.steps) if s.actor == CITIZEN and s.body), "")
+    if ticket.type == TicketType.COMPLAINT:
+        rate_ticket(ticket, 1, now=at)
+        appeal_ticket(ticket, reason or REOPEN_REASON[ticket.language], now=at)
+    else:
+        ticket.status = TicketStatus.REOPENED
+        ticket.events.append(TicketEvent(kind=EventKind.REOPENED, actor=CITIZEN, created_at=at,
+                                         data={"reason": reason}))
 
 
 def _seed_tickets(ticket_count: int, categories: dict[str, Category], districts: dict[str, District],
-                  tally: Tally) -> dict[int, Receipt]:
+                  tally: Tally, staff: DemoStaff) -> dict[int, Receipt]:
     """Submit the planned tickets, oldest first, and play the history of those that are new."""
     now = utcnow()
     receipts = {}
@@ -179,7 +197,7 @@ def _seed_tickets(ticket_count: int, categories: dict[str, Category], districts:
         submitted_at = now - plan.age
         receipt = submit_ticket(submission, now=submitted_at)
         if receipt.created:
-            _play(receipt.ticket, plan, submitted_at)
+            _play(receipt.ticket, plan, submitted_at, staff)
             tally.created["Tickets"] += 1
         else:
             tally.present["Tickets"] += 1
@@ -195,11 +213,17 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     institutions = _seed_institutions(regions, districts, tally)
     categories = _seed_categories(institutions, tally)
     _seed_routing(categories, institutions, regions, districts, tally)
-    receipts = _seed_tickets(ticket_count, categories, districts, tally)
+    staff = DemoStaff()
+    shown_accounts = seed_shown_accounts(staff, institutions)
+    receipts = _seed_tickets(ticket_count, categories, districts, tally, staff)
+    tally.created["Staff accounts"] += staff.created
+    tally.present["Staff accounts"] += staff.present
 
     lines = ["Wananchi demo data:"]
     lines += [f"  {tally.line(label)}" for label in
-              ("Regions", "Districts", "Institutions", "Categories", "Routing rules", "Tickets")]
+              ("Regions", "Districts", "Institutions", "Categories", "Routing rules", "Staff accounts", "Tickets")]
+    lines.append(f"Staff log-in at /ingia (password {DEMO_PASSWORD} for every demo account):")
+    lines += [f"  {a.email:<24} {a.role.value:<10} {a.institution or ''}" for a in shown_accounts]
     shown = [index for index in TRY_THESE if index in receipts] or sorted(receipts)[:3]
     if shown:
         lines.append('Try "Fuatilia hoja" (track a ticket) with:')
