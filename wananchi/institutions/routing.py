@@ -40,9 +40,9 @@ def route_ticket(category: Category | None, district: District | None) -> Instit
         place_matches.append(RoutingRule.district_id == district.id)
         region_matches.append(RoutingRule.region_id == district.region_id)
 
-    rule = db.session.scalar(
-        select(RoutingRule)
-        .join(RoutingRule.institution)
+    institution = db.session.scalar(
+        select(Institution)
+        .join(RoutingRule, RoutingRule.institution_id == Institution.id)
         .where(category_match, or_(*place_matches), or_(*region_matches), Institution.is_active.is_(True))
         .order_by(
             RoutingRule.district_id.is_(None),
@@ -52,4 +52,4 @@ def route_ticket(category: Category | None, district: District | None) -> Instit
         )
         .limit(1)
     )
-    return rule.institution if rule is not None else triage_institution()
+    return institution if institution is not None else triage_institution()

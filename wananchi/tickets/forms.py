@@ -112,18 +112,22 @@ class SubmitForm(FlaskForm):
                 raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None
 
     def selected_category(self) -> Category | None:
-        """The chosen category, or None for "I don't know" or an unknown value."""
-        if not self.category.data or self.category.data == DONT_KNOW:
-            return None
-        return db.session.scalar(
-            select(Category).where(Category.code == self.category.data, Category.is_active.is_(True))
-        )
+        """The chosen category, or None for "I don't know" or an unknown value (looked up once)."""
+        if "_category" not in self.__dict__:
+            code = self.category.data
+            self._category = (
+                db.session.scalar(select(Category).where(Category.code == code, Category.is_active.is_(True)))
+                if code and code != DONT_KNOW
+                else None
+            )
+        return self._category
 
     def selected_district(self) -> District | None:
-        """The chosen district, if any."""
-        if not self.district.data:
-            return None
-        return db.session.scalar(select(District).where(District.code == self.district.data))
+        """The chosen district, if any (looked up once)."""
+        if "_district" not in self.__dict__:
+            code = self.district.data
+            self._district = db.session.scalar(select(District).where(District.code == code)) if code else None
+        return self._district
 
 
 class TrackForm(FlaskForm):

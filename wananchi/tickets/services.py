@@ -101,9 +101,6 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     """Create, route and record a new ticket; a repeated submission key returns the first receipt."""
     if not submission.submission_key:
         raise ValueError("a submission key is required")
-    existing = _existing_receipt(submission.submission_key)
-    if existing is not None:
-        return existing
     _check_rules(submission)
     config = current_app.config
     files = check_files(submission.files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
@@ -111,8 +108,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     now = now or utcnow()
 
     reference = allocate_reference(now.astimezone(LOCAL_TIME).year)
-    # The counter row is now locked: a concurrent retry of this same submission waits here, then
-    # finds the ticket its twin created.
+    # The counter row is now locked: a retry of this same submission (a double click, a browser
+    # resend, an API retry) waits here until its twin commits, then finds the ticket it created.
+    # The number it drew is left unused, which the reference scheme tolerates.
     existing = _existing_receipt(submission.submission_key)
     if existing is not None:
         return existing
