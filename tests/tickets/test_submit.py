@@ -314,8 +314,12 @@ def test_429_page_is_friendly_and_in_swahili(client, world, app):
     assert "subiri" in response.get_data(as_text=True).lower()
 
 
-@pytest.mark.parametrize("garbage", ["\x00", "𝕏" * 200, "' OR 1=1 --", "%s%s%n", "\u202e" * 10])
+@pytest.mark.parametrize("garbage", ["\x00", "a\x00b", "𝕏" * 200, "' OR 1=1 --", "%s%s%n", "\u202e" * 10])
 def test_no_input_produces_a_server_error(client, world, garbage):
     for field in ("type", "category", "district", "subject", "description", "identity", "name", "email", "phone"):
         response = post_submission(client, **{field: garbage})
         assert response.status_code < 500, field
+        if "\x00" in garbage:
+            assert response.status_code == 400 and "herufi" in response.get_data(as_text=True).lower()
+    for path in ("/fuatilia?ref=%00", "/hoja/WN-2026-%00", "/afisa/hoja/%00"):
+        assert client.get(path).status_code < 500

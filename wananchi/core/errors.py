@@ -53,8 +53,20 @@ def _render_error(code: int, description: str | None = None):
     return render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES), code
 
 
+def _contains_nul(values: object) -> bool:
+    return any("\x00" in value for value in values if isinstance(value, str))  # type: ignore[attr-defined]
+
+
 def register_error_handlers(app: Flask) -> None:
     """Friendly pages for every HTTP error, and a form-preserving page for an expired form."""
+
+    @app.before_request
+    def _refuse_nul_bytes():  # type: ignore[no-untyped-def]
+        """No browser sends a NUL character; PostgreSQL cannot store one. Refuse it before any view runs."""
+        fields = [*request.args.values(), *request.form.values(), request.path]
+        if _contains_nul(fields) or _contains_nul(request.args.keys()) or _contains_nul(request.form.keys()):
+            return _render_error(400, _("The request contained characters that cannot be used. Please try again."))
+        return None
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):

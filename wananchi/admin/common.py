@@ -1,0 +1,62 @@
+"""The administration blueprint and what its pages share: the access rule, loading rows, showing refusals."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import Blueprint, abort, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from wananchi.accounts.models import User
+from wananchi.core.errors import DomainError
+from wananchi.core.permissions import Permission, can
+from wananchi.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/utawala")
+
+ModelT = TypeVar("ModelT")
+
+
+@bp.before_request
+def _administrators_only() -> None:
+    """Everyone but administrators gets 404: the pages do not admit they exist."""
+    if not can(current_user, Permission.ADMINISTER):
+        abort(404)
+
+
+def actor() -> User:
+    """The administrator making this request."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def get_or_404(model: type[ModelT], row_id: int) -> ModelT:
+    """The row with this id, or a 404 page."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def chosen(model: type[ModelT], row_id: int | None) -> ModelT | None:
+    """The row chosen in a select field, if any."""
+    return db.session.get(model, row_id) if row_id is not None else None
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a refused change's message beside the field it concerns, or above the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def form_status(form: FlaskForm) -> int:
+    """200 for a first view of a form, 422 when it comes back with errors."""
+    return 422 if form.is_submitted() else 200
+
+
+def page_number() -> int:
+    """The page asked for in the address (1 if none or nonsense)."""
+    return max(request.args.get("page", 1, type=int) or 1, 1)
