@@ -86,7 +86,21 @@ class Ticket(Model):
     """A matter raised by a citizen (hoja)."""
 
     __tablename__ = "ticket"
-    __table_args__ = (Index("ix_ticket_institution_id_status", "institution_id", "status"),)
+    __table_args__ = (
+        # The queue: a tab's statuses of one institution in received order, and the counts per tab.
+        Index("ix_ticket_institution_id_status_created_at", "institution_id", "status", "created_at", "id"),
+        # The queue when the tab spans most statuses: walk the institution's tickets newest first.
+        Index("ix_ticket_institution_id_created_at", "institution_id", "created_at", "id"),
+        # The "mine" tab and its count: an officer's open tickets in their institution, from the index alone.
+        Index(
+            "ix_ticket_assignee_id_institution_id_status",
+            "assignee_id",
+            "institution_id",
+            "status",
+            "created_at",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal, literal_column, select, table, tuple_
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
@@ -24,17 +25,22 @@ from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus, TicketT
 from wananchi.tickets.references import normalise_reference
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000  # tab counts stop here ("10,000+"): a count must not grow with the archive
+COUNT_CAP = 1_000  # tab counts stop here ("1,000+"): a count must not grow with the archive
+SEARCH_COUNT_CAP = 500  # lower while searching: each candidate row's text is matched, which costs more
 LOCAL_ZONE = ZoneInfo("Africa/Dar_es_Salaam")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TABS = ("new", "mine", "awaiting", "open", "closed", "appeals")
 DEFAULT_TAB = "open"
 SORTS = ("newest", "oldest")
 MAX_SEARCH_LENGTH = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CODE = re.compile(r"[\w-]{1,60}", re.ASCII)
 # The expression of the GIN index ix_ticket_search (migration 0002), written out so PostgreSQL matches it.
-_SEARCH_VECTOR = literal_column(
+_SEARCH_VECTOR: ColumnElement[Any] = literal_column(
     "to_tsvector('simple', coalesce(ticket.subject, '') || ' ' || coalesce(ticket.description, ''))"
 )
+# SQLite's FTS5 table over subject and description (migration 0002); its own name is the column MATCH searches.
+_FTS = table("ticket_fts", column("rowid"), column("ticket_fts"))
 _OPEN = sorted(OPEN_STATUSES)
 _NEW = sorted({TicketStatus.RECEIVED, TicketStatus.REOPENED})
 _CLOSED = sorted({TicketStatus.RESOLVED, TicketStatus.CLOSED})
@@ -119,7 +125,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
     choose("sort", "sort", {sort: sort for sort in SORTS})
     for name, model in (("category", Category), ("region", Region), ("district", District)):
         raw = take(name)
-        if raw and _code_exists(model, raw):
+        if raw and _CODE.fullmatch(raw) and _code_exists(model, raw):
             values[name] = raw
         elif raw:
             rejected.append(name)
@@ -133,9 +139,9 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
     if values.get("date_from") and values.get("date_to") and values["date_to"] < values["date_from"]:
         del values["date_to"]
         rejected.append("to")
-    values["search"] = " ".join(take("q").split())
+    values["search"] = " ".join("".join(c if c.isprintable() else " " for c in take("q")).split())
     messages = [
-        str(_l("%(field)s: the value was not understood and has been ignored.", field=FILTER_LABELS[name]))
+        _("%(field)s: the value was not understood and has been ignored.", field=FILTER_LABELS[name])
         for name in rejected
     ]
     return QueueFilter(**values), messages
@@ -158,23 +164,23 @@ def _search_condition(text: str) -> ColumnElement[bool] | None:
         query = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
         return _SEARCH_VECTOR.bool_op("@@")(query)
     match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-    matching = select(literal_column("rowid")).select_from(literal_column("ticket_fts")).where(
-        literal_column("ticket_fts").op("MATCH")(match)
-    )
+    matching: Select[Any] = select(_FTS.c.rowid).where(_FTS.c.ticket_fts.op("MATCH")(match))
     return Ticket.id.in_(matching)
 
 
 def _tab_condition(tab: str, user: User) -> ColumnElement[bool]:
     """Which tickets a tab holds."""
-    conditions: dict[str, ColumnElement[bool]] = {
-        "new": and_(Ticket.status.in_(_NEW), Ticket.assignee_id.is_(None)),
-        "mine": and_(Ticket.assignee_id == user.id, Ticket.status.in_(_OPEN)),
-        "awaiting": Ticket.status == TicketStatus.AWAITING_CITIZEN,
-        "open": Ticket.status.in_(_OPEN),
-        "closed": Ticket.status.in_(_CLOSED),
-        "appeals": and_(Ticket.status == TicketStatus.REOPENED, Ticket.appealed_at.is_not(None)),
-    }
-    return conditions[tab]
+    if tab == "new":
+        return and_(Ticket.status.in_(_NEW), Ticket.assignee_id.is_(None))
+    if tab == "mine":
+        return and_(Ticket.assignee_id == user.id, Ticket.status.in_(_OPEN))
+    if tab == "awaiting":
+        return Ticket.status == TicketStatus.AWAITING_CITIZEN
+    if tab == "closed":
+        return Ticket.status.in_(_CLOSED)
+    if tab == "appeals":
+        return and_(Ticket.status == TicketStatus.REOPENED, Ticket.appealed_at.is_not(None))
+    return Ticket.status.in_(_OPEN)
 
 
 def _code_id(model: type[Category] | type[Region] | type[District], code: str) -> Any:
@@ -216,7 +222,7 @@ def _cursor_serializer() -> URLSafeSerializer:
 
 def encode_cursor(ticket: Ticket, sort: str) -> str:
     """An opaque, signed, URL-safe position after `ticket` in a queue sorted by `sort`."""
-    micros = int(ticket.created_at.timestamp() * 1_000_000)
+    micros = (ticket.created_at - EPOCH) // dt.timedelta(microseconds=1)
     return str(_cursor_serializer().dumps([sort, micros, ticket.id]))
 
 
@@ -226,7 +232,7 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
         return None
     try:
         cursor_sort, micros, ticket_id = _cursor_serializer().loads(cursor)
-        created_at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
+        created_at = EPOCH + dt.timedelta(microseconds=int(micros))
     except (BadData, ValueError, TypeError, OverflowError):
         return None
     if cursor_sort != sort or not isinstance(ticket_id, int):
@@ -237,12 +243,13 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
 def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
     statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
     key = tuple_(Ticket.created_at, Ticket.id)
+    position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None
     if flt.sort == "oldest":
-        if after:
-            statement = statement.where(key > tuple_(*after))
+        if position is not None:
+            statement = statement.where(key > position)
         return statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())
-    if after:
-        statement = statement.where(key < tuple_(*after))
+    if position is not None:
+        statement = statement.where(key < position)
     return statement.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
@@ -268,13 +275,26 @@ def queue_page(
     return tickets, encode_cursor(tickets[-1], flt.sort)
 
 
-def tab_counts(user: User, flt: QueueFilter, scope: list[int] | None = None) -> dict[str, int]:
-    """How many tickets each tab holds under the filter, each capped at COUNT_CAP + 1; one round trip."""
+def count_cap(flt: QueueFilter) -> int:
+    """The most a tab count says exactly under this filter; beyond it the page shows "N+"."""
+    return SEARCH_COUNT_CAP if flt.search else COUNT_CAP
+
+
+def is_text_search(flt: QueueFilter) -> bool:
+    """Whether the filter searches words (not a reference number): counting its matches costs as much as the archive."""
+    return bool(flt.search) and normalise_reference(flt.search) is None
+
+
+def tab_counts(
+    user: User, flt: QueueFilter, scope: list[int] | None = None, tabs: tuple[str, ...] = TABS
+) -> dict[str, int]:
+    """How many tickets each tab holds under the filter, past count_cap(flt) only by one; one round trip."""
     scope = visible_ids(user) if scope is None else scope
     shared = _filter_conditions(flt, scope)
+    limit = count_cap(flt) + 1
     counts = []
-    for tab in TABS:
-        capped = select(Ticket.id).where(_tab_condition(tab, user), *shared).limit(COUNT_CAP + 1).subquery()
+    for tab in tabs:
+        capped = select(Ticket.id).where(_tab_condition(tab, user), *shared).limit(limit).subquery()
         counts.append(select(func.count()).select_from(capped).scalar_subquery().label(tab))
     row = db.session.execute(select(*counts)).one()
-    return {tab: int(row._mapping[tab]) for tab in TABS}
+    return {tab: int(row._mapping[tab]) for tab in tabs}

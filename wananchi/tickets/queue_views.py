@@ -1,30 +1,122 @@
-"""The staff dashboard and the institution's queue."""
+"""The staff dashboard and the queue of the institutions in the user's reach."""
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
+
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from wananchi.core.permissions import visible_institution_ids
+from wananchi.accounts.models import Role, User
+from wananchi.core.i18n import localized_name
+from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
-from wananchi.tickets.models import OPEN_STATUSES, Ticket
+from wananchi.institutions.models import Category, Region
+from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
+from wananchi.tickets.queue import (
+    QueueFilter,
+    count_cap,
+    is_text_search,
+    parse_filter,
+    queue_page,
+    tab_counts,
+    visible_ids,
+)
 from wananchi.tickets.staff import bp
+
+TAB_LABELS = {
+    "new": _l("New"),
+    "mine": _l("Assigned to me"),
+    "awaiting": _l("Awaiting citizen"),
+    "open": _l("All open"),
+    "closed": _l("Resolved and closed"),
+    "appeals": _l("Appeals"),
+}
+TAB_HINTS = {
+    "new": _l("Received or reopened, nobody assigned yet"),
+    "mine": _l("Open tickets assigned to you"),
+    "awaiting": _l("Waiting for the citizen's information"),
+    "open": _l("Every ticket still waiting for an outcome"),
+    "appeals": _l("Reopened after the citizen appealed"),
+}
+SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first")}
+DASHBOARD_TABS = ("new", "mine", "awaiting", "appeals", "open")
+
+
+def _queue_user() -> User:
+    """The current user, if they have a queue to read; 404 otherwise (administrators read no tickets)."""
+    user: User = current_user  # type: ignore[assignment]
+    if not can(user, Permission.VIEW_QUEUE, user.institution):
+        abort(404)
+    return user
+
+
+def _tabs_for(user: User) -> list[str]:
+    """The tabs a user sees: "mine" only for those who are assigned tickets."""
+    return [tab for tab in TAB_LABELS if tab != "mine" or user.works_tickets]
+
+
+def _shown_count(count: int, cap: int) -> dict[str, Any]:
+    """A tab count as the page shows it: a count past the cap reads "10,000+"."""
+    return {"value": min(count, cap), "more": count > cap}
+
+
+def _filter_choices() -> dict[str, Any]:
+    """The options of the filter form's lists, in the page's language."""
+    categories = sorted(db.session.scalars(select(Category)), key=localized_name)
+    regions = db.session.scalars(select(Region).options(selectinload(Region.districts)).order_by(Region.name))
+    return {
+        "types": list(TYPE_LABELS.items()),
+        "statuses": list(STAFF_STATUS_LABELS.items()),
+        "categories": [(c.code, localized_name(c)) for c in categories],
+        "regions": [(r.code, r.name, [(d.code, d.name) for d in r.districts]) for r in regions],
+        "sorts": list(SORT_LABELS.items()),
+    }
 
 
 @bp.get("/")
-def dashboard():
-    """The staff landing page."""
-    return render_template("staff/dashboard.html")
+def dashboard():  # type: ignore[no-untyped-def]
+    """The staff landing page: how many tickets wait in each tab, each a link into the queue."""
+    user = _queue_user()
+    flt = QueueFilter()
+    shown = tuple(tab for tab in DASHBOARD_TABS if tab in _tabs_for(user))
+    counts = tab_counts(user, flt, tabs=shown)
+    tiles = [
+        {"tab": tab, "label": TAB_LABELS[tab], "hint": TAB_HINTS[tab], **_shown_count(counts[tab], count_cap(flt))}
+        for tab in shown
+    ]
+    return render_template("staff/dashboard.html", tiles=tiles)
 
 
 @bp.get("/foleni")
-def queue():
-    """The open tickets of the institutions in the user's reach, newest first."""
-    tickets = db.session.scalars(
-        select(Ticket)
-        .where(Ticket.institution_id.in_(visible_institution_ids(current_user)), Ticket.status.in_(OPEN_STATUSES))
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(50)
+def queue():  # type: ignore[no-untyped-def]
+    """One tab of the queue, filtered and searched, 50 tickets a page, with the count of every tab."""
+    user = _queue_user()
+    flt, messages = parse_filter(request.args)
+    scope = visible_ids(user)
+    after = request.args.get("after") or None
+    tickets, next_cursor = queue_page(user, flt, after=after, scope=scope)
+    # Word searches are not counted: the matches of a common word grow with the archive, the first page does not.
+    counts = {} if is_text_search(flt) else tab_counts(user, flt, scope=scope)
+    cap = count_cap(flt)
+    tabs = [
+        {"tab": tab, "label": TAB_LABELS[tab], **(_shown_count(counts[tab], cap) if tab in counts else {})}
+        for tab in _tabs_for(user)
+    ]
+    return render_template(
+        "staff/queue.html",
+        flt=flt,
+        messages=messages,
+        tickets=tickets,
+        next_cursor=next_cursor,
+        paged=after is not None,
+        tabs=tabs,
+        current_tab_label=TAB_LABELS[flt.tab],
+        show_institution=user.role == Role.OVERSIGHT,
+        type_labels=TYPE_LABELS,
+        choices=_filter_choices(),
+        filtered=bool(set(flt.query_args()) - {"tab"}),
     )
-    return render_template("staff/queue.html", tickets=list(tickets))

@@ -1,0 +1,387 @@
+"""Server time of the staff queue and ticket page at 10,000 and 1,000,000 tickets on PostgreSQL.
+
+Run from the repository root: `.venv/bin/python benchmarks/queue.py [--sizes 10000,1000000] [--repeat 30]
+[--explain]`. The script creates its own database, builds it with the migrations, loads the demo reference
+data, bulk-loads tickets with COPY (one "busy" institution holds a tenth of them), and times GET requests
+through the Flask test client logged in as an officer of the busy institution. The database is dropped at
+the end, also on Ctrl-C or an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import random
+import re
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# This file is named like the standard library's `queue`: take its folder off the path before anything imports that.
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]
+
+import sqlalchemy as sa  # noqa: E402
+
+DEFAULT_PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PASSWORD = "benchmark-password-2026"
+BUSY_SLUG = "tanesco"
+BUSY_SHARE = 0.10
+NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+SPAN = dt.timedelta(days=730)
+TYPES = (("question", 30), ("complaint", 45), ("suggestion", 10), ("opinion", 10), ("commendation", 5))
+OPEN_MIX = (("received", 25), ("in_progress", 35), ("awaiting_citizen", 10), ("answered", 15), ("reopened", 3))
+OLD_MIX = (("closed", 70), ("resolved", 25), ("answered", 2), ("in_progress", 2), ("reopened", 1))
+# Swahili words, most common first; their frequency in the text falls off like Zipf's law.
+_WORDS_TEXT = (
+    "huduma tatizo maji umeme ofisi wananchi mtaa ombi malipo siku bili wiki mwezi kituo barabara shule "
+    "hospitali dawa mwalimu kijiji mita nguzo transfoma luku wateja gharama kodi ardhi hati kibali leseni "
+    "cheti kuzaliwa kitambulisho nida usajili mkopo pensheni mshahara ajira polisi mahakama soko taka usafi "
+    "mfereji bomba mabomba kisima tanki mvua mafuriko daraja lami vumbi kelele moto ujenzi nyumba kiwanja "
+    "mpaka mgogoro fidia tathmini malalamiko pongezi shukrani pendekezo maoni ushauri haraka kuchelewa "
+    "rushwa ucheleweshaji foleni dirisha mtandao simu ujumbe barua fomu risiti stakabadhi deni faini adhabu "
+    "ukaguzi kliniki zahanati chanjo mama mtoto wazee walemavu vijana wanafunzi ada mtihani matokeo kitabu "
+    "darasa choo uzio walinzi usalama taa giza wizi mifugo kilimo mbolea mbegu pembejeo bei zao ushirika "
+    "uvuvi boti bandari kivuko basi daladala nauli tiketi reli abiria mizigo forodha ushuru mpakani"
+)
+VOCABULARY = _WORDS_TEXT.split()
+WEIGHTS = [1 / (rank + 1) ** 0.9 for rank in range(len(VOCABULARY))]
+SEARCH_WORD = "transfoma"  # rank ~23: a word a few percent of tickets contain
+COMMON_WORD = "huduma"  # the most common word
+COLUMNS = (
+    "id",
+    "reference",
+    "tracking_code_hash",
+    "submission_key",
+    "type",
+    "status",
+    "channel",
+    "language",
+    "category_id",
+    "institution_id",
+    "region_id",
+    "district_id",
+    "subject",
+    "description",
+    "identity",
+    "assignee_id",
+    "appealed_at",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the generator draws from: institutions, their categories and places, the busy institution's staff."""
+
+    institutions: list[tuple[int, int | None, int | None]]  # (id, region_id, district_id)
+    categories: dict[int, list[int]]  # institution id -> its category ids
+    local_categories: list[int]
+    all_categories: list[int]
+    districts: list[tuple[int, int]]  # (district id, region id)
+    busy_id: int
+    officer_ids: list[int]
+
+
+def pick(rng: random.Random, mix: tuple[tuple[str, int], ...]) -> str:
+    """A value drawn from (value, weight) pairs."""
+    return rng.choices([value for value, _w in mix], [weight for _v, weight in mix])[0]
+
+
+def ticket_rows(count: int, ref: Reference, seed: int = 7) -> Iterator[str]:
+    """COPY text lines for `count` tickets spread over two years, oldest first."""
+    rng = random.Random(seed)
+    others = [inst for inst in ref.institutions if inst[0] != ref.busy_id]
+    busy = next(inst for inst in ref.institutions if inst[0] == ref.busy_id)
+    other_weights = [1 / (rank + 1) ** 0.8 for rank in range(len(others))]
+    step = SPAN / count
+    start = NOW - SPAN
+    yearly: dict[int, int] = {}
+    for number in range(1, count + 1):
+        created = start + step * number + dt.timedelta(seconds=rng.random() * 30)
+        institution_id, region_id, district_id = (
+            busy if rng.random() < BUSY_SHARE else rng.choices(others, other_weights)[0]
+        )
+        if district_id is None and rng.random() < 0.5:
+            district_id, region_id = rng.choice(ref.districts)
+        own = ref.categories.get(institution_id) or (ref.local_categories if district_id else ref.all_categories)
+        category_id = rng.choice(own) if rng.random() < 0.9 else None
+        age = NOW - created
+        status = pick(rng, OPEN_MIX if age < dt.timedelta(days=45) else OLD_MIX)
+        assignee = ""
+        if institution_id == ref.busy_id and status != "received" and rng.random() < 0.9:
+            assignee = str(rng.choice(ref.officer_ids))
+        appealed = ""
+        if status == "reopened" and rng.random() < 0.5:
+            appealed = (created + dt.timedelta(days=20)).isoformat()
+        year = created.year
+        yearly[year] = yearly.get(year, 0) + 1
+        words = rng.choices(VOCABULARY, WEIGHTS, k=rng.randint(14, 30))
+        subject = " ".join(words[:5]).capitalize()
+        description = " ".join(words[5:]).capitalize() + "."
+        fields = (
+            str(number),
+            f"WN-{year}-{yearly[year]:06d}",
+            "0" * 64,
+            f"bench-{number}",
+            pick(rng, TYPES),
+            status,
+            "web",
+            "sw",
+            str(category_id) if category_id else "",
+            str(institution_id),
+            str(region_id) if region_id else "",
+            str(district_id) if district_id else "",
+            subject,
+            description,
+            "anonymous",
+            assignee,
+            appealed,
+            created.isoformat(),
+            created.isoformat(),
+            "1",
+        )
+        yield "\t".join(field if field else "\\N" for field in fields) + "\n"
+
+
+def bulk_load(engine: sa.Engine, count: int, ref: Reference) -> float:
+    """Replace every ticket with `count` generated ones: drop the secondary indexes, COPY, rebuild, analyse."""
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        raw: Any = connection.connection.dbapi_connection
+        with raw.cursor() as cursor:
+            cursor.execute("TRUNCATE ticket RESTART IDENTITY CASCADE")
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ticket' AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE conrelid = 'ticket'::regclass)"
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+            cursor.execute("SET session_replication_role = replica")  # no FK triggers: the rows are valid
+            columns = ", ".join(COLUMNS)
+            with cursor.copy(f"COPY ticket ({columns}) FROM STDIN") as copy:
+                buffer = io.StringIO()
+                for index, line in enumerate(ticket_rows(count, ref), start=1):
+                    buffer.write(line)
+                    if index % 20_000 == 0:
+                        copy.write(buffer.getvalue())
+                        buffer = io.StringIO()
+                copy.write(buffer.getvalue())
+            cursor.execute("SET session_replication_role = origin")
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("SELECT setval(pg_get_serial_sequence('ticket', 'id'), (SELECT max(id) FROM ticket))")
+        raw.commit()
+        raw.autocommit = True
+        with raw.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE ticket")
+        raw.autocommit = False
+    return time.perf_counter() - started
+
+
+def reference_data(app: Any) -> Reference:
+    """Seed the demo institutions, services and places, and the busy institution's officers."""
+    from wananchi.accounts.models import Role
+    from wananchi.accounts.services import create_user
+    from wananchi.demo.seed import seed_demo
+    from wananchi.extensions import db
+    from wananchi.institutions.models import Category, District, Institution
+
+    with app.app_context():
+        seed_demo(ticket_count=0)
+        institutions = list(db.session.scalars(sa.select(Institution).order_by(Institution.id)))
+        busy = next((i for i in institutions if i.slug == BUSY_SLUG), institutions[-1])
+        officers = [
+            create_user(
+                email=f"afisa{n}@bench.go.tz", name=f"Afisa {n}", role=Role.OFFICER, password=PASSWORD, institution=busy
+            )
+            for n in range(8)
+        ]
+        categories: dict[int, list[int]] = {}
+        local, every = [], []
+        for category in db.session.scalars(sa.select(Category)):
+            categories.setdefault(category.institution_id, []).append(category.id)
+            every.append(category.id)
+            if category.is_local:
+                local.append(category.id)
+        ref = Reference(
+            institutions=[(i.id, i.region_id, i.district_id) for i in institutions],
+            categories=categories,
+            local_categories=local or every,
+            all_categories=every,
+            districts=[(d.id, d.region_id) for d in db.session.scalars(sa.select(District))],
+            busy_id=busy.id,
+            officer_ids=[o.id for o in officers],
+        )
+        db.session.commit()
+        return ref
+
+
+def log_in(client: Any) -> None:
+    """Log the first officer of the busy institution in through the real form."""
+    page = client.get("/ingia")
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data) or re.search(
+        rb'name="csrf_token" value="([^"]+)"', page.data
+    )
+    assert token, "no CSRF token on the login page"
+    response = client.post(
+        "/ingia", data={"csrf_token": token.group(1).decode(), "email": "afisa0@bench.go.tz", "password": PASSWORD}
+    )
+    assert response.status_code == 303, response.status_code
+
+
+def next_link(html: bytes) -> str | None:
+    """The queue page's "next page" link."""
+    match = re.search(rb'rel="next" id="next-page" href="([^"]+)"', html)
+    return match.group(1).decode().replace("&amp;", "&") if match else None
+
+
+def scenarios(client: Any, engine: sa.Engine, busy_id: int) -> dict[str, str]:
+    """The URLs to time: first page, a filtered page, page 20 (or the last) of the largest tab, searches, a ticket."""
+    deep = "/afisa/foleni?tab=closed"
+    depth = 1
+    while depth < 20 and (following := next_link(client.get(deep).data)):
+        deep, depth = following, depth + 1
+    print(f"  (the deep page is page {depth} of the closed tab, reached by following the cursors)")
+    with engine.connect() as connection:
+        reference = connection.execute(
+            sa.text(
+                "SELECT reference FROM ticket WHERE institution_id = :i AND status = 'in_progress' "
+                "ORDER BY created_at DESC LIMIT 1"
+            ),
+            {"i": busy_id},
+        ).scalar_one()
+    year_ago = (NOW - dt.timedelta(days=365)).date()
+    return {
+        "queue, first page": "/afisa/foleni",
+        "queue, filtered": f"/afisa/foleni?tab=closed&type=complaint&from={year_ago}&to={year_ago.replace(month=12)}",
+        "queue, closed tab, deep page": deep,
+        f"queue, search '{SEARCH_WORD}'": f"/afisa/foleni?tab=open&q={SEARCH_WORD}",
+        f"queue, search '{COMMON_WORD}' (closed)": f"/afisa/foleni?tab=closed&q={COMMON_WORD}",
+        "queue, search reference": f"/afisa/foleni?q={reference}",
+        "dashboard": "/afisa/",
+        "ticket page": f"/afisa/hoja/{reference}",
+    }
+
+
+def measure(client: Any, url: str, repeat: int) -> list[float]:
+    """Milliseconds of `repeat` GETs of `url`, after two warm-up requests."""
+    for _warm in range(2):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _run in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    return times
+
+
+def explain(app: Any, client: Any, url: str) -> None:
+    """Print PostgreSQL's EXPLAIN ANALYZE of every ticket query one request of `url` runs."""
+    from wananchi.extensions import db
+
+    captured: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "FROM ticket" in statement and not statement.startswith("EXPLAIN"):
+            captured.append((statement, parameters))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            client.get(url)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        with db.engine.connect() as connection:
+            for statement, parameters in captured:
+                plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                print("    " + "\n    ".join(row[0] for row in plan))
+                print()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of `values` lie."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool) -> None:
+    """Create the database, load and time each size, print the table; drop the database whatever happens."""
+    from flask_migrate import upgrade
+
+    from wananchi import create_app
+    from wananchi.core.db import normalise_database_url
+
+    admin = sa.create_engine(normalise_database_url(admin_url), isolation_level="AUTOCOMMIT")
+    name = f"wananchi_bench_queue_{uuid.uuid4().hex[:8]}"
+    url = sa.make_url(normalise_database_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    try:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
+        with app.app_context():
+            upgrade()
+        ref = reference_data(app)
+        engine = sa.create_engine(url)
+        results: dict[int, dict[str, list[float]]] = {}
+        for size in sizes:
+            load_seconds = bulk_load(engine, size, ref)
+            with engine.connect() as connection:
+                busy_count = connection.execute(
+                    sa.text("SELECT count(*) FROM ticket WHERE institution_id = :i"), {"i": ref.busy_id}
+                ).scalar_one()
+            print(f"\n{size:,} tickets loaded in {load_seconds:.1f} s ({busy_count:,} in the busy institution)")
+            client = app.test_client()
+            log_in(client)
+            urls = scenarios(client, engine, ref.busy_id)
+            results[size] = {}
+            for label, target in urls.items():
+                times = measure(client, target, repeat)
+                results[size][label] = times
+                print(f"  {label:<34} p50 {statistics.median(times):7.1f} ms   p90 {percentile(times, 0.9):7.1f} ms")
+                if show_plans:
+                    explain(app, client, target)
+        engine.dispose()
+        report(results, sizes)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def report(results: dict[int, dict[str, list[float]]], sizes: list[int]) -> None:
+    """The summary: p50 at each size and the ratio of the largest to the smallest."""
+    small, large = sizes[0], sizes[-1]
+    print(f"\n{'page':<34} " + " ".join(f"{f'p50@{s:,}':>14}" for s in sizes) + f"   ratio {large:,}/{small:,}")
+    for label in results[small]:
+        medians = [statistics.median(results[size][label]) for size in sizes]
+        ratio = medians[-1] / medians[0] if medians[0] else float("nan")
+        flag = "" if ratio <= 1.5 and medians[-1] <= 50 else "   <- over the aim (1.5x, 50 ms)"
+        print(f"{label:<34} " + " ".join(f"{m:>11.1f} ms" for m in medians) + f"   {ratio:5.2f}x{flag}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,1000000", help="ticket counts, comma-separated")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page and size")
+    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL, help="an administrative PostgreSQL URL")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queue's queries")
+    args = parser.parse_args(argv)
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    run(args.pg_admin_url, sizes, args.repeat, args.explain)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The permission matrix, built from the application's URL map.
+
+Every staff, account and administration route × {anonymous, officer of A, officer of B, supervisor of A,
+oversight above A, oversight elsewhere, administrator} × {ticket of A, ticket of B} → the expected answer.
+A route without a rule here fails the test, so a new staff page cannot ship without deciding who may open it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.helpers import hidden_fields, log_in, valid_submission
+from tests.tickets.test_submit import png_bytes
+from tests.world import PASSWORD, build_staff, build_world
+from wananchi.accounts.auth import PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
+from wananchi.accounts.models import Role
+from wananchi.accounts.services import create_user
+from wananchi.institutions.models import RoutingRule
+from wananchi.tickets.models import CannedResponse, Ticket
+
+ROLES = ["anonymous", "officer_a", "officer_b", "supervisor_a", "oversight_above_a", "oversight_elsewhere", "admin"]
+OK, LOGIN, HIDDEN, FORBIDDEN = "ok", "login", "hidden", "forbidden"
+
+# Who sees which ticket: A is the agency's, B the council's (oversight elsewhere sits above the council).
+VIEW = {"officer_a": "A", "supervisor_a": "A", "oversight_above_a": "A", "officer_b": "B", "oversight_elsewhere": "B"}
+WORK = {"officer_a": "A", "supervisor_a": "A", "officer_b": "B"}
+ASSIGN = {"supervisor_a": "A"}
+DIRECT = {"officer_a": "A", "supervisor_a": "A", "officer_b": "B", "oversight_above_a": "A", "oversight_elsewhere": "B"}
+
+Rule = Callable[[str, str], str]  # (role, ticket "A"/"B") -> expected outcome
+
+
+def ticket_rule(grant: dict[str, str]) -> Rule:
+    """Visible and granted: ok; visible only: forbidden; otherwise: hidden (never confirm a ticket exists)."""
+
+    def rule(role: str, ticket: str) -> str:
+        if role == "anonymous":
+            return LOGIN
+        if grant.get(role) == ticket:
+            return OK
+        return FORBIDDEN if VIEW.get(role) == ticket else HIDDEN
+
+    return rule
+
+
+def staff_area(role: str, _ticket: str) -> str:
+    """Pages for users who work or oversee tickets."""
+    return LOGIN if role == "anonymous" else HIDDEN if role == "admin" else OK
+
+
+def logged_in(role: str, _ticket: str) -> str:
+    return LOGIN if role == "anonymous" else OK
+
+
+def administrators(role: str, _ticket: str) -> str:
+    return LOGIN if role == "anonymous" else OK if role == "admin" else HIDDEN
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("account.profile", "GET"): logged_in,
+    ("account.profile", "POST"): logged_in,
+    ("staff.dashboard", "GET"): staff_area,
+    ("staff.queue", "GET"): staff_area,
+    ("staff.ticket", "GET"): ticket_rule(VIEW),
+    ("staff.attachment", "GET"): ticket_rule(VIEW),
+    ("staff.contact", "POST"): ticket_rule(WORK),
+    ("staff.assign", "POST"): ticket_rule(ASSIGN),
+    ("staff.note", "POST"): ticket_rule(DIRECT),
+    **{(f"staff.{name}", "POST"): ticket_rule(WORK) for name in (
+        "claim", "reply", "request_info", "resolve", "close", "reopen", "transfer", "merge", "commend")},
+    **{(f"admin.{name}", method): administrators for name, method in (
+        ("index", "GET"), ("audit", "GET"), ("canned", "GET"), ("canned_edit", "GET"), ("canned_edit", "POST"),
+        ("canned_delete", "POST"), ("categories", "GET"), ("category_edit", "GET"), ("category_edit", "POST"),
+        ("category_set_active", "POST"), ("institutions", "GET"), ("institution_edit", "GET"),
+        ("institution_edit", "POST"), ("policies", "GET"), ("policy_edit", "POST"), ("routing", "GET"),
+        ("routing_edit", "GET"), ("routing_edit", "POST"), ("routing_delete", "POST"), ("users", "GET"),
+        ("user_edit", "GET"), ("user_edit", "POST"), ("user_reset_totp", "POST"), ("user_set_active", "POST"),
+        ("user_unlock", "POST"))},
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+    rule: str
+    arguments: frozenset[str]
+
+
+def protected_routes(app: Flask) -> list[Route]:
+    """Every (endpoint, method) of the application outside the public allow-list."""
+    routes = []
+    for url_rule in app.url_map.iter_rules():
+        blueprint = url_rule.endpoint.rpartition(".")[0]
+        if url_rule.endpoint in PUBLIC_ENDPOINTS or blueprint in PUBLIC_BLUEPRINTS:
+            continue
+        for method in sorted((url_rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append(Route(url_rule.endpoint, method, url_rule.rule, frozenset(url_rule.arguments)))
+    return routes
+
+
+def test_every_protected_route_has_a_rule(app):
+    missing = sorted({(r.endpoint, r.method) for r in protected_routes(app)} - set(RULES))
+    assert not missing, f"add these routes to RULES in {__file__}: {missing}"
+
+
+@pytest.fixture
+def matrix_setting(app, db):
+    """The world, one user per role, a ticket (with a photo) at A and at B, and logged-in clients."""
+    world = build_world()
+    staff = build_staff(world)
+    db.session.commit()
+    tickets = {}
+    for name, overrides in (("A", {}), ("B", {"category": "usafi-taka", "district": "dodoma-jiji"})):
+        citizen = app.test_client()
+        page = citizen.get("/wasilisha")
+        data = {**hidden_fields(page.data), **valid_submission(**overrides),
+                "attachments": [(io.BytesIO(png_bytes()), "picha.png")]}
+        assert citizen.post("/wasilisha", data=data, content_type="multipart/form-data").status_code == 303
+    for ticket in db.session.scalars(select(Ticket)):
+        tickets["A" if ticket.institution_id == world.agency.id else "B"] = ticket
+    clients = {"anonymous": app.test_client()}
+    for role in ROLES[1:]:
+        client = app.test_client()
+        assert log_in(client, getattr(staff, role).email, PASSWORD).status_code == 303
+        clients[role] = client
+    # Administration routes act on objects of their own, so that (for example) deactivating a user
+    # does not log out one of the roles above.
+    target_user = create_user(email="lengo@dawasa.go.tz", name="Lengo", role=Role.OFFICER, password=PASSWORD,
+                              institution=world.agency)
+    canned = CannedResponse(institution=world.agency, title="Salamu", body_sw="Habari", body_en="Hello")
+    rule = RoutingRule(category=world.local_service, district=world.other_district, institution=world.council)
+    db.session.add_all([canned, rule])
+    db.session.commit()
+    ids = {"canned_id": canned.id, "category_id": world.national_service.id, "institution_id": world.agency.id,
+           "rule_id": rule.id, "user_id": target_user.id, "role": "officer"}
+    return tickets, clients, ids
+
+
+def _url(route: Route, ticket: Ticket, ids: dict) -> str:
+    url = route.rule
+    for argument in route.arguments:
+        if argument == "reference":
+            value = ticket.reference
+        elif argument == "attachment_id":
+            value = ticket.attachments[0].id
+        else:
+            assert argument in ids, f"give the matrix a value for <{argument}> of {route.endpoint}"
+            value = ids[argument]
+        url = url.replace(f"<int:{argument}>", str(value)).replace(f"<{argument}>", str(value))
+    return url
+
+
+def _outcome(response) -> str:  # type: ignore[no-untyped-def]
+    if response.status_code == 302 and response.headers["Location"].startswith("/ingia"):
+        return LOGIN
+    if response.status_code == 404:
+        return HIDDEN
+    if response.status_code == 403:
+        return FORBIDDEN
+    assert response.status_code < 500, response.get_data(as_text=True)[:2000]
+    return OK
+
+
+def test_the_matrix(app, matrix_setting):
+    tickets, clients, ids = matrix_setting
+    failures, checked = [], 0
+    # Deleting routes run last, so the pages that show what they delete are checked first.
+    for route in sorted(protected_routes(app), key=lambda r: (r.endpoint.endswith("_delete"), r.endpoint, r.method)):
+        rule = RULES[route.endpoint, route.method]
+        for ticket_name in ("A", "B") if "reference" in route.arguments else ("A",):
+            ticket = tickets[ticket_name]
+            url = _url(route, ticket, ids)
+            for role in ROLES:
+                client = clients[role]
+                if route.method == "GET":
+                    response = client.get(url)
+                else:
+                    token = hidden_fields(client.get("/ingia").data).get("csrf_token", "")
+                    if role != "anonymous":
+                        token = hidden_fields(client.get("/akaunti").data)["csrf_token"]
+                    response = client.post(url, data={"csrf_token": token, "version": str(ticket.version)})
+                expected, actual = rule(role, ticket_name), _outcome(response)
+                checked += 1
+                if expected != actual:
+                    failures.append(f"{route.method} {route.endpoint} ticket {ticket_name} as {role}: "
+                                    f"expected {expected}, got {actual} ({response.status_code})")
+    assert not failures, "\n".join(failures)
+    assert checked >= 7 * (len(RULES) + 14)  # every role on every route, both tickets for ticket routes
