@@ -1,0 +1,1 @@
+"""Response-time targets: working-time arithmetic over institution calendars, targets and the escalation scan."""
