@@ -35,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 
     _import_models()
+    _connect_signal_handlers()
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -43,8 +44,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
 
     from wananchi.cli import register_cli
+    from wananchi.tasks import init_tasks
 
     register_cli(app)
+    init_tasks(app)
     return app
 
 
@@ -106,7 +109,15 @@ def _import_models() -> None:
     import wananchi.accounts.models  # noqa: F401
     import wananchi.core.audit  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
+    import wananchi.sla.models  # noqa: F401
     import wananchi.tickets.models  # noqa: F401
+
+
+def _connect_signal_handlers() -> None:
+    """Subscribe other domains to the tickets domain's signals."""
+    from wananchi.sla.handlers import connect_handlers
+
+    connect_handlers()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -80,6 +80,25 @@ def create_user_command(email: str, role: str, institution_slug: str | None, nam
     click.echo(f"Created {user.role} {user.email}" + (f" of {institution.slug}" if institution else ""))
 
 
+@wananchi_cli.command("sla-scan")
+def sla_scan_command() -> None:
+    """Take every due step of the escalation ladder now (idempotent; workers also run it every minute)."""
+    from wananchi.extensions import db
+    from wananchi.sla.escalation import run_scan
+
+    result = run_scan(db.session.commit)
+    click.echo(f"Checked {result.tickets} tickets; took {len(result.steps)} escalation steps.")
+
+
+@wananchi_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+def worker_command(workers: int) -> None:
+    """Run background tasks and the periodic ones (the escalation scan every minute) until stopped."""
+    from wananchi.tasks import huey
+
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
 def _pybabel(*args: str) -> None:
     """Run a pybabel command in this process, from the repository root."""
     from babel.messages.frontend import CommandLineInterface

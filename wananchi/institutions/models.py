@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.core.db import str_enum
 from wananchi.extensions import Model
+
+if TYPE_CHECKING:
+    from wananchi.sla.models import Calendar
 
 
 class InstitutionKind(enum.StrEnum):
@@ -61,12 +65,15 @@ class Institution(Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     is_triage: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Without a calendar the institution keeps the standard public-service week (wananchi/sla/calendars.py).
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendar.id"))
 
     parent: Mapped[Institution | None] = relationship(remote_side="Institution.id", back_populates="children")
     children: Mapped[list[Institution]] = relationship(back_populates="parent")
     categories: Mapped[list[Category]] = relationship(back_populates="institution")
     region: Mapped[Region | None] = relationship()
     district: Mapped[District | None] = relationship()
+    calendar: Mapped[Calendar | None] = relationship()
 
 
 class Category(Model):

@@ -90,7 +90,7 @@ def claim_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now
     _event(ticket, EventKind.CLAIMED, actor, now, assignee=actor.id)
     _set_status(ticket, status, actor, now)
     db.session.flush()
-    signals.ticket_assigned.send(ticket, assignee=actor, actor=actor)
+    signals.ticket_assigned.send(ticket, assignee=actor, actor=actor, now=now)
 
 
 def assign_ticket(
@@ -107,7 +107,7 @@ def assign_ticket(
         _set_status(ticket, TicketStatus.IN_PROGRESS, actor, now)
     ticket.updated_at = now
     db.session.flush()
-    signals.ticket_assigned.send(ticket, assignee=assignee, actor=actor)
+    signals.ticket_assigned.send(ticket, assignee=assignee, actor=actor, now=now)
 
 
 def reply_to_citizen(
@@ -131,9 +131,9 @@ def reply_to_citizen(
         status = TicketStatus.RESOLVED
     _set_status(ticket, status, actor, now)
     db.session.flush()
-    signals.ticket_replied.send(ticket, message=message, actor=actor)
+    signals.ticket_replied.send(ticket, message=message, actor=actor, now=now)
     if resolve:
-        signals.ticket_resolved.send(ticket, actor=actor)
+        signals.ticket_resolved.send(ticket, actor=actor, now=now)
     return message
 
 
@@ -165,7 +165,7 @@ def request_information(
     _event(ticket, EventKind.INFO_REQUESTED, actor, now)
     _set_status(ticket, status, actor, now)
     db.session.flush()
-    signals.information_requested.send(ticket, message=message, actor=actor)
+    signals.information_requested.send(ticket, message=message, actor=actor, now=now)
     return message
 
 
@@ -188,7 +188,7 @@ def resolve_ticket(
     _event(ticket, EventKind.RESOLVED, actor, now, outcome=str(outcome) if outcome else None)
     _set_status(ticket, status, actor, now)
     db.session.flush()
-    signals.ticket_resolved.send(ticket, actor=actor)
+    signals.ticket_resolved.send(ticket, actor=actor, now=now)
 
 
 def close_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now: dt.datetime | None = None) -> None:
@@ -199,6 +199,7 @@ def close_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now
     _event(ticket, EventKind.CLOSED, actor, now)
     _set_status(ticket, status, actor, now)
     db.session.flush()
+    signals.ticket_closed.send(ticket, actor=actor, now=now)
 
 
 def reopen_ticket(
@@ -212,6 +213,7 @@ def reopen_ticket(
     _event(ticket, EventKind.REOPENED, actor, now, reason=text)
     _set_status(ticket, status, actor, now)
     db.session.flush()
+    signals.ticket_reopened.send(ticket, actor=actor, now=now)
 
 
 def transfer_ticket(
@@ -233,7 +235,7 @@ def transfer_ticket(
     ticket.assignee = None
     _set_status(ticket, status, actor, now)
     db.session.flush()
-    signals.ticket_transferred.send(ticket, transfer=transfer, actor=actor)
+    signals.ticket_transferred.send(ticket, transfer=transfer, actor=actor, now=now)
     return transfer
 
 
@@ -254,6 +256,7 @@ def merge_ticket(
     _set_status(ticket, status, actor, now)
     into.updated_at = now
     db.session.flush()
+    signals.ticket_merged.send(ticket, into=into, actor=actor, now=now)
 
 
 def pass_commendation(

@@ -141,6 +141,22 @@ class Ticket(Model):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Response-time targets (wananchi/sla/clock.py keeps these): instants in UTC, durations in working minutes.
+    holder_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the current institution got it
+    holder_responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # its first response
+    sla_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # transfers so far
+    resolution_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # reopenings so far
+    first_response_warn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    first_response_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolution_warn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the nearest target still to meet
+    next_sla_check_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)  # the scan's work
+    sla_paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # awaiting the citizen since
+    paused_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+
     category: Mapped[Category | None] = relationship()
     institution: Mapped[Institution] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -231,6 +247,9 @@ class EventKind(enum.StrEnum):
     MERGED = "merged"
     MERGED_INTO_THIS = "merged_into_this"
     CONTACT_VIEWED = "contact_viewed"
+    SLA_WARNING = "sla_warning"
+    SLA_OVERDUE = "sla_overdue"
+    ESCALATED = "escalated"
     COMMENDATION_PASSED = "commendation_passed"
     RATED = "rated"
     APPEALED = "appealed"

@@ -160,7 +160,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     )
     _attach(ticket, None, files, now)
     db.session.flush()
-    signals.ticket_submitted.send(ticket)
+    signals.ticket_submitted.send(ticket, now=now)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
 
 
@@ -217,7 +217,7 @@ def add_citizen_message(
     ticket.events.append(TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data))
     ticket.updated_at = now
     db.session.flush()
-    signals.citizen_message_added.send(ticket, message=message)
+    signals.citizen_message_added.send(ticket, message=message, now=now)
     return message
 
 
@@ -237,7 +237,7 @@ def rate_ticket(ticket: Ticket, rating: int, comment: str = "", *, now: dt.datet
     ticket.satisfaction_comment = comment.strip()[:2000] or None
     ticket.events.append(TicketEvent(kind=EventKind.RATED, actor=CITIZEN, created_at=now, data={"rating": rating}))
     db.session.flush()
-    signals.ticket_rated.send(ticket)
+    signals.ticket_rated.send(ticket, now=now)
 
 
 def can_appeal(ticket: Ticket, now: dt.datetime) -> bool:
@@ -272,4 +272,4 @@ def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None
     ticket.assignee_id = None
     ticket.updated_at = now
     db.session.flush()
-    signals.ticket_appealed.send(ticket)
+    signals.ticket_appealed.send(ticket, now=now)

@@ -1,4 +1,5 @@
-"""Domain signals of the tickets domain: sent with the ticket as sender, after the change is flushed."""
+"""Domain signals of the tickets domain: sent with the ticket as sender and the change's instant as `now`,
+after the change is flushed, in the same transaction."""
 
 from blinker import Namespace
 
@@ -13,3 +14,6 @@ ticket_resolved = _signals.signal("ticket-resolved")
 ticket_transferred = _signals.signal("ticket-transferred")
 ticket_rated = _signals.signal("ticket-rated")
 ticket_appealed = _signals.signal("ticket-appealed")
+ticket_reopened = _signals.signal("ticket-reopened")
+ticket_closed = _signals.signal("ticket-closed")
+ticket_merged = _signals.signal("ticket-merged")

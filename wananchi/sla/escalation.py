@@ -1,0 +1,92 @@
+"""The escalation scan: warn at 75 %, list as overdue at 100 %, escalate up the tree 3 and 10 working days later.
+
+One idempotent function, run by `flask --app wsgi wananchi sla-scan` and by a periodic task. It reads only
+tickets whose next check has come (an index on `next_sla_check_at`), so its cost follows the tickets that
+changed state, not the tickets stored. Each step is recorded once per target and round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from wananchi.core.db import utcnow
+from wananchi.extensions import db
+from wananchi.sla import clock, signals
+from wananchi.sla.calendars import calendar_for
+from wananchi.sla.models import Escalation, EscalationLevel
+from wananchi.tickets.models import EventKind, Ticket, TicketEvent
+
+SYSTEM = "mfumo"
+BATCH_SIZE = 500
+
+EVENT_FOR_LEVEL = {
+    EscalationLevel.WARNING: EventKind.SLA_WARNING,
+    EscalationLevel.OVERDUE: EventKind.SLA_OVERDUE,
+    EscalationLevel.PARENT: EventKind.ESCALATED,
+    EscalationLevel.NATIONAL: EventKind.ESCALATED,
+}
+
+
+@dataclass
+class ScanResult:
+    """What one scan did."""
+
+    tickets: int = 0
+    steps: list[Escalation] = field(default_factory=list)
+
+
+def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult) -> None:
+    calendar = calendar_for(ticket.institution)
+    taken = clock.taken_steps(ticket)
+    for pending in clock.pending_targets(ticket):
+        for level, instant in clock.ladder(calendar, pending):
+            if instant > now or (pending.target, pending.round, level) in taken:
+                continue
+            node = clock.escalation_node(ticket.institution, level)
+            step = Escalation(ticket=ticket, target=pending.target, round=pending.round, level=level,
+                              institution_id=ticket.institution_id, node_id=node.id, due_at=instant, created_at=now)
+            db.session.add(step)
+            ticket.events.append(TicketEvent(kind=EVENT_FOR_LEVEL[level], actor=SYSTEM, created_at=now, data={
+                "target": str(pending.target), "level": str(level), "node": node.slug}))
+            taken.add((pending.target, pending.round, level))
+            result.steps.append(step)
+    clock.reschedule(ticket, taken)
+
+
+def scan_batch(now: dt.datetime | None = None, *, batch_size: int = BATCH_SIZE) -> ScanResult:
+    """Take every due step of up to `batch_size` tickets whose next check has come; flushes, never commits."""
+    now = now or utcnow()
+    query = (
+        select(Ticket)
+        .where(Ticket.next_sla_check_at <= now)
+        .order_by(Ticket.next_sla_check_at)
+        .limit(batch_size)
+        .options(selectinload(Ticket.institution))
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Ticket)  # several workers never take one ticket twice
+    result = ScanResult()
+    for ticket in db.session.scalars(query):
+        _climb(ticket, now, result)
+        result.tickets += 1
+    db.session.flush()
+    for step in result.steps:
+        signals.escalation_step_taken.send(step.ticket, escalation=step)
+    return result
+
+
+def run_scan(commit: Callable[[], None], now: dt.datetime | None = None) -> ScanResult:
+    """Scan batch after batch, committing each, until no ticket is due; returns the totals."""
+    total = ScanResult()
+    while True:
+        result = scan_batch(now)
+        commit()
+        total.tickets += result.tickets
+        total.steps += result.steps
+        if result.tickets < BATCH_SIZE:
+            return total

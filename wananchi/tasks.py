@@ -1,0 +1,56 @@
+"""Background work on huey: the queue is chosen from the configuration, tasks run in an application context.
+
+Production (several machines) uses Redis; development uses a SQLite file beside the database, so no
+broker is needed; the test suite runs tasks immediately, in process. Start a worker with
+`flask --app wsgi wananchi worker`; it also runs the periodic tasks (never run them inside gunicorn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from huey import MemoryHuey, crontab
+from huey.storage import RedisStorage, SqliteStorage
+
+# Created without storage side effects; init_tasks() gives it the configured queue.
+huey = MemoryHuey("wananchi")
+_app: Flask | None = None
+
+
+def init_tasks(app: Flask) -> None:
+    """Give the queue its storage from the configuration, and remember the application tasks run in."""
+    global _app
+    _app = app
+    if app.config.get("TESTING"):
+        huey.immediate = True
+    elif app.config.get("REDIS_URL"):
+        huey.storage = RedisStorage("wananchi", url=app.config["REDIS_URL"])
+    else:
+        huey.storage = SqliteStorage("wananchi", filename=str(Path(app.instance_path) / "huey.sqlite3"))
+
+
+def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a task inside the application context, with its own database session."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if _app is None:
+            raise RuntimeError("init_tasks(app) was not called: start workers with `flask --app wsgi wananchi worker`")
+        with _app.app_context():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def sla_scan_every_minute() -> int:
+    """The escalation scan, every minute."""
+    from wananchi.extensions import db
+    from wananchi.sla.escalation import run_scan
+
+    return len(run_scan(db.session.commit).steps)
