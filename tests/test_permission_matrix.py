@@ -67,6 +67,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("account.profile", "POST"): logged_in,
     ("staff.dashboard", "GET"): staff_area,
     ("staff.queue", "GET"): staff_area,
+    ("staff.escalations", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in (
+        "supervisor_a", "oversight_above_a", "oversight_elsewhere") else HIDDEN,
     ("staff.ticket", "GET"): ticket_rule(VIEW),
     ("staff.attachment", "GET"): ticket_rule(VIEW),
     ("staff.contact", "POST"): ticket_rule(WORK),

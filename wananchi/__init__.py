@@ -122,6 +122,7 @@ def _connect_signal_handlers() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
+    import wananchi.sla.views  # noqa: F401  (registers the escalation inbox on the staff blueprint)
     import wananchi.tickets.staff_views  # noqa: F401  (registers the ticket page and actions)
     from wananchi.accounts.views import account_bp
     from wananchi.accounts.views import bp as auth_bp

@@ -220,3 +220,51 @@ def test_resolution_records_the_working_time_and_reopening_starts_a_new_round(se
     scan_batch(eat(2027, 3, 1, 8, 0))
     assert db.session.scalar(select(func.count()).select_from(Escalation).where(
         Escalation.ticket_id == ticket.id, Escalation.target == SlaTarget.RESOLUTION, Escalation.round == 1)) == 4
+
+
+def test_the_citizen_and_the_officer_see_the_promise(app, setting, db):
+    import time_machine
+
+    from tests.helpers import log_in, post_submission
+    from tests.world import PASSWORD
+
+    _world, staff = setting
+    with time_machine.travel(eat(2026, 12, 24, 14, 0), tick=False):
+        citizen = app.test_client()
+        receipt = citizen.get(post_submission(citizen).headers["Location"]).get_data(as_text=True)
+        assert "Jibu linatarajiwa kabla ya 29 Desemba 2026, 14:00" in receipt
+        assert "kutatuliwa kabla ya 18 Januari 2027, 14:00" in receipt
+        reference = receipt.split('id="reference">')[1].split("<")[0]
+        assert "Jibu linatarajiwa kabla ya 29 Desemba 2026, 14:00" in citizen.get(f"/hoja/{reference}").get_data(
+            as_text=True)
+    with time_machine.travel(eat(2026, 12, 29, 11, 0), tick=False):
+        officer = app.test_client()
+        log_in(officer, staff.officer_a.email, PASSWORD)
+        page = officer.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+        assert 'id="sla-state">Karibu kuchelewa<' in page
+        assert "29 Desemba 2026, 14:00" in page
+
+
+def test_escalations_reach_the_supervisor_then_the_oversight_above(app, setting, db):
+    from tests.helpers import log_in
+    from tests.world import PASSWORD
+
+    world, staff = setting
+    ticket = submit(world, eat(2026, 11, 23, 8, 0))
+    db.session.commit()
+    scan_batch(eat(2026, 11, 25, 9, 0))  # overdue: the agency's supervisor
+    db.session.commit()
+
+    def inbox(user):
+        client = app.test_client()
+        log_in(client, user.email, PASSWORD)
+        response = client.get("/afisa/upandishaji")
+        return response.status_code, ticket.reference in response.get_data(as_text=True)
+
+    assert inbox(staff.supervisor_a) == (200, True)
+    assert inbox(staff.oversight_above_a) == (200, False)
+    assert inbox(staff.officer_a)[0] == 404
+    scan_batch(eat(2026, 11, 30, 9, 0))  # 3 working days later: the ministry's oversight
+    db.session.commit()
+    assert inbox(staff.oversight_above_a) == (200, True)
+    assert inbox(staff.oversight_elsewhere) == (200, False)

@@ -16,7 +16,8 @@ from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import create_user
 from wananchi.institutions.models import Institution
 from wananchi.tickets.models import Identity, Ticket, TicketStatus, TicketType
-from wananchi.tickets.queue import PAGE_SIZE, TABS, QueueFilter, parse_filter, queue_page, tab_counts
+from wananchi.core.db import utcnow
+from wananchi.tickets.queue import LOCAL_ZONE, PAGE_SIZE, TABS, QueueFilter, parse_filter, queue_page, tab_counts
 
 PASSWORD = "ndefu-sana-kweli-2026"
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -85,13 +86,20 @@ def staff(db) -> Staff:
 def tabs_set(db, staff: Staff) -> dict[str, Ticket]:
     """One agency ticket for each interesting state, and one of the council's."""
     agency, officer, colleague = staff.world.agency, staff.officer, staff.colleague
+    now = utcnow()
+    end_of_day = dt.datetime.combine(now.astimezone(LOCAL_ZONE).date() + dt.timedelta(days=1), dt.time(),
+                                     tzinfo=LOCAL_ZONE)
     tickets = {
         "new": make_ticket(db, agency),
         "reopened_new": make_ticket(db, agency, status=TicketStatus.REOPENED),
-        "mine": make_ticket(db, agency, status=TicketStatus.IN_PROGRESS, assignee=officer),
-        "mine_awaiting": make_ticket(db, agency, status=TicketStatus.AWAITING_CITIZEN, assignee=officer),
-        "colleague": make_ticket(db, agency, status=TicketStatus.IN_PROGRESS, assignee=colleague),
-        "answered": make_ticket(db, agency, status=TicketStatus.ANSWERED, assignee=colleague),
+        "mine": make_ticket(db, agency, status=TicketStatus.IN_PROGRESS, assignee=officer,
+                            next_due_at=now - dt.timedelta(hours=1)),  # overdue
+        "mine_awaiting": make_ticket(db, agency, status=TicketStatus.AWAITING_CITIZEN, assignee=officer,
+                                     next_due_at=now - dt.timedelta(hours=1), sla_paused_at=now),  # paused: not late
+        "colleague": make_ticket(db, agency, status=TicketStatus.IN_PROGRESS, assignee=colleague,
+                                 next_due_at=now + (end_of_day - now) / 2),  # due later today
+        "answered": make_ticket(db, agency, status=TicketStatus.ANSWERED, assignee=colleague,
+                                next_due_at=now + dt.timedelta(days=3)),
         "resolved": make_ticket(db, agency, status=TicketStatus.RESOLVED, assignee=officer),
         "closed": make_ticket(db, agency, status=TicketStatus.CLOSED),
         "appeal": make_ticket(
@@ -106,6 +114,8 @@ def tabs_set(db, staff: Staff) -> dict[str, Ticket]:
 EXPECTED_TABS = {
     "new": {"new", "reopened_new"},
     "mine": {"mine", "mine_awaiting"},
+    "due_today": {"colleague"},
+    "overdue": {"mine"},
     "awaiting": {"mine_awaiting"},
     "open": {"new", "reopened_new", "mine", "mine_awaiting", "colleague", "answered", "appeal"},
     "closed": {"resolved", "closed"},
@@ -147,7 +157,7 @@ def test_the_dashboard_links_counts_into_the_queue(client, staff, tabs_set):
     page = client.get("/afisa/")
     assert page.status_code == 200
     html = page.data.decode()
-    for tab in ("new", "mine", "awaiting", "appeals", "open"):
+    for tab in ("new", "mine", "due_today", "overdue", "awaiting", "appeals", "open"):
         match = re.search(rf'id="tile-{tab}" href="/afisa/foleni\?tab={tab}">\s*<span class="tile-count">(\d+)<', html)
         assert match and int(match.group(1)) == len(EXPECTED_TABS[tab]), tab
 
@@ -409,3 +419,34 @@ def test_the_list_needs_a_fixed_number_of_queries(client, staff, db, app):
     assert len(references_on(page.data)) == 30
     assert len([s for s in statements if "FROM ticket" in s]) <= 2
     assert len(statements) <= 12
+
+
+def test_sorting_by_due_time_pages_through_every_ticket_in_order(db, staff):
+    now = utcnow()
+    for hours in (5, -2, 30, None, 1, None, -40):
+        make_ticket(db, staff.world.agency, next_due_at=None if hours is None else now + dt.timedelta(hours=hours))
+    db.session.commit()
+    seen, cursor = [], None
+    while True:
+        page, cursor = queue_page(staff.officer, QueueFilter(sort="due"), after=cursor)
+        seen += page
+        if cursor is None:
+            break
+    dues = [t.next_due_at for t in seen]
+    assert dues[:5] == sorted(d for d in dues if d is not None) and dues[5:] == [None, None]
+    assert len({t.id for t in seen}) == 7
+
+
+def test_the_queue_shows_the_clock_in_words(client, db, staff):
+    now = utcnow()
+    late, soon = now - dt.timedelta(hours=1), now + dt.timedelta(hours=2)
+    make_ticket(db, staff.world.agency, resolution_warn_at=late, resolution_due_at=late, next_due_at=late)
+    make_ticket(db, staff.world.agency, resolution_warn_at=late, resolution_due_at=soon, next_due_at=soon)
+    make_ticket(db, staff.world.agency, status=TicketStatus.AWAITING_CITIZEN, sla_paused_at=late,
+                resolution_warn_at=late, resolution_due_at=late, next_due_at=late)
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    html = client.get("/afisa/foleni?tab=open").get_data(as_text=True)
+    assert 'class="badge sla sla-overdue">Imechelewa<' in html
+    assert 'class="badge sla sla-at_risk">Karibu kuchelewa<' in html
+    assert 'class="badge sla sla-paused">' in html

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, column, func, literal, liter
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
+from wananchi.core.db import utcnow
 from wananchi.core.permissions import visible_institution_ids
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Region
@@ -29,9 +30,11 @@ COUNT_CAP = 1_000  # tab counts stop here ("1,000+"): a count must not grow with
 SEARCH_COUNT_CAP = 500  # lower while searching: each candidate row's text is matched, which costs more
 LOCAL_ZONE = ZoneInfo("Africa/Dar_es_Salaam")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-TABS = ("new", "mine", "awaiting", "open", "closed", "appeals")
+TABS = ("new", "mine", "due_today", "overdue", "awaiting", "open", "closed", "appeals")
 DEFAULT_TAB = "open"
-SORTS = ("newest", "oldest")
+SORTS = ("newest", "oldest", "due")
+# Tickets without a running target sort after every due instant when ordered by due time.
+FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 MAX_SEARCH_LENGTH = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CODE = re.compile(r"[\w-]{1,60}", re.ASCII)
@@ -168,8 +171,18 @@ def _search_condition(text: str) -> ColumnElement[bool] | None:
     return Ticket.id.in_(matching)
 
 
+def _end_of_local_day(now: dt.datetime) -> dt.datetime:
+    return _local_midnight(now.astimezone(LOCAL_ZONE).date() + dt.timedelta(days=1))
+
+
 def _tab_condition(tab: str, user: User) -> ColumnElement[bool]:
-    """Which tickets a tab holds."""
+    """Which tickets a tab holds; "overdue" and "due today" follow the response-time clock (not while paused)."""
+    if tab in ("overdue", "due_today"):
+        now = utcnow()
+        running = and_(Ticket.status.in_(_OPEN), Ticket.sla_paused_at.is_(None))
+        if tab == "overdue":
+            return and_(running, Ticket.next_due_at <= now)
+        return and_(running, Ticket.next_due_at > now, Ticket.next_due_at < _end_of_local_day(now))
     if tab == "new":
         return and_(Ticket.status.in_(_NEW), Ticket.assignee_id.is_(None))
     if tab == "mine":
@@ -220,14 +233,18 @@ def _cursor_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wananchi.queue-cursor")
 
 
+def _sort_value(ticket: Ticket, sort: str) -> dt.datetime:
+    return (ticket.next_due_at or FAR_FUTURE) if sort == "due" else ticket.created_at
+
+
 def encode_cursor(ticket: Ticket, sort: str) -> str:
     """An opaque, signed, URL-safe position after `ticket` in a queue sorted by `sort`."""
-    micros = (ticket.created_at - EPOCH) // dt.timedelta(microseconds=1)
+    micros = (_sort_value(ticket, sort) - EPOCH) // dt.timedelta(microseconds=1)
     return str(_cursor_serializer().dumps([sort, micros, ticket.id]))
 
 
 def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | None:
-    """The (created_at, id) a cursor points after; None for a missing, tampered or other-order cursor."""
+    """The (sort instant, id) a cursor points after; None for a missing, tampered or other-order cursor."""
     if not cursor:
         return None
     try:
@@ -242,6 +259,12 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
 
 def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
     statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
+    if flt.sort == "due":
+        due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
+        if after:
+            statement = statement.where(tuple_(due, Ticket.id) > tuple_(
+                literal(after[0], Ticket.next_due_at.type), literal(after[1])))
+        return statement.order_by(due.asc(), Ticket.id.asc())
     key = tuple_(Ticket.created_at, Ticket.id)
     position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None
     if flt.sort == "oldest":

@@ -30,6 +30,8 @@ from wananchi.tickets.staff import bp
 TAB_LABELS = {
     "new": _l("New"),
     "mine": _l("Assigned to me"),
+    "due_today": _l("Due today"),
+    "overdue": _l("Overdue"),
     "awaiting": _l("Awaiting citizen"),
     "open": _l("All open"),
     "closed": _l("Resolved and closed"),
@@ -38,12 +40,14 @@ TAB_LABELS = {
 TAB_HINTS = {
     "new": _l("Received or reopened, nobody assigned yet"),
     "mine": _l("Open tickets assigned to you"),
+    "due_today": _l("A target falls due before the end of today"),
+    "overdue": _l("A response-time target has been missed"),
     "awaiting": _l("Waiting for the citizen's information"),
     "open": _l("Every ticket still waiting for an outcome"),
     "appeals": _l("Reopened after the citizen appealed"),
 }
-SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first")}
-DASHBOARD_TABS = ("new", "mine", "awaiting", "appeals", "open")
+SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Due soonest")}
+DASHBOARD_TABS = ("new", "mine", "due_today", "overdue", "awaiting", "appeals", "open")
 
 
 def _queue_user() -> User:
