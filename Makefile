@@ -36,10 +36,13 @@ migrate: $(VENV)/.runtime
 seed: migrate
 	$(FLASK) wananchi seed-if-empty
 
-## make run: install, compile translations, migrate, seed demo data when empty, serve on http://127.0.0.1:5000
+## make run: install, compile translations, migrate, seed demo data when empty, then serve
+## http://127.0.0.1:5000 and run the background worker beside it; Ctrl-C stops both.
 run: translations seed
-	@echo "Wananchi: http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT) --debug
+	@echo "Wananchi: http://$(HOST):$(PORT)  (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) wananchi worker & \
+	  $(FLASK) run --host $(HOST) --port $(PORT) --debug
 
 ## make test: install the dev requirements and run the whole suite (SQLite, and PostgreSQL when reachable)
 test: $(VENV)/.dev translations browser-deps

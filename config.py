@@ -75,7 +75,25 @@ class Config:
     FORCE_HTTPS = False
 
     REDIS_URL = os.environ.get("REDIS_URL")  # rate limits and background jobs when set (required in production)
+    # E-mail (Flask-Mail over SMTP) and SMS; delivered by workers from the outbox.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Wananchi <hakuna-jibu@wananchi.go.tz>")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _env_int("MAIL_PORT", 8025)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "15"))
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")  # "http" for a gateway; "file" writes instance/sms.txt
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "https://api.africastalking.com/version1/messaging")
+    SMS_USERNAME = os.environ.get("SMS_USERNAME", "")
+    SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+    SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID") or None
+    SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "15"))
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_ENQUEUE_AFTER_COMMIT = True
+    # Links in messages point here.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):
@@ -94,6 +112,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests deliver the outbox explicitly (or start real workers), so each test controls when mail goes out.
+    OUTBOX_ENQUEUE_AFTER_COMMIT = False
     # Still argon2id, but cheap: the suite hashes hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024

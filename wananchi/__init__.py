@@ -109,15 +109,18 @@ def _import_models() -> None:
     import wananchi.accounts.models  # noqa: F401
     import wananchi.core.audit  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
+    import wananchi.notifications.models  # noqa: F401
     import wananchi.sla.models  # noqa: F401
     import wananchi.tickets.models  # noqa: F401
 
 
 def _connect_signal_handlers() -> None:
     """Subscribe other domains to the tickets domain's signals."""
-    from wananchi.sla.handlers import connect_handlers
+    from wananchi.notifications.handlers import connect_handlers as connect_notifications
+    from wananchi.sla.handlers import connect_handlers as connect_sla
 
-    connect_handlers()
+    connect_sla()  # first: messages read the due dates the clock sets
+    connect_notifications()
 
 
 def _register_blueprints(app: Flask) -> None:

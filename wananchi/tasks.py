@@ -54,3 +54,22 @@ def sla_scan_every_minute() -> int:
     from wananchi.sla.escalation import run_scan
 
     return len(run_scan(db.session.commit).steps)
+
+
+@huey.task()
+@in_app_context
+def deliver_outbox_message(message_id: int) -> str | None:
+    """Deliver one outbox message (enqueued after the commit that wrote it)."""
+    from wananchi.notifications.outbox import deliver
+
+    status = deliver(message_id)
+    return str(status) if status else None
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def sweep_outbox_every_minute() -> int:
+    """Deliver anything left pending: a lost enqueue, a retry whose time has come, a dead worker's lease."""
+    from wananchi.notifications.outbox import sweep
+
+    return sweep()

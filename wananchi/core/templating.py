@@ -32,6 +32,7 @@ def local_date(value: dt.datetime | dt.date | None) -> str:
 def init_templating(app: Flask) -> None:
     """Register the helpers every template may use."""
     from wananchi.accounts.labels import ROLE_LABELS
+    from wananchi.tickets.references import format_tracking_code
     from wananchi.sla.clock import state
     from wananchi.sla.labels import ESCALATION_LEVEL_LABELS, SLA_STATE_LABELS, SLA_TARGET_LABELS
     from wananchi.tickets.models import OPEN_STATUSES
@@ -39,6 +40,7 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         role_labels=ROLE_LABELS,
+        format_tracking_code=format_tracking_code,
         sla_state=lambda ticket: state(ticket, utcnow()),
         sla_state_labels=SLA_STATE_LABELS,
         escalation_level_labels=ESCALATION_LEVEL_LABELS,

@@ -160,7 +160,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     )
     _attach(ticket, None, files, now)
     db.session.flush()
-    signals.ticket_submitted.send(ticket, now=now)
+    signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
 
 

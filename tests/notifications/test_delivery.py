@@ -1,0 +1,99 @@
+"""Messages reach a real SMTP server and a real SMS gateway, in the citizen's language; failures are retried."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.helpers import post_submission
+from tests.world import build_world
+from wananchi.core.db import utcnow
+from wananchi.extensions import db as _db
+from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+from wananchi.notifications.outbox import backoff, sweep
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+def outbox(db) -> list[OutboxMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_the_receipt_reaches_the_citizen_by_email_and_sms_in_swahili(client, world, db, smtp_server, sms_gateway):
+    assert post_submission(client).status_code == 303
+    rows = outbox(db)
+    assert sorted(r.channel for r in rows) == [Channel.EMAIL, Channel.SMS]
+    assert sweep() == 2
+    [mail] = smtp_server.mailbox.to("asha@example.co.tz")
+    assert "imepokelewa" in mail["Subject"].lower()
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "WN-" in mail["Subject"] and "Namba ya kumbukumbu" in text and "/fuatilia?ref=WN-" in text
+    assert "<strong>WN-" in html
+    [sms] = sms_gateway.received
+    assert sms["to"] == "+255712345678" and sms["username"] == "wananchi" and sms["apiKey"] == "siri-ya-majaribio"
+    assert "WN-" in sms["message"] and len(sms["message"]) <= 160
+    assert all(r.status == OutboxStatus.SENT and r.attempts == 1 for r in outbox(db))
+
+
+def test_english_citizens_get_english_messages(client, world, db, smtp_server, sms_gateway):
+    client.get("/lugha/en")
+    post_submission(client)
+    sweep()
+    [mail] = smtp_server.mailbox.to("asha@example.co.tz")
+    assert "has been received" in mail["Subject"]
+    assert "Reference number" in mail.get_body(("plain",)).get_content()
+    assert "received" in sms_gateway.received[0]["message"].lower()
+
+
+def test_anonymous_citizens_get_nothing_and_hidden_contacts_get_everything(client, world, db):
+    post_submission(client, identity="anonymous")
+    assert outbox(db) == []
+    post_submission(client, identity="contact_hidden", name="")
+    assert len(outbox(db)) == 2
+
+
+def test_a_change_that_rolls_back_leaves_no_message(app, world, db):
+    from wananchi.tickets.models import Identity, TicketType
+    from wananchi.tickets.references import new_submission_key
+    from wananchi.tickets.services import Submission, submit_ticket
+
+    with app.test_request_context():
+        submit_ticket(Submission(type=TicketType.COMPLAINT, category=world.national_service, district=None,
+                                 subject="Hoja ya kurudishwa", description="Maelezo ya hoja itakayorudishwa nyuma.",
+                                 identity=Identity.NAMED, name="Juma", email="juma@example.co.tz",
+                                 submission_key=new_submission_key()))
+        assert _db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+        _db.session.rollback()
+    assert outbox(db) == []
+
+
+def test_a_failed_send_is_retried_with_backoff_then_marked_failed(client, world, db, app, smtp_server, sms_gateway):
+    smtp_server.stop()  # nothing listens on its port now
+    sms_gateway.refuse = True
+    try:
+        post_submission(client)
+        sweep()
+        for row in outbox(db):
+            assert row.status == OutboxStatus.PENDING and row.attempts == 1 and row.last_error
+            assert row.next_attempt_at > utcnow() + dt.timedelta(seconds=50)
+        assert sweep() == 0  # not due yet
+        app.config["OUTBOX_MAX_ATTEMPTS"] = 2
+        sweep(utcnow() + dt.timedelta(hours=1))
+        assert {row.status for row in outbox(db)} == {OutboxStatus.FAILED}
+        assert "refused" in next(r for r in outbox(db) if r.channel == Channel.SMS).last_error
+    finally:
+        app.config["OUTBOX_MAX_ATTEMPTS"] = 8
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert backoff(30) == dt.timedelta(hours=6)

@@ -1,0 +1,1 @@
+"""Notifications by e-mail and SMS: a transactional outbox delivered by background workers with retries."""

@@ -1,0 +1,120 @@
+"""Turns domain events into outbox messages, in the transaction of the change.
+
+Citizens hear about their ticket (unless they chose to stay anonymous; "contact hidden" citizens are
+told everything); staff hear about what concerns them. Each message is rendered in its recipient's
+language when the event happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from wananchi.accounts.models import User
+from wananchi.notifications.models import Channel, OutboxMessage
+from wananchi.notifications.outbox import add_message
+from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
+from wananchi.notifications.render import public_url, render_notification
+from wananchi.sla import signals as sla_signals
+from wananchi.sla.models import Escalation, EscalationLevel
+from wananchi.tickets import signals
+from wananchi.tickets.models import Channel as TicketChannel
+from wananchi.tickets.models import Identity, Ticket
+
+
+def _message(event: str, channel: Channel, recipient: str, language: str, ticket: Ticket | None,
+             now: dt.datetime, user: User | None = None, **context: Any) -> None:
+    rendered = render_notification(event, language, ticket=ticket, **context)
+    add_message(OutboxMessage(
+        event=event, channel=channel, recipient=recipient, language=language,
+        ticket_id=ticket.id if ticket else None, recipient_user_id=user.id if user else None,
+        subject=rendered.subject if channel == Channel.EMAIL else "",
+        body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
+        body_html=rendered.html if channel == Channel.EMAIL else None,
+        next_attempt_at=now, created_at=now,
+    ))
+
+
+def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
+    """Tell the citizen about `event` by e-mail and SMS, where they gave them (never anonymous citizens)."""
+    if ticket.identity == Identity.ANONYMOUS or ticket.channel == TicketChannel.DEMO:
+        return
+    context["tracking_url"] = public_url("tickets.track", ref=ticket.reference)
+    if ticket.citizen_email:
+        _message(event, Channel.EMAIL, ticket.citizen_email, ticket.language, ticket, now, **context)
+    if ticket.citizen_phone:
+        _message(event, Channel.SMS, ticket.citizen_phone, ticket.language, ticket, now, **context)
+
+
+def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
+    """Tell each user about `event` on the channels they chose, in their language."""
+    if ticket.channel == TicketChannel.DEMO:
+        return
+    context["ticket_url"] = public_url("staff.ticket", reference=ticket.reference)
+    for user in {u.id: u for u in users}.values():
+        channels = staff_channels(user, event)
+        if Channel.EMAIL in channels:
+            _message(event, Channel.EMAIL, user.email, user.language, ticket, now, user=user, recipient_name=user.name,
+                     **context)
+        if Channel.SMS in channels and user.phone:
+            _message(event, Channel.SMS, user.phone, user.language, ticket, now, user=user, recipient_name=user.name,
+                     **context)
+
+
+def _on_submitted(ticket: Ticket, *, now: dt.datetime, tracking_code: str = "", **_: Any) -> None:
+    notify_citizen(ticket, "receipt", now, tracking_code=tracking_code)
+
+
+def _on_replied(ticket: Ticket, *, now: dt.datetime, message: Any = None, **_: Any) -> None:
+    notify_citizen(ticket, "reply", now, message=message)
+
+
+def _on_information_requested(ticket: Ticket, *, now: dt.datetime, message: Any = None, **_: Any) -> None:
+    notify_citizen(ticket, "information_request", now, message=message)
+
+
+def _on_transferred(ticket: Ticket, *, now: dt.datetime, transfer: Any = None, **_: Any) -> None:
+    notify_citizen(ticket, "transfer", now, transfer=transfer)
+
+
+def _on_resolved(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
+    notify_citizen(ticket, "resolution", now)
+
+
+def _on_assigned(ticket: Ticket, *, now: dt.datetime, assignee: User, actor: User, **_: Any) -> None:
+    if assignee.id != actor.id:
+        notify_staff([assignee], ticket, "assignment", now, actor=actor)
+
+
+def _on_citizen_message(ticket: Ticket, *, now: dt.datetime, message: Any = None, **_: Any) -> None:
+    users = [ticket.assignee] if ticket.assignee else officers_of(ticket.institution_id)
+    notify_staff(users, ticket, "citizen_message", now, message=message)
+
+
+def _on_escalation(ticket: Ticket, *, escalation: Escalation, **_: Any) -> None:
+    now = escalation.created_at
+    if escalation.level == EscalationLevel.WARNING:
+        users = [ticket.assignee] if ticket.assignee else officers_of(ticket.institution_id)
+        notify_staff(users, ticket, "sla_warning", now, escalation=escalation)
+    elif escalation.level == EscalationLevel.OVERDUE:
+        notify_staff(supervisors_of(ticket.institution_id), ticket, "sla_overdue", now, escalation=escalation)
+    else:
+        notify_staff(oversight_of(escalation.node_id), ticket, "escalation", now, escalation=escalation)
+
+
+CONNECTIONS = [
+    (signals.ticket_submitted, _on_submitted),
+    (signals.ticket_replied, _on_replied),
+    (signals.information_requested, _on_information_requested),
+    (signals.ticket_transferred, _on_transferred),
+    (signals.ticket_resolved, _on_resolved),
+    (signals.ticket_assigned, _on_assigned),
+    (signals.citizen_message_added, _on_citizen_message),
+    (sla_signals.escalation_step_taken, _on_escalation),
+]
+
+
+def connect_handlers() -> None:
+    """Subscribe the outbox to the domains' signals."""
+    for signal, handler in CONNECTIONS:
+        signal.connect(handler, weak=False)

@@ -1,0 +1,146 @@
+"""Writing messages to the outbox, and delivering them: claim, send, record; retry with back-off; never lose one.
+
+Rows are written in the transaction of the change that caused them, so a change that rolls back leaves
+no message and a committed change always has its messages. Delivery tasks are enqueued only after the
+commit; a periodic sweep picks up anything left pending (a lost enqueue, a crashed worker), so a message
+can be delayed but not lost. A worker claims a row with one atomic UPDATE (PostgreSQL also skips rows
+locked by other workers), so two workers never send the same row in normal operation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from wananchi.core.db import utcnow
+from wananchi.extensions import db
+from wananchi.notifications.channels import Delivered, DeliveryError, send_email, send_sms
+from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+
+LEASE = dt.timedelta(minutes=5)
+_NEW_IDS = "wananchi.outbox.new"
+
+
+def add_message(message: OutboxMessage) -> OutboxMessage:
+    """Put a message in the outbox, in the current transaction; its delivery is enqueued after the commit."""
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(_NEW_IDS, []).append(message.id)
+    return message
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    ids = session.info.pop(_NEW_IDS, [])
+    if ids and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
+        from wananchi.tasks import deliver_outbox_message
+
+        for message_id in ids:
+            deliver_outbox_message(message_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_NEW_IDS, None)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """How long to wait after the n-th failed attempt: 1, 2, 4, 8 … minutes, capped at 6 hours."""
+    return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), dt.timedelta(hours=6))
+
+
+def claim(message_id: int, now: dt.datetime | None = None) -> bool:
+    """Take a pending, due message for this worker (atomically); False if another worker has it or it is done."""
+    now = now or utcnow()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
+               OutboxMessage.next_attempt_at <= now)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, lease_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+SENDERS: dict[Channel, Callable[[OutboxMessage], Delivered]] = {Channel.EMAIL: send_email, Channel.SMS: send_sms}
+
+
+def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | None:
+    """Claim, send and record one message; None if it was not this worker's to send."""
+    if not claim(message_id, now):
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return None
+    try:
+        delivered = SENDERS[message.channel](message)
+    except DeliveryError as error:
+        failed_at = now or utcnow()
+        message.last_error = str(error)[:2000]
+        message.lease_until = None
+        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            message.status = OutboxStatus.FAILED
+        else:
+            message.status = OutboxStatus.PENDING
+            message.next_attempt_at = failed_at + backoff(message.attempts)
+    else:
+        message.status = OutboxStatus.SENT
+        message.sent_at = utcnow()
+        message.lease_until = None
+        message.provider_response = delivered.provider_response
+    db.session.commit()
+    return message.status
+
+
+def release_expired_leases(now: dt.datetime | None = None) -> int:
+    """Messages whose worker died while sending go back to pending (they may have been sent: at least once)."""
+    now = now or utcnow()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now)
+        .values(status=OutboxStatus.PENDING, lease_until=None, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)
+
+
+def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
+    """Pending messages whose time has come, oldest first (PostgreSQL skips rows other workers hold)."""
+    now = now or utcnow()
+    query = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    db.session.commit()
+    return ids
+
+
+def sweep(now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Release dead leases, then deliver every due message (up to `limit`); returns how many were sent."""
+    release_expired_leases(now)
+    sent = 0
+    for message_id in due_message_ids(now, limit):
+        if deliver(message_id, now) == OutboxStatus.SENT:
+            sent += 1
+    return sent
+
+
+def resend(message: OutboxMessage) -> None:
+    """An administrator sends a failed message again: a fresh set of attempts, from now."""
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.last_error = None
+    db.session.flush()
+    db.session.info.setdefault(_NEW_IDS, []).append(message.id)

@@ -1,0 +1,47 @@
+"""Rendering a notification in the recipient's language from templates/notifications/<event>/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from jinja2 import TemplateNotFound
+
+SMS_LIMIT = 160
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message in one language: e-mail subject, plain text and HTML bodies, and the SMS text."""
+
+    subject: str
+    text: str
+    html: str | None
+    sms: str
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link into the service for a message (the service's public address comes from PUBLIC_URL)."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def _optional(name: str, context: dict[str, Any]) -> str | None:
+    try:
+        return render_template(name, **context).strip()
+    except TemplateNotFound:
+        return None
+
+
+def render_notification(event: str, language: str, **context: Any) -> Rendered:
+    """Render `event` in `language`; the SMS is kept to one 160-character message where possible."""
+    folder = f"notifications/{event}"
+    with force_locale(language):
+        context = {**context, "language": language}
+        subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
+        text = render_template(f"{folder}/body.txt", **context).strip() + "\n"
+        html = _optional(f"{folder}/body.html", context)
+        sms = " ".join((_optional(f"{folder}/sms.txt", context) or subject).split())
+    return Rendered(subject=subject, text=text, html=html, sms=sms)
