@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
@@ -23,9 +24,13 @@ class Rendered:
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link into the service for a message (the service's public address comes from PUBLIC_URL)."""
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link into the service for a message (the service's public address comes from PUBLIC_URL).
+
+    Built with the URL map alone: no request context is pushed, so no request hooks run.
+    """
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _optional(name: str, context: dict[str, Any]) -> str | None:
