@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from wananchi.accounts.labels import ROLE_LABELS
 from wananchi.accounts.services import MIN_PASSWORD_LENGTH
 from wananchi.admin.labels import KIND_LABELS, LANGUAGE_LABELS
+from wananchi.admin.sla_services import INTERVALS_PER_DAY, WEEKDAYS, hours_field
 from wananchi.core.contact import InvalidContact, normalise_email
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.models import Category, Institution, Region
+from wananchi.sla.models import Calendar
+from wananchi.tickets.labels import TYPE_LABELS
 
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CHOOSE_FROM_LIST = _l("Choose from the list.")
@@ -116,6 +121,7 @@ class InstitutionForm(FlaskForm):
     district = _choice(_l("District"))
     is_triage = BooleanField(_l("Receives tickets whose citizen chose “I don't know”"))
     is_active = BooleanField(_l("Active (receives tickets)"), default=True)
+    calendar = _choice(_l("Working calendar"))
 
 
 class CategoryForm(FlaskForm):
@@ -222,3 +228,157 @@ class CannedResponseForm(FlaskForm):
             _no_control_characters,
         ],
     )
+
+
+# Working calendars, their dates, response targets
+
+STANDARD_WEEK = SelectChoice("", _l("Standard week: Monday–Friday 07:30–15:30"))
+ALL_CALENDARS = SelectChoice("", _l("All calendars"))
+WEEKDAY_LABELS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+TIME_OF_DAY = r"^(?:[01]?\d|2[0-3]):[0-5]\d$|^24:00$"
+WHOLE_DAYS = r"^\d{1,4}$"
+
+
+def _padded_time(value: Any) -> Any:
+    """A time of day as HH:MM (7:30 becomes 07:30), without surrounding spaces."""
+    value = _strip(value)
+    return f"0{value}" if isinstance(value, str) and re.match(r"^\d:\d\d$", value) else value
+
+
+def calendar_choices(calendars: list[Calendar]) -> list[SelectChoice]:
+    """The working calendars by name."""
+    return [SelectChoice(str(calendar.id), calendar.name) for calendar in calendars]
+
+
+def type_choices() -> list[SelectChoice]:
+    """The ticket types, in the order of the submit form."""
+    return [SelectChoice(ticket_type.value, label) for ticket_type, label in TYPE_LABELS.items()]
+
+
+class CalendarForm(FlaskForm):
+    """A working calendar: name, time zone, around the clock, and up to two intervals per weekday (added below)."""
+
+    name = _text(_l("Name"), 120, _l("Write the name."))
+    timezone = _text(_l("Time zone"), 60, _l("Write the time zone."))
+    always_open = BooleanField(_l("Open around the clock (24 hours, 7 days, holidays included)"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Besides each time's shape: both ends of an interval, and the first interval before a second one."""
+        valid = super().validate(extra_validators)
+        for weekday in WEEKDAYS:
+            for interval in range(INTERVALS_PER_DAY):
+                start, end = self[hours_field(weekday, interval, "from")], self[hours_field(weekday, interval, "to")]
+                if start.data and not end.data and not end.errors:
+                    end.errors = [*end.errors, _l("Write the closing time too.")]
+                elif end.data and not start.data and not start.errors:
+                    start.errors = [*start.errors, _l("Write the opening time too.")]
+                elif interval and start.data and not self[hours_field(weekday, 0, "from")].data:
+                    start.errors = [*start.errors, _l("Use the first interval before the second.")]
+                else:
+                    continue
+                valid = False
+        return valid
+
+    def hours(self) -> dict[str, list[list[str]]]:
+        """The intervals filled in, per weekday ("0" is Monday)."""
+        return {
+            str(weekday): [
+                [self[hours_field(weekday, interval, "from")].data, self[hours_field(weekday, interval, "to")].data]
+                for interval in range(INTERVALS_PER_DAY)
+                if self[hours_field(weekday, interval, "from")].data
+            ]
+            for weekday in WEEKDAYS
+        }
+
+
+def _time_field(weekday: int, interval: int, edge: str) -> StringField:
+    """One end of one interval of a weekday, as HH:MM."""
+    day = WEEKDAY_LABELS[weekday]
+    labels = {
+        (0, "from"): _l("%(day)s: opens at", day=day),
+        (0, "to"): _l("%(day)s: closes at", day=day),
+        (1, "from"): _l("%(day)s: opens again at", day=day),
+        (1, "to"): _l("%(day)s: closes again at", day=day),
+    }
+    return StringField(
+        labels[interval, edge],
+        filters=[_padded_time],
+        validators=[Optional(), Regexp(TIME_OF_DAY, message=_l("Write the time as HH:MM, e.g. 07:30."))],
+    )
+
+
+def _add_hours_fields(form_class: type[FlaskForm]) -> None:
+    """Give a form the from/to fields of every interval of every weekday."""
+    for weekday in WEEKDAYS:
+        for interval in range(INTERVALS_PER_DAY):
+            for edge in ("from", "to"):
+                setattr(form_class, hours_field(weekday, interval, edge), _time_field(weekday, interval, edge))
+
+
+_add_hours_fields(CalendarForm)
+
+
+class CalendarDateForm(FlaskForm):
+    """A date closed or open, in every calendar or in one."""
+
+    day = StringField(
+        _l("Date"),
+        filters=[_strip, lambda value: parse_day(value) or value],
+        validators=[InputRequired(message=_l("Write the date."))],
+    )
+    is_working = RadioField(
+        _l("On this date"),
+        choices=[
+            SelectChoice("closed", _l("Closed (a holiday or a closure)")),
+            SelectChoice("open", _l("Open (a normal working day)")),
+        ],
+        default="closed",
+        validators=[InputRequired(message=_l("Choose closed or open."))],
+    )
+    note = _text(_l("Note"), 200)
+    calendar = _choice(_l("Calendar"))
+
+    def validate_day(self, field: StringField) -> None:
+        """The date must be a real date written YYYY-MM-DD (the filter has then turned it into a date)."""
+        if not isinstance(field.data, dt.date):
+            raise ValidationError(_l("Write the date as YYYY-MM-DD, e.g. 2026-03-20."))
+
+
+def parse_day(value: Any) -> dt.date | None:
+    """A date written YYYY-MM-DD, or None if it is not one."""
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _days(label: Any) -> StringField:
+    """A whole number of working days."""
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write the number of working days.")),
+            Regexp(WHOLE_DAYS, message=_l("Write a whole number of working days, e.g. 5.")),
+        ],
+    )
+
+
+class ResponseTargetForm(FlaskForm):
+    """What a target applies to and the working days it allows."""
+
+    institution = _choice(_l("Institution"))
+    category = _choice(_l("Service"))
+    type = SelectField(_l("Type"), invalid_choice_message=CHOOSE_FROM_LIST, choices=[])
+    first_response_days = _days(_l("First response (working days)"))
+    resolution_days = _days(_l("Resolution (working days)"))

@@ -13,10 +13,12 @@ from wananchi.admin import queries
 from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, show_error
 from wananchi.admin.forms import (
     NOTHING,
+    STANDARD_WEEK,
     CategoryForm,
     InstitutionForm,
     RoutingRuleForm,
     RoutingTryForm,
+    calendar_choices,
     category_choices,
     district_choices,
     institution_choices,
@@ -36,10 +38,13 @@ from wananchi.admin.services import (
     update_institution,
     update_routing_rule,
 )
+from wananchi.admin.sla_services import assign_calendar
+from wananchi.admin.sla_views import all_calendars
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region, RoutingRule
 from wananchi.institutions.routing import route_ticket
+from wananchi.sla.models import Calendar
 from wananchi.tickets.forms import DONT_KNOW, category_groups, district_groups
 
 # Institutions
@@ -66,6 +71,7 @@ def _institution_form(institution: Institution | None) -> InstitutionForm:
             "district": institution.district_id,
             "is_triage": institution.is_triage,
             "is_active": institution.is_active,
+            "calendar": institution.calendar_id,
         }
     form = InstitutionForm(data=data)
     excluded = queries.subtree_ids_of(institution) if institution is not None else None
@@ -73,6 +79,7 @@ def _institution_form(institution: Institution | None) -> InstitutionForm:
     form.parent.choices = [NOTHING, *institution_choices(queries.flatten(queries.institution_tree()), exclude=excluded)]
     form.region.choices = [NOTHING, *region_choices(regions)]
     form.district.choices = [NOTHING, *district_choices(regions)]
+    form.calendar.choices = [STANDARD_WEEK, *calendar_choices(all_calendars())]
     return form
 
 
@@ -97,9 +104,10 @@ def institution_edit(institution_id: int | None) -> ResponseReturnValue:
         )
         try:
             if institution is None:
-                create_institution(values, actor=actor())
+                saved = create_institution(values, actor=actor())
             else:
-                update_institution(institution, values, actor=actor())
+                saved = update_institution(institution, values, actor=actor())
+            assign_calendar(saved, chosen(Calendar, form.calendar.data), actor=actor())
         except DomainError as error:
             show_error(form, error)
         else:

@@ -39,7 +39,7 @@ def _build(calendar_id: int | None) -> WorkingCalendar:
         return from_settings(years=years, corrections=corrections)
     return from_settings(
         timezone=settings.timezone,
-        weekly_hours=settings.hours or None,
+        weekly_hours=[settings.hours.get(str(day), []) for day in range(7)] if settings.hours else None,
         always_open=settings.always_open,
         years=years,
         corrections=corrections,
