@@ -37,10 +37,12 @@ seed: migrate
 	$(FLASK) wananchi seed-if-empty
 
 ## make run: install, compile translations, migrate, seed demo data when empty, then serve
-## http://127.0.0.1:5000 and run the background worker beside it; Ctrl-C stops both.
+## http://127.0.0.1:5000 with the background worker and a local mail catcher beside it
+## (e-mail to 127.0.0.1:8025 lands in instance/mail/, shown with the SMS at /dev/barua); Ctrl-C stops all three.
 run: translations seed
-	@echo "Wananchi: http://$(HOST):$(PORT)  (Ctrl-C stops the web server and the worker)"
+	@echo "Wananchi: http://$(HOST):$(PORT)  (mail and SMS: http://$(HOST):$(PORT)/dev/barua; Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) wananchi mailcatcher & \
 	  $(FLASK) wananchi worker & \
 	  $(FLASK) run --host $(HOST) --port $(PORT) --debug
 

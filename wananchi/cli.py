@@ -10,12 +10,15 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from wananchi.notifications.devmail import mailcatcher_command
+
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 POT_FILE = TRANSLATIONS / "messages.pot"
 
 wananchi_cli = AppGroup("wananchi", help="Wananchi administration commands.")
 translate_cli = AppGroup("translate", help="Swahili and English message catalogues.")
+wananchi_cli.add_command(mailcatcher_command)
 
 
 @wananchi_cli.command("seed-demo")
@@ -72,8 +75,7 @@ def create_user_command(email: str, role: str, institution_slug: str | None, nam
         else sys.stdin.readline()
     ).rstrip("\n")
     try:
-        user = create_user(email=email, name=name or email, role=Role(role), password=password,
-                           institution=institution)
+        user = create_user(email=email, name=name or email, role=Role(role), password=password, institution=institution)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()

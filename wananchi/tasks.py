@@ -73,3 +73,15 @@ def sweep_outbox_every_minute() -> int:
     from wananchi.notifications.outbox import sweep
 
     return sweep()
+
+
+@huey.periodic_task(crontab(minute="30", hour="3"))  # 06:30 in Dar es Salaam (UTC+3 all year); huey runs on UTC
+@in_app_context
+def send_warning_digests_daily() -> int:
+    """Each morning, the warnings held for their recipients' daily digest go out as one message per channel."""
+    from wananchi.extensions import db
+    from wananchi.notifications.digest import send_digests
+
+    written = send_digests()
+    db.session.commit()
+    return written

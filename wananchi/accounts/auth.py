@@ -9,7 +9,8 @@ from flask_login import current_user
 from wananchi.extensions import db, login_manager
 
 # Blueprints anyone may open; every other page needs a logged-in user (deny by default).
-PUBLIC_BLUEPRINTS = frozenset({"pages", "tickets", "auth"})
+# "devmail" (the caught-mail page) exists only in development (wananchi/notifications/devmail.py).
+PUBLIC_BLUEPRINTS = frozenset({"pages", "tickets", "auth", "statistics", "devmail"})
 PUBLIC_ENDPOINTS = frozenset({"static"})
 
 

@@ -11,10 +11,12 @@ from wtforms.validators import EqualTo, InputRequired, Length
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(message=_l("Write your e-mail address.")),
-                                                          Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Write your password.")),
-                                                         Length(max=200)])
+    email = EmailField(
+        _l("E-mail address"), validators=[InputRequired(message=_l("Write your e-mail address.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired(message=_l("Write your password.")), Length(max=200)]
+    )
     remember = BooleanField(_l("Keep me logged in on this device for 14 days"))
 
 
@@ -23,17 +25,40 @@ class TotpForm(FlaskForm):
 
     code = StringField(
         _l("Six-digit code"),
-        validators=[InputRequired(message=_l("Write the six-digit code from your authenticator app.")),
-                    Length(max=12)],
+        validators=[InputRequired(message=_l("Write the six-digit code from your authenticator app.")), Length(max=12)],
     )
 
 
 class PasswordChangeForm(FlaskForm):
     """A new password, with the current one as proof."""
 
-    current_password = PasswordField(_l("Current password"), validators=[
-        InputRequired(message=_l("Write your current password.")), Length(max=200)])
-    password = PasswordField(_l("New password"), validators=[
-        InputRequired(message=_l("Write a new password.")), Length(max=200)])
-    confirm = PasswordField(_l("New password again"), validators=[
-        EqualTo("password", message=_l("The two new passwords are not the same."))])
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(message=_l("Write your current password.")), Length(max=200)]
+    )
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(message=_l("Write a new password.")), Length(max=200)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", message=_l("The two new passwords are not the same."))],
+    )
+
+
+class PasswordForgotForm(FlaskForm):
+    """The e-mail address to send a password-reset link to."""
+
+    email = EmailField(
+        _l("E-mail address"), validators=[InputRequired(message=_l("Write your e-mail address.")), Length(max=254)]
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password, typed twice; the e-mailed link is the proof."""
+
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(message=_l("Write a new password.")), Length(max=200)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", message=_l("The two new passwords are not the same."))],
+    )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from functools import lru_cache
+from typing import Any
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from wananchi.accounts.models import Role, RolePolicy, User, new_session_token
@@ -17,10 +21,16 @@ from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.notifications.models import Channel, OutboxMessage
+from wananchi.notifications.outbox import add_message
+from wananchi.notifications.render import public_url, render_notification
 
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
+RESET_SALT = "wananchi.accounts.password-reset"
+RESET_LINK_LIFETIME = dt.timedelta(hours=1)
+
 
 @lru_cache(maxsize=4)
 def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> tuple[PasswordHasher, str]:
@@ -32,8 +42,9 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> tuple[Pas
 def _hasher() -> tuple[PasswordHasher, str]:
     """The argon2id hasher with the configured cost (the library's recommended one unless overridden)."""
     config = current_app.config
-    return _hasher_for(config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_COST"],
-                       config["PASSWORD_HASH_PARALLELISM"])
+    return _hasher_for(
+        config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_COST"], config["PASSWORD_HASH_PARALLELISM"]
+    )
 
 
 def hash_password(password: str) -> str:
@@ -144,5 +155,84 @@ def create_user(
         password_hash=hash_password(password),
     )
     db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    """Signs password-reset tokens with the application's secret and a salt of their own."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _reset_fingerprint(user: User) -> str:
+    """A keyed digest of the password hash and session token: a new password or a new token voids old links."""
+    key = current_app.config["SECRET_KEY"].encode()
+    state = f"{user.password_hash}\n{user.session_token}".encode()
+    return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
+
+
+def password_reset_token(user: User) -> str:
+    """A signed, timestamped token for `user` that stops working once the password or session token changes."""
+    return _reset_serializer().dumps({"user": user.id, "state": _reset_fingerprint(user)})
+
+
+def request_password_reset(email: str, *, now: dt.datetime | None = None) -> None:
+    """E-mail a one-hour password-reset link to the active user with this address; unknown addresses get nothing.
+
+    The caller answers the same way in both cases, so the form does not reveal who has an account.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    now = now or utcnow()
+    rendered = render_notification(
+        "password_reset",
+        user.language,
+        recipient_name=user.name,
+        email=user.email,
+        reset_url=public_url("auth.reset_password", token=password_reset_token(user)),
+        minutes=int(RESET_LINK_LIFETIME.total_seconds() // 60),
+    )
+    add_message(
+        OutboxMessage(
+            event="password_reset",
+            channel=Channel.EMAIL,
+            recipient=user.email,
+            recipient_user_id=user.id,
+            language=user.language,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a valid, unexpired and unused password-reset token belongs to; DomainError otherwise."""
+    refused = DomainError(_("This link has expired or has already been used. Ask for a new one."))
+    try:
+        payload: Any = _reset_serializer().loads(token, max_age=int(RESET_LINK_LIFETIME.total_seconds()))
+    except BadSignature:  # a wrong signature, or an expired one (SignatureExpired)
+        raise refused from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
+        raise refused
+    user = db.session.get(User, payload["user"])
+    if user is None or not user.active:
+        raise refused
+    if not hmac.compare_digest(str(payload.get("state", "")), _reset_fingerprint(user)):
+        raise refused
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password through a reset link: the link and every session end, and a lock-out is lifted."""
+    user = user_for_reset_token(token)
+    check_password_strength(new)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    user.failed_logins = 0
+    user.locked_until = None
     db.session.flush()
     return user

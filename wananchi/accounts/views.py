@@ -1,4 +1,4 @@
-"""Logging in (with an optional two-factor code), logging out, and a user's own account page."""
+"""Logging in (with an optional two-factor code), logging out, resetting a forgotten password, the account page."""
 
 from __future__ import annotations
 
@@ -6,19 +6,24 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from wananchi.accounts.forms import LoginForm, PasswordChangeForm, TotpForm
+from wananchi.accounts.forms import LoginForm, PasswordChangeForm, PasswordForgotForm, PasswordResetForm, TotpForm
 from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import (
     authenticate,
     change_password,
     new_totp_secret,
     record_login,
+    request_password_reset,
+    reset_password,
     totp_required,
     totp_uri,
+    user_for_reset_token,
     verify_totp,
 )
 from wananchi.core.errors import DomainError
@@ -28,10 +33,28 @@ bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__, url_prefix="/akaunti")
 
 PENDING = "pending_login"
+RESET_PER_ADDRESS_LIMIT = "5 per hour"  # reset e-mails to one address, whoever asks
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_address_limit() -> str:
+    return current_app.config.get("PASSWORD_RESET_RATE_LIMIT", RESET_PER_ADDRESS_LIMIT)
+
+
+def _reset_address_key() -> str:
+    return "password-reset:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a refused change's message beside the field it concerns, or above the form."""
+    target = getattr(form, error.field or "", None)
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
 
 
 def _landing(user: User) -> str:
@@ -69,8 +92,12 @@ def login():
             return render_template("accounts/login.html", form=form)
         next_url = request.args.get("next")
         if totp_required(user):
-            session[PENDING] = {"user": user.id, "token": user.session_token,
-                                "remember": bool(form.remember.data), "next": next_url}
+            session[PENDING] = {
+                "user": user.id,
+                "token": user.session_token,
+                "remember": bool(form.remember.data),
+                "next": next_url,
+            }
             return redirect(url_for("auth.totp"), code=303)
         return _finish_login(user, bool(form.remember.data), next_url)
     status = 422 if form.is_submitted() else 200
@@ -106,8 +133,10 @@ def totp():
             return _finish_login(user, pending.get("remember", False), pending.get("next"))
         form.code.errors = [*form.code.errors, _("This code is wrong or has expired. Try the current one.")]
     return render_template(
-        "accounts/totp.html", form=form, setting_up=setting_up,
-        qr=Markup(segno.make(totp_uri(user, secret)).svg_inline(scale=4)) if setting_up else None,
+        "accounts/totp.html",
+        form=form,
+        setting_up=setting_up,
+        qr=Markup(segno.make(totp_uri(user, secret)).svg_inline(scale=4)) if setting_up else None,  # noqa: S704
         secret=secret if setting_up else None,
     ), (422 if form.is_submitted() else 200)
 
@@ -121,6 +150,41 @@ def logout():
     return redirect(url_for("auth.login"), code=303)
 
 
+@bp.route("/nenosiri/sahau", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_reset_address_limit, methods=["POST"], key_func=_reset_address_key)
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a password-reset link; the answer is the same whether or not the address has an account."""
+    form = PasswordForgotForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data or "")
+        return render_template("accounts/password_forgot.html", form=form, sent=True)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/password_forgot.html", form=form, sent=False), status
+
+
+@bp.route("/nenosiri/weka/<token>", methods=["GET", "POST"], endpoint="reset_password")
+@limiter.limit(_login_limit, methods=["POST"])
+def new_password(token: str) -> ResponseReturnValue:
+    """Choose a new password through an e-mailed link; every session ends and the user logs in with it."""
+    try:
+        user_for_reset_token(token)
+    except DomainError as error:
+        return render_template("accounts/password_reset_invalid.html", message=error.message), 400
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(token, form.password.data or "")
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your new password has been set and all your sessions have ended. Log in with it."), "success")
+            return redirect(url_for("auth.login"), code=303)
+    return render_template("accounts/password_reset.html", form=form), (422 if form.is_submitted() else 200)
+
+
 @account_bp.route("", methods=["GET", "POST"])
 @login_required
 def profile():
@@ -130,11 +194,7 @@ def profile():
         try:
             change_password(current_user, form.current_password.data or "", form.password.data or "")
         except DomainError as error:
-            target = getattr(form, error.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
+            _show_error(form, error)
         else:
             login_user(current_user, remember=False)  # this session carries the new token; others end
             flash(_("Your password has been changed. Your other sessions have ended."), "success")

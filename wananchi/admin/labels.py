@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "create_canned_response": _l("Canned response added"),
     "update_canned_response": _l("Canned response changed"),
     "delete_canned_response": _l("Canned response deleted"),
+    "resend_outbox_message": _l("Message sent again"),
 }
 
 OBJECT_LABELS = {
@@ -44,4 +45,5 @@ OBJECT_LABELS = {
     "User": _l("User"),
     "RolePolicy": _l("Role"),
     "CannedResponse": _l("Canned response"),
+    "OutboxMessage": _l("Message"),
 }

@@ -9,6 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 import wananchi.admin.institution_views  # noqa: F401  (registers the institution, service and routing pages on bp)
+import wananchi.admin.outbox_views  # noqa: F401  (registers the undelivered-messages page on bp)
+import wananchi.admin.sla_views  # noqa: F401  (registers the calendar, holiday and response-target pages on bp)
 import wananchi.admin.user_views  # noqa: F401  (registers the user and security pages on bp)
 from wananchi.admin import queries
 from wananchi.admin.common import actor, bp, form_status, get_or_404, page_number, show_error
@@ -20,6 +22,7 @@ from wananchi.admin.services import (
     delete_canned_response,
     update_canned_response,
 )
+from wananchi.admin.sla_views import SLA_ACTION_LABELS, SLA_OBJECT_LABELS
 from wananchi.core.errors import DomainError
 from wananchi.institutions.models import Institution
 from wananchi.tickets.models import CannedResponse
@@ -97,6 +100,7 @@ EDIT_ENDPOINTS = {
     "Institution": ("admin.institution_edit", "institution_id"),
     "Category": ("admin.category_edit", "category_id"),
     "User": ("admin.user_edit", "user_id"),
+    "Calendar": ("admin.calendar_edit", "calendar_id"),
 }
 
 
@@ -108,7 +112,7 @@ def audit() -> ResponseReturnValue:
         "admin/audit.html",
         page=page,
         actors=actors,
-        action_labels=ACTION_LABELS,
-        object_labels=OBJECT_LABELS,
+        action_labels={**ACTION_LABELS, **SLA_ACTION_LABELS},
+        object_labels={**OBJECT_LABELS, **SLA_OBJECT_LABELS},
         edit_endpoints=EDIT_ENDPOINTS,
     )

@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Any
 
 from wananchi.accounts.models import User
-from wananchi.notifications.models import Channel, OutboxMessage
+from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.outbox import add_message
+from wananchi.notifications.preferences import wants_digest
 from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
 from wananchi.notifications.render import public_url, render_notification
 from wananchi.sla import signals as sla_signals
@@ -23,7 +24,8 @@ from wananchi.tickets.models import Identity, Ticket
 
 
 def _message(event: str, channel: Channel, recipient: str, language: str, ticket: Ticket | None,
-             now: dt.datetime, user: User | None = None, **context: Any) -> None:
+             now: dt.datetime, user: User | None = None, status: OutboxStatus = OutboxStatus.PENDING,
+             **context: Any) -> None:
     rendered = render_notification(event, language, ticket=ticket, **context)
     add_message(OutboxMessage(
         event=event, channel=channel, recipient=recipient, language=language,
@@ -31,7 +33,7 @@ def _message(event: str, channel: Channel, recipient: str, language: str, ticket
         subject=rendered.subject if channel == Channel.EMAIL else "",
         body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
         body_html=rendered.html if channel == Channel.EMAIL else None,
-        next_attempt_at=now, created_at=now,
+        status=status, next_attempt_at=now, created_at=now,
     ))
 
 
@@ -47,18 +49,19 @@ def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any)
 
 
 def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
-    """Tell each user about `event` on the channels they chose, in their language."""
+    """Tell each user about `event` on the channels they chose, in their language (held for their digest if chosen)."""
     if ticket.channel == TicketChannel.DEMO:
         return
     context["ticket_url"] = public_url("staff.ticket", reference=ticket.reference)
     for user in {u.id: u for u in users}.values():
         channels = staff_channels(user, event)
+        status = OutboxStatus.HELD if wants_digest(user, event) else OutboxStatus.PENDING
         if Channel.EMAIL in channels:
-            _message(event, Channel.EMAIL, user.email, user.language, ticket, now, user=user, recipient_name=user.name,
-                     **context)
+            _message(event, Channel.EMAIL, user.email, user.language, ticket, now, user=user, status=status,
+                     recipient_name=user.name, **context)
         if Channel.SMS in channels and user.phone:
-            _message(event, Channel.SMS, user.phone, user.language, ticket, now, user=user, recipient_name=user.name,
-                     **context)
+            _message(event, Channel.SMS, user.phone, user.language, ticket, now, user=user, status=status,
+                     recipient_name=user.name, **context)
 
 
 def _on_submitted(ticket: Ticket, *, now: dt.datetime, tracking_code: str = "", **_: Any) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select, update
+from sqlalchemy import CursorResult, event, select, update
 from sqlalchemy.orm import Session
 
 from wananchi.core.db import utcnow
@@ -64,7 +65,7 @@ def claim(message_id: int, now: dt.datetime | None = None) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 SENDERS: dict[Channel, Callable[[OutboxMessage], Delivered]] = {Channel.EMAIL: send_email, Channel.SMS: send_sms}
@@ -107,7 +108,7 @@ def release_expired_leases(now: dt.datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return int(result.rowcount or 0)
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
