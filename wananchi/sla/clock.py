@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.reports.days import working_day_number
 from wananchi.sla.calendars import calendar_for
 from wananchi.sla.models import Escalation, EscalationLevel, SlaTarget
 from wananchi.sla.policies import WorkingCalendar, add_working_minutes, working_minutes_between
@@ -99,6 +100,7 @@ def start(ticket: Ticket, now: dt.datetime) -> None:
     calendar = calendar_for(ticket.institution)
     targets = targets_for(ticket)
     ticket.holder_since = now
+    ticket.submitted_day = working_day_number(now)
     ticket.first_response_warn_at, ticket.first_response_due_at = _deadlines(
         calendar, now, targets.first_response_days)
     ticket.resolution_warn_at, ticket.resolution_due_at = _deadlines(calendar, now, targets.resolution_days)
@@ -142,7 +144,15 @@ def resolved(ticket: Ticket, now: dt.datetime) -> None:
 
 
 def transferred(ticket: Ticket, now: dt.datetime) -> None:
-    """The receiving institution's own first-response target starts now; the promised resolution date stays."""
+    """The receiving institution's own first-response target starts now; the promised resolution date stays.
+
+    The transfer records how many working minutes (of the sender's calendar) the sender held the ticket.
+    """
+    transfer = ticket.transfers[-1] if ticket.transfers else None
+    if transfer is not None and transfer.held_minutes is None and ticket.holder_since is not None:
+        sender = db.session.get(Institution, transfer.from_institution_id)
+        if sender is not None:
+            transfer.held_minutes = working_minutes_between(calendar_for(sender), ticket.holder_since, now)
     calendar = calendar_for(ticket.institution)
     ticket.holder_since = now
     ticket.holder_responded_at = None

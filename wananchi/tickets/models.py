@@ -92,6 +92,9 @@ class Ticket(Model):
         # The queue when the tab spans most statuses: walk the institution's tickets newest first.
         Index("ix_ticket_institution_id_created_at", "institution_id", "created_at", "id"),
         # The "mine" tab and its count: an officer's open tickets in their institution, from the index alone.
+        # Reports: what an institution resolved or first answered in a period.
+        Index("ix_ticket_institution_id_resolved_at", "institution_id", "resolved_at"),
+        Index("ix_ticket_institution_id_first_response_at", "institution_id", "first_response_at"),
         Index(
             "ix_ticket_assignee_id_institution_id_status",
             "assignee_id",
@@ -156,6 +159,9 @@ class Ticket(Model):
     paused_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_response_minutes: Mapped[int | None] = mapped_column(Integer)
     resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    # The working day of submission, counted from an epoch by the standard calendar (wananchi/reports/days.py):
+    # reports age the open backlog in working days by subtraction.
+    submitted_day: Mapped[int | None] = mapped_column(Integer)
 
     category: Mapped[Category | None] = relationship()
     institution: Mapped[Institution] = relationship()
@@ -282,7 +288,9 @@ class TicketTransfer(Model):
     to_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     reason: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Working minutes the sending institution held the ticket before this transfer (its own calendar).
+    held_minutes: Mapped[int | None] = mapped_column(Integer)
 
     ticket: Mapped[Ticket] = relationship(back_populates="transfers")
     from_institution: Mapped[Institution] = relationship(foreign_keys=[from_institution_id])

@@ -1,0 +1,165 @@
+"""The report pages: who sees what, the exports read back equal the page, text never becomes a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+import time_machine
+
+from tests.helpers import log_in
+from tests.reports.data import NOW, seed_tickets
+from tests.world import PASSWORD, build_staff, build_world
+from wananchi.tickets.models import Ticket, TicketStatus
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+class TableReader(HTMLParser):
+    """The cells of every `<table data-table=...>` of a page, as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.current: str | None = None
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and dict(attrs).get("data-table"):
+            self.current = dict(attrs)["data-table"]
+            self.tables[self.current] = []
+        elif self.current and tag == "tr":
+            self.tables[self.current].append([])
+        elif self.current and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.current = None
+        elif self.current and tag in ("td", "th") and self.cell is not None:
+            text = " ".join("".join(self.cell).split()).replace(" ▼", "").replace(" ▲", "")
+            self.tables[self.current][-1].append(text)
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def page_tables(html: str) -> dict[str, list[list[str]]]:
+    reader = TableReader()
+    reader.feed(html)
+    return reader.tables
+
+
+def same(page_text: str, value: object) -> bool:
+    """Whether a page cell shows an exported value."""
+    if value is None:
+        return page_text == "—"
+    if isinstance(value, (int, float)):
+        return float(page_text.replace(",", "")) == float(value)
+    return page_text == value
+
+
+@pytest.fixture
+def setting(db):  # type: ignore[no-untyped-def]
+    world = build_world()
+    staff = build_staff(world)
+    seed_tickets(world, count=150)
+    oldest = db.session.query(Ticket).filter(Ticket.institution_id == world.agency.id).order_by(Ticket.created_at)
+    first = oldest.first()
+    first.subject = FORMULA
+    first.status = TicketStatus.IN_PROGRESS
+    db.session.commit()
+    return world, staff
+
+
+@pytest.fixture(autouse=True)
+def _frozen():  # type: ignore[no-untyped-def]
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_a_supervisor_sees_only_their_institution(client, setting):
+    world, staff = setting
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    page = client.get(f"/ripoti/taasisi/{world.agency.id}?period=quarter")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "chart-volume" in html and "<svg" in html and "<script" not in html
+    assert client.get(f"/ripoti/taasisi/{world.council.id}").status_code == 404
+    assert client.get(f"/ripoti/ngazi/{world.agency.id}").status_code == 404
+    assert client.get("/ripoti/").headers["Location"].startswith(f"/ripoti/taasisi/{world.agency.id}")
+
+
+def test_oversight_sees_only_its_subtree(client, setting):
+    world, staff = setting
+    log_in(client, staff.oversight_above_a.email, PASSWORD)
+    page = client.get(f"/ripoti/ngazi/{world.ministry.id}?period=year")
+    assert page.status_code == 200
+    tables = page_tables(page.get_data(as_text=True))
+    names = [row[0] for row in tables["league"][1:]]
+    assert sorted(names) == sorted([world.ministry.name_sw, world.agency.name_sw])
+    assert client.get(f"/ripoti/taasisi/{world.agency.id}").status_code == 200
+    for other in (world.council, world.tamisemi, world.national):
+        assert client.get(f"/ripoti/taasisi/{other.id}").status_code == 404
+        assert client.get(f"/ripoti/ngazi/{other.id}").status_code == 404
+    sorted_page = client.get(f"/ripoti/ngazi/{world.ministry.id}?period=year&sort=resolved&dir=asc")
+    league = page_tables(sorted_page.get_data(as_text=True))["league"]
+    resolved = [float(row[6].replace(",", "")) for row in league[1:]]
+    assert resolved == sorted(resolved)
+
+
+def test_officers_and_administrators_get_no_reports(client, setting):
+    world, staff = setting
+    for user in (staff.officer_a, staff.admin):
+        other = client.application.test_client()
+        log_in(other, user.email, PASSWORD)
+        assert other.get("/ripoti/").status_code == 404
+        assert other.get(f"/ripoti/taasisi/{world.agency.id}").status_code == 404
+
+
+def test_the_xlsx_matches_the_page_and_keeps_formulas_as_text(client, setting):
+    world, staff = setting
+    log_in(client, staff.oversight_above_a.email, PASSWORD)
+    query = "period=range&from=2026-06-01&to=2026-11-18"
+    tables = page_tables(client.get(f"/ripoti/ngazi/{world.ministry.id}?{query}").get_data(as_text=True))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/ripoti/ngazi/{world.ministry.id}/xlsx?{query}").data))
+    assert len(workbook.worksheets) == len(tables)
+    for sheet, (name, rows) in zip(workbook.worksheets, tables.items(), strict=True):
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert len(values) == len(rows), name
+        for page_row, sheet_row in zip(rows, values, strict=True):
+            assert all(same(text, value) for text, value in zip(page_row, sheet_row, strict=True)), (
+                name,
+                page_row,
+                sheet_row,
+            )
+    oldest = workbook.worksheets[-1]
+    cells = [cell for row in oldest.iter_rows() for cell in row if cell.value == FORMULA]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    assert FORMULA in [row[1] for row in tables["oldest"]]
+
+
+def test_every_table_as_csv_with_formulas_neutralised(client, setting):
+    world, staff = setting
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    html = client.get(f"/ripoti/taasisi/{world.agency.id}?period=year").get_data(as_text=True)
+    tables = page_tables(html)
+    for name, rows in tables.items():
+        response = client.get(f"/ripoti/taasisi/{world.agency.id}/csv?period=year&table={name}")
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        parsed = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert len(parsed) == len(rows)
+        for page_row, csv_row in zip(rows[1:], parsed[1:], strict=True):
+            for text, value in zip(page_row, csv_row, strict=True):
+                if value.startswith("'="):
+                    assert text == value[1:]
+                else:
+                    assert same(text, float(value) if value and text != value else value or None), (name, text, value)
+    oldest = client.get(f"/ripoti/taasisi/{world.agency.id}/csv?period=year&table=oldest").get_data(as_text=True)
+    assert "'" + FORMULA.replace('"', '""') in oldest
+    assert "\n" + FORMULA not in oldest and "," + FORMULA not in oldest

@@ -1,0 +1,76 @@
+"""CSV and XLSX files of a report's tables, with the numbers the page shows; text never becomes a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+
+import xlsxwriter
+
+from wananchi.reports.tables import Cell, Table
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+def safe_text(value: str) -> str:
+    """Text a spreadsheet will not run: a leading = + - @ (or tab, carriage return) gets an apostrophe first."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _csv_cell(value: Cell) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+def table_csv(table: Table) -> str:
+    """One table as CSV text: a header row, then the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_text(str(column.heading)) for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """A unique worksheet name of at most 31 characters without the characters Excel forbids."""
+    base = SHEET_NAME_UNSAFE.sub(" ", title).strip("'")[:31] or "Sheet"
+    name, number = base, 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name.lower())
+    return name
+
+
+def tables_xlsx(tables: Sequence[Table], title: str) -> bytes:
+    """A workbook with one worksheet per table; strings are written as strings, never as formulas or links."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    workbook.set_properties({"title": title})
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    used: set[str] = set()
+    for table in tables:
+        sheet = workbook.add_worksheet(_sheet_name(str(table.title), used))
+        for column_number, column in enumerate(table.columns):
+            sheet.write_string(0, column_number, str(column.heading), bold)
+            sheet.set_column(column_number, column_number, 30 if not column.numeric else 14)
+        for row_number, row in enumerate(table.rows, start=1):
+            for column_number, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(row_number, column_number, value)
+                else:
+                    sheet.write_number(row_number, column_number, value)
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
