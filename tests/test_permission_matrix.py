@@ -7,6 +7,7 @@ A route without a rule here fails the test, so a new staff page cannot ship with
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from wananchi.accounts.auth import PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
 from wananchi.accounts.models import Role
 from wananchi.accounts.services import create_user
 from wananchi.institutions.models import RoutingRule
+from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
 from wananchi.tickets.models import CannedResponse, Ticket
 
 ROLES = ["anonymous", "officer_a", "officer_b", "supervisor_a", "oversight_above_a", "oversight_elsewhere", "admin"]
@@ -58,6 +61,22 @@ def logged_in(role: str, _ticket: str) -> str:
     return LOGIN if role == "anonymous" else OK
 
 
+def report_readers(role: str, _ticket: str) -> str:
+    """The reports index: supervisors and oversight users."""
+    return LOGIN if role == "anonymous" else OK if role in ("supervisor_a", "oversight_above_a",
+                                                             "oversight_elsewhere") else HIDDEN
+
+
+def institution_report(role: str, _ticket: str) -> str:
+    """The report of institution A: its supervisor and the oversight above it."""
+    return LOGIN if role == "anonymous" else OK if role in ("supervisor_a", "oversight_above_a") else HIDDEN
+
+
+def node_report(role: str, _ticket: str) -> str:
+    """The node report of A (with its league table): oversight above it only."""
+    return LOGIN if role == "anonymous" else OK if role == "oversight_above_a" else HIDDEN
+
+
 def administrators(role: str, _ticket: str) -> str:
     return LOGIN if role == "anonymous" else OK if role == "admin" else HIDDEN
 
@@ -65,6 +84,8 @@ def administrators(role: str, _ticket: str) -> str:
 RULES: dict[tuple[str, str], Rule] = {
     ("account.profile", "GET"): logged_in,
     ("account.profile", "POST"): logged_in,
+    ("account.notifications", "GET"): logged_in,
+    ("account.notifications", "POST"): logged_in,
     ("staff.dashboard", "GET"): staff_area,
     ("staff.queue", "GET"): staff_area,
     ("staff.escalations", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in (
@@ -76,6 +97,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("staff.note", "POST"): ticket_rule(DIRECT),
     **{(f"staff.{name}", "POST"): ticket_rule(WORK) for name in (
         "claim", "reply", "request_info", "resolve", "close", "reopen", "transfer", "merge", "commend")},
+    ("reports.index", "GET"): report_readers,
+    **{(f"reports.{name}", "GET"): institution_report for name in ("institution", "institution_csv",
+                                                                    "institution_xlsx")},
+    **{(f"reports.{name}", "GET"): node_report for name in ("node", "node_csv", "node_xlsx")},
     **{(f"admin.{name}", method): administrators for name, method in (
         ("index", "GET"), ("audit", "GET"), ("canned", "GET"), ("canned_edit", "GET"), ("canned_edit", "POST"),
         ("canned_delete", "POST"), ("categories", "GET"), ("category_edit", "GET"), ("category_edit", "POST"),
@@ -83,7 +108,10 @@ RULES: dict[tuple[str, str], Rule] = {
         ("institution_edit", "POST"), ("policies", "GET"), ("policy_edit", "POST"), ("routing", "GET"),
         ("routing_edit", "GET"), ("routing_edit", "POST"), ("routing_delete", "POST"), ("users", "GET"),
         ("user_edit", "GET"), ("user_edit", "POST"), ("user_reset_totp", "POST"), ("user_set_active", "POST"),
-        ("user_unlock", "POST"))},
+        ("user_unlock", "POST"), ("calendars", "GET"), ("calendar_edit", "GET"), ("calendar_edit", "POST"),
+        ("holidays", "GET"), ("calendar_date_edit", "GET"), ("calendar_date_edit", "POST"),
+        ("calendar_date_delete", "POST"), ("targets", "GET"), ("target_edit", "GET"), ("target_edit", "POST"),
+        ("target_delete", "POST"), ("outbox", "GET"), ("outbox_resend", "POST"))},
 }
 
 
@@ -138,10 +166,16 @@ def matrix_setting(app, db):
                               institution=world.agency)
     canned = CannedResponse(institution=world.agency, title="Salamu", body_sw="Habari", body_en="Hello")
     rule = RoutingRule(category=world.local_service, district=world.other_district, institution=world.council)
-    db.session.add_all([canned, rule])
+    calendar = Calendar(name="Saa 24", always_open=True, hours={})
+    closure = CalendarDate(calendar=calendar, day=dt.date(2026, 3, 2), note="Ukarabati")
+    target = ResponseTarget(institution=world.council, first_response_days=3, resolution_days=9)
+    failed = OutboxMessage(event="receipt", channel=Channel.EMAIL, recipient="asha@example.co.tz", language="sw",
+                           subject="Hoja", body_text="Hoja", status=OutboxStatus.FAILED, attempts=8)
+    db.session.add_all([canned, rule, calendar, closure, target, failed])
     db.session.commit()
     ids = {"canned_id": canned.id, "category_id": world.national_service.id, "institution_id": world.agency.id,
-           "rule_id": rule.id, "user_id": target_user.id, "role": "officer"}
+           "rule_id": rule.id, "user_id": target_user.id, "role": "officer", "calendar_id": calendar.id,
+           "date_id": closure.id, "target_id": target.id, "outbox_id": failed.id}
     return tickets, clients, ids
 
 

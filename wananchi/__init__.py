@@ -124,13 +124,17 @@ def _connect_signal_handlers() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
+    import wananchi.notifications.views  # noqa: F401  (registers the notification settings on the account blueprint)
     import wananchi.sla.views  # noqa: F401  (registers the escalation inbox on the staff blueprint)
+    import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
     import wananchi.tickets.staff_views  # noqa: F401  (registers the ticket page and actions)
     from wananchi.accounts.views import account_bp
     from wananchi.accounts.views import bp as auth_bp
     from wananchi.admin.views import bp as admin_bp
+    from wananchi.notifications.devmail import register_dev_mail_page
     from wananchi.pages.views import bp as pages_bp
+    from wananchi.reports.public import bp as statistics_bp
+    from wananchi.reports.views import bp as reports_bp
     from wananchi.tickets.staff import bp as staff_bp
     from wananchi.tickets.views import bp as tickets_bp
 
@@ -140,3 +144,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(statistics_bp)
+    register_dev_mail_page(app)
