@@ -47,14 +47,14 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(client, staff):
 
 
 def test_five_failures_lock_the_account_for_15_minutes(client, staff, db):
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC), tick=False):
         for _attempt in range(4):
             log_in(client, staff.officer_a.email, "kosa-kosa-kosa")
         locked = log_in(client, staff.officer_a.email, "kosa-kosa-kosa")
         assert "imefungwa kwa dakika 15" in locked.get_data(as_text=True)
         # Even the right password is refused while locked.
         assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 200
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 16, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 16, tzinfo=dt.UTC), tick=False):
         assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
     db.session.expire_all()
     assert db.session.get(User, staff.officer_a.id).failed_logins == 0

@@ -14,9 +14,9 @@ from tests.helpers import hidden_fields
 from tests.world import World, build_world
 from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import create_user
+from wananchi.core.db import utcnow
 from wananchi.institutions.models import Institution
 from wananchi.tickets.models import Identity, Ticket, TicketStatus, TicketType
-from wananchi.core.db import utcnow
 from wananchi.tickets.queue import LOCAL_ZONE, PAGE_SIZE, TABS, QueueFilter, parse_filter, queue_page, tab_counts
 
 PASSWORD = "ndefu-sana-kweli-2026"

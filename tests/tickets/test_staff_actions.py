@@ -271,7 +271,7 @@ def test_an_appeal_after_14_days_is_refused(app, db, setting):
     act(officer(app, staff.officer_a), reference, "resolve", summary="Imekamilika.")
     page = citizen.get(f"/hoja/{reference}")
     citizen.post(f"/hoja/{reference}/kiwango", data={**hidden_fields(page.data), "rating": "2"})
-    with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=15)):
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=15)):
         track_page = citizen.get("/fuatilia")
         citizen.post("/fuatilia", data={**hidden_fields(track_page.data), "reference": reference, "code": code})
         page = citizen.get(f"/hoja/{reference}")

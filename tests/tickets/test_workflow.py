@@ -7,10 +7,10 @@ import itertools
 import pytest
 
 from wananchi.core.errors import DomainError
-from wananchi.tickets.models import TicketStatus as S
-from wananchi.tickets.workflow import Action as A
 from wananchi.tickets.labels import STAFF_STATUS_LABELS
+from wananchi.tickets.models import TicketStatus as S
 from wananchi.tickets.workflow import ACTION_LABELS, allowed_actions, next_status
+from wananchi.tickets.workflow import Action as A
 
 OPEN = [S.RECEIVED, S.IN_PROGRESS, S.AWAITING_CITIZEN, S.ANSWERED, S.REOPENED]
 

@@ -32,11 +32,11 @@ def local_date(value: dt.datetime | dt.date | None) -> str:
 def init_templating(app: Flask) -> None:
     """Register the helpers every template may use."""
     from wananchi.accounts.labels import ROLE_LABELS
-    from wananchi.tickets.references import format_tracking_code
     from wananchi.sla.clock import state
     from wananchi.sla.labels import ESCALATION_LEVEL_LABELS, SLA_STATE_LABELS, SLA_TARGET_LABELS
-    from wananchi.tickets.models import OPEN_STATUSES
     from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
+    from wananchi.tickets.models import OPEN_STATUSES
+    from wananchi.tickets.references import format_tracking_code
 
     app.jinja_env.globals.update(
         role_labels=ROLE_LABELS,
