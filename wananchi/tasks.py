@@ -17,7 +17,7 @@ from huey import MemoryHuey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
 # Created without storage side effects; init_tasks() gives it the configured queue.
-huey = MemoryHuey("wananchi")
+huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do not pile them up in Redis
 _app: Flask | None = None
 
 

@@ -97,3 +97,32 @@ def test_a_failed_send_is_retried_with_backoff_then_marked_failed(client, world,
 def test_backoff_doubles_and_is_capped():
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff(30) == dt.timedelta(hours=6)
+
+
+def test_a_reply_with_a_long_paragraph_reaches_the_citizen(db, smtp_server):
+    from wananchi.notifications.outbox import add_message
+
+    paragraph = "Tumepokea hoja yako kuhusu bili ya maji na tumeanza kuifanyia kazi pamoja na ofisi ya wilaya. " * 12
+    add_message(OutboxMessage(event="reply", channel=Channel.EMAIL, recipient="asha@example.co.tz", language="sw",
+                              subject="Jibu la hoja yako", body_text=f"Ndugu mwananchi,\n\n{paragraph}\n",
+                              body_html=f"<p>{paragraph}</p>"))
+    db.session.commit()
+    assert sweep() == 1, db.session.scalar(select(OutboxMessage.last_error))
+    [mail] = smtp_server.mailbox.messages
+    assert paragraph.strip() in " ".join(mail.get_body(("plain",)).get_content().split())
+    assert paragraph.strip() in " ".join(mail.get_body(("html",)).get_content().split())
+
+
+def test_an_unexpected_sending_error_is_retried_not_left_sending(db, monkeypatch):
+    from wananchi.notifications import outbox as outbox_module
+
+    def broken(message):
+        raise ValueError("a bug in a channel")
+
+    monkeypatch.setitem(outbox_module.SENDERS, Channel.EMAIL, broken)
+    outbox_module.add_message(OutboxMessage(event="reply", channel=Channel.EMAIL, recipient="a@example.co.tz",
+                                            language="sw", subject="s", body_text="b"))
+    db.session.commit()
+    sweep()
+    [row] = outbox(db)
+    assert row.status == OutboxStatus.PENDING and "a bug in a channel" in row.last_error

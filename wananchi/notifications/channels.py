@@ -8,6 +8,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
 from pathlib import Path
 from typing import Protocol
 
@@ -26,6 +28,16 @@ class Delivered:
     """The provider's answer to a delivered message."""
 
     provider_response: str
+
+
+class _Message(Message):
+    """Flask-Mail's message with quoted-printable bodies: no line exceeds SMTP's 998 characters, however long
+    an officer's paragraph (Flask-Mail registers UTF-8 bodies as 8-bit, unwrapped)."""
+
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        quoted_printable = Charset("utf-8")
+        quoted_printable.body_encoding = QP
+        return MIMEText(text or "", _subtype=subtype, _charset=quoted_printable)  # type: ignore[arg-type]
 
 
 class _TimeoutConnection(Connection):
@@ -47,7 +59,7 @@ class _TimeoutConnection(Connection):
 
 def send_email(message: OutboxMessage) -> Delivered:
     """Send one e-mail (plain text and, when there is one, HTML)."""
-    mail = Message(
+    mail = _Message(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.body_text,

@@ -8,7 +8,10 @@ language when the event happens.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+
+from blinker import NamedSignal
 
 from wananchi.accounts.models import User
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -105,7 +108,7 @@ def _on_escalation(ticket: Ticket, *, escalation: Escalation, **_: Any) -> None:
         notify_staff(oversight_of(escalation.node_id), ticket, "escalation", now, escalation=escalation)
 
 
-CONNECTIONS = [
+CONNECTIONS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (signals.ticket_submitted, _on_submitted),
     (signals.ticket_replied, _on_replied),
     (signals.information_requested, _on_information_requested),

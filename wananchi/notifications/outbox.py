@@ -27,10 +27,11 @@ _NEW_IDS = "wananchi.outbox.new"
 
 
 def add_message(message: OutboxMessage) -> OutboxMessage:
-    """Put a message in the outbox, in the current transaction; its delivery is enqueued after the commit."""
+    """Put a message in the outbox, in the current transaction; a pending one is enqueued after the commit."""
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_NEW_IDS, []).append(message.id)
+    if message.status in (None, OutboxStatus.PENDING):  # held rows wait for the digest
+        db.session.info.setdefault(_NEW_IDS, []).append(message.id)
     return message
 
 
@@ -80,7 +81,9 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
         return None
     try:
         delivered = SENDERS[message.channel](message)
-    except DeliveryError as error:
+    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried, never left "sending"
+        if not isinstance(error, DeliveryError):
+            current_app.logger.exception("outbox message %s: unexpected error while sending", message_id)
         failed_at = now or utcnow()
         message.last_error = str(error)[:2000]
         message.lease_until = None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+
+from blinker import NamedSignal
 
 from wananchi.sla import clock
 from wananchi.tickets import signals
@@ -37,7 +40,7 @@ def _on_reopened(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
     clock.reopened(ticket, now)
 
 
-CONNECTIONS = [
+CONNECTIONS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (signals.ticket_submitted, _on_submitted),
     (signals.ticket_replied, _on_responded),
     (signals.information_requested, _on_responded),
