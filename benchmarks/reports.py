@@ -122,7 +122,9 @@ def reference_data(app: Any) -> dict[str, Any]:
 def stored_reference(engine: sa.Engine) -> dict[str, Any]:
     """What the timings need of a database loaded earlier: the root, the timed institution and its slug."""
     with engine.connect() as connection:
-        root = connection.execute(sa.text("SELECT institution_id FROM user_account WHERE email = 'kiongozi@bench.go.tz'"))
+        root = connection.execute(
+            sa.text("SELECT institution_id FROM user_account WHERE email = 'kiongozi@bench.go.tz'")
+        )
         busy = connection.execute(
             sa.text(
                 "SELECT i.id, i.slug FROM user_account u JOIN institution i ON i.id = u.institution_id "
@@ -309,7 +311,9 @@ def explain(app: Any, client: Any, url: str) -> None:
                 print("    " + "\n    ".join(row[0] for row in plan) + "\n")
 
 
-def run(admin_url: str, count: int, repeat: int, show_plans: bool, keep: bool = False, reuse: str | None = None) -> None:
+def run(
+    admin_url: str, count: int, repeat: int, show_plans: bool, keep: bool = False, reuse: str | None = None
+) -> None:
     """Create the database, load, time each page, print the figures; drop the database at the end.
 
     `keep`: leave the database in place (its name is printed); `reuse`: time an existing loaded database (kept).

@@ -30,8 +30,18 @@ SPLIT_VALUE = {
 
 
 def _split_figures(figures: Figures) -> Figures:
-    """A split row carries no transfer figures."""
-    return dataclasses.replace(figures, transfers_in=0, transfers_out=0, held_median=None, held_p90=None)
+    """A split row carries no transfer figures, and no medians or percentiles (only the total and institutions)."""
+    return dataclasses.replace(
+        figures,
+        transfers_in=0,
+        transfers_out=0,
+        held_median=None,
+        held_p90=None,
+        first_response_median=None,
+        first_response_p90=None,
+        resolution_median=None,
+        resolution_p90=None,
+    )
 
 
 @pytest.fixture

@@ -161,9 +161,7 @@ def _postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _set_keys(
-    rows: Iterable[Any], names: Sequence[str], width: int
-) -> Iterable[tuple[Key, tuple[Any, ...]]]:
+def _set_keys(rows: Iterable[Any], names: Sequence[str], width: int) -> Iterable[tuple[Key, tuple[Any, ...]]]:
     """(dimension, value) of grouping-set rows laid out as (grouping bits, one key per dimension, figures...).
 
     The bits are GROUPING() of the dimensions, first dimension highest: all set for the total, all but one for a
@@ -175,7 +173,7 @@ def _set_keys(
         if bits == full:
             yield ("all", None), tuple(row[1 + len(names) : 1 + len(names) + width])
             continue
-        index = len(names) - 1 - (full ^ bits).bit_length() + 1
+        index = len(names) - (full ^ bits).bit_length()
         yield (names[index], row[1 + index]), tuple(row[1 + len(names) : 1 + len(names) + width])
 
 
@@ -229,56 +227,77 @@ def _percentiles(
     order of duration, and take the smallest duration whose running count reaches p × n (2 × count >= n for the
     median, 10 × count >= 9 × n for the 90th percentile): exact integers, the same on every backend.
     """
-    dims = [(name, expression) for name, expression in dims if name in wanted]
-    names = [name for name, _expression in dims]
-    expressions = [expression for _name, expression in dims]
     counted = and_(base.c.in_period == 1, base.c.v.is_not(None))
-    if _postgresql() and dims:
-        histogram = (
+    chosen = [(name, expression) for name, expression in dims if name in wanted]
+    if _postgresql() and chosen:
+        # One pass: GROUPING SETS build every histogram; the windows sort by the raw keys (integers), not text.
+        names = [name for name, _expression in chosen]
+        keys = [f"key{n}" for n in range(len(chosen))]
+        grouped = (
             select(
-                func.grouping(*expressions).label("bits"),
-                *(cast(expression, String).label(f"key{n}") for n, expression in enumerate(expressions)),
+                func.grouping(*(expression for _name, expression in chosen)).label("bits"),
+                *(expression.label(key) for key, (_name, expression) in zip(keys, chosen, strict=True)),
                 base.c.v,
                 func.count().label("c"),
             )
             .where(counted)
-            .group_by(func.grouping_sets(tuple_(base.c.v), *(tuple_(expression, base.c.v) for expression in expressions)))
+            .group_by(func.grouping_sets(tuple_(base.c.v), *(tuple_(e, base.c.v) for _name, e in chosen)))
             .subquery("histogram")
         )
-        keys = [histogram.c[f"key{n}"] for n in range(len(expressions))]
-        partition: list[Any] = [histogram.c.bits, *keys]
-    else:
-        parts = [
-            select(literal("all").label("dim"), cast(null(), String).label("key"), base.c.v, func.count().label("c"))
-            .where(counted)
-            .group_by(base.c.v)
-        ]
-        for name, expression in dims:
+        partition = [grouped.c.bits, *(grouped.c[key] for key in keys)]
+        window = select(
+            *partition,
+            grouped.c.v,
+            func.sum(grouped.c.c).over(partition_by=partition, order_by=grouped.c.v).label("running"),
+            func.sum(grouped.c.c).over(partition_by=partition).label("n"),
+        ).subquery("running")
+        group = [window.c.bits, *(window.c[key] for key in keys)]
+        ranked = select(
+            window.c.bits,
+            *(cast(window.c[key], String) for key in keys),
+            func.min(case((window.c.running * 2 >= window.c.n, window.c.v))),
+            func.min(case((window.c.running * 10 >= window.c.n * 9, window.c.v))),
+        ).group_by(*group)
+        return {key: (row[0], row[1]) for key, row in _set_keys(db.session.execute(ranked), names, 2)}
+    counted = and_(base.c.in_period == 1, base.c.v.is_not(None))
+    parts = [
+        select(literal("all").label("dim"), cast(null(), String).label("key"), base.c.v, func.count().label("c"))
+        .where(counted)
+        .group_by(base.c.v)
+    ]
+    for name, expression in dims:
+        if name in wanted:
             parts.append(
                 select(literal(name).label("dim"), cast(expression, String).label("key"), base.c.v, func.count())
                 .where(counted)
                 .group_by(expression, base.c.v)
             )
-        histogram = union_all(*parts).subquery("histogram")
-        keys = [histogram.c.key]
-        partition = [histogram.c.dim, histogram.c.key]
+    histogram = union_all(*parts).subquery("histogram")
+    partition = [histogram.c.dim, histogram.c.key]
     running = select(
-        *partition,
+        histogram.c.dim,
+        histogram.c.key,
         histogram.c.v,
         func.sum(histogram.c.c).over(partition_by=partition, order_by=histogram.c.v).label("running"),
         func.sum(histogram.c.c).over(partition_by=partition).label("n"),
     ).subquery("running")
-    grouping = [running.c[column.name] for column in partition]
     statement = select(
-        *grouping,
+        running.c.dim,
+        running.c.key,
         func.min(case((running.c.running * 2 >= running.c.n, running.c.v))),
         func.min(case((running.c.running * 10 >= running.c.n * 9, running.c.v))),
-    ).group_by(*grouping)
-    rows = db.session.execute(statement)
-    if _postgresql() and dims:
-        return {key: (row[0], row[1]) for key, row in _set_keys(rows, names, 2)}
-    del keys
-    return {(dim, key): (median, p90) for dim, key, median, p90 in rows}
+    ).group_by(running.c.dim, running.c.key)
+    return {(dim, key): (median, p90) for dim, key, median, p90 in db.session.execute(statement)}
+
+
+def _summary(
+    base: CTE,
+    dims: Sequence[tuple[str, ColumnElement[Any]]],
+    aggregates: Sequence[ColumnElement[Any]],
+    wanted: frozenset[str] = PERCENTILE_DIMS,
+) -> tuple[dict[Key, tuple[Any, ...]], dict[Key, tuple[int, int]]]:
+    """The aggregates of `_grouped` and the percentiles of `_percentiles` over one base."""
+    return _grouped(base, dims, aggregates), _percentiles(base, dims, wanted)
 
 
 def _ticket_base(
@@ -344,10 +363,10 @@ def _responded(figures: _Table, ids: Sequence[int], period: Period, window: dt.d
         Ticket.first_response_minutes.label("v"),
         _within(Ticket.first_response_at, Ticket.first_response_due_at).label("ok"),
     )
-    dims = _dims(base, names, window)
-    for key, row in _grouped(base, dims, [func.count(), func.sum(base.c.ok)]).items():
+    grouped, ranks = _summary(base, _dims(base, names, window), [func.count(), func.sum(base.c.ok)])
+    for key, row in grouped.items():
         figures[key].first_responded, figures[key].first_response_within = _ints(row)
-    for key, (median, p90) in _percentiles(base, dims).items():
+    for key, (median, p90) in ranks.items():
         figures[key].first_response_median, figures[key].first_response_p90 = median, p90
 
 
@@ -363,15 +382,15 @@ def _resolved(figures: _Table, ids: Sequence[int], period: Period, window: dt.da
         _within(Ticket.resolved_at, Ticket.resolution_due_at).label("ok"),
         Ticket.satisfaction_rating.label("rating"),
     )
-    dims = _dims(base, names, window)
     aggregates = [func.count(), func.sum(base.c.ok), func.count(base.c.rating), func.sum(base.c.rating)]
     aggregates += [func.sum(case((base.c.rating == rating, 1), else_=0)) for rating in RATINGS]
-    for key, row in _grouped(base, dims, aggregates).items():
+    grouped, ranks = _summary(base, _dims(base, names, window), aggregates)
+    for key, row in grouped.items():
         target = figures[key]
         values = _ints(row)
         target.resolved, target.resolution_within, target.rated, target.rating_sum = values[:4]
         target.ratings = values[4:]
-    for key, (median, p90) in _percentiles(base, dims).items():
+    for key, (median, p90) in ranks.items():
         figures[key].resolution_median, figures[key].resolution_p90 = median, p90
 
 

@@ -101,6 +101,9 @@ FIGURE_COLUMNS: list[tuple[Column, Callable[[Figures], Cell]]] = [
     (Column("satisfaction", _l("Average satisfaction (1–5)")), lambda f: average(f.satisfaction_average)),
     (Column("rated", _l("Ratings")), lambda f: f.rated),
 ]
+# The splits show counts and shares within target; medians and percentiles are in the summary and the league table.
+PERCENTILE_KEYS = {"first_response_median", "first_response_p90", "resolution_median", "resolution_p90"}
+SPLIT_COLUMNS = [(column, value) for column, value in FIGURE_COLUMNS if column.key not in PERCENTILE_KEYS]
 LEAGUE_EXTRA: list[tuple[Column, Callable[[Figures], Cell]]] = [
     (Column("transfers_in", _l("Transfers in")), lambda f: f.transfers_in),
     (Column("transfers_out", _l("Transfers out")), lambda f: f.transfers_out),
@@ -194,15 +197,20 @@ def weekly_table(report: Report) -> Table:
     return Table("weekly", _l("Week by week"), columns, rows)
 
 
+SPLIT_CAPTION = _l(
+    "Counts and shares within target. Medians and 90th percentiles are in the summary and, for a node, per institution."
+)
+
+
 def split_tables(report: Report) -> list[Table]:
     """One table per split (service, type, channel, region, district)."""
     tables = []
     for name, values in report.splits.items():
         labels = _split_labels(name, list(values))
         ordered = sorted(values.items(), key=lambda item: (-item[1].received, labels[item[0]]))
-        rows: list[list[Cell]] = [[labels[key], *(value(f) for _c, value in FIGURE_COLUMNS)] for key, f in ordered]
-        columns = [Column("name", SPLIT_TITLES[name], False)] + [column for column, _v in FIGURE_COLUMNS]
-        tables.append(Table(f"by_{name}", SPLIT_TITLES[name], columns, rows))
+        rows: list[list[Cell]] = [[labels[key], *(value(f) for _c, value in SPLIT_COLUMNS)] for key, f in ordered]
+        columns = [Column("name", SPLIT_TITLES[name], False)] + [column for column, _v in SPLIT_COLUMNS]
+        tables.append(Table(f"by_{name}", SPLIT_TITLES[name], columns, rows, caption=SPLIT_CAPTION))
     return tables
 
 
