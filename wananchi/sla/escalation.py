@@ -18,10 +18,11 @@ from wananchi.core.db import utcnow
 from wananchi.extensions import db
 from wananchi.sla import clock, signals
 from wananchi.sla.calendars import calendar_for
-from wananchi.sla.models import Escalation, EscalationLevel
+from wananchi.sla.models import Escalation, EscalationLevel, SlaTarget
 from wananchi.tickets.models import EventKind, Ticket, TicketEvent
 
 SYSTEM = "mfumo"
+Step = tuple[SlaTarget, int, EscalationLevel]
 BATCH_SIZE = 500
 
 EVENT_FOR_LEVEL = {
@@ -40,9 +41,8 @@ class ScanResult:
     steps: list[Escalation] = field(default_factory=list)
 
 
-def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult) -> None:
+def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult, taken: set[Step]) -> None:
     calendar = calendar_for(ticket.institution)
-    taken = clock.taken_steps(ticket)
     for pending in clock.pending_targets(ticket):
         for level, instant in clock.ladder(calendar, pending):
             if instant > now or (pending.target, pending.round, level) in taken:
@@ -51,8 +51,10 @@ def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult) -> None:
             step = Escalation(ticket=ticket, target=pending.target, round=pending.round, level=level,
                               institution_id=ticket.institution_id, node_id=node.id, due_at=instant, created_at=now)
             db.session.add(step)
-            ticket.events.append(TicketEvent(kind=EVENT_FOR_LEVEL[level], actor=SYSTEM, created_at=now, data={
-                "target": str(pending.target), "level": str(level), "node": node.slug}))
+            # Added directly: appending to ticket.events would first load the ticket's whole history.
+            db.session.add(TicketEvent(ticket_id=ticket.id, kind=EVENT_FOR_LEVEL[level], actor=SYSTEM,
+                                       created_at=now, data={"target": str(pending.target), "level": str(level),
+                                                             "node": node.slug}))
             taken.add((pending.target, pending.round, level))
             result.steps.append(step)
     clock.reschedule(ticket, taken)
@@ -71,9 +73,19 @@ def scan_batch(now: dt.datetime | None = None, *, batch_size: int = BATCH_SIZE) 
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Ticket)  # several workers never take one ticket twice
     result = ScanResult()
-    for ticket in db.session.scalars(query):
-        _climb(ticket, now, result)
-        result.tickets += 1
+    tickets = list(db.session.scalars(query))
+    taken: dict[int, set[Step]] = {ticket.id: set() for ticket in tickets}
+    if tickets:
+        rows = db.session.execute(
+            select(Escalation.ticket_id, Escalation.target, Escalation.round, Escalation.level)
+            .where(Escalation.ticket_id.in_(list(taken)))
+        )
+        for ticket_id, target, round_, level in rows:
+            taken[ticket_id].add((target, round_, level))
+    with db.session.no_autoflush:  # one flush for the batch, not one per ticket
+        for ticket in tickets:
+            _climb(ticket, now, result, taken[ticket.id])
+            result.tickets += 1
     db.session.flush()
     for step in result.steps:
         signals.escalation_step_taken.send(step.ticket, escalation=step)
