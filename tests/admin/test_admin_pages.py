@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import hidden_fields, post_submission
-from tests.world import World, build_world
+from tests.world import World
 from wananchi.accounts.models import Role, RolePolicy, User
-from wananchi.accounts.services import create_user, new_totp_secret
+from wananchi.accounts.services import new_totp_secret
 from wananchi.core.audit import AuditEntry, record
 from wananchi.core.db import utcnow
 from wananchi.institutions.models import Category, Institution, RoutingRule
@@ -19,45 +19,10 @@ from wananchi.tickets.models import CannedResponse
 PASSWORD = "nenosiri-imara-2026"
 
 
-@pytest.fixture
-def world(db) -> World:
-    """The shared institution tree, committed so requests see it."""
-    built = build_world()
-    db.session.commit()
-    return built
-
-
-@pytest.fixture
-def admin(db, world: World) -> User:
-    """An administrator (no institution)."""
-    user = create_user(
-        email="admin@utumishi.go.tz", name="Neema Admin", role=Role.ADMIN, password=PASSWORD, institution=None
-    )
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def officer(db, world: World) -> User:
-    """An officer of the water agency."""
-    user = create_user(
-        email="afisa@dawasa.go.tz", name="Juma Afisa", role=Role.OFFICER, password=PASSWORD, institution=world.agency
-    )
-    db.session.commit()
-    return user
-
-
 def log_in(client, email: str, password: str = PASSWORD):
     """Log in through the real login form."""
     page = client.get("/ingia")
     return client.post("/ingia", data={**hidden_fields(page.data), "email": email, "password": password})
-
-
-@pytest.fixture
-def admin_client(client, admin: User):
-    """A client logged in as the administrator."""
-    assert log_in(client, admin.email).status_code == 303
-    return client
 
 
 def submit_form(client, url: str, **data: object):

@@ -8,15 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tests.admin.test_admin_pages import PASSWORD, count, entries, log_in, press, submit_form
-from tests.world import World, build_world
-from wananchi.accounts.models import Role, User
-from wananchi.accounts.services import create_user
+from tests.admin.test_admin_pages import count, entries, log_in, press, submit_form
+from tests.world import World
 from wananchi.admin import sla_services
 from wananchi.admin.sla_services import ResponseTargetValues
 from wananchi.core.errors import DomainError
 from wananchi.institutions.models import Institution
-from wananchi.sla.calendars import clear_calendar_cache
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
 from wananchi.tickets.models import Identity, Ticket, TicketType
 from wananchi.tickets.references import new_submission_key
@@ -24,42 +21,6 @@ from wananchi.tickets.services import Submission, submit_ticket
 
 EAT = ZoneInfo("Africa/Dar_es_Salaam")
 CHRISTMAS_EVE = dt.datetime(2026, 12, 24, 14, 0, tzinfo=EAT)  # a Thursday; Friday 25th and Saturday 26th are holidays
-
-
-@pytest.fixture
-def world(db) -> World:
-    """The shared institution tree, committed so requests see it; no calendar built before it."""
-    built = build_world()
-    db.session.commit()
-    clear_calendar_cache()
-    return built
-
-
-@pytest.fixture
-def admin(db, world: World) -> User:
-    """An administrator (no institution)."""
-    user = create_user(
-        email="admin@utumishi.go.tz", name="Neema Admin", role=Role.ADMIN, password=PASSWORD, institution=None
-    )
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def officer(db, world: World) -> User:
-    """An officer of the water agency."""
-    user = create_user(
-        email="afisa@dawasa.go.tz", name="Juma Afisa", role=Role.OFFICER, password=PASSWORD, institution=world.agency
-    )
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_client(client, admin: User):
-    """A client logged in as the administrator."""
-    assert log_in(client, admin.email).status_code == 303
-    return client
 
 
 @pytest.fixture
