@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# benchmarks/queue.py is named like the standard library's `queue` (which asyncio needs): take this folder off the
-# path; the shared helpers of benchmarks/submit.py are imported as `benchmarks.submit` from the repository root.
+# Import the application from the repository root and keep this folder (scripts, not packages) off the
+# path; the shared helpers of benchmarks/submit.py are imported as `benchmarks.submit`.
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]

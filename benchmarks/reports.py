@@ -22,7 +22,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-# benchmarks/queue.py shadows the standard library's `queue`: take this folder off the path before any import.
+# Import the application from the repository root (and keep this folder, whose scripts are not packages, off the path).
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]

@@ -9,7 +9,7 @@ public holidays) and on a 24/7 one. Prints the best of `--repeat` runs as due da
 50,000 per second.
 
 Scan: creates its own PostgreSQL database, runs the migrations, seeds the demo reference data, bulk-loads `--tickets`
-tickets with COPY (the generator of benchmarks/queue.py plus SLA columns: closed tickets have no next check, open ones
+tickets with COPY (the generator of benchmarks/queue_pages.py plus SLA columns: closed tickets have no next check, open ones
 have deadlines in the coming days and weeks, none due at the measurement instant) and times, in a production-config
 application context: `scan_batch(now)` with nothing due (p50/p90 of 30; the aim is under 100 ms); `run_scan` after
 making `--due` open tickets due (fresh state each repetition); and the nothing-due scan again at 10,000 tickets. The
@@ -36,7 +36,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
-# benchmarks/queue.py is named like the standard library's `queue`: take this folder off the path before any import.
+# Import the application from the repository root (and keep this folder, whose scripts are not packages, off the path).
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]
@@ -65,8 +65,8 @@ from wananchi.tickets.models import OPEN_STATUSES, TicketType  # noqa: E402
 
 
 def _load_queue_benchmark() -> ModuleType:
-    """benchmarks/queue.py under another module name, for its ticket generator and reference data."""
-    spec = importlib.util.spec_from_file_location("benchmarks_queue", BENCH_DIR / "queue.py")
+    """benchmarks/queue_pages.py as a module, for its ticket generator and reference data."""
+    spec = importlib.util.spec_from_file_location("benchmarks_queue", BENCH_DIR / "queue_pages.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclass looks its module up while it is built
@@ -182,7 +182,7 @@ def sla_fields(rng: random.Random, calendar: WorkingCalendar, kind: str, status:
 
 
 def ticket_rows(count: int, ref: Any, calendars: dict[int, WorkingCalendar], seed: int) -> Iterator[str]:
-    """COPY text lines: the tickets of benchmarks/queue.py with their SLA columns appended."""
+    """COPY text lines: the tickets of benchmarks/queue_pages.py with their SLA columns appended."""
     rng = random.Random(seed)
     position = {name: index for index, name in enumerate(bench_queue.COLUMNS)}
     for line in bench_queue.ticket_rows(count, ref, seed):

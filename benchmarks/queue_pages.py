@@ -1,6 +1,6 @@
 """Server time of the staff queue and ticket page at 10,000 and 1,000,000 tickets on PostgreSQL.
 
-Run from the repository root: `.venv/bin/python benchmarks/queue.py [--sizes 10000,1000000] [--repeat 30]
+Run from the repository root: `.venv/bin/python benchmarks/queue_pages.py [--sizes 10000,1000000] [--repeat 30]
 [--explain]`. The script creates its own database, builds it with the migrations, loads the demo reference
 data, bulk-loads tickets with COPY (one "busy" institution holds a tenth of them), and times GET requests
 through the Flask test client logged in as an officer of the busy institution. The database is dropped at
