@@ -85,6 +85,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
                     created_at=now,
                 )
             )
+            db.session.flush()  # its id is recorded on the held rows below
             written += 1
         for row in rows:
             row.status = OutboxStatus.DIGESTED

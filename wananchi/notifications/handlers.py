@@ -26,29 +26,33 @@ from wananchi.tickets.models import Channel as TicketChannel
 from wananchi.tickets.models import Identity, Ticket
 
 
-def _message(event: str, channel: Channel, recipient: str, language: str, ticket: Ticket | None,
-             now: dt.datetime, user: User | None = None, status: OutboxStatus = OutboxStatus.PENDING,
-             **context: Any) -> None:
+def _messages(event: str, recipients: list[tuple[Channel, str]], language: str, ticket: Ticket | None,
+              now: dt.datetime, user: User | None = None, status: OutboxStatus = OutboxStatus.PENDING,
+              **context: Any) -> None:
+    """Render `event` once in `language` and put one message per (channel, address) in the outbox."""
+    if not recipients:
+        return
     rendered = render_notification(event, language, ticket=ticket, **context)
-    add_message(OutboxMessage(
-        event=event, channel=channel, recipient=recipient, language=language,
-        ticket_id=ticket.id if ticket else None, recipient_user_id=user.id if user else None,
-        subject=rendered.subject if channel == Channel.EMAIL else "",
-        body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
-        body_html=rendered.html if channel == Channel.EMAIL else None,
-        status=status, next_attempt_at=now, created_at=now,
-    ))
+    for channel, recipient in recipients:
+        add_message(OutboxMessage(
+            event=event, channel=channel, recipient=recipient, language=language,
+            ticket_id=ticket.id if ticket else None, recipient_user_id=user.id if user else None,
+            subject=rendered.subject if channel == Channel.EMAIL else "",
+            body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
+            body_html=rendered.html if channel == Channel.EMAIL else None,
+            status=status, next_attempt_at=now, created_at=now,
+        ))
 
 
 def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
     """Tell the citizen about `event` by e-mail and SMS, where they gave them (never anonymous citizens)."""
     if ticket.identity == Identity.ANONYMOUS or ticket.channel == TicketChannel.DEMO:
         return
-    context["tracking_url"] = public_url("tickets.track", ref=ticket.reference)
-    if ticket.citizen_email:
-        _message(event, Channel.EMAIL, ticket.citizen_email, ticket.language, ticket, now, **context)
-    if ticket.citizen_phone:
-        _message(event, Channel.SMS, ticket.citizen_phone, ticket.language, ticket, now, **context)
+    recipients = [(Channel.EMAIL, ticket.citizen_email)] if ticket.citizen_email else []
+    recipients += [(Channel.SMS, ticket.citizen_phone)] if ticket.citizen_phone else []
+    if recipients:
+        context["tracking_url"] = public_url("tickets.track", ref=ticket.reference)
+        _messages(event, recipients, ticket.language, ticket, now, **context)
 
 
 def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
@@ -58,13 +62,11 @@ def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime
     context["ticket_url"] = public_url("staff.ticket", reference=ticket.reference)
     for user in {u.id: u for u in users}.values():
         channels = staff_channels(user, event)
+        recipients = [(Channel.EMAIL, user.email)] if Channel.EMAIL in channels else []
+        recipients += [(Channel.SMS, user.phone)] if Channel.SMS in channels and user.phone else []
         status = OutboxStatus.HELD if wants_digest(user, event) else OutboxStatus.PENDING
-        if Channel.EMAIL in channels:
-            _message(event, Channel.EMAIL, user.email, user.language, ticket, now, user=user, status=status,
-                     recipient_name=user.name, **context)
-        if Channel.SMS in channels and user.phone:
-            _message(event, Channel.SMS, user.phone, user.language, ticket, now, user=user, status=status,
-                     recipient_name=user.name, **context)
+        _messages(event, recipients, user.language, ticket, now, user=user, status=status,
+                  recipient_name=user.name, **context)
 
 
 def _on_submitted(ticket: Ticket, *, now: dt.datetime, tracking_code: str = "", **_: Any) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, event, select, update
+from sqlalchemy import CursorResult, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from wananchi.core.db import utcnow
@@ -27,22 +27,27 @@ _NEW_IDS = "wananchi.outbox.new"
 
 
 def add_message(message: OutboxMessage) -> OutboxMessage:
-    """Put a message in the outbox, in the current transaction; a pending one is enqueued after the commit."""
+    """Put a message in the outbox, in the current transaction; a pending one is enqueued after the commit.
+
+    Not flushed here: the change's own flush or commit writes it, and its id is read once it has one.
+    """
     db.session.add(message)
-    db.session.flush()
     if message.status in (None, OutboxStatus.PENDING):  # held rows wait for the digest
-        db.session.info.setdefault(_NEW_IDS, []).append(message.id)
+        db.session.info.setdefault(_NEW_IDS, []).append(message)
     return message
 
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
-    ids = session.info.pop(_NEW_IDS, [])
-    if ids and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
+    messages = session.info.pop(_NEW_IDS, [])
+    if messages and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
         from wananchi.tasks import deliver_outbox_message
 
-        for message_id in ids:
-            deliver_outbox_message(message_id)
+        for message in messages:
+            # The identity key, not message.id: the committed object is expired and may not query now.
+            identity = inspect(message).identity if isinstance(message, OutboxMessage) else (message,)
+            if identity:
+                deliver_outbox_message(identity[0])
 
 
 @event.listens_for(Session, "after_rollback")
