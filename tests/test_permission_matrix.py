@@ -86,6 +86,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("account.profile", "POST"): logged_in,
     ("account.notifications", "GET"): logged_in,
     ("account.notifications", "POST"): logged_in,
+    ("account.tokens", "GET"): logged_in,
+    ("account.tokens", "POST"): logged_in,
+    ("account.token_revoke", "POST"): lambda role, _t: LOGIN if role == "anonymous" else HIDDEN,  # not theirs
+    ("admin.integration_keys", "GET"): administrators,
+    ("admin.integration_keys", "POST"): administrators,
+    ("admin.integration_key_revoke", "POST"): lambda role, _t: LOGIN if role == "anonymous" else HIDDEN,
     ("staff.dashboard", "GET"): staff_area,
     ("staff.queue", "GET"): staff_area,
     ("staff.escalations", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in (
@@ -175,7 +181,8 @@ def matrix_setting(app, db):
     db.session.commit()
     ids = {"canned_id": canned.id, "category_id": world.national_service.id, "institution_id": world.agency.id,
            "rule_id": rule.id, "user_id": target_user.id, "role": "officer", "calendar_id": calendar.id,
-           "date_id": closure.id, "target_id": target.id, "outbox_id": failed.id}
+           "date_id": closure.id, "target_id": target.id, "outbox_id": failed.id,
+           "token_id": 999_999, "key_id": 999_999}
     return tickets, clients, ids
 
 
@@ -229,3 +236,103 @@ def test_the_matrix(app, matrix_setting):
                                     f"expected {expected}, got {actual} ({response.status_code})")
     assert not failures, "\n".join(failures)
     assert checked >= 7 * (len(RULES) + 14)  # every role on every route, both tickets for ticket routes
+
+
+# --- the JSON API: the same rules, with a personal token per role (and an institution's integration key) --------
+
+API_ROLES = [*ROLES, "integration_a"]
+API_ROLE_EMAILS = {"officer_a": "asha.afisa@dawasa.go.tz", "officer_b": "juma.afisa@dodomacc.go.tz",
+                   "supervisor_a": "neema.msimamizi@dawasa.go.tz", "oversight_above_a": "kiongozi@maji.go.tz",
+                   "oversight_elsewhere": "kiongozi@tamisemi.go.tz", "admin": "admin@wananchi.go.tz"}  # tests/world.py
+
+
+def api_ticket_rule(grant: dict[str, str], *, write: bool) -> Rule:
+    """The web rule; an integration key reads as an officer of A and never writes (403 before any lookup)."""
+    web = ticket_rule(grant)
+
+    def rule(role: str, ticket: str) -> str:
+        if role == "integration_a":
+            return FORBIDDEN if write else OK if ticket == "A" else HIDDEN
+        return web(role, ticket)
+
+    return rule
+
+
+def api_anyone(_role: str, _ticket: str) -> str:
+    return OK
+
+
+def api_staff_area(role: str, ticket: str) -> str:
+    return OK if role == "integration_a" else staff_area(role, ticket)
+
+
+API_RULES: dict[tuple[str, str], Rule] = {
+    **{(f"api_public.{name}", method): api_anyone for name, method in (
+        ("institutions", "GET"), ("categories", "GET"), ("districts", "GET"), ("submit", "POST"), ("track", "POST"),
+        ("add_information", "POST"))},
+    ("api.openapi_document", "GET"): api_anyone,
+    ("api.documentation", "GET"): api_anyone,
+    **{("api.not_found", method): lambda _r, _t: HIDDEN for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
+    ("api_staff.queue", "GET"): api_staff_area,
+    ("api_staff.ticket", "GET"): api_ticket_rule(VIEW, write=False),
+    ("api_staff.assign", "POST"): api_ticket_rule(ASSIGN, write=True),
+    ("api_staff.note", "POST"): api_ticket_rule(DIRECT, write=True),
+    **{(f"api_staff.{name}", "POST"): api_ticket_rule(WORK, write=True) for name in (
+        "reply", "request_info", "change_status", "transfer")},
+}
+# A body each action accepts, with a stale version: a permitted caller gets 409 and nothing changes.
+API_BODIES = {"reply": {"body": "Jibu"}, "note": {"body": "Kumbuka"}, "request_info": {"body": "Taarifa?"},
+              "change_status": {"status": "in_progress"}, "assign": {"assignee_id": 1},
+              "transfer": {"institution": "taifa", "reason": "Sababu"}}
+
+
+def api_routes(app: Flask) -> list[Route]:
+    """Every (endpoint, method) under /api/."""
+    return [Route(r.endpoint, method, r.rule, frozenset(r.arguments)) for r in app.url_map.iter_rules()
+            if r.rule.startswith("/api/") for method in sorted((r.methods or set()) - {"HEAD", "OPTIONS"})]
+
+
+def _api_outcome(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    return {401: LOGIN, 404: HIDDEN, 403: FORBIDDEN}.get(response.status_code, OK)
+
+
+def test_every_api_route_has_a_rule(app):
+    missing = sorted({(r.endpoint, r.method) for r in api_routes(app)} - set(API_RULES))
+    assert not missing, f"add these routes to API_RULES in {__file__}: {missing}"
+
+
+def test_the_api_matrix(app, db, matrix_setting):
+    from wananchi.accounts.models import User
+    from wananchi.api.tokens import create_api_token, create_integration_key
+    from wananchi.institutions.models import Institution
+
+    tickets, _clients, _ids = matrix_setting
+    headers = {"anonymous": {}}
+    for role in ROLES[1:]:
+        user = db.session.scalar(select(User).where(User.email == API_ROLE_EMAILS[role]))
+        headers[role] = {"Authorization": "Bearer " + create_api_token(user, role, ["read", "write"])[1]}
+    agency = tickets["A"].institution
+    headers["integration_a"] = {"Authorization": "Bearer " + create_integration_key(
+        db.session.get(Institution, agency.id), "mfumo", ["read", "write"], actor=None)[1]}
+    db.session.commit()
+    client = app.test_client()
+    failures, checked = [], 0
+    for route in api_routes(app):
+        rule = API_RULES[route.endpoint, route.method]
+        name = route.endpoint.partition(".")[2]
+        for ticket_name in ("A", "B") if "reference" in route.arguments else ("A",):
+            ticket = tickets[ticket_name]
+            url = route.rule.replace("<reference>", ticket.reference).replace("<path:path>", "hakuna")
+            for role in API_ROLES:
+                body = {**API_BODIES.get(name, {}), "version": 0}
+                response = client.open(url, method=route.method, headers=headers[role],
+                                       json=body if route.method != "GET" else None)
+                expected, actual = rule(role, ticket_name), _api_outcome(response)
+                checked += 1
+                if expected != actual:
+                    failures.append(f"{route.method} {route.endpoint} ticket {ticket_name} as {role}: "
+                                    f"expected {expected}, got {actual} ({response.status_code})")
+    assert not failures, "\n".join(failures)
+    assert checked >= len(API_ROLES) * len(API_RULES)
+

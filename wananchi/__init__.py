@@ -107,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Import every model module, so the metadata (and Alembic) knows every table."""
     import wananchi.accounts.models  # noqa: F401
+    import wananchi.api.models  # noqa: F401
     import wananchi.core.audit  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
     import wananchi.notifications.models  # noqa: F401
@@ -124,6 +125,7 @@ def _connect_signal_handlers() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import wananchi.api.views_tokens  # noqa: F401  (registers the token pages on the account and admin blueprints)
     import wananchi.notifications.views  # noqa: F401  (registers the notification settings on the account blueprint)
     import wananchi.sla.views  # noqa: F401  (registers the escalation inbox on the staff blueprint)
     import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
@@ -132,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.accounts.views import bp as auth_bp
     from wananchi.admin.views import bp as admin_bp
     from wananchi.notifications.devmail import register_dev_mail_page
+    from wananchi.open311.views import bp as open311_bp
     from wananchi.pages.views import bp as pages_bp
     from wananchi.reports.public import bp as statistics_bp
     from wananchi.reports.views import bp as reports_bp
@@ -146,4 +149,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(open311_bp)
     register_dev_mail_page(app)
+
+    from wananchi.api.setup import init_api
+
+    init_api(app)

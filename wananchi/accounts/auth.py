@@ -10,7 +10,10 @@ from wananchi.extensions import db, login_manager
 
 # Blueprints anyone may open; every other page needs a logged-in user (deny by default).
 # "devmail" (the caught-mail page) exists only in development (wananchi/notifications/devmail.py).
-PUBLIC_BLUEPRINTS = frozenset({"pages", "tickets", "auth", "statistics", "devmail"})
+# The API's blueprints ("api", "api_public", "api_staff") authenticate by token themselves (wananchi/api/auth.py).
+PUBLIC_BLUEPRINTS = frozenset(
+    {"pages", "tickets", "auth", "statistics", "devmail", "open311", "api", "api_public", "api_staff"}
+)
 PUBLIC_ENDPOINTS = frozenset({"static"})
 
 

@@ -1,0 +1,110 @@
+"""Public API: lists, submission (the form's rules), the idempotency key, tracking, adding information."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.api.conftest import api_submission, submit
+from wananchi.tickets.models import Channel, Ticket
+
+
+def test_institutions_and_categories_in_both_languages(client, setting):
+    institutions = client.get("/api/v1/institutions").json
+    agency = next(i for i in institutions if i["slug"] == setting.world.agency.slug)
+    assert agency["name"] == agency["name_sw"]
+    english = client.get("/api/v1/categories", headers={"Accept-Language": "en"}).json
+    water = next(c for c in english if c["code"] == "maji-bili")
+    assert water["name"] == water["name_en"] and water["institution"] == setting.world.agency.slug
+
+
+def test_submit_routes_like_the_form(client, setting, db):
+    response = submit(client)
+    assert response.status_code == 201, response.json
+    body = response.json
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == body["reference"]))
+    assert ticket.institution_id == setting.world.agency.id and ticket.channel == Channel.API
+    assert body["institution"]["slug"] == setting.world.agency.slug and len(body["tracking_code"]) == 11
+
+
+def test_the_same_rules_as_the_form(client, setting):
+    local = submit(client, category=setting.world.local_service.code)
+    assert local.status_code == 422 and "district" in local.json["errors"]
+    nameless = submit(client, name=None)
+    assert nameless.status_code == 422 and "name" in nameless.json["errors"]
+    no_contact = submit(client, email=None, phone=None, identity="contact_hidden")
+    assert no_contact.status_code == 422 and "email" in no_contact.json["errors"]
+    short = submit(client, subject="abc")
+    assert short.status_code == 422 and "subject" in short.json["errors"]
+    unknown = submit(client, category="hakuna")
+    assert unknown.status_code == 422 and unknown.json["code"] == "invalid"
+    assert submit(client, email="si-barua").json["errors"]["email"]
+
+
+def test_errors_speak_swahili_unless_english_is_asked_for(client, setting):
+    body = api_submission(category="hakuna")
+    swahili = client.post("/api/v1/tickets", json=body, headers={"Accept-Language": "sw-TZ,en;q=0.5"})
+    english = client.post("/api/v1/tickets", json=body, headers={"Accept-Language": "en-GB,sw;q=0.5"})
+    assert swahili.status_code == english.status_code == 422
+    assert english.json["errors"]["category"] == ["Choose a service from the list."]
+    assert swahili.json["errors"]["category"] != english.json["errors"]["category"]
+    assert swahili.headers["Content-Language"] == "sw" and english.headers["Content-Language"] == "en"
+    assert client.post("/api/v1/tickets", json={}).json["errors"]["subject"]
+
+
+def test_an_idempotency_key_returns_the_first_answer(client, setting, db):
+    headers = {"Idempotency-Key": "ombi-1234"}
+    first = client.post("/api/v1/tickets", json=api_submission(), headers=headers)
+    again = client.post("/api/v1/tickets", json=api_submission(), headers=headers)
+    other = client.post("/api/v1/tickets", json=api_submission(), headers={"Idempotency-Key": "ombi-5678"})
+    assert first.status_code == again.status_code == 201
+    assert first.json == again.json
+    assert other.json["reference"] != first.json["reference"]
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 2
+
+
+def test_without_a_key_each_request_is_a_new_ticket(client, setting, db):
+    assert submit(client).json["reference"] != submit(client).json["reference"]
+
+
+def test_track_and_add_information(client, setting):
+    receipt = submit(client).json
+    credentials = {"reference": receipt["reference"], "code": receipt["tracking_code"]}
+    tracked = client.post("/api/v1/tickets/track", json=credentials)
+    assert tracked.status_code == 200 and tracked.json["status"] == "received"
+    wrong = client.post("/api/v1/tickets/track", json={**credentials, "code": "AAAAA-AAAAA"})
+    assert wrong.status_code == 404 and wrong.json["code"] == "not_found"
+    added = client.post("/api/v1/tickets/information", json={**credentials, "body": "Namba ya mita ni 1234."})
+    assert added.status_code == 201
+    thread = client.post("/api/v1/tickets/track", json=credentials).json["messages"]
+    assert thread[-1]["body"] == "Namba ya mita ni 1234."
+    empty = client.post("/api/v1/tickets/information", json={**credentials, "body": "   "})
+    assert empty.status_code == 422
+
+
+def test_bad_input_never_gives_a_server_error(client, setting):
+    assert client.post("/api/v1/tickets", data="{not json", content_type="application/json").status_code in (400, 422)
+    assert client.post("/api/v1/tickets", json=api_submission(subject="Bili\x00 ya maji")).status_code == 422
+    assert client.post("/api/v1/tickets", json=[1, 2]).status_code == 422
+    assert client.get("/api/v1/institutions?x=%00").status_code == 400
+    assert client.get("/api/v1/hakuna").json["code"] == "not_found"
+    wrong_method = client.delete("/api/v1/tickets")
+    assert wrong_method.status_code == 405 and "POST" in wrong_method.headers["Allow"]
+
+
+def test_the_html_site_keeps_its_own_error_pages(client, setting):
+    response = client.get("/hakuna-ukurasa")
+    assert response.status_code == 404 and response.content_type.startswith("text/html")
+
+
+def test_rate_limit_per_address(app, client, setting):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    statuses = [client.get("/api/v1/institutions").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get("/api/v1/institutions").json["code"] == "too_many_requests"
+
+
+def test_openapi_document_and_docs_page(client, db):
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.") and "/api/v1/tickets" in spec["paths"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and b"/api/v1/staff/queue" in page.data and b'<script src="http' not in page.data

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1: public submission and tracking, and staff work with tokens."""

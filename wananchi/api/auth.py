@@ -1,0 +1,126 @@
+"""Bearer-token authentication of the API: never the session cookie.
+
+A personal token acts as its user, with that user's permissions, limited to its scopes. An integration
+key acts as an officer of its institution who may read (queue, tickets) and submit tickets on citizens'
+behalf; it never changes a ticket (staff actions need a person's token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, g, request
+from flask_limiter.util import get_remote_address
+
+from wananchi.accounts.models import Role, User
+from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKey
+from wananchi.api.tokens import find_api_token, find_integration_key, mark_used
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who calls the API: a user (a person, or an institution's integration acting as its officer) and scopes."""
+
+    user: User
+    scopes: frozenset[str]
+    credential: ApiToken | IntegrationKey
+
+    @property
+    def is_person(self) -> bool:
+        """Whether a person's own token calls (only people change tickets)."""
+        return isinstance(self.credential, ApiToken)
+
+
+def bearer_token() -> str | None:
+    """The raw token of the Authorization header, if it is a Bearer one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def _integration_officer(key: IntegrationKey) -> User:
+    """A transient officer of the key's institution (never stored) for permission checks and reads."""
+    return User(
+        id=0,
+        name=f"API: {key.name}",
+        role=Role.OFFICER,
+        institution_id=key.institution_id,
+        active=True,
+        email="",
+        password_hash="",
+        session_token="",
+    )
+
+
+def current_principal() -> Principal | None:
+    """The caller identified by the Authorization header, or None (memoised per request)."""
+    if "api_principal" in g:
+        return g.api_principal  # type: ignore[no-any-return]
+    principal = None
+    raw = bearer_token()
+    if raw is not None:
+        token = find_api_token(raw)
+        if token is not None:
+            principal = Principal(user=token.user, scopes=token.scope_set, credential=token)
+            mark_used(token)
+        else:
+            key = find_integration_key(raw)
+            if key is not None:
+                principal = Principal(user=_integration_officer(key), scopes=key.scope_set, credential=key)
+                mark_used(key)
+    g.api_principal = principal
+    return principal
+
+
+def require_token(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: a valid token with `scope` is required (401 without one, 403 without the scope)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if principal is None:
+                abort(401)
+            if scope not in principal.scopes or (scope == SCOPE_WRITE and not principal.is_person):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def read_scope(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: a token with the read scope is required."""
+    return require_token(SCOPE_READ)(view)
+
+
+def write_scope(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: a person's token with the write scope is required."""
+    return require_token(SCOPE_WRITE)(view)
+
+
+def rate_limit_key() -> str:
+    """Rate limits count per token when one is sent (valid or not), per address otherwise."""
+    raw = bearer_token()
+    if raw is not None:
+        return "api-token:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:32]
+    return "api-address:" + get_remote_address()
+
+
+def rate_limit() -> str:
+    """The limit of the caller: higher for a token than for an address."""
+    if bearer_token() is not None:
+        return str(current_app.config.get("API_TOKEN_RATE_LIMIT", "600 per minute"))
+    return str(current_app.config.get("API_RATE_LIMIT", "120 per minute"))
+
+
+def submit_rate_limit() -> str:
+    """The limit on new tickets through the API (the web form's by default)."""
+    return str(current_app.config.get("API_SUBMIT_RATE_LIMIT", current_app.config["SUBMIT_RATE_LIMIT"]))

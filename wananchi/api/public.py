@@ -1,0 +1,202 @@
+"""Public API operations: institutions, categories, districts, submitting and tracking tickets."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import abort, current_app
+from flask_babel import force_locale
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from wananchi.api.auth import current_principal, rate_limit, rate_limit_key, submit_rate_limit
+from wananchi.api.errors import api_language, error_response, register_api_error_handlers
+from wananchi.api.schemas import (
+    ApiErrorSchema,
+    CategorySchema,
+    DistrictSchema,
+    IdempotencyHeaderSchema,
+    InformationSchema,
+    InstitutionSchema,
+    PublicMessageSchema,
+    ReceiptSchema,
+    SubmitSchema,
+    TrackedTicketSchema,
+    TrackSchema,
+)
+from wananchi.api.serialise import category_dict, institution_dict, tracked_ticket_dict
+from wananchi.core.contact import normalise_email, normalise_phone
+from wananchi.core.errors import DomainError
+from wananchi.extensions import db, limiter
+from wananchi.institutions.models import Category, District, Institution
+from wananchi.tickets.forms import DONT_KNOW
+from wananchi.tickets.models import Channel
+from wananchi.tickets.references import format_tracking_code, new_submission_key
+from wananchi.tickets.services import Submission, add_citizen_message, find_tracked_ticket, submit_ticket
+
+blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="Public operations: no token needed.")
+register_api_error_handlers(blp)
+limiter.limit(rate_limit, key_func=rate_limit_key)(blp)
+
+ERRORS = {400: "Bad request", 404: "Not found", 422: "Invalid", 429: "Too many requests"}
+
+
+def _document_errors(*codes: int) -> Any:
+    """Document the JSON error answers of an operation."""
+
+    def decorator(view: Any) -> Any:
+        for code in codes:
+            view = blp.alt_response(code, schema=ApiErrorSchema, description=ERRORS.get(code, "Error"))(view)
+        return view
+
+    return decorator
+
+
+def _track_limit() -> str:
+    return str(current_app.config["TRACK_RATE_LIMIT"])
+
+
+@blp.route("/institutions")
+@blp.response(200, InstitutionSchema(many=True))
+@_document_errors(429)
+def institutions() -> list[dict[str, Any]]:
+    """The active institutions, with their names in Swahili and English."""
+    language = api_language()
+    rows = db.session.scalars(
+        select(Institution)
+        .where(Institution.is_active.is_(True))
+        .options(selectinload(Institution.parent))
+        .order_by(Institution.slug)
+    )
+    return [institution_dict(row, language) for row in rows]
+
+
+@blp.route("/categories")
+@blp.response(200, CategorySchema(many=True))
+@_document_errors(429)
+def categories() -> list[dict[str, Any]]:
+    """The active categories (services) a ticket can be about, in both languages."""
+    language = api_language()
+    rows = db.session.scalars(
+        select(Category)
+        .where(Category.is_active.is_(True))
+        .options(selectinload(Category.institution))
+        .order_by(Category.code)
+    )
+    return [category_dict(row, language) for row in rows]
+
+
+@blp.route("/districts")
+@blp.response(200, DistrictSchema(many=True))
+@_document_errors(429)
+def districts() -> list[dict[str, Any]]:
+    """The districts, for services that councils provide."""
+    rows = db.session.scalars(select(District).options(selectinload(District.region)).order_by(District.code))
+    return [{"code": d.code, "name": d.name, "region": d.region.code, "region_name": d.region.name} for d in rows]
+
+
+def _submission_key(idempotency_key: str | None) -> str:
+    """The ticket's submission key: from the Idempotency-Key, namespaced per caller; random without one."""
+    if not idempotency_key:
+        return "api:" + new_submission_key()
+    principal = current_principal()
+    caller = f"{type(principal.credential).__name__}:{principal.credential.id}" if principal else rate_limit_key()
+    digest = hashlib.sha256(f"{caller}\n{idempotency_key}".encode()).hexdigest()
+    return f"api:{digest[:56]}"
+
+
+def _category(code: str | None) -> Category | None:
+    if not code or code == DONT_KNOW:
+        return None
+    category = db.session.scalar(select(Category).where(Category.code == code, Category.is_active.is_(True)))
+    if category is None:
+        abort(error_response(422, fields={"category": ["Choose a service from the list."]}))
+    return category
+
+
+def _district(code: str | None) -> District | None:
+    if not code:
+        return None
+    district = db.session.scalar(select(District).where(District.code == code))
+    if district is None:
+        abort(error_response(422, fields={"district": ["Choose a district from the list."]}))
+    return district
+
+
+@blp.route("/tickets", methods=["POST"])
+@limiter.limit(submit_rate_limit, key_func=rate_limit_key)
+@blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
+@blp.arguments(SubmitSchema)
+@blp.response(201, ReceiptSchema)
+@_document_errors(400, 422, 429)
+def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    """Submit a ticket: the same rules, routing, targets and notifications as the web form."""
+    language = api_language()
+    submission = Submission(
+        type=data["type"],
+        category=_category(data["category"]),
+        district=_district(data["district"]),
+        subject=data["subject"],
+        description=data["description"],
+        identity=data["identity"],
+        name=data["name"] or None,
+        email=normalise_email(data["email"]) if data["email"] else None,
+        phone=normalise_phone(data["phone"]) if data["phone"] else None,
+        language=data["language"],
+        channel=Channel.API,
+        submission_key=_submission_key(idempotency_key),
+    )
+    try:
+        with force_locale(language):
+            receipt = submit_ticket(submission)
+    except DomainError as error:
+        abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
+    ticket = receipt.ticket
+    return {
+        "reference": ticket.reference,
+        "tracking_code": format_tracking_code(receipt.tracking_code),
+        "status": str(ticket.status),
+        "institution": institution_dict(ticket.institution, language),
+        "created_at": ticket.created_at,
+    }
+
+
+def _tracked(reference: str, code: str) -> Any:
+    ticket = find_tracked_ticket(reference, code)
+    if ticket is None:
+        with force_locale(api_language()):
+            abort(error_response(404, message=None))
+    return ticket
+
+
+@blp.route("/tickets/track", methods=["POST"])
+@limiter.limit(_track_limit, key_func=rate_limit_key)
+@blp.arguments(TrackSchema)
+@blp.response(200, TrackedTicketSchema)
+@_document_errors(400, 404, 422, 429)
+def track(data: dict[str, Any]) -> dict[str, Any]:
+    """A ticket as its citizen sees it, opened with its reference number and tracking code."""
+    return tracked_ticket_dict(_tracked(data["reference"], data["code"]), api_language())
+
+
+@blp.route("/tickets/information", methods=["POST"])
+@limiter.limit(_track_limit, key_func=rate_limit_key)
+@blp.arguments(InformationSchema)
+@blp.response(201, PublicMessageSchema)
+@_document_errors(400, 404, 422, 429)
+def add_information(data: dict[str, Any]) -> dict[str, Any]:
+    """Add the citizen's information to a ticket (reference number and tracking code required)."""
+    ticket = _tracked(data["reference"], data["code"])
+    try:
+        with force_locale(api_language()):
+            message = add_citizen_message(ticket, data["body"], [])
+    except DomainError as error:
+        abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
+    return {
+        "kind": str(message.kind),
+        "body": message.body,
+        "author": message.author_name,
+        "created_at": message.created_at,
+    }

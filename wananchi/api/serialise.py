@@ -1,0 +1,108 @@
+"""Plain dictionaries of tickets, institutions and categories, in the shape of the API's schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wananchi.core.i18n import localized_name
+from wananchi.institutions.models import Category, Institution
+from wananchi.tickets.models import MessageKind, Ticket, TicketMessage
+
+
+def institution_dict(institution: Institution, language: str) -> dict[str, Any]:
+    """An institution with both names and the one in the requested language."""
+    return {
+        "slug": institution.slug,
+        "kind": str(institution.kind),
+        "name_sw": institution.name_sw,
+        "name_en": institution.name_en,
+        "name": localized_name(institution, language),
+        "parent": institution.parent.slug if institution.parent is not None else None,
+    }
+
+
+def category_dict(category: Category, language: str) -> dict[str, Any]:
+    """A category (service) with both names and its responsible institution."""
+    return {
+        "code": category.code,
+        "name_sw": category.name_sw,
+        "name_en": category.name_en,
+        "name": localized_name(category, language),
+        "institution": category.institution.slug,
+        "is_local": category.is_local,
+    }
+
+
+def _message_dict(message: TicketMessage, *, staff: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": str(message.kind),
+        "body": message.body,
+        "author": message.author_name,
+        "created_at": message.created_at,
+    }
+    if staff:
+        data["author_id"] = message.author_id
+    return data
+
+
+def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
+    """What the citizen sees of their ticket: no internal notes, no officers' ids."""
+    return {
+        "reference": ticket.reference,
+        "type": str(ticket.type),
+        "status": str(ticket.status),
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "institution": institution_dict(ticket.institution, language),
+        "resolution_summary": ticket.resolution_summary,
+        "merged_into": ticket.merged_into.reference if ticket.merged_into is not None else None,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "messages": [_message_dict(m, staff=False) for m in ticket.messages if m.kind != MessageKind.NOTE],
+    }
+
+
+def queue_item_dict(ticket: Ticket, language: str) -> dict[str, Any]:
+    """One row of the queue."""
+    return {
+        "reference": ticket.reference,
+        "type": str(ticket.type),
+        "status": str(ticket.status),
+        "subject": ticket.subject,
+        "institution": ticket.institution.slug,
+        "assignee": ticket.assignee.name if ticket.assignee is not None else None,
+        "district": ticket.district.code if ticket.district is not None else None,
+        "created_at": ticket.created_at,
+        "next_due_at": ticket.next_due_at,
+        "version": ticket.version,
+    }
+
+
+def staff_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
+    """The officer's view of a ticket: thread with notes, and history (contact details are not included)."""
+    return {
+        "reference": ticket.reference,
+        "type": str(ticket.type),
+        "status": str(ticket.status),
+        "channel": str(ticket.channel),
+        "language": ticket.language,
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "category": ticket.category.code if ticket.category is not None else None,
+        "institution": institution_dict(ticket.institution, language),
+        "district": ticket.district.code if ticket.district is not None else None,
+        "assignee": ticket.assignee.name if ticket.assignee is not None else None,
+        "assignee_id": ticket.assignee_id,
+        "identity": str(ticket.identity),
+        "resolution_summary": ticket.resolution_summary,
+        "outcome": str(ticket.outcome) if ticket.outcome is not None else None,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "next_due_at": ticket.next_due_at,
+        "version": ticket.version,
+        "messages": [_message_dict(m, staff=True) for m in ticket.messages],
+        "events": [
+            {"kind": str(e.kind), "actor": e.actor, "created_at": e.created_at, "data": e.data or {}}
+            for e in ticket.events
+        ],
+    }

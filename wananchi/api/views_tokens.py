@@ -1,0 +1,113 @@
+"""Token pages: personal API tokens in the user's account, integration keys in the administration area."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from wananchi.accounts.views import account_bp
+from wananchi.admin.common import bp as admin_bp
+from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKey
+from wananchi.api.tokens import create_api_token, create_integration_key, revoke_api_token, revoke_integration_key
+from wananchi.core.i18n import localized_name
+from wananchi.extensions import db
+from wananchi.institutions.models import Institution
+
+SCOPE_CHOICES = [SelectChoice(SCOPE_READ, _l("Read")), SelectChoice(SCOPE_WRITE, _l("Write (act on tickets)"))]
+
+
+class ScopesField(SelectMultipleField):
+    """Scope check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TokenForm(FlaskForm):
+    """A new personal token."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(message=_l("Give the token a name.")),
+            Length(max=80, message=_l("At most 80 characters.")),
+        ],
+    )
+    scopes = ScopesField(
+        _l("Permissions"),
+        choices=SCOPE_CHOICES,
+        validators=[InputRequired(message=_l("Choose at least one permission."))],
+    )
+
+
+class KeyForm(TokenForm):
+    """A new integration key for an institution."""
+
+    institution = SelectField(_l("Institution"), validators=[InputRequired(message=_l("Choose an institution."))])
+
+
+class RevokeForm(FlaskForm):
+    """A button that revokes (CSRF only)."""
+
+
+@account_bp.route("/tokeni", methods=["GET", "POST"])
+def tokens() -> ResponseReturnValue:
+    """The user's API tokens: create one (shown once), list them, revoke them."""
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        _token, created = create_api_token(current_user, form.name.data or "", form.scopes.data or [])  # type: ignore[arg-type]
+        form = TokenForm(formdata=None)
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc()))
+    return render_template("api/tokens.html", form=form, created=created, tokens=list(rows), revoke=RevokeForm())
+
+
+@account_bp.post("/tokeni/<int:token_id>/futa")
+def token_revoke(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the user's own tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id or not RevokeForm().validate_on_submit():
+        abort(404)
+    revoke_api_token(token)
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("account.tokens"), code=303)
+
+
+@admin_bp.route("/funguo", methods=["GET", "POST"])
+def integration_keys() -> ResponseReturnValue:
+    """Integration keys per institution: issue one (shown once), list them, revoke them."""
+    institutions = list(db.session.scalars(select(Institution).where(Institution.is_active.is_(True))))
+    form = KeyForm()
+    form.institution.choices = [
+        SelectChoice(str(i.id), localized_name(i)) for i in sorted(institutions, key=localized_name)
+    ]
+    created = None
+    if form.validate_on_submit():
+        institution = db.session.get(Institution, int(form.institution.data or 0))
+        if institution is None:
+            abort(404)
+        _key, created = create_integration_key(
+            institution, form.name.data or "", form.scopes.data or [], actor=current_user
+        )  # type: ignore[arg-type]
+    rows = db.session.scalars(select(IntegrationKey).order_by(IntegrationKey.id.desc()))
+    return render_template("api/keys.html", form=form, created=created, keys=list(rows), revoke=RevokeForm())
+
+
+@admin_bp.post("/funguo/<int:key_id>/futa")
+def integration_key_revoke(key_id: int) -> ResponseReturnValue:
+    """Revoke an integration key."""
+    key = db.session.get(IntegrationKey, key_id)
+    if key is None or not RevokeForm().validate_on_submit():
+        abort(404)
+    revoke_integration_key(key)
+    flash(_("The key has been revoked."), "success")
+    return redirect(url_for("admin.integration_keys"), code=303)
