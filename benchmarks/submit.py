@@ -41,8 +41,26 @@ TYPES = ("question", "complaint", "suggestion", "opinion", "commendation")
 IDENTITIES = ("named", "contact_hidden", "anonymous")
 DONT_KNOW = "sijui"
 WORDS = (
-    "maji", "bili", "huduma", "ofisi", "barabara", "shule", "hospitali", "umeme", "mtaa", "wilaya",
-    "malipo", "tatizo", "ombi", "siku", "wiki", "mwezi", "wananchi", "kituo", "dawa", "mwalimu",
+    "maji",
+    "bili",
+    "huduma",
+    "ofisi",
+    "barabara",
+    "shule",
+    "hospitali",
+    "umeme",
+    "mtaa",
+    "wilaya",
+    "malipo",
+    "tatizo",
+    "ombi",
+    "siku",
+    "wiki",
+    "mwezi",
+    "wananchi",
+    "kituo",
+    "dawa",
+    "mwalimu",
 )
 NAMES = ("Juma Hassan", "Neema Mwakyusa", "Baraka Msuya", "Rehema Said", "Elia Kimaro", "Zawadi Nyerere")
 HEALTH_TIMEOUT_S = 60.0
@@ -318,9 +336,24 @@ def start_gunicorn(
     """Serve `app_spec` with sync workers on a free loopback port: (port, master pid); stopped with `stack`."""
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
-        "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--pythonpath", str(BENCH_DIR),
-        "--timeout", "120", "--log-level", "warning", app_spec,
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(ROOT),
+        "--pythonpath",
+        str(BENCH_DIR),
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+        app_spec,
     ]
     with log.open("ab") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
@@ -386,15 +419,22 @@ def load_reference_data(database_url: str, secret_key: str) -> Choices:
     from wananchi.institutions.models import Category, District
 
     app = create_app(
-        "production", SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=secret_key, REDIS_URL=REDIS_URL,
-        RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_ENABLED=False,
+        "production",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SECRET_KEY=secret_key,
+        REDIS_URL=REDIS_URL,
+        RATELIMIT_STORAGE_URI=REDIS_URL,
+        RATELIMIT_ENABLED=False,
     )
     with app.app_context():
         seed_demo(ticket_count=0)
         db.session.commit()
-        categories = [(code, bool(local)) for code, local in db.session.execute(
-            select(Category.code, Category.is_local).where(Category.is_active.is_(True)).order_by(Category.code)
-        )]
+        categories = [
+            (code, bool(local))
+            for code, local in db.session.execute(
+                select(Category.code, Category.is_local).where(Category.is_active.is_(True)).order_by(Category.code)
+            )
+        ]
         districts = list(db.session.scalars(select(District.code).order_by(District.code)))
         db.session.remove()
         db.engine.dispose()
@@ -405,9 +445,15 @@ def server_environment(database_url: str, secret_key: str, workdir: Path) -> dic
     """The production environment the app, its migrations and the ceiling run with."""
     env = dict(os.environ)
     env.update(
-        WANANCHI_CONFIG="production", SECRET_KEY=secret_key, DATABASE_URL=database_url, REDIS_URL=REDIS_URL,
-        FORCE_HTTPS="0", RATELIMIT_ENABLED="0", WANANCHI_INSTANCE_PATH=str(workdir / "instance"),
-        UPLOAD_FOLDER=str(workdir / "instance" / "uploads"), PYTHONDONTWRITEBYTECODE="1",
+        WANANCHI_CONFIG="production",
+        SECRET_KEY=secret_key,
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        FORCE_HTTPS="0",
+        RATELIMIT_ENABLED="0",
+        WANANCHI_INSTANCE_PATH=str(workdir / "instance"),
+        UPLOAD_FOLDER=str(workdir / "instance" / "uploads"),
+        PYTHONDONTWRITEBYTECODE="1",
     )
     return env
 
@@ -421,13 +467,21 @@ def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Resul
         secret_key = secrets.token_urlsafe(32)
         env = server_environment(database_url, secret_key, workdir)
         log = workdir / "server.log"
-        migrate = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
-                                 env=env, capture_output=True, text=True)
+        migrate = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if migrate.returncode:
             raise RuntimeError(f"migrations failed on {backend}:\n{migrate.stdout}{migrate.stderr}")
         choices = load_reference_data(database_url, secret_key)
-        print(f"  reference data: seed_demo(ticket_count=0): {len(choices.categories)} services, "
-              f"{len(choices.districts)} districts", flush=True)
+        print(
+            f"  reference data: seed_demo(ticket_count=0): {len(choices.categories)} services, "
+            f"{len(choices.districts)} districts",
+            flush=True,
+        )
 
         results = []
         for target, app_spec, prepare in (
@@ -438,10 +492,14 @@ def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Resul
                 prepare(database_url)
             with contextlib.ExitStack() as server:
                 port, pid = start_gunicorn(app_spec, env, args.workers, log, server)
-                print(f"  {target.name}: {args.clients} clients for {args.duration:g} s "
-                      f"(load average before: {os.getloadavg()[0]:.1f}) ...", flush=True)
-                results.append(run_load(target, port, choices, args.clients, args.duration,
-                                        lambda pid=pid: process_tree_cpu(pid)))
+                print(
+                    f"  {target.name}: {args.clients} clients for {args.duration:g} s "
+                    f"(load average before: {os.getloadavg()[0]:.1f}) ...",
+                    flush=True,
+                )
+                results.append(
+                    run_load(target, port, choices, args.clients, args.duration, lambda pid=pid: process_tree_cpu(pid))
+                )
         return results[0], results[1]
 
 
@@ -455,12 +513,16 @@ def _create_ceiling_table(database_url: str) -> None:
 def print_table(backend: str, submit: Result, ceiling: Result) -> None:
     """The figures of one backend, and the submit path as a share of the ceiling."""
     print(f"\n{backend}")
-    print(f"  {'':<20} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9} "
-          f"{'server CPU ms/req':>18} {'client CPU':>11}")
+    print(
+        f"  {'':<20} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9} "
+        f"{'server CPU ms/req':>18} {'client CPU':>11}"
+    )
     for label, result in (("submit path", submit), ("ceiling (1 INSERT)", ceiling)):
-        print(f"  {label:<20} {result.rate:>9.1f} {result.percentile(50):>9.1f} {result.percentile(99):>9.1f} "
-              f"{result.errors:>7d} {result.successes + result.errors:>9d} {result.server_cpu_ms:>18.2f} "
-              f"{100 * result.client_cpu / result.elapsed:>10.0f}%")
+        print(
+            f"  {label:<20} {result.rate:>9.1f} {result.percentile(50):>9.1f} {result.percentile(99):>9.1f} "
+            f"{result.errors:>7d} {result.successes + result.errors:>9d} {result.server_cpu_ms:>18.2f} "
+            f"{100 * result.client_cpu / result.elapsed:>10.0f}%"
+        )
     ratio = 100 * submit.rate / ceiling.rate if ceiling.rate else float("nan")
     print(f"  submit / ceiling: {ratio:.0f} % (aim: at least 50 %)", flush=True)
 
@@ -472,8 +534,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=16, help="concurrent client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
-    parser.add_argument("--pg-admin-url", default=os.environ.get("WANANCHI_BENCH_PG_URL", DEFAULT_PG_ADMIN_URL),
-                        help="PostgreSQL URL allowed to create and drop databases (env WANANCHI_BENCH_PG_URL)")
+    parser.add_argument(
+        "--pg-admin-url",
+        default=os.environ.get("WANANCHI_BENCH_PG_URL", DEFAULT_PG_ADMIN_URL),
+        help="PostgreSQL URL allowed to create and drop databases (env WANANCHI_BENCH_PG_URL)",
+    )
     args = parser.parse_args(argv)
     args.backends = [name.strip() for name in args.backends.split(",") if name.strip()]
     unknown = set(args.backends) - {"sqlite", "postgresql"}
@@ -485,10 +550,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def code_state() -> str:
     """The commit measured, and whether tracked files had uncommitted changes."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return commit + (" + uncommitted changes" if dirty else "")
@@ -514,8 +585,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {shlex.join([_shown(sys.executable), *sys.argv])}")
     print(f"code: {code_state()}")
     print(f"machine: {os.cpu_count()} cores (clients and servers share them); Python {sys.version.split()[0]}")
-    print(f"set-up: gunicorn {args.workers} sync workers, {args.clients} clients, {args.duration:g} s per "
-          "measurement, loopback; WANANCHI_CONFIG=production, FORCE_HTTPS=0")
+    print(
+        f"set-up: gunicorn {args.workers} sync workers, {args.clients} clients, {args.duration:g} s per "
+        "measurement, loopback; WANANCHI_CONFIG=production, FORCE_HTTPS=0"
+    )
     print("note: rate limits are OFF for the measurement (RATELIMIT_ENABLED=0)", flush=True)
     for backend in args.backends:
         print(f"\n[{backend}]", flush=True)

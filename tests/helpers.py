@@ -57,5 +57,6 @@ def log_in(client, email: str, password: str, **extra: str):
 def post_form(client, page_url: str, action_url: str, **data: object):
     """Open a page for its CSRF token and the ticket version, then post `data` to an action."""
     fields = hidden_fields(client.get(page_url).data)
-    return client.post(action_url, data={"csrf_token": fields.get("csrf_token", ""),
-                                         "version": fields.get("version", ""), **data})
+    return client.post(
+        action_url, data={"csrf_token": fields.get("csrf_token", ""), "version": fields.get("version", ""), **data}
+    )

@@ -63,8 +63,13 @@ def logged_in(role: str, _ticket: str) -> str:
 
 def report_readers(role: str, _ticket: str) -> str:
     """The reports index: supervisors and oversight users."""
-    return LOGIN if role == "anonymous" else OK if role in ("supervisor_a", "oversight_above_a",
-                                                             "oversight_elsewhere") else HIDDEN
+    return (
+        LOGIN
+        if role == "anonymous"
+        else OK
+        if role in ("supervisor_a", "oversight_above_a", "oversight_elsewhere")
+        else HIDDEN
+    )
 
 
 def institution_report(role: str, _ticket: str) -> str:
@@ -94,30 +99,71 @@ RULES: dict[tuple[str, str], Rule] = {
     ("admin.integration_key_revoke", "POST"): lambda role, _t: LOGIN if role == "anonymous" else HIDDEN,
     ("staff.dashboard", "GET"): staff_area,
     ("staff.queue", "GET"): staff_area,
-    ("staff.escalations", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in (
-        "supervisor_a", "oversight_above_a", "oversight_elsewhere") else HIDDEN,
+    ("staff.escalations", "GET"): lambda role, _t: (
+        LOGIN
+        if role == "anonymous"
+        else OK
+        if role in ("supervisor_a", "oversight_above_a", "oversight_elsewhere")
+        else HIDDEN
+    ),
     ("staff.ticket", "GET"): ticket_rule(VIEW),
     ("staff.attachment", "GET"): ticket_rule(VIEW),
     ("staff.contact", "POST"): ticket_rule(WORK),
     ("staff.assign", "POST"): ticket_rule(ASSIGN),
     ("staff.note", "POST"): ticket_rule(DIRECT),
-    **{(f"staff.{name}", "POST"): ticket_rule(WORK) for name in (
-        "claim", "reply", "request_info", "resolve", "close", "reopen", "transfer", "merge", "commend")},
+    **{
+        (f"staff.{name}", "POST"): ticket_rule(WORK)
+        for name in ("claim", "reply", "request_info", "resolve", "close", "reopen", "transfer", "merge", "commend")
+    },
     ("reports.index", "GET"): report_readers,
-    **{(f"reports.{name}", "GET"): institution_report for name in ("institution", "institution_csv",
-                                                                    "institution_xlsx")},
+    **{
+        (f"reports.{name}", "GET"): institution_report
+        for name in ("institution", "institution_csv", "institution_xlsx")
+    },
     **{(f"reports.{name}", "GET"): node_report for name in ("node", "node_csv", "node_xlsx")},
-    **{(f"admin.{name}", method): administrators for name, method in (
-        ("index", "GET"), ("audit", "GET"), ("canned", "GET"), ("canned_edit", "GET"), ("canned_edit", "POST"),
-        ("canned_delete", "POST"), ("categories", "GET"), ("category_edit", "GET"), ("category_edit", "POST"),
-        ("category_set_active", "POST"), ("institutions", "GET"), ("institution_edit", "GET"),
-        ("institution_edit", "POST"), ("policies", "GET"), ("policy_edit", "POST"), ("routing", "GET"),
-        ("routing_edit", "GET"), ("routing_edit", "POST"), ("routing_delete", "POST"), ("users", "GET"),
-        ("user_edit", "GET"), ("user_edit", "POST"), ("user_reset_totp", "POST"), ("user_set_active", "POST"),
-        ("user_unlock", "POST"), ("calendars", "GET"), ("calendar_edit", "GET"), ("calendar_edit", "POST"),
-        ("holidays", "GET"), ("calendar_date_edit", "GET"), ("calendar_date_edit", "POST"),
-        ("calendar_date_delete", "POST"), ("targets", "GET"), ("target_edit", "GET"), ("target_edit", "POST"),
-        ("target_delete", "POST"), ("outbox", "GET"), ("outbox_resend", "POST"))},
+    **{
+        (f"admin.{name}", method): administrators
+        for name, method in (
+            ("index", "GET"),
+            ("audit", "GET"),
+            ("canned", "GET"),
+            ("canned_edit", "GET"),
+            ("canned_edit", "POST"),
+            ("canned_delete", "POST"),
+            ("categories", "GET"),
+            ("category_edit", "GET"),
+            ("category_edit", "POST"),
+            ("category_set_active", "POST"),
+            ("institutions", "GET"),
+            ("institution_edit", "GET"),
+            ("institution_edit", "POST"),
+            ("policies", "GET"),
+            ("policy_edit", "POST"),
+            ("routing", "GET"),
+            ("routing_edit", "GET"),
+            ("routing_edit", "POST"),
+            ("routing_delete", "POST"),
+            ("users", "GET"),
+            ("user_edit", "GET"),
+            ("user_edit", "POST"),
+            ("user_reset_totp", "POST"),
+            ("user_set_active", "POST"),
+            ("user_unlock", "POST"),
+            ("calendars", "GET"),
+            ("calendar_edit", "GET"),
+            ("calendar_edit", "POST"),
+            ("holidays", "GET"),
+            ("calendar_date_edit", "GET"),
+            ("calendar_date_edit", "POST"),
+            ("calendar_date_delete", "POST"),
+            ("targets", "GET"),
+            ("target_edit", "GET"),
+            ("target_edit", "POST"),
+            ("target_delete", "POST"),
+            ("outbox", "GET"),
+            ("outbox_resend", "POST"),
+        )
+    },
 }
 
 
@@ -153,11 +199,14 @@ def matrix_setting(app, db):
     staff = build_staff(world)
     db.session.commit()
     tickets = {}
-    for name, overrides in (("A", {}), ("B", {"category": "usafi-taka", "district": "dodoma-jiji"})):
+    for overrides in ({}, {"category": "usafi-taka", "district": "dodoma-jiji"}):  # a ticket at A, then at B
         citizen = app.test_client()
         page = citizen.get("/wasilisha")
-        data = {**hidden_fields(page.data), **valid_submission(**overrides),
-                "attachments": [(io.BytesIO(png_bytes()), "picha.png")]}
+        data = {
+            **hidden_fields(page.data),
+            **valid_submission(**overrides),
+            "attachments": [(io.BytesIO(png_bytes()), "picha.png")],
+        }
         assert citizen.post("/wasilisha", data=data, content_type="multipart/form-data").status_code == 303
     for ticket in db.session.scalars(select(Ticket)):
         tickets["A" if ticket.institution_id == world.agency.id else "B"] = ticket
@@ -168,21 +217,40 @@ def matrix_setting(app, db):
         clients[role] = client
     # Administration routes act on objects of their own, so that (for example) deactivating a user
     # does not log out one of the roles above.
-    target_user = create_user(email="lengo@dawasa.go.tz", name="Lengo", role=Role.OFFICER, password=PASSWORD,
-                              institution=world.agency)
+    target_user = create_user(
+        email="lengo@dawasa.go.tz", name="Lengo", role=Role.OFFICER, password=PASSWORD, institution=world.agency
+    )
     canned = CannedResponse(institution=world.agency, title="Salamu", body_sw="Habari", body_en="Hello")
     rule = RoutingRule(category=world.local_service, district=world.other_district, institution=world.council)
     calendar = Calendar(name="Saa 24", always_open=True, hours={})
     closure = CalendarDate(calendar=calendar, day=dt.date(2026, 3, 2), note="Ukarabati")
     target = ResponseTarget(institution=world.council, first_response_days=3, resolution_days=9)
-    failed = OutboxMessage(event="receipt", channel=Channel.EMAIL, recipient="asha@example.co.tz", language="sw",
-                           subject="Hoja", body_text="Hoja", status=OutboxStatus.FAILED, attempts=8)
+    failed = OutboxMessage(
+        event="receipt",
+        channel=Channel.EMAIL,
+        recipient="asha@example.co.tz",
+        language="sw",
+        subject="Hoja",
+        body_text="Hoja",
+        status=OutboxStatus.FAILED,
+        attempts=8,
+    )
     db.session.add_all([canned, rule, calendar, closure, target, failed])
     db.session.commit()
-    ids = {"canned_id": canned.id, "category_id": world.national_service.id, "institution_id": world.agency.id,
-           "rule_id": rule.id, "user_id": target_user.id, "role": "officer", "calendar_id": calendar.id,
-           "date_id": closure.id, "target_id": target.id, "outbox_id": failed.id,
-           "token_id": 999_999, "key_id": 999_999}
+    ids = {
+        "canned_id": canned.id,
+        "category_id": world.national_service.id,
+        "institution_id": world.agency.id,
+        "rule_id": rule.id,
+        "user_id": target_user.id,
+        "role": "officer",
+        "calendar_id": calendar.id,
+        "date_id": closure.id,
+        "target_id": target.id,
+        "outbox_id": failed.id,
+        "token_id": 999_999,
+        "key_id": 999_999,
+    }
     return tickets, clients, ids
 
 
@@ -232,8 +300,10 @@ def test_the_matrix(app, matrix_setting):
                 expected, actual = rule(role, ticket_name), _outcome(response)
                 checked += 1
                 if expected != actual:
-                    failures.append(f"{route.method} {route.endpoint} ticket {ticket_name} as {role}: "
-                                    f"expected {expected}, got {actual} ({response.status_code})")
+                    failures.append(
+                        f"{route.method} {route.endpoint} ticket {ticket_name} as {role}: "
+                        f"expected {expected}, got {actual} ({response.status_code})"
+                    )
     assert not failures, "\n".join(failures)
     assert checked >= 7 * (len(RULES) + 14)  # every role on every route, both tickets for ticket routes
 
@@ -241,9 +311,14 @@ def test_the_matrix(app, matrix_setting):
 # --- the JSON API: the same rules, with a personal token per role (and an institution's integration key) --------
 
 API_ROLES = [*ROLES, "integration_a"]
-API_ROLE_EMAILS = {"officer_a": "asha.afisa@dawasa.go.tz", "officer_b": "juma.afisa@dodomacc.go.tz",
-                   "supervisor_a": "neema.msimamizi@dawasa.go.tz", "oversight_above_a": "kiongozi@maji.go.tz",
-                   "oversight_elsewhere": "kiongozi@tamisemi.go.tz", "admin": "admin@wananchi.go.tz"}  # tests/world.py
+API_ROLE_EMAILS = {
+    "officer_a": "asha.afisa@dawasa.go.tz",
+    "officer_b": "juma.afisa@dodomacc.go.tz",
+    "supervisor_a": "neema.msimamizi@dawasa.go.tz",
+    "oversight_above_a": "kiongozi@maji.go.tz",
+    "oversight_elsewhere": "kiongozi@tamisemi.go.tz",
+    "admin": "admin@wananchi.go.tz",
+}  # tests/world.py
 
 
 def api_ticket_rule(grant: dict[str, str], *, write: bool) -> Rule:
@@ -267,9 +342,17 @@ def api_staff_area(role: str, ticket: str) -> str:
 
 
 API_RULES: dict[tuple[str, str], Rule] = {
-    **{(f"api_public.{name}", method): api_anyone for name, method in (
-        ("institutions", "GET"), ("categories", "GET"), ("districts", "GET"), ("submit", "POST"), ("track", "POST"),
-        ("add_information", "POST"))},
+    **{
+        (f"api_public.{name}", method): api_anyone
+        for name, method in (
+            ("institutions", "GET"),
+            ("categories", "GET"),
+            ("districts", "GET"),
+            ("submit", "POST"),
+            ("track", "POST"),
+            ("add_information", "POST"),
+        )
+    },
     ("api.openapi_document", "GET"): api_anyone,
     ("api.documentation", "GET"): api_anyone,
     **{("api.not_found", method): lambda _r, _t: HIDDEN for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
@@ -277,19 +360,30 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("api_staff.ticket", "GET"): api_ticket_rule(VIEW, write=False),
     ("api_staff.assign", "POST"): api_ticket_rule(ASSIGN, write=True),
     ("api_staff.note", "POST"): api_ticket_rule(DIRECT, write=True),
-    **{(f"api_staff.{name}", "POST"): api_ticket_rule(WORK, write=True) for name in (
-        "reply", "request_info", "change_status", "transfer")},
+    **{
+        (f"api_staff.{name}", "POST"): api_ticket_rule(WORK, write=True)
+        for name in ("reply", "request_info", "change_status", "transfer")
+    },
 }
 # A body each action accepts, with a stale version: a permitted caller gets 409 and nothing changes.
-API_BODIES = {"reply": {"body": "Jibu"}, "note": {"body": "Kumbuka"}, "request_info": {"body": "Taarifa?"},
-              "change_status": {"status": "in_progress"}, "assign": {"assignee_id": 1},
-              "transfer": {"institution": "taifa", "reason": "Sababu"}}
+API_BODIES = {
+    "reply": {"body": "Jibu"},
+    "note": {"body": "Kumbuka"},
+    "request_info": {"body": "Taarifa?"},
+    "change_status": {"status": "in_progress"},
+    "assign": {"assignee_id": 1},
+    "transfer": {"institution": "taifa", "reason": "Sababu"},
+}
 
 
 def api_routes(app: Flask) -> list[Route]:
     """Every (endpoint, method) under /api/."""
-    return [Route(r.endpoint, method, r.rule, frozenset(r.arguments)) for r in app.url_map.iter_rules()
-            if r.rule.startswith("/api/") for method in sorted((r.methods or set()) - {"HEAD", "OPTIONS"})]
+    return [
+        Route(r.endpoint, method, r.rule, frozenset(r.arguments))
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/")
+        for method in sorted((r.methods or set()) - {"HEAD", "OPTIONS"})
+    ]
 
 
 def _api_outcome(response) -> str:  # type: ignore[no-untyped-def]
@@ -313,8 +407,10 @@ def test_the_api_matrix(app, db, matrix_setting):
         user = db.session.scalar(select(User).where(User.email == API_ROLE_EMAILS[role]))
         headers[role] = {"Authorization": "Bearer " + create_api_token(user, role, ["read", "write"])[1]}
     agency = tickets["A"].institution
-    headers["integration_a"] = {"Authorization": "Bearer " + create_integration_key(
-        db.session.get(Institution, agency.id), "mfumo", ["read", "write"], actor=None)[1]}
+    headers["integration_a"] = {
+        "Authorization": "Bearer "
+        + create_integration_key(db.session.get(Institution, agency.id), "mfumo", ["read", "write"], actor=None)[1]
+    }
     db.session.commit()
     client = app.test_client()
     failures, checked = [], 0
@@ -326,13 +422,15 @@ def test_the_api_matrix(app, db, matrix_setting):
             url = route.rule.replace("<reference>", ticket.reference).replace("<path:path>", "hakuna")
             for role in API_ROLES:
                 body = {**API_BODIES.get(name, {}), "version": 0}
-                response = client.open(url, method=route.method, headers=headers[role],
-                                       json=body if route.method != "GET" else None)
+                response = client.open(
+                    url, method=route.method, headers=headers[role], json=body if route.method != "GET" else None
+                )
                 expected, actual = rule(role, ticket_name), _api_outcome(response)
                 checked += 1
                 if expected != actual:
-                    failures.append(f"{route.method} {route.endpoint} ticket {ticket_name} as {role}: "
-                                    f"expected {expected}, got {actual} ({response.status_code})")
+                    failures.append(
+                        f"{route.method} {route.endpoint} ticket {ticket_name} as {role}: "
+                        f"expected {expected}, got {actual} ({response.status_code})"
+                    )
     assert not failures, "\n".join(failures)
     assert checked >= len(API_ROLES) * len(API_RULES)
-

@@ -137,29 +137,40 @@ def test_translations_keep_the_placeholders(language: str) -> None:
         allowed = [placeholders(text) for text in ids]
         for form in translations(entry):
             if form and placeholders(form) not in allowed:
-                wrong.append(f"{describe(source)}: {form!r} has {sorted(placeholders(form))}, "
-                             f"expected {sorted(allowed[-1])}")
+                wrong.append(
+                    f"{describe(source)}: {form!r} has {sorted(placeholders(form))}, expected {sorted(allowed[-1])}"
+                )
     assert not wrong, "Placeholders differ:\n" + "\n".join(wrong)
 
 
 def test_english_translations_are_the_english_text() -> None:
     """The English catalogue repeats each message, with at most its punctuation polished."""
+
     def letters(text: str) -> str:
         return re.sub(r"[\W_]+", "", text.casefold())
 
-    changed = [f"{describe(source)}: {entry.string!r}"
-               for source, entry in translated_pairs("en")
-               if isinstance(source.id, str) and entry.string and letters(entry.string) != letters(source.id)]
+    changed = [
+        f"{describe(source)}: {entry.string!r}"
+        for source, entry in translated_pairs("en")
+        if isinstance(source.id, str) and entry.string and letters(entry.string) != letters(source.id)
+    ]
     assert not changed, "English translations differ from the message (change the source instead):\n" + "\n".join(
-        changed)
+        changed
+    )
 
 
 def test_swahili_is_not_a_copy_of_english() -> None:
     """Fewer than 10 % of Swahili translations are identical to their English message."""
-    pairs = [(source, entry) for source, entry in translated_pairs("sw")
-             if isinstance(source.id, str) and entry.string and source.id not in SAME_IN_SWAHILI
-             and re.search(r"[^\W\d_]{3,}", PLACEHOLDER.sub("", source.id))]
+    pairs = [
+        (source, entry)
+        for source, entry in translated_pairs("sw")
+        if isinstance(source.id, str)
+        and entry.string
+        and source.id not in SAME_IN_SWAHILI
+        and re.search(r"[^\W\d_]{3,}", PLACEHOLDER.sub("", source.id))
+    ]
     copied = [describe(source) for source, entry in pairs if entry.string.strip() == source.id.strip()]
     assert pairs
     assert len(copied) < MAX_COPIED_SHARE * len(pairs), (
-        f"{len(copied)} of {len(pairs)} Swahili translations are the English text:\n" + "\n".join(copied))
+        f"{len(copied)} of {len(pairs)} Swahili translations are the English text:\n" + "\n".join(copied)
+    )

@@ -136,8 +136,13 @@ def build_staff(world: World) -> Staff:
     """One user of each kind around the world's agency (A) and council (B)."""
 
     def user(email: str, role: Role, institution: Institution | None) -> User:
-        return create_user(email=email, name=email.split("@")[0].replace(".", " ").title(), role=role,
-                           password=PASSWORD, institution=institution)
+        return create_user(
+            email=email,
+            name=email.split("@")[0].replace(".", " ").title(),
+            role=role,
+            password=PASSWORD,
+            institution=institution,
+        )
 
     return Staff(
         officer_a=user("asha.afisa@dawasa.go.tz", Role.OFFICER, world.agency),

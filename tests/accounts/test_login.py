@@ -121,8 +121,15 @@ def test_a_password_change_ends_the_other_sessions(app, staff, db):
     log_in(phone, staff.officer_a.email, PASSWORD, remember="y")
     log_in(laptop, staff.officer_a.email, PASSWORD)
     page = laptop.get("/akaunti")
-    response = laptop.post("/akaunti", data={**hidden_fields(page.data), "current_password": PASSWORD,
-                                             "password": "nenosiri-jipya-kabisa", "confirm": "nenosiri-jipya-kabisa"})
+    response = laptop.post(
+        "/akaunti",
+        data={
+            **hidden_fields(page.data),
+            "current_password": PASSWORD,
+            "password": "nenosiri-jipya-kabisa",
+            "confirm": "nenosiri-jipya-kabisa",
+        },
+    )
     assert response.status_code == 303
     assert laptop.get("/afisa/").status_code == 200
     assert phone.get("/afisa/").status_code == 302  # session and remember-me cookie both dead
@@ -133,11 +140,20 @@ def test_a_password_change_ends_the_other_sessions(app, staff, db):
 def test_a_weak_or_mistyped_new_password_is_refused(client, staff):
     log_in(client, staff.officer_a.email, PASSWORD)
     page = client.get("/akaunti")
-    short = client.post("/akaunti", data={**hidden_fields(page.data), "current_password": PASSWORD,
-                                          "password": "fupi", "confirm": "fupi"})
+    short = client.post(
+        "/akaunti",
+        data={**hidden_fields(page.data), "current_password": PASSWORD, "password": "fupi", "confirm": "fupi"},
+    )
     assert short.status_code == 422 and "herufi 10" in short.get_data(as_text=True)
-    wrong = client.post("/akaunti", data={**hidden_fields(page.data), "current_password": "si-sahihi-hii",
-                                          "password": "nenosiri-jipya-kabisa", "confirm": "nenosiri-jipya-kabisa"})
+    wrong = client.post(
+        "/akaunti",
+        data={
+            **hidden_fields(page.data),
+            "current_password": "si-sahihi-hii",
+            "password": "nenosiri-jipya-kabisa",
+            "confirm": "nenosiri-jipya-kabisa",
+        },
+    )
     assert wrong.status_code == 422
 
 
@@ -151,8 +167,10 @@ def test_logout_ends_the_session(client, staff):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "javascript:alert(1)"])
 def test_login_never_redirects_to_another_site(client, staff, target):
     page = client.get("/ingia", query_string={"next": target})
-    response = client.post("/ingia?" + f"next={target}", data={**hidden_fields(page.data),
-                                                               "email": staff.officer_a.email, "password": PASSWORD})
+    response = client.post(
+        "/ingia?" + f"next={target}",
+        data={**hidden_fields(page.data), "email": staff.officer_a.email, "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/afisa/"
 
 
@@ -164,13 +182,27 @@ def test_staff_pages_need_a_login(client, staff):
 
 def test_cli_creates_a_user_with_the_password_from_standard_input(app, db, staff):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["wananchi", "create-user", "mpya@dawasa.go.tz", "--institution", "dawasa",
-                                 "--role", "supervisor", "--name", "Mpya Msimamizi"], input="nenosiri-la-cli-2026\n")
+    result = runner.invoke(
+        args=[
+            "wananchi",
+            "create-user",
+            "mpya@dawasa.go.tz",
+            "--institution",
+            "dawasa",
+            "--role",
+            "supervisor",
+            "--name",
+            "Mpya Msimamizi",
+        ],
+        input="nenosiri-la-cli-2026\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "mpya@dawasa.go.tz"))
     assert user.role == Role.SUPERVISOR and user.institution.slug == "dawasa"
-    bad = runner.invoke(args=["wananchi", "create-user", "x@y.tz", "--role", "officer", "--institution", "hakuna"],
-                        input="nenosiri-la-cli-2026\n")
+    bad = runner.invoke(
+        args=["wananchi", "create-user", "x@y.tz", "--role", "officer", "--institution", "hakuna"],
+        input="nenosiri-la-cli-2026\n",
+    )
     assert bad.exit_code != 0 and "hakuna" in bad.output
     short = runner.invoke(args=["wananchi", "create-user", "z@y.tz", "--role", "admin"], input="fupi\n")
     assert short.exit_code != 0

@@ -51,8 +51,10 @@ def _status_from_history(ticket: Ticket) -> TicketStatus:
 
 def _row_counts(db: SQLAlchemy) -> dict[str, int]:
     """The number of rows of every table, by table name."""
-    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def test_reference_data_is_a_realistic_tanzanian_set(db: SQLAlchemy) -> None:
@@ -88,8 +90,12 @@ def test_reference_data_is_a_realistic_tanzanian_set(db: SQLAlchemy) -> None:
     for council in councils:
         assert council.district is not None and council.parent.region == council.district.region
     council_names = {row.name_sw for row in councils}
-    assert {"Halmashauri ya Jiji la Dodoma", "Halmashauri ya Manispaa ya Kinondoni",
-            "Halmashauri ya Wilaya ya Bagamoyo", "Halmashauri ya Mji wa Kibaha"} <= council_names
+    assert {
+        "Halmashauri ya Jiji la Dodoma",
+        "Halmashauri ya Manispaa ya Kinondoni",
+        "Halmashauri ya Wilaya ya Bagamoyo",
+        "Halmashauri ya Mji wa Kibaha",
+    } <= council_names
 
     categories = db.session.scalars(sa.select(Category)).all()
     assert len(categories) >= 45

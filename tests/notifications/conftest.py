@@ -88,9 +88,20 @@ class SmsGateway:
         fields["apiKey"] = request.headers.get("apiKey", "")
         self.received.append(fields)
         status = (403, "InvalidPhoneNumber") if self.refuse else (101, "Success")
-        body = {"SMSMessageData": {"Message": "Sent to 1/1", "Recipients": [
-            {"statusCode": status[0], "number": fields.get("to"), "status": status[1], "cost": "TZS 19",
-             "messageId": f"ATXid_{len(self.received)}"}]}}
+        body = {
+            "SMSMessageData": {
+                "Message": "Sent to 1/1",
+                "Recipients": [
+                    {
+                        "statusCode": status[0],
+                        "number": fields.get("to"),
+                        "status": status[1],
+                        "cost": "TZS 19",
+                        "messageId": f"ATXid_{len(self.received)}",
+                    }
+                ],
+            }
+        }
         return Response(json.dumps(body), status=201, content_type="application/json")
 
 
@@ -101,7 +112,11 @@ def sms_gateway(app: Flask, httpserver: HTTPServer) -> Iterator[SmsGateway]:
     httpserver.expect_request("/version1/messaging", method="POST").respond_with_handler(gateway.handle)
     keys = ("SMS_BACKEND", "SMS_GATEWAY_URL", "SMS_USERNAME", "SMS_API_KEY")
     previous = {key: app.config[key] for key in keys}
-    app.config.update(SMS_BACKEND="http", SMS_GATEWAY_URL=httpserver.url_for("/version1/messaging"),
-                      SMS_USERNAME="wananchi", SMS_API_KEY="siri-ya-majaribio")
+    app.config.update(
+        SMS_BACKEND="http",
+        SMS_GATEWAY_URL=httpserver.url_for("/version1/messaging"),
+        SMS_USERNAME="wananchi",
+        SMS_API_KEY="siri-ya-majaribio",
+    )
     yield gateway
     app.config.update(previous)

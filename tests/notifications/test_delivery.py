@@ -67,10 +67,19 @@ def test_a_change_that_rolls_back_leaves_no_message(app, world, db):
     from wananchi.tickets.services import Submission, submit_ticket
 
     with app.test_request_context():
-        submit_ticket(Submission(type=TicketType.COMPLAINT, category=world.national_service, district=None,
-                                 subject="Hoja ya kurudishwa", description="Maelezo ya hoja itakayorudishwa nyuma.",
-                                 identity=Identity.NAMED, name="Juma", email="juma@example.co.tz",
-                                 submission_key=new_submission_key()))
+        submit_ticket(
+            Submission(
+                type=TicketType.COMPLAINT,
+                category=world.national_service,
+                district=None,
+                subject="Hoja ya kurudishwa",
+                description="Maelezo ya hoja itakayorudishwa nyuma.",
+                identity=Identity.NAMED,
+                name="Juma",
+                email="juma@example.co.tz",
+                submission_key=new_submission_key(),
+            )
+        )
         assert _db.session.scalar(select(func.count(OutboxMessage.id))) == 1
         _db.session.rollback()
     assert outbox(db) == []
@@ -103,9 +112,17 @@ def test_a_reply_with_a_long_paragraph_reaches_the_citizen(db, smtp_server):
     from wananchi.notifications.outbox import add_message
 
     paragraph = "Tumepokea hoja yako kuhusu bili ya maji na tumeanza kuifanyia kazi pamoja na ofisi ya wilaya. " * 12
-    add_message(OutboxMessage(event="reply", channel=Channel.EMAIL, recipient="asha@example.co.tz", language="sw",
-                              subject="Jibu la hoja yako", body_text=f"Ndugu mwananchi,\n\n{paragraph}\n",
-                              body_html=f"<p>{paragraph}</p>"))
+    add_message(
+        OutboxMessage(
+            event="reply",
+            channel=Channel.EMAIL,
+            recipient="asha@example.co.tz",
+            language="sw",
+            subject="Jibu la hoja yako",
+            body_text=f"Ndugu mwananchi,\n\n{paragraph}\n",
+            body_html=f"<p>{paragraph}</p>",
+        )
+    )
     db.session.commit()
     assert sweep() == 1, db.session.scalar(select(OutboxMessage.last_error))
     [mail] = smtp_server.mailbox.messages
@@ -120,8 +137,11 @@ def test_an_unexpected_sending_error_is_retried_not_left_sending(db, monkeypatch
         raise ValueError("a bug in a channel")
 
     monkeypatch.setitem(outbox_module.SENDERS, Channel.EMAIL, broken)
-    outbox_module.add_message(OutboxMessage(event="reply", channel=Channel.EMAIL, recipient="a@example.co.tz",
-                                            language="sw", subject="s", body_text="b"))
+    outbox_module.add_message(
+        OutboxMessage(
+            event="reply", channel=Channel.EMAIL, recipient="a@example.co.tz", language="sw", subject="s", body_text="b"
+        )
+    )
     db.session.commit()
     sweep()
     [row] = outbox(db)

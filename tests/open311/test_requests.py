@@ -374,8 +374,13 @@ def test_tickets_from_the_web_form_are_listed_without_their_text(app, db, world,
     from tests.helpers import post_submission
 
     citizen = app.test_client()
-    assert post_submission(citizen, description="Mita yangu namba 556677 nyumbani kwa Asha Juma, Kinondoni.",
-                           ).status_code == 303
+    assert (
+        post_submission(
+            citizen,
+            description="Mita yangu namba 556677 nyumbani kwa Asha Juma, Kinondoni.",
+        ).status_code
+        == 303
+    )
     reference = db.session.scalar(select(Ticket.reference))
     answer = api.get(f"requests/{reference}.json")
     [record] = json.loads(answer.body)

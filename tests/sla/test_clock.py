@@ -38,15 +38,23 @@ def setting(db):
 
 def submit(world, now, *, type_=TicketType.COMPLAINT, dont_know=False):
     """A ticket submitted at `now` about the agency's service (or to triage, when the citizen does not know)."""
-    submission = Submission(type=type_, category=None if dont_know else world.national_service, district=None,
-                            subject="Bili ya maji", description="Bili ya maji si sahihi kwa mwezi huu.",
-                            identity=Identity.ANONYMOUS, submission_key=new_submission_key())
+    submission = Submission(
+        type=type_,
+        category=None if dont_know else world.national_service,
+        district=None,
+        subject="Bili ya maji",
+        description="Bili ya maji si sahihi kwa mwezi huu.",
+        identity=Identity.ANONYMOUS,
+        submission_key=new_submission_key(),
+    )
     return submit_ticket(submission, now=now).ticket
 
 
 def steps(db, ticket):
-    return sorted((e.target.value, e.level.value) for e in db.session.scalars(
-        select(Escalation).where(Escalation.ticket_id == ticket.id)))
+    return sorted(
+        (e.target.value, e.level.value)
+        for e in db.session.scalars(select(Escalation).where(Escalation.ticket_id == ticket.id))
+    )
 
 
 def test_a_complaint_on_thursday_afternoon_before_christmas(setting):
@@ -70,12 +78,18 @@ def test_a_ticket_submitted_at_1529_on_friday(setting):
 
 def test_targets_set_by_administrators_win_most_specific_first(setting, db):
     world, _staff = setting
-    db.session.add_all([
-        ResponseTarget(type=TicketType.COMPLAINT, first_response_days=3, resolution_days=10),
-        ResponseTarget(institution_id=world.agency.id, first_response_days=1, resolution_days=5),
-        ResponseTarget(category_id=world.national_service.id, type=TicketType.COMPLAINT,
-                       first_response_days=4, resolution_days=20),
-    ])
+    db.session.add_all(
+        [
+            ResponseTarget(type=TicketType.COMPLAINT, first_response_days=3, resolution_days=10),
+            ResponseTarget(institution_id=world.agency.id, first_response_days=1, resolution_days=5),
+            ResponseTarget(
+                category_id=world.national_service.id,
+                type=TicketType.COMPLAINT,
+                first_response_days=4,
+                resolution_days=20,
+            ),
+        ]
+    )
     db.session.commit()
     monday = eat(2026, 11, 23, 8, 0)
     complaint = submit(world, monday)
@@ -98,8 +112,12 @@ def test_an_institution_working_around_the_clock(setting, db):
 def test_an_eid_correction_moves_the_holiday(setting, db):
     world, _staff = setting
     # Suppose the holiday table estimates Eid on Wednesday 27 May 2026 but the government announces Thursday.
-    db.session.add_all([CalendarDate(day=dt.date(2026, 5, 27), is_working=True, note="Eid si leo"),
-                        CalendarDate(day=dt.date(2026, 5, 28), is_working=False, note="Eid el Hajj")])
+    db.session.add_all(
+        [
+            CalendarDate(day=dt.date(2026, 5, 27), is_working=True, note="Eid si leo"),
+            CalendarDate(day=dt.date(2026, 5, 28), is_working=False, note="Eid el Hajj"),
+        ]
+    )
     db.session.commit()
     clear_calendar_cache()
     ticket = submit(world, eat(2026, 5, 26, 15, 0), type_=TicketType.QUESTION)
@@ -153,15 +171,20 @@ def test_the_ladder_is_climbed_once_per_step(setting, db):
     assert clock.state(ticket, eat(2026, 11, 25, 8, 0)) == clock.SlaState.OVERDUE
     scan_batch(eat(2026, 11, 30, 8, 0))  # 3 working days later: the ministry above the agency
     scan_batch(eat(2026, 12, 10, 7, 59))  # not yet 10 working days after the due instant (9 December is a holiday)
-    rows = {(e.target, e.level): e for e in db.session.scalars(select(Escalation).where(
-        Escalation.ticket_id == ticket.id))}
+    rows = {
+        (e.target, e.level): e for e in db.session.scalars(select(Escalation).where(Escalation.ticket_id == ticket.id))
+    }
     assert rows[SlaTarget.FIRST_RESPONSE, EscalationLevel.OVERDUE].node_id == world.agency.id
     assert rows[SlaTarget.FIRST_RESPONSE, EscalationLevel.PARENT].node_id == world.ministry.id
     assert (SlaTarget.FIRST_RESPONSE, EscalationLevel.NATIONAL) not in rows
     scan_batch(eat(2026, 12, 10, 8, 0))
-    national = db.session.scalar(select(Escalation).where(Escalation.ticket_id == ticket.id,
-                                                          Escalation.level == EscalationLevel.NATIONAL,
-                                                          Escalation.target == SlaTarget.FIRST_RESPONSE))
+    national = db.session.scalar(
+        select(Escalation).where(
+            Escalation.ticket_id == ticket.id,
+            Escalation.level == EscalationLevel.NATIONAL,
+            Escalation.target == SlaTarget.FIRST_RESPONSE,
+        )
+    )
     assert national.node_id == world.national.id
     kinds = [e.kind for e in ticket.events]
     assert EventKind.SLA_WARNING in kinds and EventKind.SLA_OVERDUE in kinds and kinds.count(EventKind.ESCALATED) >= 2
@@ -173,8 +196,9 @@ def test_a_scan_after_a_long_silence_takes_every_missed_step_at_once(setting, db
     ticket = submit(world, eat(2026, 11, 23, 8, 0))
     db.session.commit()
     scan_batch(eat(2027, 3, 1, 8, 0))
-    assert steps(db, ticket) == [(t, level) for t in ("first_response", "resolution")
-                                 for level in ("national", "overdue", "parent", "warning")]
+    assert steps(db, ticket) == [
+        (t, level) for t in ("first_response", "resolution") for level in ("national", "overdue", "parent", "warning")
+    ]
     assert ticket.next_sla_check_at is None
     assert scan_batch(eat(2027, 3, 1, 8, 0)).steps == []
 
@@ -195,17 +219,21 @@ def test_a_transferred_ticket_follows_the_rule(setting, db):
     promised = ticket.resolution_due_at
     db.session.commit()
     scan_batch(eat(2026, 11, 25, 9, 0))  # the agency missed its first response
-    actions.transfer_ticket(ticket, world.council, "Ni kazi ya halmashauri.", actor=staff.officer_a,
-                            now=eat(2026, 11, 25, 10, 0))
+    actions.transfer_ticket(
+        ticket, world.council, "Ni kazi ya halmashauri.", actor=staff.officer_a, now=eat(2026, 11, 25, 10, 0)
+    )
     assert ticket.first_response_due_at == eat(2026, 11, 27, 10, 0)  # the council's own 2 days from the transfer
     assert ticket.resolution_due_at == promised  # the citizen's promised date does not move
     assert ticket.sla_round == 1 and ticket.holder_responded_at is None
     db.session.commit()
     scan_batch(eat(2026, 11, 27, 10, 0))
-    council_steps = db.session.scalars(select(Escalation).where(
-        Escalation.ticket_id == ticket.id, Escalation.round == 1)).all()
+    council_steps = db.session.scalars(
+        select(Escalation).where(Escalation.ticket_id == ticket.id, Escalation.round == 1)
+    ).all()
     assert {(s.level, s.node_id) for s in council_steps} == {
-        (EscalationLevel.WARNING, world.council.id), (EscalationLevel.OVERDUE, world.council.id)}
+        (EscalationLevel.WARNING, world.council.id),
+        (EscalationLevel.OVERDUE, world.council.id),
+    }
 
 
 def test_resolution_records_the_working_time_and_reopening_starts_a_new_round(setting, db):
@@ -218,8 +246,14 @@ def test_resolution_records_the_working_time_and_reopening_starts_a_new_round(se
     assert ticket.resolution_round == 1 and ticket.resolution_due_at == eat(2026, 12, 21, 8, 0)
     db.session.commit()
     scan_batch(eat(2027, 3, 1, 8, 0))
-    assert db.session.scalar(select(func.count()).select_from(Escalation).where(
-        Escalation.ticket_id == ticket.id, Escalation.target == SlaTarget.RESOLUTION, Escalation.round == 1)) == 4
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Escalation)
+            .where(Escalation.ticket_id == ticket.id, Escalation.target == SlaTarget.RESOLUTION, Escalation.round == 1)
+        )
+        == 4
+    )
 
 
 def test_the_citizen_and_the_officer_see_the_promise(app, setting, db):
@@ -236,7 +270,8 @@ def test_the_citizen_and_the_officer_see_the_promise(app, setting, db):
         assert "kutatuliwa kabla ya 18 Januari 2027, 14:00" in receipt
         reference = receipt.split('id="reference">')[1].split("<")[0]
         assert "Jibu linatarajiwa kabla ya 29 Desemba 2026, 14:00" in citizen.get(f"/hoja/{reference}").get_data(
-            as_text=True)
+            as_text=True
+        )
     with time_machine.travel(eat(2026, 12, 29, 11, 0), tick=False):
         officer = app.test_client()
         log_in(officer, staff.officer_a.email, PASSWORD)

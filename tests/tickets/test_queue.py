@@ -87,19 +87,29 @@ def tabs_set(db, staff: Staff) -> dict[str, Ticket]:
     """One agency ticket for each interesting state, and one of the council's."""
     agency, officer, colleague = staff.world.agency, staff.officer, staff.colleague
     now = utcnow()
-    end_of_day = dt.datetime.combine(now.astimezone(LOCAL_ZONE).date() + dt.timedelta(days=1), dt.time(),
-                                     tzinfo=LOCAL_ZONE)
+    end_of_day = dt.datetime.combine(
+        now.astimezone(LOCAL_ZONE).date() + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_ZONE
+    )
     tickets = {
         "new": make_ticket(db, agency),
         "reopened_new": make_ticket(db, agency, status=TicketStatus.REOPENED),
-        "mine": make_ticket(db, agency, status=TicketStatus.IN_PROGRESS, assignee=officer,
-                            next_due_at=now - dt.timedelta(hours=1)),  # overdue
-        "mine_awaiting": make_ticket(db, agency, status=TicketStatus.AWAITING_CITIZEN, assignee=officer,
-                                     next_due_at=now - dt.timedelta(hours=1), sla_paused_at=now),  # paused: not late
-        "colleague": make_ticket(db, agency, status=TicketStatus.IN_PROGRESS, assignee=colleague,
-                                 next_due_at=now + (end_of_day - now) / 2),  # due later today
-        "answered": make_ticket(db, agency, status=TicketStatus.ANSWERED, assignee=colleague,
-                                next_due_at=now + dt.timedelta(days=3)),
+        "mine": make_ticket(
+            db, agency, status=TicketStatus.IN_PROGRESS, assignee=officer, next_due_at=now - dt.timedelta(hours=1)
+        ),  # overdue
+        "mine_awaiting": make_ticket(
+            db,
+            agency,
+            status=TicketStatus.AWAITING_CITIZEN,
+            assignee=officer,
+            next_due_at=now - dt.timedelta(hours=1),
+            sla_paused_at=now,
+        ),  # paused: not late
+        "colleague": make_ticket(
+            db, agency, status=TicketStatus.IN_PROGRESS, assignee=colleague, next_due_at=now + (end_of_day - now) / 2
+        ),  # due later today
+        "answered": make_ticket(
+            db, agency, status=TicketStatus.ANSWERED, assignee=colleague, next_due_at=now + dt.timedelta(days=3)
+        ),
         "resolved": make_ticket(db, agency, status=TicketStatus.RESOLVED, assignee=officer),
         "closed": make_ticket(db, agency, status=TicketStatus.CLOSED),
         "appeal": make_ticket(
@@ -442,8 +452,15 @@ def test_the_queue_shows_the_clock_in_words(client, db, staff):
     late, soon = now - dt.timedelta(hours=1), now + dt.timedelta(hours=2)
     make_ticket(db, staff.world.agency, resolution_warn_at=late, resolution_due_at=late, next_due_at=late)
     make_ticket(db, staff.world.agency, resolution_warn_at=late, resolution_due_at=soon, next_due_at=soon)
-    make_ticket(db, staff.world.agency, status=TicketStatus.AWAITING_CITIZEN, sla_paused_at=late,
-                resolution_warn_at=late, resolution_due_at=late, next_due_at=late)
+    make_ticket(
+        db,
+        staff.world.agency,
+        status=TicketStatus.AWAITING_CITIZEN,
+        sla_paused_at=late,
+        resolution_warn_at=late,
+        resolution_due_at=late,
+        next_due_at=late,
+    )
     db.session.commit()
     log_in(client, staff.officer.email)
     html = client.get("/afisa/foleni?tab=open").get_data(as_text=True)

@@ -66,8 +66,9 @@ def test_claim_then_reply_reaches_the_citizen_in_swahili(app, db, setting):
 def test_a_question_is_answered_and_resolved_in_one_step(app, db, setting):
     _world, staff = setting
     _citizen, reference, _code = submit(app, type="question")
-    response = act(officer(app, staff.officer_a), reference, "reply", body="Ofisi zetu hufunguliwa saa 1:30 asubuhi.",
-                   resolve="y")
+    response = act(
+        officer(app, staff.officer_a), reference, "reply", body="Ofisi zetu hufunguliwa saa 1:30 asubuhi.", resolve="y"
+    )
     assert response.status_code == 303
     ticket = load(db, reference)
     assert ticket.status == TicketStatus.RESOLVED and ticket.resolution_summary.startswith("Ofisi zetu")
@@ -137,8 +138,9 @@ def test_transfer_moves_the_ticket_and_the_sender_keeps_a_read_only_view(app, db
     citizen, reference, _code = submit(app)
     asha = officer(app, staff.officer_a)
     assert act(asha, reference, "transfer", institution=str(world.council.id), reason="").status_code == 422
-    response = act(asha, reference, "transfer", institution=str(world.council.id),
-                   reason="Bomba lililopasuka ni la halmashauri.")
+    response = act(
+        asha, reference, "transfer", institution=str(world.council.id), reason="Bomba lililopasuka ni la halmashauri."
+    )
     assert response.status_code == 303
     ticket = load(db, reference)
     assert ticket.institution_id == world.council.id and ticket.status == TicketStatus.RECEIVED
@@ -255,8 +257,12 @@ def test_the_citizen_rates_and_appeals_an_unsatisfactory_complaint_once(app, db,
     citizen.post(f"/hoja/{reference}/kiwango", data={**hidden_fields(page.data), "rating": "1", "comment": "Hapana"})
     assert load(db, reference).satisfaction_rating == 1
     page = citizen.get(f"/hoja/{reference}")
-    assert citizen.post(f"/hoja/{reference}/rufaa", data={**hidden_fields(page.data), "reason": "Bili bado ni kubwa."}
-                        ).status_code == 303
+    assert (
+        citizen.post(
+            f"/hoja/{reference}/rufaa", data={**hidden_fields(page.data), "reason": "Bili bado ni kubwa."}
+        ).status_code
+        == 303
+    )
     ticket = load(db, reference)
     assert ticket.status == TicketStatus.REOPENED and ticket.appealed_at is not None
     act(asha, reference, "resolve", summary="Tumepunguza bili.")

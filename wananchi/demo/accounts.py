@@ -61,8 +61,14 @@ class DemoStaff:
             self.present += 1
             self._users[email] = user
             return user
-        user = User(email=email, name=name, role=role, is_admin=role == Role.ADMIN, institution=institution,
-                    password_hash=self._hash())
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            is_admin=role == Role.ADMIN,
+            institution=institution,
+            password_hash=self._hash(),
+        )
         db.session.add(user)
         db.session.flush()
         self.created += 1

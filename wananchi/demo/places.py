@@ -56,8 +56,21 @@ WARDS: dict[str, tuple[str, ...]] = {
 DAR_ES_SALAAM_DISTRICTS = ("ilala", "kinondoni", "temeke", "ubungo", "kigamboni")
 
 # Rural districts where demo tickets about villages, farms and wildlife happen.
-RURAL_DISTRICTS = ("kongwa", "chamwino", "karatu", "rombo", "muleba", "kilosa", "mkuranga", "magu", "kyela",
-                   "tunduru", "iramba", "igunga", "serengeti")
+RURAL_DISTRICTS = (
+    "kongwa",
+    "chamwino",
+    "karatu",
+    "rombo",
+    "muleba",
+    "kilosa",
+    "mkuranga",
+    "magu",
+    "kyela",
+    "tunduru",
+    "iramba",
+    "igunga",
+    "serengeti",
+)
 
 # Districts where demo tickets happen: every district with wards above, and the rural ones.
 TICKET_DISTRICTS = (*WARDS, *RURAL_DISTRICTS)

@@ -43,29 +43,57 @@ _K = TypeVar("_K")
 SEED = 2026
 MAX_AGE = dt.timedelta(days=90)
 
-_C, _Q, _S, _O, _P = (TicketType.COMPLAINT, TicketType.QUESTION, TicketType.SUGGESTION, TicketType.OPINION,
-                      TicketType.COMMENDATION)
+_C, _Q, _S, _O, _P = (
+    TicketType.COMPLAINT,
+    TicketType.QUESTION,
+    TicketType.SUGGESTION,
+    TicketType.OPINION,
+    TicketType.COMMENDATION,
+)
 _ST = TicketStatus
 
 # The first tickets cover every type and every status, so even a small demo shows them all.
 SHOWCASE: tuple[tuple[TicketType, TicketStatus], ...] = (
-    (_C, _ST.RESOLVED), (_Q, _ST.ANSWERED), (_C, _ST.AWAITING_CITIZEN), (_S, _ST.IN_PROGRESS),
-    (_P, _ST.CLOSED), (_O, _ST.RECEIVED), (_C, _ST.REOPENED),
+    (_C, _ST.RESOLVED),
+    (_Q, _ST.ANSWERED),
+    (_C, _ST.AWAITING_CITIZEN),
+    (_S, _ST.IN_PROGRESS),
+    (_P, _ST.CLOSED),
+    (_O, _ST.RECEIVED),
+    (_C, _ST.REOPENED),
 )
 TYPE_WEIGHTS = {_C: 40, _Q: 30, _S: 12, _O: 10, _P: 8}
 STATUS_WEIGHTS: dict[TicketType, dict[TicketStatus, int]] = {
-    _C: {_ST.RECEIVED: 10, _ST.IN_PROGRESS: 18, _ST.AWAITING_CITIZEN: 10, _ST.ANSWERED: 12, _ST.RESOLVED: 22,
-         _ST.CLOSED: 20, _ST.REOPENED: 8},
-    _Q: {_ST.RECEIVED: 10, _ST.IN_PROGRESS: 15, _ST.AWAITING_CITIZEN: 10, _ST.ANSWERED: 30, _ST.RESOLVED: 10,
-         _ST.CLOSED: 25},
+    _C: {
+        _ST.RECEIVED: 10,
+        _ST.IN_PROGRESS: 18,
+        _ST.AWAITING_CITIZEN: 10,
+        _ST.ANSWERED: 12,
+        _ST.RESOLVED: 22,
+        _ST.CLOSED: 20,
+        _ST.REOPENED: 8,
+    },
+    _Q: {
+        _ST.RECEIVED: 10,
+        _ST.IN_PROGRESS: 15,
+        _ST.AWAITING_CITIZEN: 10,
+        _ST.ANSWERED: 30,
+        _ST.RESOLVED: 10,
+        _ST.CLOSED: 25,
+    },
     _S: {_ST.RECEIVED: 15, _ST.IN_PROGRESS: 25, _ST.ANSWERED: 30, _ST.CLOSED: 30},
     _O: {_ST.RECEIVED: 20, _ST.IN_PROGRESS: 10, _ST.ANSWERED: 35, _ST.CLOSED: 35},
     _P: {_ST.RECEIVED: 25, _ST.ANSWERED: 35, _ST.CLOSED: 40},
 }
 # How old a ticket in each status may be, in days: fresh ones are still waiting, closed ones are older.
 AGE_DAYS: dict[TicketStatus, tuple[float, float]] = {
-    _ST.RECEIVED: (0.02, 10), _ST.IN_PROGRESS: (0.5, 25), _ST.AWAITING_CITIZEN: (1, 30), _ST.ANSWERED: (2, 60),
-    _ST.RESOLVED: (4, 90), _ST.CLOSED: (15, 90), _ST.REOPENED: (8, 90),
+    _ST.RECEIVED: (0.02, 10),
+    _ST.IN_PROGRESS: (0.5, 25),
+    _ST.AWAITING_CITIZEN: (1, 30),
+    _ST.ANSWERED: (2, 60),
+    _ST.RESOLVED: (4, 90),
+    _ST.CLOSED: (15, 90),
+    _ST.REOPENED: (8, 90),
 }
 
 
@@ -147,10 +175,20 @@ def _plan_one(index: int, rng: random.Random, by_type: dict[TicketType, list[Tem
     identity, name, email, phone = _identity(rng)
     reply = (template.reply or GENERIC_REPLIES[type_][template.language]).format(**values)
     return PlannedTicket(
-        index=index, submission_key=submission_key(index), age=age, category=template.category,
-        district=district, type=type_, language=template.language,
-        subject=template.subject.format(**values), description=template.description.format(**values),
-        identity=identity, name=name, email=email, phone=phone, status=status,
+        index=index,
+        submission_key=submission_key(index),
+        age=age,
+        category=template.category,
+        district=district,
+        type=type_,
+        language=template.language,
+        subject=template.subject.format(**values),
+        description=template.description.format(**values),
+        identity=identity,
+        name=name,
+        email=email,
+        phone=phone,
+        status=status,
         steps=_steps(type_, status, template.language, reply, age, rng),
     )
 
@@ -202,8 +240,9 @@ def _identity(rng: random.Random) -> tuple[Identity, str | None, str | None, str
     return Identity.ANONYMOUS, None, None, None
 
 
-def _steps(type_: TicketType, status: TicketStatus, language: str, reply: str, age: dt.timedelta,
-           rng: random.Random) -> tuple[Step, ...]:
+def _steps(
+    type_: TicketType, status: TicketStatus, language: str, reply: str, age: dt.timedelta, rng: random.Random
+) -> tuple[Step, ...]:
     """The history that leads a ticket to `status`, squeezed into the time since it was submitted."""
     officer = rng.choice(OFFICERS)
     planned: list[tuple[Action, float, str, str]] = []  # action, hours since the previous step, actor, body

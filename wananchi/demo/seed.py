@@ -65,8 +65,7 @@ class Tally:
         return f"{label}: {total} ({self.created[label]} created, {self.present[label]} already present)"
 
 
-def _upsert(model: type[_M], existing: dict[Any, _M], key: Any, values: dict[str, Any], tally: Tally,
-            label: str) -> _M:
+def _upsert(model: type[_M], existing: dict[Any, _M], key: Any, values: dict[str, Any], tally: Tally, label: str) -> _M:
     """The row `existing[key]` with `values` set (only those that differ), or a new row added to the session."""
     row = existing.get(key)
     if row is None:
@@ -87,23 +86,30 @@ def _seed_places(tally: Tally) -> tuple[dict[str, Region], dict[str, District]]:
     regions = {row.code: row for row in db.session.scalars(select(Region))}
     districts = {row.code: row for row in db.session.scalars(select(District))}
     for region_name, district_names in REGIONS.items():
-        region = _upsert(Region, regions, slugify(region_name),
-                         {"code": slugify(region_name), "name": region_name}, tally, "Regions")
+        region = _upsert(
+            Region, regions, slugify(region_name), {"code": slugify(region_name), "name": region_name}, tally, "Regions"
+        )
         for district_name in district_names:
             code = slugify(district_name)
-            _upsert(District, districts, code, {"code": code, "name": district_name, "region": region},
-                    tally, "Districts")
+            _upsert(
+                District, districts, code, {"code": code, "name": district_name, "region": region}, tally, "Districts"
+            )
     return regions, districts
 
 
-def _seed_institutions(regions: dict[str, Region], districts: dict[str, District],
-                       tally: Tally) -> dict[str, Institution]:
+def _seed_institutions(
+    regions: dict[str, Region], districts: dict[str, District], tally: Tally
+) -> dict[str, Institution]:
     """The institution tree, by slug; parents are created before their children."""
     institutions = {row.slug: row for row in db.session.scalars(select(Institution))}
     for spec in all_institutions():
         values = {
-            "slug": spec.slug, "kind": spec.kind, "name_sw": spec.name_sw, "name_en": spec.name_en,
-            "short_name": spec.short_name, "is_triage": spec.is_triage,
+            "slug": spec.slug,
+            "kind": spec.kind,
+            "name_sw": spec.name_sw,
+            "name_en": spec.name_en,
+            "short_name": spec.short_name,
+            "is_triage": spec.is_triage,
             "parent": institutions[spec.parent] if spec.parent else None,
             "region": regions[spec.region] if spec.region else None,
             "district": districts[spec.district] if spec.district else None,
@@ -116,14 +122,24 @@ def _seed_categories(institutions: dict[str, Institution], tally: Tally) -> dict
     """The services, by code."""
     categories = {row.code: row for row in db.session.scalars(select(Category))}
     for spec in ALL_SERVICES:
-        values = {"code": spec.code, "name_sw": spec.name_sw, "name_en": spec.name_en,
-                  "institution": institutions[spec.owner], "is_local": spec.is_local}
+        values = {
+            "code": spec.code,
+            "name_sw": spec.name_sw,
+            "name_en": spec.name_en,
+            "institution": institutions[spec.owner],
+            "is_local": spec.is_local,
+        }
         _upsert(Category, categories, spec.code, values, tally, "Categories")
     return categories
 
 
-def _seed_routing(categories: dict[str, Category], institutions: dict[str, Institution],
-                  regions: dict[str, Region], districts: dict[str, District], tally: Tally) -> None:
+def _seed_routing(
+    categories: dict[str, Category],
+    institutions: dict[str, Institution],
+    regions: dict[str, Region],
+    districts: dict[str, District],
+    tally: Tally,
+) -> None:
     """National services go to their owner; local ones to the district's council, else the regional secretariat."""
     db.session.flush()
     rules = {(row.category_id, row.region_id, row.district_id): row for row in db.session.scalars(select(RoutingRule))}
@@ -162,8 +178,9 @@ def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime, staff:
             summary = step.body
         elif step.action == Action.RESOLVE:
             outcome = OUTCOMES[plan.index % len(OUTCOMES)] if ticket.type == TicketType.SUGGESTION else None
-            actions.resolve_ticket(ticket, summary or step.body or RESOLVED_SUMMARY[ticket.language], actor=actor,
-                                   outcome=outcome, now=at)
+            actions.resolve_ticket(
+                ticket, summary or step.body or RESOLVED_SUMMARY[ticket.language], actor=actor, outcome=outcome, now=at
+            )
         elif step.action == Action.CLOSE:
             actions.close_ticket(ticket, actor=actor, now=at)
         elif step.action == Action.REOPEN:
@@ -178,21 +195,31 @@ def _citizen_reopens(ticket: Ticket, plan: PlannedTicket, at: dt.datetime) -> No
         appeal_ticket(ticket, reason or REOPEN_REASON[ticket.language], now=at)
     else:
         ticket.status = TicketStatus.REOPENED
-        ticket.events.append(TicketEvent(kind=EventKind.REOPENED, actor=CITIZEN, created_at=at,
-                                         data={"reason": reason}))
+        ticket.events.append(
+            TicketEvent(kind=EventKind.REOPENED, actor=CITIZEN, created_at=at, data={"reason": reason})
+        )
 
 
-def _seed_tickets(ticket_count: int, categories: dict[str, Category], districts: dict[str, District],
-                  tally: Tally, staff: DemoStaff) -> dict[int, Receipt]:
+def _seed_tickets(
+    ticket_count: int, categories: dict[str, Category], districts: dict[str, District], tally: Tally, staff: DemoStaff
+) -> dict[int, Receipt]:
     """Submit the planned tickets, oldest first, and play the history of those that are new."""
     now = utcnow()
     receipts = {}
     for plan in sorted(plan_tickets(ticket_count), key=lambda p: (-p.age, p.index)):
         submission = Submission(
-            type=plan.type, category=categories[plan.category] if plan.category else None,
-            district=districts[plan.district] if plan.district else None, subject=plan.subject,
-            description=plan.description, identity=plan.identity, name=plan.name, email=plan.email,
-            phone=plan.phone, language=plan.language, channel=Channel.DEMO, submission_key=plan.submission_key,
+            type=plan.type,
+            category=categories[plan.category] if plan.category else None,
+            district=districts[plan.district] if plan.district else None,
+            subject=plan.subject,
+            description=plan.description,
+            identity=plan.identity,
+            name=plan.name,
+            email=plan.email,
+            phone=plan.phone,
+            language=plan.language,
+            channel=Channel.DEMO,
+            submission_key=plan.submission_key,
         )
         submitted_at = now - plan.age
         receipt = submit_ticket(submission, now=submitted_at)
@@ -220,8 +247,18 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     tally.present["Staff accounts"] += staff.present
 
     lines = ["Wananchi demo data:"]
-    lines += [f"  {tally.line(label)}" for label in
-              ("Regions", "Districts", "Institutions", "Categories", "Routing rules", "Staff accounts", "Tickets")]
+    lines += [
+        f"  {tally.line(label)}"
+        for label in (
+            "Regions",
+            "Districts",
+            "Institutions",
+            "Categories",
+            "Routing rules",
+            "Staff accounts",
+            "Tickets",
+        )
+    ]
     lines.append(f"Staff log-in at /ingia (password {DEMO_PASSWORD} for every demo account):")
     lines += [f"  {a.email:<24} {a.role.value:<10} {a.institution or ''}" for a in shown_accounts]
     shown = [index for index in TRY_THESE if index in receipts] or sorted(receipts)[:3]
@@ -230,8 +267,10 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     for index in shown:
         receipt = receipts[index]
         ticket = receipt.ticket
-        lines.append(f"  {ticket.reference}  tracking code {format_tracking_code(receipt.tracking_code)}"
-                     f"  ({ticket.type.value}, {ticket.status.value})")
+        lines.append(
+            f"  {ticket.reference}  tracking code {format_tracking_code(receipt.tracking_code)}"
+            f"  ({ticket.type.value}, {ticket.status.value})"
+        )
     if 0 < ticket_count < len(SHOWCASE):
         lines.append(f"Note: fewer than {len(SHOWCASE)} tickets do not show every status.")
     return lines

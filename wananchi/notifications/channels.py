@@ -97,8 +97,11 @@ class HttpSmsGateway:
         request = urllib.request.Request(  # noqa: S310 - the gateway URL is configuration, not input
             self.url,
             data=urllib.parse.urlencode(fields).encode(),
-            headers={"apiKey": self.api_key, "Accept": "application/json",
-                     "Content-Type": "application/x-www-form-urlencoded"},
+            headers={
+                "apiKey": self.api_key,
+                "Accept": "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
             method="POST",
         )
         try:
@@ -134,8 +137,13 @@ def sms_backend() -> SmsBackend:
     """The configured SMS backend: "http" (a gateway) or "file" (development)."""
     config = current_app.config
     if config["SMS_BACKEND"] == "http":
-        return HttpSmsGateway(config["SMS_GATEWAY_URL"], config["SMS_USERNAME"], config["SMS_API_KEY"],
-                              config["SMS_SENDER_ID"], config["SMS_TIMEOUT"])
+        return HttpSmsGateway(
+            config["SMS_GATEWAY_URL"],
+            config["SMS_USERNAME"],
+            config["SMS_API_KEY"],
+            config["SMS_SENDER_ID"],
+            config["SMS_TIMEOUT"],
+        )
     return FileSmsBackend(Path(current_app.instance_path) / "sms.txt")
 
 

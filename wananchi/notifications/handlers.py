@@ -26,22 +26,37 @@ from wananchi.tickets.models import Channel as TicketChannel
 from wananchi.tickets.models import Identity, Ticket
 
 
-def _messages(event: str, recipients: list[tuple[Channel, str]], language: str, ticket: Ticket | None,
-              now: dt.datetime, user: User | None = None, status: OutboxStatus = OutboxStatus.PENDING,
-              **context: Any) -> None:
+def _messages(
+    event: str,
+    recipients: list[tuple[Channel, str]],
+    language: str,
+    ticket: Ticket | None,
+    now: dt.datetime,
+    user: User | None = None,
+    status: OutboxStatus = OutboxStatus.PENDING,
+    **context: Any,
+) -> None:
     """Render `event` once in `language` and put one message per (channel, address) in the outbox."""
     if not recipients:
         return
     rendered = render_notification(event, language, ticket=ticket, **context)
     for channel, recipient in recipients:
-        add_message(OutboxMessage(
-            event=event, channel=channel, recipient=recipient, language=language,
-            ticket_id=ticket.id if ticket else None, recipient_user_id=user.id if user else None,
-            subject=rendered.subject if channel == Channel.EMAIL else "",
-            body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
-            body_html=rendered.html if channel == Channel.EMAIL else None,
-            status=status, next_attempt_at=now, created_at=now,
-        ))
+        add_message(
+            OutboxMessage(
+                event=event,
+                channel=channel,
+                recipient=recipient,
+                language=language,
+                ticket_id=ticket.id if ticket else None,
+                recipient_user_id=user.id if user else None,
+                subject=rendered.subject if channel == Channel.EMAIL else "",
+                body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
+                body_html=rendered.html if channel == Channel.EMAIL else None,
+                status=status,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
 
 
 def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
@@ -65,8 +80,9 @@ def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime
         recipients = [(Channel.EMAIL, user.email)] if Channel.EMAIL in channels else []
         recipients += [(Channel.SMS, user.phone)] if Channel.SMS in channels and user.phone else []
         status = OutboxStatus.HELD if wants_digest(user, event) else OutboxStatus.PENDING
-        _messages(event, recipients, user.language, ticket, now, user=user, status=status,
-                  recipient_name=user.name, **context)
+        _messages(
+            event, recipients, user.language, ticket, now, user=user, status=status, recipient_name=user.name, **context
+        )
 
 
 def _on_submitted(ticket: Ticket, *, now: dt.datetime, tracking_code: str = "", **_: Any) -> None:

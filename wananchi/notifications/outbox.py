@@ -65,8 +65,11 @@ def claim(message_id: int, now: dt.datetime | None = None) -> bool:
     now = now or utcnow()
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
-               OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
         .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, lease_until=now + LEASE)
         .execution_options(synchronize_session=False)
     )

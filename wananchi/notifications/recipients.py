@@ -11,10 +11,17 @@ from wananchi.notifications.models import Channel
 
 def officers_of(institution_id: int) -> list[User]:
     """The active officers and supervisors of an institution."""
-    return list(db.session.scalars(
-        select(User).where(User.institution_id == institution_id, User.active.is_(True),
-                           User.role.in_((Role.OFFICER, Role.SUPERVISOR))).order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.institution_id == institution_id,
+                User.active.is_(True),
+                User.role.in_((Role.OFFICER, Role.SUPERVISOR)),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def supervisors_of(institution_id: int) -> list[User]:
@@ -24,10 +31,13 @@ def supervisors_of(institution_id: int) -> list[User]:
 
 def oversight_of(node_id: int) -> list[User]:
     """The active oversight users attached to a node of the institution tree."""
-    return list(db.session.scalars(
-        select(User).where(User.institution_id == node_id, User.active.is_(True),
-                           User.role == Role.OVERSIGHT).order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.institution_id == node_id, User.active.is_(True), User.role == Role.OVERSIGHT)
+            .order_by(User.id)
+        )
+    )
 
 
 def staff_channels(user: User, event: str) -> set[Channel]:

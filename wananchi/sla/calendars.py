@@ -29,9 +29,9 @@ def _build(calendar_id: int | None) -> WorkingCalendar:
     this_year = utcnow().year
     years = range(this_year - 2, this_year + 3)  # due dates reach into next year; reports look back
     rows = db.session.execute(
-        select(CalendarDate.day, CalendarDate.is_working).where(
-            or_(CalendarDate.calendar_id.is_(None), CalendarDate.calendar_id == calendar_id)
-        ).order_by(CalendarDate.calendar_id.is_not(None), CalendarDate.day)  # the institution's own dates last
+        select(CalendarDate.day, CalendarDate.is_working)
+        .where(or_(CalendarDate.calendar_id.is_(None), CalendarDate.calendar_id == calendar_id))
+        .order_by(CalendarDate.calendar_id.is_not(None), CalendarDate.day)  # the institution's own dates last
     ).all()
     corrections = [(day, is_working) for day, is_working in rows]
     settings = db.session.get(Calendar, calendar_id) if calendar_id is not None else None

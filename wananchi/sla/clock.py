@@ -46,8 +46,10 @@ class Pending:
 
 def _deadlines(calendar: WorkingCalendar, start: dt.datetime, days: int) -> tuple[dt.datetime, dt.datetime]:
     minutes = days * calendar.minutes_per_working_day
-    return (add_working_minutes(calendar, start, round(minutes * WARN_SHARE)),
-            add_working_minutes(calendar, start, minutes))
+    return (
+        add_working_minutes(calendar, start, round(minutes * WARN_SHARE)),
+        add_working_minutes(calendar, start, minutes),
+    )
 
 
 def pending_targets(ticket: Ticket) -> Iterator[Pending]:
@@ -55,11 +57,13 @@ def pending_targets(ticket: Ticket) -> Iterator[Pending]:
     if ticket.status not in OPEN_STATUSES:
         return
     if ticket.holder_responded_at is None and ticket.first_response_due_at and ticket.first_response_warn_at:
-        yield Pending(SlaTarget.FIRST_RESPONSE, ticket.sla_round, ticket.first_response_warn_at,
-                      ticket.first_response_due_at)
+        yield Pending(
+            SlaTarget.FIRST_RESPONSE, ticket.sla_round, ticket.first_response_warn_at, ticket.first_response_due_at
+        )
     if ticket.resolution_due_at and ticket.resolution_warn_at:
-        yield Pending(SlaTarget.RESOLUTION, ticket.resolution_round, ticket.resolution_warn_at,
-                      ticket.resolution_due_at)
+        yield Pending(
+            SlaTarget.RESOLUTION, ticket.resolution_round, ticket.resolution_warn_at, ticket.resolution_due_at
+        )
 
 
 def ladder(calendar: WorkingCalendar, pending: Pending) -> list[tuple[EscalationLevel, dt.datetime]]:
@@ -90,8 +94,9 @@ def reschedule(ticket: Ticket, taken: set[tuple[SlaTarget, int, EscalationLevel]
         return
     calendar = calendar_for(ticket.institution)
     taken = taken_steps(ticket) if taken is None else taken
-    upcoming = [instant for p in pending for level, instant in ladder(calendar, p)
-                if (p.target, p.round, level) not in taken]
+    upcoming = [
+        instant for p in pending for level, instant in ladder(calendar, p) if (p.target, p.round, level) not in taken
+    ]
     ticket.next_sla_check_at = min(upcoming, default=None)
 
 
@@ -101,8 +106,7 @@ def start(ticket: Ticket, now: dt.datetime) -> None:
     targets = targets_for(ticket)
     ticket.holder_since = now
     ticket.submitted_day = working_day_number(now)
-    ticket.first_response_warn_at, ticket.first_response_due_at = _deadlines(
-        calendar, now, targets.first_response_days)
+    ticket.first_response_warn_at, ticket.first_response_due_at = _deadlines(calendar, now, targets.first_response_days)
     ticket.resolution_warn_at, ticket.resolution_due_at = _deadlines(calendar, now, targets.resolution_days)
     reschedule(ticket, taken=set())
 
@@ -114,7 +118,8 @@ def responded(ticket: Ticket, now: dt.datetime) -> None:
     if ticket.first_response_minutes is None:
         calendar = calendar_for(ticket.institution)
         ticket.first_response_minutes = max(
-            0, working_minutes_between(calendar, ticket.created_at, now) - ticket.paused_minutes)
+            0, working_minutes_between(calendar, ticket.created_at, now) - ticket.paused_minutes
+        )
     reschedule(ticket)
 
 
@@ -138,8 +143,9 @@ def follow_status(ticket: Ticket, now: dt.datetime) -> None:
 def resolved(ticket: Ticket, now: dt.datetime) -> None:
     """The ticket is resolved: record its working time to resolution; nothing more to escalate."""
     calendar = calendar_for(ticket.institution)
-    ticket.resolution_minutes = max(0, working_minutes_between(calendar, ticket.created_at, now)
-                                    - ticket.paused_minutes)
+    ticket.resolution_minutes = max(
+        0, working_minutes_between(calendar, ticket.created_at, now) - ticket.paused_minutes
+    )
     reschedule(ticket)
 
 
@@ -158,7 +164,8 @@ def transferred(ticket: Ticket, now: dt.datetime) -> None:
     ticket.holder_responded_at = None
     ticket.sla_round += 1
     ticket.first_response_warn_at, ticket.first_response_due_at = _deadlines(
-        calendar, now, targets_for(ticket).first_response_days)
+        calendar, now, targets_for(ticket).first_response_days
+    )
     reschedule(ticket)
 
 
@@ -167,8 +174,7 @@ def reopened(ticket: Ticket, now: dt.datetime) -> None:
     calendar = calendar_for(ticket.institution)
     ticket.resolution_minutes = None
     ticket.resolution_round += 1
-    ticket.resolution_warn_at, ticket.resolution_due_at = _deadlines(
-        calendar, now, targets_for(ticket).resolution_days)
+    ticket.resolution_warn_at, ticket.resolution_due_at = _deadlines(calendar, now, targets_for(ticket).resolution_days)
     reschedule(ticket)
 
 

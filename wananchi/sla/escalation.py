@@ -48,13 +48,27 @@ def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult, taken: set[Step
             if instant > now or (pending.target, pending.round, level) in taken:
                 continue
             node = clock.escalation_node(ticket.institution, level)
-            step = Escalation(ticket=ticket, target=pending.target, round=pending.round, level=level,
-                              institution_id=ticket.institution_id, node_id=node.id, due_at=instant, created_at=now)
+            step = Escalation(
+                ticket=ticket,
+                target=pending.target,
+                round=pending.round,
+                level=level,
+                institution_id=ticket.institution_id,
+                node_id=node.id,
+                due_at=instant,
+                created_at=now,
+            )
             db.session.add(step)
             # Added directly: appending to ticket.events would first load the ticket's whole history.
-            db.session.add(TicketEvent(ticket_id=ticket.id, kind=EVENT_FOR_LEVEL[level], actor=SYSTEM,
-                                       created_at=now, data={"target": str(pending.target), "level": str(level),
-                                                             "node": node.slug}))
+            db.session.add(
+                TicketEvent(
+                    ticket_id=ticket.id,
+                    kind=EVENT_FOR_LEVEL[level],
+                    actor=SYSTEM,
+                    created_at=now,
+                    data={"target": str(pending.target), "level": str(level), "node": node.slug},
+                )
+            )
             taken.add((pending.target, pending.round, level))
             result.steps.append(step)
     clock.reschedule(ticket, taken)
@@ -77,8 +91,9 @@ def scan_batch(now: dt.datetime | None = None, *, batch_size: int = BATCH_SIZE) 
     taken: dict[int, set[Step]] = {ticket.id: set() for ticket in tickets}
     if tickets:
         rows = db.session.execute(
-            select(Escalation.ticket_id, Escalation.target, Escalation.round, Escalation.level)
-            .where(Escalation.ticket_id.in_(list(taken)))
+            select(Escalation.ticket_id, Escalation.target, Escalation.round, Escalation.level).where(
+                Escalation.ticket_id.in_(list(taken))
+            )
         )
         for ticket_id, target, round_, level in rows:
             taken[ticket_id].add((target, round_, level))

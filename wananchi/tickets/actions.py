@@ -111,7 +111,12 @@ def assign_ticket(
 
 
 def reply_to_citizen(
-    ticket: Ticket, body: str, *, actor: User, resolve: bool = False, version: int | None = None,
+    ticket: Ticket,
+    body: str,
+    *,
+    actor: User,
+    resolve: bool = False,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> TicketMessage:
     """A public reply; a question may be answered and resolved in one step (`resolve=True`)."""
@@ -170,8 +175,13 @@ def request_information(
 
 
 def resolve_ticket(
-    ticket: Ticket, summary: str, *, actor: User, outcome: SuggestionOutcome | None = None,
-    version: int | None = None, now: dt.datetime | None = None,
+    ticket: Ticket,
+    summary: str,
+    *,
+    actor: User,
+    outcome: SuggestionOutcome | None = None,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Resolve with a summary the citizen reads; a suggestion also needs its outcome."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.RESOLVE, version)
@@ -217,7 +227,12 @@ def reopen_ticket(
 
 
 def transfer_ticket(
-    ticket: Ticket, to: Institution, reason: str, *, actor: User, version: int | None = None,
+    ticket: Ticket,
+    to: Institution,
+    reason: str,
+    *,
+    actor: User,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> TicketTransfer:
     """Send the ticket to another institution's queue; the sender keeps a read-only view."""
@@ -226,11 +241,17 @@ def transfer_ticket(
     if to.id == ticket.institution_id or not to.is_active:
         raise DomainError(_("Choose another, active institution."), field="institution")
     now = now or utcnow()
-    transfer = TicketTransfer(from_institution_id=ticket.institution_id, to_institution_id=to.id, reason=text,
-                              actor_id=actor.id, created_at=now)
+    transfer = TicketTransfer(
+        from_institution_id=ticket.institution_id,
+        to_institution_id=to.id,
+        reason=text,
+        actor_id=actor.id,
+        created_at=now,
+    )
     ticket.transfers.append(transfer)
-    _event(ticket, EventKind.TRANSFERRED, actor, now, **{"from": ticket.institution.slug, "to": to.slug,
-                                                         "reason": text})
+    _event(
+        ticket, EventKind.TRANSFERRED, actor, now, **{"from": ticket.institution.slug, "to": to.slug, "reason": text}
+    )
     ticket.institution = to
     ticket.assignee = None
     _set_status(ticket, status, actor, now)
@@ -260,7 +281,12 @@ def merge_ticket(
 
 
 def pass_commendation(
-    ticket: Ticket, *, actor: User, to_text: str = "", to_user: User | None = None, version: int | None = None,
+    ticket: Ticket,
+    *,
+    actor: User,
+    to_text: str = "",
+    to_user: User | None = None,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> None:
     """Pass a commendation to the unit or officer it praises, where it is counted for them."""

@@ -262,8 +262,9 @@ def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.
     if flt.sort == "due":
         due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
         if after:
-            statement = statement.where(tuple_(due, Ticket.id) > tuple_(
-                literal(after[0], Ticket.next_due_at.type), literal(after[1])))
+            statement = statement.where(
+                tuple_(due, Ticket.id) > tuple_(literal(after[0], Ticket.next_due_at.type), literal(after[1]))
+            )
         return statement.order_by(due.asc(), Ticket.id.asc())
     key = tuple_(Ticket.created_at, Ticket.id)
     position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None

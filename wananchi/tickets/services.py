@@ -264,10 +264,14 @@ def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None
         raise DomainError(_("Write why you are not satisfied."), field="reason")
     ticket.appealed_at = now
     ticket.resolved_at = None
-    ticket.messages.append(TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN,
-                                         created_at=now))
-    ticket.events.append(TicketEvent(kind=EventKind.APPEALED, actor=CITIZEN, created_at=now,
-                                     data={"from": str(ticket.status), "to": str(status)}))
+    ticket.messages.append(
+        TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN, created_at=now)
+    )
+    ticket.events.append(
+        TicketEvent(
+            kind=EventKind.APPEALED, actor=CITIZEN, created_at=now, data={"from": str(ticket.status), "to": str(status)}
+        )
+    )
     ticket.status = status
     ticket.assignee_id = None
     ticket.updated_at = now

@@ -41,24 +41,37 @@ class ContactForm(VersionedForm):
 
 
 class ReplyForm(VersionedForm):
-    body = TextAreaField(_l("Reply to the citizen"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write the reply.")), TEXT_LIMIT])
+    body = TextAreaField(
+        _l("Reply to the citizen"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write the reply.")), TEXT_LIMIT],
+    )
     resolve = BooleanField(_l("This answers the question: resolve the ticket now"))
 
 
 class NoteForm(VersionedForm):
-    body = TextAreaField(_l("Internal note"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write the note.")), TEXT_LIMIT])
+    body = TextAreaField(
+        _l("Internal note"), filters=[_strip], validators=[InputRequired(message=_l("Write the note.")), TEXT_LIMIT]
+    )
 
 
 class InformationRequestForm(VersionedForm):
-    body = TextAreaField(_l("What do you need from the citizen?"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write what you need from the citizen.")), TEXT_LIMIT])
+    body = TextAreaField(
+        _l("What do you need from the citizen?"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write what you need from the citizen.")), TEXT_LIMIT],
+    )
 
 
 class ResolveForm(VersionedForm):
-    summary = TextAreaField(_l("Summary of the resolution (the citizen reads it)"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write a summary of the resolution: the citizen will read it.")), TEXT_LIMIT])
+    summary = TextAreaField(
+        _l("Summary of the resolution (the citizen reads it)"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write a summary of the resolution: the citizen will read it.")),
+            TEXT_LIMIT,
+        ],
+    )
     outcome = SelectField(
         _l("Outcome of the suggestion"),
         choices=[SelectChoice("", "—"), *[SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()]],
@@ -67,25 +80,36 @@ class ResolveForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
-    reason = TextAreaField(_l("Why is it reopened?"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write why the ticket is reopened.")), TEXT_LIMIT])
+    reason = TextAreaField(
+        _l("Why is it reopened?"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write why the ticket is reopened.")), TEXT_LIMIT],
+    )
 
 
 class TransferForm(VersionedForm):
-    institution = SelectField(_l("Institution"), validate_choice=False, validators=[
-        InputRequired(message=_l("Choose the institution."))])
-    reason = TextAreaField(_l("Reason for the transfer"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write why the ticket belongs to the other institution.")), TEXT_LIMIT])
+    institution = SelectField(
+        _l("Institution"), validate_choice=False, validators=[InputRequired(message=_l("Choose the institution."))]
+    )
+    reason = TextAreaField(
+        _l("Reason for the transfer"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write why the ticket belongs to the other institution.")), TEXT_LIMIT],
+    )
 
 
 class MergeForm(VersionedForm):
-    reference = StringField(_l("Reference number of the surviving ticket"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write the reference number of the ticket to keep.")), Length(max=40)])
+    reference = StringField(
+        _l("Reference number of the surviving ticket"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Write the reference number of the ticket to keep.")), Length(max=40)],
+    )
 
 
 class AssignForm(VersionedForm):
-    assignee = SelectField(_l("Officer"), validate_choice=False, validators=[
-        InputRequired(message=_l("Choose an officer."))])
+    assignee = SelectField(
+        _l("Officer"), validate_choice=False, validators=[InputRequired(message=_l("Choose an officer."))]
+    )
 
 
 class CommendationForm(VersionedForm):

@@ -50,10 +50,13 @@ def load_ticket(reference: str, permission: Permission = Permission.VIEW_TICKET)
 
 
 def _officers(institution_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES),
-                           User.active.is_(True)).order_by(User.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
 
 
 def _transfer_targets(ticket: Ticket) -> list[tuple[str, str]]:
@@ -66,11 +69,17 @@ def _transfer_targets(ticket: Ticket) -> list[tuple[str, str]]:
 def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
     """A fresh form for every action, each carrying the ticket's current version."""
     forms: dict[str, VersionedForm] = {
-        "claim": ClaimForm(formdata=None), "reply": ReplyForm(formdata=None), "note": NoteForm(formdata=None),
-        "request_info": InformationRequestForm(formdata=None), "resolve": ResolveForm(formdata=None),
-        "close": CloseForm(formdata=None), "reopen": ReopenForm(formdata=None),
-        "transfer": TransferForm(formdata=None), "merge": MergeForm(formdata=None),
-        "assign": AssignForm(formdata=None), "commend": CommendationForm(formdata=None),
+        "claim": ClaimForm(formdata=None),
+        "reply": ReplyForm(formdata=None),
+        "note": NoteForm(formdata=None),
+        "request_info": InformationRequestForm(formdata=None),
+        "resolve": ResolveForm(formdata=None),
+        "close": CloseForm(formdata=None),
+        "reopen": ReopenForm(formdata=None),
+        "transfer": TransferForm(formdata=None),
+        "merge": MergeForm(formdata=None),
+        "assign": AssignForm(formdata=None),
+        "commend": CommendationForm(formdata=None),
         "contact": ContactForm(formdata=None),
     }
     for form in forms.values():
@@ -78,8 +87,14 @@ def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
     return forms
 
 
-def render_ticket(ticket: Ticket, *, bound: tuple[str, VersionedForm] | None = None, status: int = 200,
-                  show_contact: bool = False, conflict: bool = False):
+def render_ticket(
+    ticket: Ticket,
+    *,
+    bound: tuple[str, VersionedForm] | None = None,
+    status: int = 200,
+    show_contact: bool = False,
+    conflict: bool = False,
+):
     """The ticket page; `bound` is the form the officer just sent, shown again with its text and errors."""
     forms = _forms(ticket)
     if bound is not None:
@@ -94,10 +109,13 @@ def render_ticket(ticket: Ticket, *, bound: tuple[str, VersionedForm] | None = N
     can_work = can(current_user, Permission.WORK_TICKET, ticket)
     canned = []
     if can_work:
-        canned = list(db.session.scalars(
-            select(CannedResponse).where(CannedResponse.institution_id == ticket.institution_id)
-            .order_by(CannedResponse.title)
-        ))
+        canned = list(
+            db.session.scalars(
+                select(CannedResponse)
+                .where(CannedResponse.institution_id == ticket.institution_id)
+                .order_by(CannedResponse.title)
+            )
+        )
     return render_template(
         "staff/ticket.html",
         ticket=ticket,
@@ -201,8 +219,9 @@ def _merge(ticket, form, actor, version):  # type: ignore[no-untyped-def]
 
 
 def _commend(ticket, form, actor, version):  # type: ignore[no-untyped-def]
-    actions.pass_commendation(ticket, actor=actor, to_text=form.unit.data or "",
-                              to_user=_user_of(ticket, form.officer.data), version=version)
+    actions.pass_commendation(
+        ticket, actor=actor, to_text=form.unit.data or "", to_user=_user_of(ticket, form.officer.data), version=version
+    )
     return _("The commendation has been passed on.")
 
 
@@ -226,8 +245,9 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
 
     def view(reference: str):  # type: ignore[no-untyped-def]
         ticket = load_ticket(reference, Permission.VIEW_TICKET)
-        if not can(current_user, permission, ticket) and not (name == "note" and can(
-                current_user, Permission.DIRECT_TICKET, ticket)):
+        if not can(current_user, permission, ticket) and not (
+            name == "note" and can(current_user, Permission.DIRECT_TICKET, ticket)
+        ):
             abort(404 if not can(current_user, Permission.VIEW_TICKET, ticket) else 403)
         form = form_class()
         if not form.validate():
@@ -260,8 +280,12 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
 
 
 for _name in ACTIONS:
-    bp.add_url_rule(f"/hoja/<reference>/{_name.replace('_', '-')}", endpoint=_name,
-                    view_func=_make_action_view(_name), methods=["POST"])
+    bp.add_url_rule(
+        f"/hoja/<reference>/{_name.replace('_', '-')}",
+        endpoint=_name,
+        view_func=_make_action_view(_name),
+        methods=["POST"],
+    )
 
 
 @bp.post("/hoja/<reference>/mawasiliano")
@@ -284,5 +308,10 @@ def attachment(reference: str, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.ticket_id != ticket.id:
         abort(404)
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], item.stored_name, mimetype=item.content_type,
-                               as_attachment=True, download_name=item.filename)
+    return send_from_directory(
+        current_app.config["UPLOAD_FOLDER"],
+        item.stored_name,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
+    )
