@@ -8,12 +8,12 @@ over 2026 and 2027, at microsecond resolution), on the standard calendar (Monday
 public holidays) and on a 24/7 one. Prints the best of `--repeat` runs as due dates per second; the aim is at least
 50,000 per second.
 
-Scan: creates its own PostgreSQL database, runs the migrations, seeds the demo reference data, bulk-loads `--tickets`
-tickets with COPY (the generator of benchmarks/queue_pages.py plus SLA columns: closed tickets have no next check,
-open ones have deadlines in the coming days and weeks, none due at the measurement instant) and times, in a
-production-config application context: `scan_batch(now)` with nothing due (p50/p90 of 30; the aim is under 100 ms); `run_scan` after
-making `--due` open tickets due (fresh state each repetition); and the nothing-due scan again at 10,000 tickets. The
-database is dropped at the end, also on Ctrl-C, SIGTERM or an error.
+Scan: creates its own PostgreSQL database, runs the migrations, seeds the demo reference data, bulk-loads
+`--tickets` tickets with COPY (the generator of benchmarks/queue_pages.py plus SLA columns: closed tickets have no
+next check, open ones have deadlines in the coming days and weeks, none due at the measurement instant) and times,
+in a production-config application context: `scan_batch(now)` with nothing due (p50/p90 of 30; the aim is under 100
+ms); `run_scan` after making `--due` open tickets due (fresh state each repetition); and the nothing-due scan again
+at 10,000 tickets. The database is dropped at the end, also on Ctrl-C, SIGTERM or an error.
 """
 
 from __future__ import annotations
