@@ -91,6 +91,8 @@ class Ticket(Model):
         Index("ix_ticket_institution_id_status_created_at", "institution_id", "status", "created_at", "id"),
         # The queue when the tab spans most statuses: walk the institution's tickets newest first.
         Index("ix_ticket_institution_id_created_at", "institution_id", "created_at", "id"),
+        # The "overdue" and "due today" tabs and counts: only running targets have a next due instant.
+        Index("ix_ticket_institution_id_next_due_at", "institution_id", "next_due_at"),
         # The "mine" tab and its count: an officer's open tickets in their institution, from the index alone.
         # Reports: what an institution resolved or first answered in a period.
         Index("ix_ticket_institution_id_resolved_at", "institution_id", "resolved_at"),
