@@ -156,10 +156,7 @@ def reply(data: dict[str, Any], reference: str) -> dict[str, Any]:
 @_documented(401, 403, 404, 409, 422, 429)
 def note(data: dict[str, Any], reference: str) -> dict[str, Any]:
     """An internal note (officers of the institution) or a directive (supervisors, oversight)."""
-    ticket = _load(reference)
-    user = _caller().user
-    if not (can(user, Permission.WORK_TICKET, ticket) or can(user, Permission.DIRECT_TICKET, ticket)):
-        abort(403)
+    ticket = _load(reference, Permission.NOTE_TICKET)
     return _run(ticket, lambda actor: actions.add_note(ticket, data["body"], actor=actor, version=data["version"]))
 
 

@@ -21,6 +21,7 @@ class Permission(enum.StrEnum):
     ASSIGN_TICKET = "assign_ticket"  # give a ticket to an officer (supervisors)
     VIEW_CONTACT = "view_contact"  # the citizen's name, e-mail and phone
     DIRECT_TICKET = "direct_ticket"  # write a directive onto a ticket (oversight, supervisors)
+    NOTE_TICKET = "note_ticket"  # add an internal note: those who work the ticket, or direct it
     ADMINISTER = "administer"  # the administration pages
 
 
@@ -73,6 +74,8 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
         return (user.role == Role.OVERSIGHT and _in_reach(user, ticket.institution)) or (
             own and user.role == Role.SUPERVISOR
         )
+    if permission == Permission.NOTE_TICKET:
+        return own or _ticket_permission(user, Permission.DIRECT_TICKET, ticket)
     return False
 
 

@@ -146,12 +146,12 @@ def add_note(
     ticket: Ticket, body: str, *, actor: User, version: int | None = None, now: dt.datetime | None = None
 ) -> TicketMessage:
     """An internal note (officers of the institution) or a directive (supervisors and oversight)."""
-    permission = Permission.WORK_TICKET if can(actor, Permission.WORK_TICKET, ticket) else Permission.DIRECT_TICKET
-    _start(ticket, actor, permission, Action.NOTE, version)
+    _start(ticket, actor, Permission.NOTE_TICKET, Action.NOTE, version)
+    directive = not can(actor, Permission.WORK_TICKET, ticket)
     text = _text(body, "body", _("Write the note."))
     now = now or utcnow()
     message = _message(ticket, MessageKind.NOTE, text, actor, now)
-    _event(ticket, EventKind.NOTE_ADDED, actor, now, directive=permission == Permission.DIRECT_TICKET)
+    _event(ticket, EventKind.NOTE_ADDED, actor, now, directive=directive)
     ticket.updated_at = now
     db.session.flush()
     return message

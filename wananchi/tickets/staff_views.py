@@ -122,7 +122,7 @@ def render_ticket(
         forms=forms,
         can_work=can_work,
         can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
-        can_direct=can(current_user, Permission.DIRECT_TICKET, ticket),
+        can_note=can(current_user, Permission.NOTE_TICKET, ticket),
         can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket) and ticket.identity == Identity.NAMED,
         show_contact=show_contact,
         conflict=conflict,
@@ -229,7 +229,7 @@ ACTIONS: dict[str, tuple[type[VersionedForm], Handler, Permission]] = {
     "claim": (ClaimForm, _claim, Permission.WORK_TICKET),
     "assign": (AssignForm, _assign, Permission.ASSIGN_TICKET),
     "reply": (ReplyForm, _reply, Permission.WORK_TICKET),
-    "note": (NoteForm, _note, Permission.WORK_TICKET),
+    "note": (NoteForm, _note, Permission.NOTE_TICKET),
     "request_info": (InformationRequestForm, _request_info, Permission.WORK_TICKET),
     "resolve": (ResolveForm, _resolve, Permission.WORK_TICKET),
     "close": (CloseForm, _close, Permission.WORK_TICKET),
@@ -245,9 +245,7 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
 
     def view(reference: str):  # type: ignore[no-untyped-def]
         ticket = load_ticket(reference, Permission.VIEW_TICKET)
-        if not can(current_user, permission, ticket) and not (
-            name == "note" and can(current_user, Permission.DIRECT_TICKET, ticket)
-        ):
+        if not can(current_user, permission, ticket):
             abort(404 if not can(current_user, Permission.VIEW_TICKET, ticket) else 403)
         form = form_class()
         if not form.validate():
