@@ -17,8 +17,8 @@ import random
 import re
 import statistics
 import sys
-import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ ROOT = BENCH_DIR.parent
 sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]
 
 import sqlalchemy as sa  # noqa: E402
+
+from benchmarks import queue_pages  # noqa: E402  (its COPY loader and timing loop)
 
 DEFAULT_PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "benchmark-password-2026"
@@ -226,44 +228,21 @@ def rows(count: int, ref: dict[str, Any], seed: int = 5) -> Any:
 
 
 def bulk_load(engine: sa.Engine, count: int, ref: dict[str, Any]) -> float:
-    """Load `count` tickets and their transfers: drop the secondary indexes, COPY, rebuild, analyse."""
-    started = time.perf_counter()
-    with engine.connect() as connection:
-        raw: Any = connection.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('ticket', 'ticket_transfer') AND "
-                "indexname NOT IN (SELECT conname FROM pg_constraint)"
-            )
-            indexes = cursor.fetchall()
-            for name, _definition in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute("SET session_replication_role = replica")
-            transfers = io.StringIO()
-            with cursor.copy(f"COPY ticket ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                buffer = io.StringIO()
-                for index, (line, transfer) in enumerate(rows(count, ref), start=1):
-                    buffer.write(line)
-                    if transfer:
-                        transfers.write(transfer)
-                    if index % 20_000 == 0:
-                        copy.write(buffer.getvalue())
-                        buffer = io.StringIO()
-                copy.write(buffer.getvalue())
-            with cursor.copy(f"COPY ticket_transfer ({', '.join(TRANSFER_COLUMNS)}) FROM STDIN") as copy:
-                copy.write(transfers.getvalue())
-            cursor.execute("SET session_replication_role = origin")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("SELECT setval(pg_get_serial_sequence('ticket', 'id'), (SELECT max(id) FROM ticket))")
-        raw.commit()
-        raw.autocommit = True
-        with raw.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE ticket")
-            cursor.execute("VACUUM ANALYZE ticket_transfer")
-        raw.autocommit = False
-    return time.perf_counter() - started
+    """Load `count` tickets and their transfers with the shared COPY loader of queue_pages.py."""
+    transfers = io.StringIO()
+
+    def ticket_lines() -> Iterator[str]:
+        for line, transfer in rows(count, ref):
+            if transfer:
+                transfers.write(transfer)
+            yield line
+
+    def transfer_lines() -> Iterator[str]:
+        yield transfers.getvalue()  # read after the tickets' COPY has filled it
+
+    return queue_pages.copy_in(
+        engine, [("ticket", COLUMNS, ticket_lines()), ("ticket_transfer", TRANSFER_COLUMNS, transfer_lines())]
+    )
 
 
 def log_in(client: Any, email: str) -> None:
@@ -275,18 +254,6 @@ def log_in(client: Any, email: str) -> None:
     assert token, "no CSRF token on the login page"
     response = client.post("/ingia", data={"csrf_token": token.group(1).decode(), "email": email, "password": PASSWORD})
     assert response.status_code == 303, response.status_code
-
-
-def measure(client: Any, url: str, repeat: int) -> list[float]:
-    """Milliseconds of `repeat` GETs of `url`, after one warm-up request."""
-    assert client.get(url).status_code == 200, url
-    times = []
-    for _run in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, url
-    return times
 
 
 def explain(app: Any, client: Any, url: str) -> None:
@@ -367,7 +334,7 @@ def run(
                 ("public page, institution", public, f"/takwimu/{ref['busy_slug']}", None),
             ]
             for label, client, target, aim in pages:
-                times = measure(client, target, repeat)
+                times = queue_pages.measure(client, target, repeat)
                 met = "met" if aim is not None and statistics.median(times) < aim else "NOT met"
                 verdict = "" if aim is None else f"  (aim < {aim} ms: {met})"
                 print(f"  {label:<32} median {statistics.median(times):8.1f} ms   max {max(times):8.1f} ms{verdict}")

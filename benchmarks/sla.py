@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
-import io
 import os
 import random
 import secrets
@@ -33,7 +31,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import FrameType
 from typing import Any
 
 # Import the application from the repository root (and keep this folder, whose scripts are not packages, off the path).
@@ -45,6 +43,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from huey.storage import RedisStorage  # noqa: E402
 
+from benchmarks import queue_pages as bench_queue  # noqa: E402  (its ticket generator, reference data, loader)
 from wananchi import create_app  # noqa: E402
 from wananchi.core.db import normalise_database_url  # noqa: E402
 from wananchi.extensions import db  # noqa: E402
@@ -62,19 +61,6 @@ from wananchi.sla.policies import (  # noqa: E402
 from wananchi.sla.targets import DEFAULT_TARGETS  # noqa: E402
 from wananchi.tasks import huey  # noqa: E402
 from wananchi.tickets.models import OPEN_STATUSES, TicketType  # noqa: E402
-
-
-def _load_queue_benchmark() -> ModuleType:
-    """benchmarks/queue_pages.py as a module, for its ticket generator and reference data."""
-    spec = importlib.util.spec_from_file_location("benchmarks_queue", BENCH_DIR / "queue_pages.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up while it is built
-    spec.loader.exec_module(module)
-    return module
-
-
-bench_queue = _load_queue_benchmark()
 
 TARGET_DAYS = (2, 7, 14, 30)
 SPAN_START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -198,40 +184,9 @@ def ticket_rows(count: int, ref: Any, calendars: dict[int, WorkingCalendar], see
 
 
 def bulk_load(engine: sa.Engine, count: int, ref: Any, calendars: dict[int, WorkingCalendar], seed: int) -> float:
-    """Replace every ticket with `count` generated ones: drop the secondary indexes, COPY, rebuild, analyse."""
-    started = time.perf_counter()
-    with engine.connect() as connection:
-        raw: Any = connection.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("TRUNCATE ticket RESTART IDENTITY CASCADE")
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ticket' AND indexname NOT IN "
-                "(SELECT conname FROM pg_constraint WHERE conrelid = 'ticket'::regclass)"
-            )
-            indexes = cursor.fetchall()
-            for name, _definition in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute("SET session_replication_role = replica")  # no FK triggers: the rows are valid
-            columns = ", ".join((*bench_queue.COLUMNS, *SLA_COLUMNS))
-            with cursor.copy(f"COPY ticket ({columns}) FROM STDIN") as copy:
-                buffer = io.StringIO()
-                for index, line in enumerate(ticket_rows(count, ref, calendars, seed), start=1):
-                    buffer.write(line)
-                    if index % 20_000 == 0:
-                        copy.write(buffer.getvalue())
-                        buffer = io.StringIO()
-                copy.write(buffer.getvalue())
-            cursor.execute("SET session_replication_role = origin")
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("SELECT setval(pg_get_serial_sequence('ticket', 'id'), (SELECT max(id) FROM ticket))")
-        raw.commit()
-        raw.autocommit = True
-        with raw.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE ticket")
-        raw.autocommit = False
-    return time.perf_counter() - started
+    """Replace every ticket with `count` generated ones, SLA columns included (the shared COPY loader)."""
+    columns = (*bench_queue.COLUMNS, *SLA_COLUMNS)
+    return float(bench_queue.copy_in(engine, [("ticket", columns, ticket_rows(count, ref, calendars, seed))]))
 
 
 def idle_scan_times(repeat: int) -> list[float]:
