@@ -93,6 +93,10 @@ class Config:
     SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "15"))
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_ENQUEUE_AFTER_COMMIT = True
+    # Reports: one that takes at least this long to compute is kept as a snapshot for at most
+    # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
+    REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
+    REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 

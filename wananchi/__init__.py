@@ -111,6 +111,7 @@ def _import_models() -> None:
     import wananchi.core.audit  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
     import wananchi.notifications.models  # noqa: F401
+    import wananchi.reports.models  # noqa: F401
     import wananchi.sla.models  # noqa: F401
     import wananchi.tickets.models  # noqa: F401
 

@@ -85,3 +85,13 @@ def send_warning_digests_daily() -> int:
     written = send_digests()
     db.session.commit()
     return written
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+@in_app_context
+def refresh_report_snapshots() -> int:
+    """Every five minutes, recompute the slow reports being read before their snapshots expire."""
+    from wananchi.extensions import db
+    from wananchi.reports.snapshots import refresh_snapshots
+
+    return refresh_snapshots(db.session.commit)

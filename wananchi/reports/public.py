@@ -17,7 +17,8 @@ from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.reports.periods import Period, preset_period
-from wananchi.reports.queries import Figures, Report, build_report
+from wananchi.reports.queries import Figures, Report
+from wananchi.reports.snapshots import Served, public_scope, served_report
 from wananchi.reports.tables import hours, percent
 
 bp = Blueprint("statistics", __name__, url_prefix="/takwimu")
@@ -58,25 +59,25 @@ def _months(period: Period, report: Report) -> list[PublicRow]:
     return rows
 
 
-def _report(ids: list[int], *, ranked: bool) -> tuple[Period, Report]:
-    period = preset_period("year", utcnow())
-    return period, build_report(ids, period, now=utcnow(), splits=(), by_institution=ranked, weekly=False, monthly=True)
+def _report(institution_id: int | None) -> tuple[Period, Served]:
+    """The last 12 months of the country (None) or of one institution, perhaps from a snapshot."""
+    now = utcnow()
+    period = preset_period("year", now)
+    return period, served_report(public_scope(institution_id), period, now=now)
 
 
 @bp.get("/")
 def country():  # type: ignore[no-untyped-def]
     """The country's figures by month and the ranking of institutions with enough tickets."""
     institutions = {i.id: i for i in db.session.scalars(select(Institution).where(Institution.is_active))}
-    period, report = _report(sorted(institutions), ranked=True)
-    eligible = [(institutions[i], f) for i, f in report.institutions.items() if f.received >= RANK_MINIMUM]
+    period, served = _report(None)
+    report = served.report
+    shown = [(institutions[i], f) for i, f in report.institutions.items() if i in institutions]
+    eligible = [(institution, f) for institution, f in shown if f.received >= RANK_MINIMUM]
     eligible.sort(key=lambda pair: (-(pair[1].resolution_share or 0), -pair[1].received, localized_name(pair[0])))
     ranking = [_row(localized_name(institution), figures, institution.slug) for institution, figures in eligible]
     unranked = sorted(
-        (
-            (localized_name(institutions[i]), institutions[i].slug)
-            for i, f in report.institutions.items()
-            if f.received < RANK_MINIMUM
-        ),
+        (localized_name(institution), institution.slug) for institution, f in shown if f.received < RANK_MINIMUM
     )
     return render_template(
         "reports/public.html",
@@ -84,6 +85,7 @@ def country():  # type: ignore[no-untyped-def]
         period=period,
         total=_row("", report.total),
         months=_months(period, report),
+        served=served,
         ranking=ranking,
         unranked=unranked,
         minimum=RANK_MINIMUM,
@@ -96,13 +98,14 @@ def institution(slug: str):  # type: ignore[no-untyped-def]
     found = db.session.scalar(select(Institution).where(Institution.slug == slug, Institution.is_active))
     if found is None:
         abort(404)
-    period, report = _report([found.id], ranked=False)
+    period, served = _report(found.id)
     return render_template(
         "reports/public.html",
         institution=found,
         period=period,
-        total=_row("", report.total),
-        months=_months(period, report),
+        total=_row("", served.report.total),
+        months=_months(period, served.report),
+        served=served,
         ranking=None,
         unranked=None,
         minimum=RANK_MINIMUM,

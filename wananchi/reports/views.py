@@ -23,7 +23,8 @@ from wananchi.reports import charts
 from wananchi.reports.days import working_day_number
 from wananchi.reports.exports import table_csv, tables_xlsx
 from wananchi.reports.periods import PRESETS, Period, parse_period
-from wananchi.reports.queries import build_report, oldest_open, scope_ids
+from wananchi.reports.queries import oldest_open, scope_ids
+from wananchi.reports.snapshots import Served, institution_scope, node_scope, served_report
 from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, Table, report_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/ripoti")
@@ -56,21 +57,23 @@ def _sort_args() -> tuple[str, bool]:
     return (sort if sort in LEAGUE_SORT_KEYS else "received"), request.args.get("dir", "desc") != "asc"
 
 
-def _build(institution: Institution, *, node: bool) -> tuple[Period, list[str], Any, list[Table]]:
-    """The period asked for, its messages, the report, and its tables."""
+def _build(institution: Institution, *, node: bool) -> tuple[Period, list[str], Served, list[Table]]:
+    """The period asked for, its messages, the report as served (perhaps from a snapshot), and its tables."""
     now = utcnow()
     period, messages = parse_period(request.args, now)
     ids = scope_ids(institution.id) if node else [institution.id]
-    report = build_report(ids, period, now=now, by_institution=node)
+    scope = node_scope(institution.id) if node else institution_scope(institution.id)
+    served = served_report(scope, period, now=now)
     sort, descending = _sort_args()
     tables = report_tables(
-        report, oldest_open(ids), working_day_number(now), league=node, sort=sort, descending=descending
+        served.report, oldest_open(ids), working_day_number(now), league=node, sort=sort, descending=descending
     )
-    return period, messages, report, tables
+    return period, messages, served, tables
 
 
 def _page(institution: Institution, *, node: bool) -> str:
-    period, messages, report, tables = _build(institution, node=node)
+    period, messages, served, tables = _build(institution, node=node)
+    report = served.report
     user = _reader()
     endpoint = "reports.node" if node else "reports.institution"
     sort, descending = _sort_args()
@@ -93,6 +96,7 @@ def _page(institution: Institution, *, node: bool) -> str:
         presets=PRESETS,
         messages=messages,
         report=report,
+        served=served,
         tables=tables,
         volume_chart=charts.weekly_volume_chart(report.weeks),
         share_chart=charts.weekly_share_chart(report.weeks),
