@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from tests.factories import CategoryFactory
 from tests.helpers import hidden_fields
@@ -15,6 +17,7 @@ from tests.world import World, build_world
 from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import create_user
 from wananchi.core.db import utcnow
+from wananchi.extensions import db as _db
 from wananchi.institutions.models import Institution
 from wananchi.tickets.models import Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.queue import LOCAL_ZONE, PAGE_SIZE, TABS, QueueFilter, parse_filter, queue_page, tab_counts
@@ -280,6 +283,82 @@ def test_search_finds_swahili_words_whatever_their_case(db, staff, text):
     tickets, _cursor = queue_page(staff.officer, QueueFilter(search=text))
     assert [t.id for t in tickets] == [found.id]
     assert tab_counts(staff.officer, QueueFilter(search=text))["open"] == 1
+
+
+@pytest.fixture
+def word_tickets(db, staff) -> list[Ticket]:
+    """130 agency tickets, every other one about a transformer (some closed, some sharing a moment), and one
+    rare word; on PostgreSQL analysed, so that the statistics know the common word."""
+    same_moment = NOW - dt.timedelta(days=2)
+    tickets = []
+    for index in range(130):
+        about = "Transfoma imeungua" if index % 2 else "Maji hayatoki"
+        fields = {"created_at": same_moment} if index % 13 == 0 else {}
+        tickets.append(
+            make_ticket(
+                db,
+                staff.world.agency,
+                subject=about,
+                description="Nguzo ya nadra imeanguka." if index == 77 else "Tafadhali saidieni.",
+                status=TicketStatus.CLOSED if index % 5 == 0 else TicketStatus.IN_PROGRESS,
+                **fields,
+            )
+        )
+    make_ticket(db, staff.world.council, subject="Transfoma ya kijiji", description="Nadra sana.")
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE ticket"))
+    return tickets
+
+
+def every_page(user: User, flt: QueueFilter) -> tuple[list[int], list[str]]:
+    """The ids of every page of a search, following the cursors, and the page statements PostgreSQL ran."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    seen, cursor = [], None
+    event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        while True:
+            page, cursor = queue_page(user, flt, after=cursor)
+            assert len(page) <= PAGE_SIZE
+            seen += [ticket.id for ticket in page]
+            if cursor is None:
+                return seen, [s for s in statements if "FROM ticket" in s]
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", record)
+
+
+def in_queue_order(tickets: list[Ticket], sort: str) -> list[int]:
+    if sort == "due":
+        return [t.id for t in sorted(tickets, key=lambda t: t.id)]  # no due times: by id
+    ordered = sorted(tickets, key=lambda t: (t.created_at, t.id), reverse=sort == "newest")
+    return [t.id for t in ordered]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "due"])
+def test_a_common_word_search_pages_through_its_matches_in_queue_order(staff, word_tickets, backend, sort):
+    matching = [t for t in word_tickets if "Transfoma" in t.subject]
+    for tab, statuses in (("open", {TicketStatus.IN_PROGRESS}), ("closed", {TicketStatus.CLOSED})):
+        expected = in_queue_order([t for t in matching if t.status in statuses], sort)
+        seen, statements = every_page(staff.officer, QueueFilter(tab=tab, search="transfoma", sort=sort))
+        assert seen == expected
+        if backend == "postgresql":
+            # Read in received order, a common word is matched ticket by ticket instead of through the index.
+            in_order = sort != "due"
+            assert all(("ts_match_vq(" in s) == in_order and ("@@" in s) != in_order for s in statements)
+    assert tab_counts(staff.officer, QueueFilter(search="transfoma"))["open"] == 52
+
+
+@pytest.mark.parametrize("search", ["nadra", "transfoma nadra", "maji nadra"])
+def test_a_rare_word_search_uses_the_index_and_finds_its_tickets(staff, word_tickets, backend, search):
+    seen, statements = every_page(staff.officer, QueueFilter(search=search))
+    assert seen == ([word_tickets[77].id] if search != "maji nadra" else [])
+    if backend == "postgresql":
+        assert statements and all("@@" in s and "ts_match_vq" not in s for s in statements)
+    assert tab_counts(staff.officer, QueueFilter(search=search))["open"] == len(seen)
 
 
 def test_search_by_reference_number(client, db, staff):
