@@ -100,6 +100,21 @@ def test_targets_set_by_administrators_win_most_specific_first(setting, db):
     assert triage.first_response_due_at == eat(2026, 11, 26, 8, 0)  # type only: 3 days
 
 
+def test_a_changed_or_deleted_target_applies_to_the_next_ticket_at_once(setting, db):
+    world, _staff = setting
+    monday = eat(2026, 11, 23, 8, 0)
+    assert submit(world, monday).first_response_due_at == eat(2026, 11, 25, 8, 0)  # the default: 2 days
+    target = ResponseTarget(institution_id=world.agency.id, first_response_days=1, resolution_days=5)
+    db.session.add(target)
+    db.session.commit()
+    assert submit(world, monday).first_response_due_at == eat(2026, 11, 24, 8, 0)
+    target.first_response_days = 3  # not flushed yet: read as a query would, after an autoflush
+    assert submit(world, monday).first_response_due_at == eat(2026, 11, 26, 8, 0)
+    db.session.delete(target)
+    db.session.commit()
+    assert submit(world, monday).first_response_due_at == eat(2026, 11, 25, 8, 0)
+
+
 def test_an_institution_working_around_the_clock(setting, db):
     world, _staff = setting
     world.agency.calendar = Calendar(name="Saa 24", always_open=True)

@@ -24,6 +24,7 @@ from wananchi.core.contact import InvalidContact, normalise_email, normalise_pho
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region
+from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.labels import IDENTITY_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Identity, TicketType
 from wananchi.tickets.references import new_submission_key
@@ -115,18 +116,14 @@ class SubmitForm(FlaskForm):
         """The chosen category, or None for "I don't know" or an unknown value (looked up once)."""
         if "_category" not in self.__dict__:
             code = self.category.data
-            self._category = (
-                db.session.scalar(select(Category).where(Category.code == code, Category.is_active.is_(True)))
-                if code and code != DONT_KNOW
-                else None
-            )
+            self._category = active_category(code) if code and code != DONT_KNOW else None
         return self._category
 
     def selected_district(self) -> District | None:
         """The chosen district, if any (looked up once)."""
         if "_district" not in self.__dict__:
             code = self.district.data
-            self._district = db.session.scalar(select(District).where(District.code == code)) if code else None
+            self._district = district_with_code(code) if code else None
         return self._district
 
 
