@@ -8,10 +8,12 @@ import struct
 import zlib
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from tests.helpers import hidden_fields, post_submission, valid_submission
 from tests.world import build_world
+from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, TicketStatus
 
 
@@ -192,6 +194,40 @@ def test_double_submit_creates_one_ticket_and_the_same_confirmation(client, worl
         "tracking-code"
     )
     assert len(tickets(db)) == 1
+
+
+def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_history(app, client, world, db):
+    post_submission(client)  # the reference data is read once per process, on the first submission
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        sent.append(" ".join(statement.split()[:3]).upper())
+
+    data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission(subject="Mita ya maji imeharibika")}
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.post("/wasilisha", data=data)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 303
+    ticket = db.session.scalar(select(Ticket).where(Ticket.subject == "Mita ya maji imeharibika"))
+    assert ticket is not None and ticket.first_response_due_at and ticket.resolution_due_at and ticket.next_sla_check_at
+    assert [(e.kind, e.actor) for e in ticket.events] == [
+        (EventKind.SUBMITTED, "mwananchi"),
+        (EventKind.ROUTED, "mfumo"),
+    ]
+    assert ticket.events[1].data == {"institution": world.agency.slug, "category": "maji-bili"}
+    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)).all()
+    assert sorted(m.channel for m in messages) == [Channel.EMAIL, Channel.SMS]
+    assert all(ticket.reference in m.body_text for m in messages)
+    assert list(dict.fromkeys(sent)) == [
+        "INSERT INTO REFERENCE_COUNTER",
+        "SELECT TICKET.ID, TICKET.REFERENCE,",  # the twin of a retried submission
+        "INSERT INTO TICKET",  # with its due dates: no UPDATE after
+        "INSERT INTO OUTBOX_MESSAGE",  # one statement per message, or one for both (PostgreSQL)
+        "INSERT INTO TICKET_EVENT",  # both events in one statement
+    ]
+    assert sent.count("INSERT INTO TICKET") == sent.count("INSERT INTO TICKET_EVENT") == 1
 
 
 def test_a_forged_short_submission_key_is_replaced(client, world, db):

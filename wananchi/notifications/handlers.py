@@ -47,7 +47,7 @@ def _messages(
                 channel=channel,
                 recipient=recipient,
                 language=language,
-                ticket_id=ticket.id if ticket else None,
+                ticket=ticket,
                 recipient_user_id=user.id if user else None,
                 subject=rendered.subject if channel == Channel.EMAIL else "",
                 body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,

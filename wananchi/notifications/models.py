@@ -6,10 +6,11 @@ import datetime as dt
 import enum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.core.db import UTCDateTime, str_enum, utcnow
 from wananchi.extensions import Model
+from wananchi.tickets.models import Ticket
 
 
 class Channel(enum.StrEnum):
@@ -50,6 +51,8 @@ class OutboxMessage(Model):
     provider_response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    ticket: Mapped[Ticket | None] = relationship()  # set for a ticket not flushed yet (a new submission)
 
 
 class NotificationPreference(Model):

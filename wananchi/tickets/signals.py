@@ -1,5 +1,10 @@
 """Domain signals of the tickets domain: sent with the ticket as sender and the change's instant as `now`,
-after the change is flushed, in the same transaction."""
+after the change is flushed, in the same transaction.
+
+Except `ticket_submitted`: it is sent before the new ticket is first flushed (it has no id yet), so that
+what its receivers set on it (the due dates) and add beside it (messages linked through relationships)
+is written with it in one flush.
+"""
 
 from blinker import Namespace
 
