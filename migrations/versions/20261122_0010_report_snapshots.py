@@ -1,6 +1,6 @@
 """report snapshots: the figures of slow reports, kept a few minutes and refreshed by the worker
 
-Revision ID: 0012
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-22 18:00:00
 
@@ -8,7 +8,7 @@ Create Date: 2026-11-22 18:00:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0012'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
