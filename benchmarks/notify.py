@@ -44,8 +44,10 @@ from benchmarks.submit import (  # noqa: E402
     DEFAULT_PG_ADMIN_URL,
     code_state,
     create_database,
+    exit_on_sigterm,
     free_port,
     process_tree_cpu,
+    shown_path,
     stop_process,
     tail,
 )
@@ -363,24 +365,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _shown(path: str) -> str:
-    """A path relative to the repository root when it lies inside it."""
-    with contextlib.suppress(ValueError):
-        return str(Path(path).relative_to(ROOT))
-    return path
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    """Turn SIGTERM into SystemExit, so every clean-up runs."""
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Start the SMTP server, run every backend, print its table; remove everything."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     os.chdir(ROOT)
-    print(f"command: {shlex.join([_shown(sys.executable), *sys.argv])}")
+    print(f"command: {shlex.join([shown_path(sys.executable), *sys.argv])}")
     print(f"code: {code_state()}")
     print(
         f"machine: {os.cpu_count()} cores (workers, PostgreSQL, Redis and the SMTP server share them); "

@@ -565,14 +565,14 @@ def code_state() -> str:
     return commit + (" + uncommitted changes" if dirty else "")
 
 
-def _shown(path: str) -> str:
+def shown_path(path: str) -> str:
     """A path relative to the repository root when it lies inside it."""
     with contextlib.suppress(ValueError):
         return str(Path(path).relative_to(ROOT))
     return path
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
+def exit_on_sigterm(signum: int, frame: object) -> None:
     """Turn SIGTERM into SystemExit, so every cleanup runs."""
     raise SystemExit(128 + signum)
 
@@ -580,9 +580,9 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run every backend and print its table."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     os.chdir(ROOT)
-    print(f"command: {shlex.join([_shown(sys.executable), *sys.argv])}")
+    print(f"command: {shlex.join([shown_path(sys.executable), *sys.argv])}")
     print(f"code: {code_state()}")
     print(f"machine: {os.cpu_count()} cores (clients and servers share them); Python {sys.version.split()[0]}")
     print(
