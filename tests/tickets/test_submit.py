@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zlib
@@ -200,15 +201,18 @@ def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_his
     post_submission(client)  # the reference data is read once per process, on the first submission
     sent: list[str] = []
 
+    connections: dict[str, set[int]] = {}
+
     def record(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
         sent.append(" ".join(statement.split()[:3]).upper())
+        connections.setdefault(sent[-1], set()).add(id(conn))
 
     data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission(subject="Mita ya maji imeharibika")}
-    sa.event.listen(db.engine, "before_cursor_execute", record)
+    sa.event.listen(sa.Engine, "before_cursor_execute", record)  # every engine: numbers come from a pool of their own
     try:
         response = client.post("/wasilisha", data=data)
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+        sa.event.remove(sa.Engine, "before_cursor_execute", record)
     assert response.status_code == 303
     ticket = db.session.scalar(select(Ticket).where(Ticket.subject == "Mita ya maji imeharibika"))
     assert ticket is not None and ticket.first_response_due_at and ticket.resolution_due_at and ticket.next_sla_check_at
@@ -222,12 +226,13 @@ def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_his
     assert all(ticket.reference in m.body_text for m in messages)
     assert list(dict.fromkeys(sent)) == [
         "INSERT INTO REFERENCE_COUNTER",
-        "SELECT TICKET.ID, TICKET.REFERENCE,",  # the twin of a retried submission
         "INSERT INTO TICKET",  # with its due dates: no UPDATE after
         "INSERT INTO OUTBOX_MESSAGE",  # one statement per message, or one for both (PostgreSQL)
         "INSERT INTO TICKET_EVENT",  # both events in one statement
     ]
     assert sent.count("INSERT INTO TICKET") == sent.count("INSERT INTO TICKET_EVENT") == 1
+    # the number is drawn and committed on a connection of its own: the counter is not held while the ticket is written
+    assert connections["INSERT INTO REFERENCE_COUNTER"].isdisjoint(connections["INSERT INTO TICKET"])
 
 
 def test_a_forged_short_submission_key_is_replaced(client, world, db):
@@ -288,6 +293,19 @@ class TestAttachments:
         assert download.headers["Content-Type"] == "image/png"
         assert "attachment" in download.headers["Content-Disposition"]
         assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    def test_a_resent_form_with_a_photo_keeps_one_ticket_and_one_stored_file(self, client, world, db, app):
+        data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission()}
+        locations = []
+        for _attempt in range(2):
+            attachments = {"attachments": [(io.BytesIO(png_bytes()), "picha.png")]}
+            response = client.post("/wasilisha", data={**data, **attachments}, content_type="multipart/form-data")
+            assert response.status_code == 303
+            locations.append(response.headers["Location"])
+        assert locations[0] == locations[1] and len(tickets(db)) == 1
+        stored = db.session.scalars(select(Attachment.stored_name)).all()
+        assert len(stored) == 1
+        assert sorted(os.listdir(app.config["UPLOAD_FOLDER"])) == stored  # the resend's copy was removed
 
     @pytest.mark.parametrize(
         ("name", "content"),

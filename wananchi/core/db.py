@@ -102,6 +102,13 @@ def _run_rollback_callbacks() -> None:
         callback()
 
 
+def rollback() -> None:
+    """Roll the current transaction back now, with its rollback callbacks; the request may go on."""
+    db.session.rollback()
+    if has_app_context():
+        _run_rollback_callbacks()
+
+
 def init_transaction_boundary(app: Flask) -> None:
     """One transaction per request: committed once after a successful view, rolled back otherwise."""
 

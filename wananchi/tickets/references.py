@@ -6,7 +6,10 @@ import hashlib
 import hmac
 import re
 import secrets
+import sqlite3
 
+from flask import current_app
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wananchi.extensions import db
@@ -16,14 +19,19 @@ REFERENCE_RE = re.compile(r"^WN-(\d{4})-(\d{6,})$")
 # Crockford's base32: no I, L, O or U, so codes survive being read aloud or copied by hand.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10  # 50 bits
+COUNTER_ENGINE = "wananchi.reference_counter_engine"
 _CODE_CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def allocate_reference(year: int) -> str:
-    """The next reference number of `year`; the counter row is locked until the transaction ends.
+    """The next reference number of `year`, drawn in its own short transaction.
 
     One atomic upsert on both PostgreSQL and SQLite, so concurrent submissions never share a number.
-    Numbers are not reused: a failed submission may leave a gap, which is harmless.
+    It commits at once on a connection of its own, so the counter row is locked for one statement,
+    never while a submission is being written: submissions do not queue behind each other. Only
+    when this request's SQLite connection has already written (SQLite allows one writer at a time)
+    is the number drawn inside that transaction instead. A number drawn for a submission that is
+    then not stored (a double submit, an error) stays unused: references may have gaps.
     """
     dialect = db.session.get_bind().dialect.name
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -36,8 +44,33 @@ def allocate_reference(year: int) -> str:
         )
         .returning(ReferenceCounter.last_value)
     )
-    number = db.session.execute(statement).scalar_one()
+    if _session_is_writing_sqlite():
+        number = db.session.execute(statement).scalar_one()
+    else:
+        with _counter_engine().begin() as connection:
+            number = connection.execute(statement).scalar_one()
     return f"WN-{year}-{number:06d}"
+
+
+def _counter_engine() -> Engine:
+    """The small pool numbers are drawn from, apart from the requests' pool.
+
+    A request holds a connection of the main pool while it draws: if it drew from that pool too,
+    a burst of requests could hold every connection and all wait for one more. A connection of this
+    pool is held for one statement and never waits for anything but that statement.
+    """
+    engine = current_app.extensions.get(COUNTER_ENGINE)
+    if engine is None:
+        engine = current_app.extensions.setdefault(
+            COUNTER_ENGINE, create_engine(db.engine.url, pool_size=1, max_overflow=4, pool_pre_ping=True)
+        )
+    return engine
+
+
+def _session_is_writing_sqlite() -> bool:
+    """Whether this session holds SQLite's write lock: a second connection would wait for it forever."""
+    dbapi_connection = db.session.connection().connection.dbapi_connection
+    return isinstance(dbapi_connection, sqlite3.Connection) and dbapi_connection.in_transaction
 
 
 def new_submission_key() -> str:

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from wananchi.core.db import on_rollback, utcnow
+from wananchi.core.db import on_rollback, rollback, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District
@@ -98,7 +99,11 @@ def _existing_receipt(submission_key: str) -> Receipt | None:
 
 
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
-    """Create, route and record a new ticket; a repeated submission key returns the first receipt."""
+    """Create, route and record a new ticket; a repeated submission key returns the first receipt.
+
+    A repeated key is found when its INSERT collides with the first one, and then this transaction
+    is rolled back: submit in a transaction of its own, or as its first change.
+    """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
     _check_rules(submission)
@@ -108,13 +113,6 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     now = now or utcnow()
 
     reference = allocate_reference(now.astimezone(LOCAL_TIME).year)
-    # The counter row is now locked: a retry of this same submission (a double click, a browser
-    # resend, an API retry) waits here until its twin commits, then finds the ticket it created.
-    # The number it drew is left unused, which the reference scheme tolerates.
-    existing = _existing_receipt(submission.submission_key)
-    if existing is not None:
-        return existing
-
     anonymous = submission.identity == Identity.ANONYMOUS
     code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
     category, district = submission.category, submission.district
@@ -146,7 +144,17 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     db.session.add(ticket)
     _attach(ticket, None, files, now)
     signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A retry of this same submission (a double click, a browser resend, an API retry) that its
+        # twin stored first: PostgreSQL let this INSERT wait for the twin's commit, SQLite for its
+        # write lock. Nothing of this attempt is kept, and the citizen gets the twin's receipt.
+        rollback()
+        existing = _existing_receipt(submission.submission_key)
+        if existing is None:
+            raise
+        return existing
     db.session.execute(  # the history, written in one statement: nothing reads it back in this request
         insert(cast(Table, TicketEvent.__table__)),
         [
