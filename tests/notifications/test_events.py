@@ -300,3 +300,23 @@ def test_staff_sms_follows_the_phone_number_on_the_account(setting, db, sms_gate
     [sms] = [s for s in sms_gateway.received if s["to"] == PHONES["officer_a"]]
     assert ticket.reference in sms["message"] and len(sms["message"]) <= 160
     assert all(row.status == OutboxStatus.SENT for row in rows("assignment"))
+
+
+def test_a_message_renders_only_its_channels_parts(setting, db):
+    ticket = submit(setting.world)
+    tracking_url = public_url("tickets.track", ref=ticket.reference)
+    both = render_notification("receipt", "sw", ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345")
+    sms_only = render_notification(
+        "receipt", "sw", email=False, ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345"
+    )
+    email_only = render_notification(
+        "receipt", "sw", sms=False, ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345"
+    )
+    assert both.text and both.html and both.sms
+    assert (sms_only.text, sms_only.html, sms_only.sms) == ("", None, both.sms)
+    assert (email_only.subject, email_only.text, email_only.html, email_only.sms) == (
+        both.subject,
+        both.text,
+        both.html,
+        "",
+    )

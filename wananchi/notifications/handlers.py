@@ -39,7 +39,10 @@ def _messages(
     """Render `event` once in `language` and put one message per (channel, address) in the outbox."""
     if not recipients:
         return
-    rendered = render_notification(event, language, ticket=ticket, **context)
+    channels = {channel for channel, _recipient in recipients}
+    rendered = render_notification(
+        event, language, email=Channel.EMAIL in channels, sms=Channel.SMS in channels, ticket=ticket, **context
+    )
     for channel, recipient in recipients:
         add_message(
             OutboxMessage(
