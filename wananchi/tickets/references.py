@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -9,7 +10,7 @@ import secrets
 import sqlite3
 
 from flask import current_app
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, Insert, bindparam, create_engine
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wananchi.extensions import db
@@ -33,23 +34,28 @@ def allocate_reference(year: int) -> str:
     is the number drawn inside that transaction instead. A number drawn for a submission that is
     then not stored (a double submit, an error) stays unused: references may have gaps.
     """
-    dialect = db.session.get_bind().dialect.name
+    statement = _counter_upsert(db.session.get_bind().dialect.name)
+    if _session_is_writing_sqlite():
+        number = db.session.execute(statement, {"year": year}).scalar_one()
+    else:
+        with _counter_engine().connect() as connection:
+            number = connection.execute(statement, {"year": year}).scalar_one()
+    return f"WN-{year}-{number:06d}"
+
+
+@functools.cache
+def _counter_upsert(dialect: str) -> Insert:
+    """INSERT the year's counter at 1, or add 1 to it, and return it: one atomic statement (built once)."""
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    return (
         dialect_insert(ReferenceCounter)
-        .values(year=year, last_value=1)
+        .values(year=bindparam("year"), last_value=1)
         .on_conflict_do_update(
             index_elements=[ReferenceCounter.year],
             set_={"last_value": ReferenceCounter.last_value + 1},
         )
         .returning(ReferenceCounter.last_value)
     )
-    if _session_is_writing_sqlite():
-        number = db.session.execute(statement).scalar_one()
-    else:
-        with _counter_engine().begin() as connection:
-            number = connection.execute(statement).scalar_one()
-    return f"WN-{year}-{number:06d}"
 
 
 def _counter_engine() -> Engine:
@@ -57,12 +63,14 @@ def _counter_engine() -> Engine:
 
     A request holds a connection of the main pool while it draws: if it drew from that pool too,
     a burst of requests could hold every connection and all wait for one more. A connection of this
-    pool is held for one statement and never waits for anything but that statement.
+    pool is held for one statement and never waits for anything but that statement, which commits
+    by itself (autocommit: no BEGIN or COMMIT round trips).
     """
     engine = current_app.extensions.get(COUNTER_ENGINE)
     if engine is None:
         engine = current_app.extensions.setdefault(
-            COUNTER_ENGINE, create_engine(db.engine.url, pool_size=1, max_overflow=4, pool_pre_ping=True)
+            COUNTER_ENGINE,
+            create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=4, pool_pre_ping=True),
         )
     return engine
 

@@ -143,7 +143,8 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     )
     db.session.add(ticket)
     _attach(ticket, None, files, now)
-    signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
+    with db.session.no_autoflush:  # a receiver's query must not write the ticket early: it is written below
+        signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
     try:
         db.session.flush()
     except IntegrityError:
