@@ -3,7 +3,7 @@ after the change is flushed, in the same transaction.
 
 Except `ticket_submitted`: it is sent before the new ticket is first flushed (it has no id yet), so that
 what its receivers set on it (the due dates) and add beside it (messages linked through relationships)
-is written with it in one flush.
+is written with it in one flush. Their queries do not autoflush it: the ticket is written after them.
 """
 
 from blinker import Namespace
