@@ -101,8 +101,10 @@ def _existing_receipt(submission_key: str) -> Receipt | None:
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
     """Create, route and record a new ticket; a repeated submission key returns the first receipt.
 
-    A repeated key is found when its INSERT collides with the first one, and then this transaction
-    is rolled back: submit in a transaction of its own, or as its first change.
+    A key already stored is found before anything is written. A twin still being written (the same
+    form sent twice at once) is found when the INSERTs collide, and then this transaction is rolled
+    back with whatever else it changed: the API and Open311 views only mark their credential used
+    before, which the twin did too.
     """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
@@ -112,6 +114,12 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
 
+    # A form sent again after its twin was stored (a double click, a browser resend, an API retry)
+    # gets the first receipt. This query also writes what the transaction changed before (autoflush),
+    # so the receivers below see it; they cannot flush themselves.
+    existing = _existing_receipt(submission.submission_key)
+    if existing is not None:
+        return existing
     reference = allocate_reference(now.astimezone(LOCAL_TIME).year)
     anonymous = submission.identity == Identity.ANONYMOUS
     code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
@@ -148,9 +156,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     try:
         db.session.flush()
     except IntegrityError:
-        # A retry of this same submission (a double click, a browser resend, an API retry) that its
-        # twin stored first: PostgreSQL let this INSERT wait for the twin's commit, SQLite for its
-        # write lock. Nothing of this attempt is kept, and the citizen gets the twin's receipt.
+        # The twin was being written at the same time and got there first: PostgreSQL let this
+        # INSERT wait for the twin's commit, SQLite for its write lock. Nothing of this attempt is
+        # kept (its number stays unused), and the citizen gets the twin's receipt.
         rollback()
         existing = _existing_receipt(submission.submission_key)
         if existing is None:
