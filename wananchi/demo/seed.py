@@ -39,6 +39,7 @@ from wananchi.tickets.services import (
     add_citizen_message,
     appeal_ticket,
     rate_ticket,
+    stored_receipt,
     submit_ticket,
 )
 
@@ -222,7 +223,7 @@ def _seed_tickets(
             submission_key=plan.submission_key,
         )
         submitted_at = now - plan.age
-        receipt = submit_ticket(submission, now=submitted_at)
+        receipt = stored_receipt(plan.submission_key) or submit_ticket(submission, now=submitted_at)
         if receipt.created:
             _play(receipt.ticket, plan, submitted_at, staff)
             tally.created["Tickets"] += 1

@@ -90,7 +90,8 @@ def _check_rules(submission: Submission) -> None:
         )
 
 
-def _existing_receipt(submission_key: str) -> Receipt | None:
+def stored_receipt(submission_key: str) -> Receipt | None:
+    """The receipt of the ticket already stored under `submission_key`, if there is one."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
     if ticket is None:
         return None
@@ -101,10 +102,11 @@ def _existing_receipt(submission_key: str) -> Receipt | None:
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
     """Create, route and record a new ticket; a repeated submission key returns the first receipt.
 
-    A key already stored is found before anything is written. A twin still being written (the same
-    form sent twice at once) is found when the INSERTs collide, and then this transaction is rolled
-    back with whatever else it changed: the API and Open311 views only mark their credential used
-    before, which the twin did too.
+    A form sent again (a double click, a browser resend, an API retry) is found when its ticket's
+    INSERT collides with its twin's, stored before or being stored at the same time: no query looks
+    for it first, as resends are rare. The attempt is then rolled back, with whatever else this
+    transaction changed (the API and Open311 views only mark their credential used, as the twin
+    did), and its number stays unused. Callers that resubmit on purpose look first: `stored_receipt`.
     """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
@@ -114,12 +116,6 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
 
-    # A form sent again after its twin was stored (a double click, a browser resend, an API retry)
-    # gets the first receipt. This query also writes what the transaction changed before (autoflush),
-    # so the receivers below see it; they cannot flush themselves.
-    existing = _existing_receipt(submission.submission_key)
-    if existing is not None:
-        return existing
     reference = allocate_reference(now.astimezone(LOCAL_TIME).year)
     anonymous = submission.identity == Identity.ANONYMOUS
     code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
@@ -149,6 +145,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         created_at=now,
         updated_at=now,
     )
+    db.session.flush()  # what this transaction changed before, for the receivers to read: they cannot flush
     db.session.add(ticket)
     _attach(ticket, None, files, now)
     with db.session.no_autoflush:  # a receiver's query must not write the ticket early: it is written below
@@ -156,11 +153,10 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     try:
         db.session.flush()
     except IntegrityError:
-        # The twin was being written at the same time and got there first: PostgreSQL let this
-        # INSERT wait for the twin's commit, SQLite for its write lock. Nothing of this attempt is
-        # kept (its number stays unused), and the citizen gets the twin's receipt.
+        # The twin got there first (PostgreSQL let this INSERT wait for the twin's commit, SQLite
+        # for its write lock). Nothing of this attempt is kept, and the citizen gets the twin's receipt.
         rollback()
-        existing = _existing_receipt(submission.submission_key)
+        existing = stored_receipt(submission.submission_key)
         if existing is None:
             raise
         return existing
