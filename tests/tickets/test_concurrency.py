@@ -10,11 +10,12 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.helpers import hidden_fields, valid_submission
 from tests.world import build_world
 from wananchi.tickets.models import Ticket
+from wananchi.tickets.references import COUNTER_ENGINE
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -88,3 +89,18 @@ def test_the_same_form_sent_many_times_at_once_creates_one_ticket(live_server, w
     assert {status for status, _ in results} == {303}
     assert len({location for _, location in results}) == 1
     assert db.session.scalar(select(func.count(Ticket.id))) == 1
+
+
+def test_numbers_are_still_drawn_after_the_database_dropped_the_counter_connection(client, world, db, backend):
+    if backend != "postgresql":
+        pytest.skip("a server-side disconnect is a PostgreSQL matter; SQLite has no server")
+    first = client.post("/wasilisha", data={**hidden_fields(client.get("/wasilisha").data), **valid_submission()})
+    counter_pool = client.application.extensions[COUNTER_ENGINE]
+    with counter_pool.connect() as connection:  # the pooled connection the first number came from
+        backend_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend_pid})
+    db.session.commit()
+    second = client.post("/wasilisha", data={**hidden_fields(client.get("/wasilisha").data), **valid_submission()})
+    assert first.status_code == second.status_code == 303
+    references = sorted(db.session.scalars(select(Ticket.reference)))
+    assert [reference.rsplit("-", 1)[1] for reference in references] == ["000001", "000002"]

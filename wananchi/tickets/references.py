@@ -12,6 +12,7 @@ import sqlite3
 from flask import current_app
 from sqlalchemy import Engine, Insert, bindparam, create_engine
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from wananchi.extensions import db
 from wananchi.tickets.models import ReferenceCounter
@@ -38,9 +39,26 @@ def allocate_reference(year: int) -> str:
     if _session_is_writing_sqlite():
         number = db.session.execute(statement, {"year": year}).scalar_one()
     else:
-        with _counter_engine().connect() as connection:
-            number = connection.execute(statement, {"year": year}).scalar_one()
+        number = _draw_apart(statement, year)
     return f"WN-{year}-{number:06d}"
+
+
+def _draw_apart(statement: Insert, year: int) -> int:
+    """Run the upsert on the counter pool, once more on a new connection if the pooled one had died.
+
+    The pool does not ping a connection before lending it (a round trip on every submission): a
+    connection lost since (a database restart) fails, the pool drops its connections, and the
+    second try opens a fresh one.
+    """
+    engine = _counter_engine()
+    try:
+        with engine.connect() as connection:
+            return connection.execute(statement, {"year": year}).scalar_one()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    with engine.connect() as connection:
+        return connection.execute(statement, {"year": year}).scalar_one()
 
 
 @functools.cache
@@ -70,7 +88,7 @@ def _counter_engine() -> Engine:
     if engine is None:
         engine = current_app.extensions.setdefault(
             COUNTER_ENGINE,
-            create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=4, pool_pre_ping=True),
+            create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=4),
         )
     return engine
 
