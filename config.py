@@ -133,6 +133,9 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     PREFERRED_URL_SCHEME = "https"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", Config.REDIS_URL or "")
+    # Redis unreachable: each process counts in its own memory until Redis answers again, rather than
+    # refusing every page that has a limit.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL")
 

@@ -10,10 +10,12 @@ locked by other workers), so two workers never send the same row in normal opera
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 from typing import Any, cast
 
 from flask import current_app, has_app_context
+from redis.exceptions import RedisError
 from sqlalchemy import CursorResult, event, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,8 @@ from wananchi.notifications.channels import Delivered, DeliveryError, send_email
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 
 LEASE = dt.timedelta(minutes=5)
+# What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
+QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 _NEW_IDS = "wananchi.outbox.new"
 
 
@@ -43,11 +47,22 @@ def _enqueue_after_commit(session: Session) -> None:
     if messages and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
         from wananchi.tasks import deliver_outbox_message
 
-        for message in messages:
+        for position, message in enumerate(messages):
             # The identity key, not message.id: the committed object is expired and may not query now.
             identity = inspect(message).identity if isinstance(message, OutboxMessage) else (message,)
-            if identity:
+            if not identity:
+                continue
+            try:
                 deliver_outbox_message(identity[0])
+            except QUEUE_ERRORS:
+                # The change is committed: it must not turn into an error page. Its messages wait in the
+                # outbox, and the periodic sweep sends them once the queue answers again.
+                current_app.logger.warning(
+                    "task queue unreachable: %d committed outbox message(s) left for the sweep",
+                    len(messages) - position,
+                    exc_info=True,
+                )
+                return
 
 
 @event.listens_for(Session, "after_rollback")
