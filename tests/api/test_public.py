@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.api.conftest import api_submission, submit
+from tests.api.conftest import api_submission, bearer, submit
+from tests.helpers import log_in
+from tests.world import PASSWORD
+from wananchi.api.tokens import create_integration_key
 from wananchi.tickets.models import Channel, Ticket
 
 
@@ -108,3 +111,29 @@ def test_openapi_document_and_docs_page(client, db):
     assert spec["openapi"].startswith("3.") and "/api/v1/tickets" in spec["paths"]
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"/api/v1/staff/queue" in page.data and b'<script src="http' not in page.data
+
+
+def test_a_submission_records_the_credential_it_came_with_and_officers_see_it(app, client, setting, db):
+    _key, raw_key = create_integration_key(setting.world.agency, "Kituo cha simu", ["read", "write"], actor=None)
+    db.session.commit()
+    sent = {
+        "nobody": submit(client),
+        "person": client.post("/api/v1/tickets", json=api_submission(), headers=bearer(setting.tokens["officer_a"])),
+        "system": client.post("/api/v1/tickets", json=api_submission(), headers=bearer(raw_key)),
+    }
+    assert {answer.status_code for answer in sent.values()} == {201}
+    tickets = {
+        who: db.session.scalar(select(Ticket).where(Ticket.reference == answer.json["reference"]))
+        for who, answer in sent.items()
+    }
+    assert (tickets["nobody"].integration_key, tickets["nobody"].api_token) == (None, None)
+    assert tickets["person"].integration_key is None
+    assert tickets["person"].api_token.user == setting.staff.officer_a
+    assert tickets["system"].api_token is None and tickets["system"].integration_key.name == "Kituo cha simu"
+
+    officer = app.test_client()
+    assert log_in(officer, setting.staff.officer_a.email, PASSWORD).status_code == 303
+    pages = {who: officer.get(f"/afisa/hoja/{t.reference}").get_data(as_text=True) for who, t in tickets.items()}
+    assert 'id="sent-through"' not in pages["nobody"]
+    assert "tokeni binafsi ya " + setting.staff.officer_a.name in pages["person"]
+    assert "mfumo wa Kituo cha simu (ufunguo " + tickets["system"].integration_key.prefix in pages["system"]

@@ -93,6 +93,7 @@ def test_post_creates_a_routed_named_ticket(api: Open311Client, db, world: World
     assert ticket.reference in record["service_notice"]
     assert world.council.name_sw in record["service_notice"]
     assert ticket.channel == Channel.API
+    assert ticket.integration_key is not None and ticket.integration_key.name == "Programu ya simu"
     assert ticket.type == TicketType.COMPLAINT
     assert ticket.institution_id == world.council.id
     assert ticket.district_id == world.district.id

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from wananchi.api.auth import current_principal, rate_limit, rate_limit_key, submit_rate_limit
 from wananchi.api.errors import api_language, error_response, register_api_error_handlers
+from wananchi.api.models import ApiToken, IntegrationKey
 from wananchi.api.schemas import (
     ApiErrorSchema,
     CategorySchema,
@@ -134,6 +135,7 @@ def _district(code: str | None) -> District | None:
 def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     """Submit a ticket: the same rules, routing, targets and notifications as the web form."""
     language = api_language()
+    credential = principal.credential if (principal := current_principal()) else None
     submission = Submission(
         type=data["type"],
         category=_category(data["category"]),
@@ -147,6 +149,8 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
         language=data["language"],
         channel=Channel.API,
         submission_key=_submission_key(idempotency_key),
+        integration_key_id=credential.id if isinstance(credential, IntegrationKey) else None,
+        api_token_id=credential.id if isinstance(credential, ApiToken) else None,
     )
     try:
         with force_locale(language):

@@ -182,6 +182,7 @@ def create_request(fmt: str) -> Response:
         raise Open311Error(403, _("This api_key is not valid for submitting requests."))
     mark_used(key)
     submission = read_submission(request.form, _language())
+    submission.integration_key_id = key.id
     try:
         receipt = submit_ticket(submission)
     except DomainError as error:

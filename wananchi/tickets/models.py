@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,9 @@ from wananchi.accounts.models import User
 from wananchi.core.db import UTCDateTime, str_enum, utcnow
 from wananchi.extensions import Model
 from wananchi.institutions.models import Category, District, Institution, Region
+
+if TYPE_CHECKING:
+    from wananchi.api.models import ApiToken, IntegrationKey
 
 
 class TicketType(enum.StrEnum):
@@ -114,6 +117,10 @@ class Ticket(Model):
     type: Mapped[TicketType] = mapped_column(str_enum(TicketType))
     status: Mapped[TicketStatus] = mapped_column(str_enum(TicketStatus), default=TicketStatus.RECEIVED)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel), default=Channel.WEB)
+    # The credential of the system or person that sent an API or Open311 submission, to trace it back
+    # (a partner's integration key, a member of staff's personal token); None for the web form.
+    integration_key_id: Mapped[int | None] = mapped_column(ForeignKey("integration_key.id", ondelete="SET NULL"))
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(5), default="sw")
 
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
@@ -167,6 +174,8 @@ class Ticket(Model):
 
     category: Mapped[Category | None] = relationship()
     institution: Mapped[Institution] = relationship()
+    integration_key: Mapped[IntegrationKey | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     commended_user: Mapped[User | None] = relationship(foreign_keys=[commended_user_id])
     merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id")

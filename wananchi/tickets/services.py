@@ -61,6 +61,8 @@ class Submission:
     channel: Channel = Channel.WEB
     files: list[IncomingFile] = field(default_factory=list)
     submission_key: str = ""
+    integration_key_id: int | None = None  # the partner system's key an API or Open311 submission came with
+    api_token_id: int | None = None  # the personal API token of the member of staff who sent it
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         type=submission.type,
         status=TicketStatus.RECEIVED,
         channel=submission.channel,
+        integration_key_id=submission.integration_key_id,
+        api_token_id=submission.api_token_id,
         language=submission.language,
         # The ids as well as the objects: the signal's receivers read them before the flush.
         category=category,
