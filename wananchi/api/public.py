@@ -32,6 +32,7 @@ from wananchi.core.contact import normalise_email, normalise_phone
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Category, District, Institution
+from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.forms import DONT_KNOW
 from wananchi.tickets.models import Channel
 from wananchi.tickets.references import format_tracking_code, new_submission_key
@@ -111,7 +112,7 @@ def _submission_key(idempotency_key: str | None) -> str:
 def _category(code: str | None) -> Category | None:
     if not code or code == DONT_KNOW:
         return None
-    category = db.session.scalar(select(Category).where(Category.code == code, Category.is_active.is_(True)))
+    category = active_category(code)
     if category is None:
         abort(error_response(422, fields={"category": ["Choose a service from the list."]}))
     return category
@@ -120,7 +121,7 @@ def _category(code: str | None) -> Category | None:
 def _district(code: str | None) -> District | None:
     if not code:
         return None
-    district = db.session.scalar(select(District).where(District.code == code))
+    district = district_with_code(code)
     if district is None:
         abort(error_response(422, fields={"district": ["Choose a district from the list."]}))
     return district
