@@ -42,6 +42,7 @@ def delivered_link(smtp_server: SmtpServer, email: str) -> str:  # noqa: F811
     assert match, mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert f'href="http://127.0.0.1:5000{match.group(1)}"' in html
+    assert email in mail.get_body(("plain",)).get_content() and email in html  # the account it is for
     return match.group(1)
 
 

@@ -307,10 +307,10 @@ def test_a_message_renders_only_its_channels_parts(setting, db):
     tracking_url = public_url("tickets.track", ref=ticket.reference)
     both = render_notification("receipt", "sw", ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345")
     sms_only = render_notification(
-        "receipt", "sw", email=False, ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345"
+        "receipt", "sw", for_email=False, ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345"
     )
     email_only = render_notification(
-        "receipt", "sw", sms=False, ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345"
+        "receipt", "sw", for_sms=False, ticket=ticket, tracking_url=tracking_url, tracking_code="ABCDE12345"
     )
     assert both.text and both.html and both.sms
     assert (sms_only.text, sms_only.html, sms_only.sms) == ("", None, both.sms)

@@ -41,7 +41,7 @@ def _messages(
         return
     channels = {channel for channel, _recipient in recipients}
     rendered = render_notification(
-        event, language, email=Channel.EMAIL in channels, sms=Channel.SMS in channels, ticket=ticket, **context
+        event, language, for_email=Channel.EMAIL in channels, for_sms=Channel.SMS in channels, ticket=ticket, **context
     )
     for channel, recipient in recipients:
         add_message(

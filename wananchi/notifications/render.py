@@ -40,16 +40,18 @@ def _optional(name: str, context: dict[str, Any]) -> str | None:
         return None
 
 
-def render_notification(event: str, language: str, *, email: bool = True, sms: bool = True, **context: Any) -> Rendered:
+def render_notification(
+    event: str, language: str, *, for_email: bool = True, for_sms: bool = True, **context: Any
+) -> Rendered:
     """Render `event` in `language`; the SMS is kept to one 160-character message where possible.
 
-    `email=False` or `sms=False` leaves that channel's parts empty, unrendered.
+    `for_email=False` or `for_sms=False` leaves that channel's parts empty, unrendered.
     """
     folder = f"notifications/{event}"
     with force_locale(language):
         context = {**context, "language": language}
         subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
-        text = render_template(f"{folder}/body.txt", **context).strip() + "\n" if email else ""
-        html = _optional(f"{folder}/body.html", context) if email else None
-        sms_text = " ".join((_optional(f"{folder}/sms.txt", context) or subject).split()) if sms else ""
+        text = render_template(f"{folder}/body.txt", **context).strip() + "\n" if for_email else ""
+        html = _optional(f"{folder}/body.html", context) if for_email else None
+        sms_text = " ".join((_optional(f"{folder}/sms.txt", context) or subject).split()) if for_sms else ""
     return Rendered(subject=subject, text=text, html=html, sms=sms_text)
