@@ -1,7 +1,8 @@
-"""Small helpers for driving HTML forms through the test client."""
+"""Small helpers for driving HTML forms through the test client, and a free loopback port."""
 
 from __future__ import annotations
 
+import socket
 from html.parser import HTMLParser
 
 
@@ -60,3 +61,10 @@ def post_form(client, page_url: str, action_url: str, **data: object):
     return client.post(
         action_url, data={"csrf_token": fields.get("csrf_token", ""), "version": fields.get("version", ""), **data}
     )
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,14 +56,8 @@ with app.app_context():
 """
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outbox(tmp_path):
-    dead_redis = f"redis://127.0.0.1:{_closed_port()}/0"
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     env = {
         **os.environ,
         "WANANCHI_CONFIG": "production",
