@@ -14,6 +14,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from wananchi.core.forms import WTFORMS_MESSAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "wananchi" / "translations"
 LANGUAGES = ("sw", "en")
@@ -144,7 +146,8 @@ def test_translations_keep_the_placeholders(language: str) -> None:
 
 
 def test_english_translations_are_the_english_text() -> None:
-    """The English catalogue repeats each message, with at most its punctuation polished."""
+    """The English catalogue repeats each message, with at most its punctuation polished (WTForms' own
+    messages excepted: their source is not ours to change, so the catalogue words them for citizens)."""
 
     def letters(text: str) -> str:
         return re.sub(r"[\W_]+", "", text.casefold())
@@ -152,7 +155,10 @@ def test_english_translations_are_the_english_text() -> None:
     changed = [
         f"{describe(source)}: {entry.string!r}"
         for source, entry in translated_pairs("en")
-        if isinstance(source.id, str) and entry.string and letters(entry.string) != letters(source.id)
+        if isinstance(source.id, str)
+        and source.id not in WTFORMS_MESSAGES
+        and entry.string
+        and letters(entry.string) != letters(source.id)
     ]
     assert not changed, "English translations differ from the message (change the source instead):\n" + "\n".join(
         changed

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from wananchi.core.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """E-mail and password."""
 
     email = EmailField(
@@ -20,7 +21,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in on this device for 14 days"))
 
 
-class TotpForm(FlaskForm):
+class TotpForm(Form):
     """A six-digit code from an authenticator app."""
 
     code = StringField(
@@ -29,7 +30,7 @@ class TotpForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     """A new password, with the current one as proof."""
 
     current_password = PasswordField(
@@ -44,7 +45,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class PasswordForgotForm(FlaskForm):
+class PasswordForgotForm(Form):
     """The e-mail address to send a password-reset link to."""
 
     email = EmailField(
@@ -52,7 +53,7 @@ class PasswordForgotForm(FlaskForm):
     )
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     """A new password, typed twice; the e-mailed link is the proof."""
 
     password = PasswordField(

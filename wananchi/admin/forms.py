@@ -17,6 +17,7 @@ from wananchi.accounts.services import MIN_PASSWORD_LENGTH
 from wananchi.admin.labels import KIND_LABELS, LANGUAGE_LABELS
 from wananchi.admin.sla_services import INTERVALS_PER_DAY, WEEKDAYS, hours_field
 from wananchi.core.contact import InvalidContact, normalise_email
+from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.models import Category, Institution, Region
 from wananchi.sla.models import Calendar
@@ -104,7 +105,7 @@ def category_choices(categories: list[Category]) -> list[SelectChoice]:
     return [SelectChoice(str(c.id), localized_name(c), optgroup=localized_name(c.institution)) for c in rows]
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(Form):
     """An institution: names, kind, place in the tree, and place on the map."""
 
     name_sw = _text(_l("Name in Swahili"), 200, _l("Write the name in Swahili."))
@@ -124,7 +125,7 @@ class InstitutionForm(FlaskForm):
     calendar = _choice(_l("Working calendar"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     """A service citizens choose on the submit form."""
 
     name_sw = _text(_l("Name in Swahili"), 200, _l("Write the name in Swahili."))
@@ -134,7 +135,7 @@ class CategoryForm(FlaskForm):
     is_local = BooleanField(_l("Local service: tickets go to the council of the chosen district"))
 
 
-class RoutingRuleForm(FlaskForm):
+class RoutingRuleForm(Form):
     """What a rule matches and where it sends the ticket."""
 
     category = _choice(_l("Service"))
@@ -143,7 +144,7 @@ class RoutingRuleForm(FlaskForm):
     institution = _choice(_l("Send to institution"), required_message=_l("Choose the institution."))
 
 
-class RoutingTryForm(FlaskForm):
+class RoutingTryForm(Form):
     """A service and a district to see where a ticket would go (sent by GET, so no security token)."""
 
     class Meta:
@@ -153,7 +154,7 @@ class RoutingTryForm(FlaskForm):
     district = StringField(_l("District"), validators=[Optional(), Length(max=60)])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """A staff account: who they are, their role and institution."""
 
     name = _text(_l("Name"), 120, _l("Write the name."))
@@ -199,13 +200,13 @@ class NewUserForm(UserForm):
     )
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(Form):
     """The security policy of one role."""
 
     require_totp = BooleanField(_l("Require two-step login (a code from an authenticator app)"))
 
 
-class CannedResponseForm(FlaskForm):
+class CannedResponseForm(Form):
     """A prepared reply, in Swahili and English."""
 
     institution = _choice(_l("Institution"), required_message=_l("Choose the institution."))
@@ -263,7 +264,7 @@ def type_choices() -> list[SelectChoice]:
     return [SelectChoice(ticket_type.value, label) for ticket_type, label in TYPE_LABELS.items()]
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(Form):
     """A working calendar: name, time zone, around the clock, and up to two intervals per weekday (added below)."""
 
     name = _text(_l("Name"), 120, _l("Write the name."))
@@ -326,7 +327,7 @@ def _add_hours_fields(form_class: type[FlaskForm]) -> None:
 _add_hours_fields(CalendarForm)
 
 
-class CalendarDateForm(FlaskForm):
+class CalendarDateForm(Form):
     """A date closed or open, in every calendar or in one."""
 
     day = StringField(
@@ -374,7 +375,7 @@ def _days(label: Any) -> StringField:
     )
 
 
-class ResponseTargetForm(FlaskForm):
+class ResponseTargetForm(Form):
     """What a target applies to and the working days it allows."""
 
     institution = _choice(_l("Institution"))

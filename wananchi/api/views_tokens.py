@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +17,7 @@ from wananchi.accounts.views import account_bp
 from wananchi.admin.common import bp as admin_bp
 from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKey
 from wananchi.api.tokens import create_api_token, create_integration_key, revoke_api_token, revoke_integration_key
+from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
@@ -32,7 +32,7 @@ class ScopesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """A new personal token."""
 
     name = StringField(
@@ -55,7 +55,7 @@ class KeyForm(TokenForm):
     institution = SelectField(_l("Institution"), validators=[InputRequired(message=_l("Choose an institution."))])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """A button that revokes (CSRF only)."""
 
 

@@ -7,13 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, StringField
 from wtforms.validators import Length
 
 from wananchi.accounts.models import User
 from wananchi.accounts.views import account_bp
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import Form
 from wananchi.notifications.preferences import DIGEST_EVENTS, STAFF_EVENTS, Choice, preference, save_preferences
 
 EVENT_LABELS = {
@@ -25,7 +25,7 @@ EVENT_LABELS = {
 }
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """A check box per event and channel, the digest of warnings, and the phone number for SMS."""
 
     phone = StringField(_l("Phone number"), validators=[Length(max=30)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     EmailField,
@@ -21,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
+from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region
@@ -37,7 +37,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     """A new ticket."""
 
     type = RadioField(
@@ -127,7 +127,7 @@ class SubmitForm(FlaskForm):
         return self._district
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     """Open a ticket with its reference number and tracking code."""
 
     reference = StringField(
@@ -148,7 +148,7 @@ class TrackForm(FlaskForm):
     )
 
 
-class AddInformationForm(FlaskForm):
+class AddInformationForm(Form):
     """The citizen adds information to a ticket."""
 
     body = TextAreaField(
@@ -184,7 +184,7 @@ def district_groups() -> Groups:
     return list(groups.items())
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """The citizen's answer to "umeridhika?"."""
 
     rating = RadioField(
@@ -205,7 +205,7 @@ class RatingForm(FlaskForm):
     )
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     """The citizen reopens an unsatisfactory answer to a complaint."""
 
     reason = TextAreaField(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from wananchi.core.forms import Form
 from wananchi.tickets.labels import OUTCOME_LABELS
 
 TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))
@@ -17,7 +17,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """The version of the ticket the officer saw; a stale one is refused."""
 
     version = HiddenField()
