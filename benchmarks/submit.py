@@ -1,5 +1,8 @@
 """Throughput and latency of the whole submit path under gunicorn, next to a one-INSERT Flask ceiling.
 
+A third measurement, the submit page's layers with nothing stored (benchmarks/layers_app.py), shows how
+much of the gap lies in the page itself (form, CSRF, session, headers) rather than in storing a ticket.
+
 Run from the repository root: `.venv/bin/python benchmarks/submit.py [--duration 30] [--clients 16]
 [--workers 2] [--backends sqlite,postgresql]`. Everything stays on loopback; databases, servers and
 temporary files are removed at the end, also on Ctrl-C or an error.
@@ -458,8 +461,8 @@ def server_environment(database_url: str, secret_key: str, workdir: Path) -> dic
     return env
 
 
-def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Result]:
-    """Set up one backend from scratch, measure the submit path and the ceiling, and clean up."""
+def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Result, Result]:
+    """Set up one backend from scratch, measure the submit path, its layers alone and the ceiling; clean up."""
     with contextlib.ExitStack() as stack:
         workdir = Path(tempfile.mkdtemp(prefix=f"wananchi-bench-{backend}-"))
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
@@ -486,6 +489,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Resul
         results = []
         for target, app_spec, prepare in (
             (Target("submit path", "/wasilisha", "/wasilisha"), "wsgi:app", None),
+            (Target("layers, nothing stored", "/wasilisha", "/wasilisha"), "layers_app:create_app()", None),
             (Target("ceiling (1 INSERT)", None, "/insert"), "ceiling_app:create_app()", _create_ceiling_table),
         ):
             if prepare is not None:
@@ -500,7 +504,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Resul
                 results.append(
                     run_load(target, port, choices, args.clients, args.duration, lambda pid=pid: process_tree_cpu(pid))
                 )
-        return results[0], results[1]
+        return results[0], results[1], results[2]
 
 
 def _create_ceiling_table(database_url: str) -> None:
@@ -510,21 +514,25 @@ def _create_ceiling_table(database_url: str) -> None:
     create_table(database_url)
 
 
-def print_table(backend: str, submit: Result, ceiling: Result) -> None:
-    """The figures of one backend, and the submit path as a share of the ceiling."""
+def print_table(backend: str, submit: Result, layers: Result, ceiling: Result) -> None:
+    """The figures of one backend, and the submit path (and its layers alone) as a share of the ceiling."""
     print(f"\n{backend}")
     print(
-        f"  {'':<20} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9} "
+        f"  {'':<24} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9} "
         f"{'server CPU ms/req':>18} {'client CPU':>11}"
     )
-    for label, result in (("submit path", submit), ("ceiling (1 INSERT)", ceiling)):
+    for label, result in (("submit path", submit), ("layers, nothing stored", layers), ("ceiling (1 INSERT)", ceiling)):
         print(
-            f"  {label:<20} {result.rate:>9.1f} {result.percentile(50):>9.1f} {result.percentile(99):>9.1f} "
+            f"  {label:<24} {result.rate:>9.1f} {result.percentile(50):>9.1f} {result.percentile(99):>9.1f} "
             f"{result.errors:>7d} {result.successes + result.errors:>9d} {result.server_cpu_ms:>18.2f} "
             f"{100 * result.client_cpu / result.elapsed:>10.0f}%"
         )
-    ratio = 100 * submit.rate / ceiling.rate if ceiling.rate else float("nan")
-    print(f"  submit / ceiling: {ratio:.0f} % (aim: at least 50 %)", flush=True)
+
+    def share(result: Result) -> float:
+        return 100 * result.rate / ceiling.rate if ceiling.rate else float("nan")
+
+    print(f"  submit / ceiling: {share(submit):.0f} % (aim: at least 50 %)")
+    print(f"  layers alone / ceiling: {share(layers):.0f} % (the page before any ticket work)", flush=True)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -592,8 +600,8 @@ def main(argv: list[str] | None = None) -> int:
     print("note: rate limits are OFF for the measurement (RATELIMIT_ENABLED=0)", flush=True)
     for backend in args.backends:
         print(f"\n[{backend}]", flush=True)
-        submit, ceiling = bench_backend(backend, args)
-        print_table(backend, submit, ceiling)
+        submit, layers, ceiling = bench_backend(backend, args)
+        print_table(backend, submit, layers, ceiling)
     return 0
 
 
