@@ -109,19 +109,21 @@ def test_backoff_doubles_and_is_capped():
 
 
 def test_a_reply_with_a_long_paragraph_reaches_the_citizen(db, smtp_server):
-    from wananchi.notifications.outbox import add_message
+    from wananchi.notifications.outbox import add_messages
 
     paragraph = "Tumepokea hoja yako kuhusu bili ya maji na tumeanza kuifanyia kazi pamoja na ofisi ya wilaya. " * 12
-    add_message(
-        OutboxMessage(
-            event="reply",
-            channel=Channel.EMAIL,
-            recipient="asha@example.co.tz",
-            language="sw",
-            subject="Jibu la hoja yako",
-            body_text=f"Ndugu mwananchi,\n\n{paragraph}\n",
-            body_html=f"<p>{paragraph}</p>",
-        )
+    add_messages(
+        [
+            {
+                "event": "reply",
+                "channel": Channel.EMAIL,
+                "recipient": "asha@example.co.tz",
+                "language": "sw",
+                "subject": "Jibu la hoja yako",
+                "body_text": f"Ndugu mwananchi,\n\n{paragraph}\n",
+                "body_html": f"<p>{paragraph}</p>",
+            }
+        ]
     )
     db.session.commit()
     assert sweep() == 1, db.session.scalar(select(OutboxMessage.last_error))
@@ -137,10 +139,16 @@ def test_an_unexpected_sending_error_is_retried_not_left_sending(db, monkeypatch
         raise ValueError("a bug in a channel")
 
     monkeypatch.setitem(outbox_module.SENDERS, Channel.EMAIL, broken)
-    outbox_module.add_message(
-        OutboxMessage(
-            event="reply", channel=Channel.EMAIL, recipient="a@example.co.tz", language="sw", subject="s", body_text="b"
-        )
+    outbox_module.add_messages(
+        [
+            {
+                "event": "reply",
+                "channel": Channel.EMAIL,
+                "recipient": "a@example.co.tz",
+                "language": "sw",
+                "body_text": "b",
+            }
+        ]
     )
     db.session.commit()
     sweep()

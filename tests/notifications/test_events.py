@@ -113,7 +113,7 @@ def test_a_citizen_who_wrote_in_english_is_answered_in_english(setting, db, smtp
 
 
 def test_citizen_messages_in_swahili(setting, db, smtp_server, sms_gateway):
-    """Needs the Swahili catalogue (the lead merges /tmp/wananchi_tr/sw.py)."""
+    """Officers are warned in Swahili, their language: the near-late and late subjects."""
     ticket = submit(setting.world)
     actions.reply_to_citizen(ticket, REPLY, actor=setting.staff.officer_a)
     actions.transfer_ticket(ticket, setting.world.council, "Ni ya halmashauri.", actor=setting.staff.officer_a)
@@ -214,7 +214,7 @@ def test_staff_who_chose_english_get_english(setting, db, smtp_server):
 
 
 def test_staff_messages_in_swahili(setting, db, smtp_server):
-    """Needs the Swahili catalogue (the lead merges /tmp/wananchi_tr/sw.py)."""
+    """Officers are warned in Swahili, their language: the near-late and late subjects."""
     ticket = submit(setting.world, now=eat(2026, 11, 23, 8, 0))
     _db.session.commit()
     scan_batch(eat(2026, 11, 25, 8, 0))  # warning and overdue at once
@@ -274,8 +274,9 @@ def sms_texts(setting, language):
     for outcome in SuggestionOutcome:
         ticket.outcome = outcome
         texts.append(("resolution", render_notification("resolution", language, **citizen).sms))
+    reference = ticket.reference  # read before the rollback expires the ticket, whose row it removes
     _db.session.rollback()
-    return ticket.reference, texts
+    return reference, texts
 
 
 @pytest.mark.parametrize("language", ["sw", "en"])

@@ -21,8 +21,8 @@ from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.notifications.models import Channel, OutboxMessage
-from wananchi.notifications.outbox import add_message
+from wananchi.notifications.models import Channel
+from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.render import public_url, render_notification
 
 MAX_FAILED_LOGINS = 5
@@ -193,19 +193,20 @@ def request_password_reset(email: str, *, now: dt.datetime | None = None) -> Non
         reset_url=public_url("auth.reset_password", token=password_reset_token(user)),
         minutes=int(RESET_LINK_LIFETIME.total_seconds() // 60),
     )
-    add_message(
-        OutboxMessage(
-            event="password_reset",
-            channel=Channel.EMAIL,
-            recipient=user.email,
-            recipient_user_id=user.id,
-            language=user.language,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            next_attempt_at=now,
-            created_at=now,
-        )
+    add_messages(
+        [
+            {
+                "event": "password_reset",
+                "channel": Channel.EMAIL,
+                "recipient": user.email,
+                "recipient_user_id": user.id,
+                "language": user.language,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+            }
+        ],
+        now,
     )
 
 

@@ -12,7 +12,7 @@ from wananchi.accounts.models import User
 from wananchi.core.db import utcnow
 from wananchi.extensions import db
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
-from wananchi.notifications.outbox import add_message
+from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.render import public_url, render_notification
 from wananchi.tickets.models import Ticket
 
@@ -66,29 +66,29 @@ def send_digests(now: dt.datetime | None = None) -> int:
         user = db.session.get(User, user_id) if user_id is not None else None
         address = _address(user, channel) if user is not None and user.active else None
         items = _items(rows)
-        digest = None
+        digest_id = None
         if user is not None and address and items:
             rendered = render_notification(
                 "digest", user.language, items=items, recipient_name=user.name, queue_url=public_url("staff.queue")
             )
-            digest = add_message(
-                OutboxMessage(
-                    event="digest",
-                    channel=channel,
-                    recipient=address,
-                    language=user.language,
-                    recipient_user_id=user.id,
-                    subject=rendered.subject if channel == Channel.EMAIL else "",
-                    body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
-                    body_html=rendered.html if channel == Channel.EMAIL else None,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
+            [digest_id] = add_messages(
+                [
+                    {
+                        "event": "digest",
+                        "channel": channel,
+                        "recipient": address,
+                        "language": user.language,
+                        "recipient_user_id": user.id,
+                        "subject": rendered.subject if channel == Channel.EMAIL else "",
+                        "body_text": rendered.text if channel == Channel.EMAIL else rendered.sms,
+                        "body_html": rendered.html if channel == Channel.EMAIL else None,
+                    }
+                ],
+                now,
             )
-            db.session.flush()  # its id is recorded on the held rows below
             written += 1
         for row in rows:
             row.status = OutboxStatus.DIGESTED
-            row.provider_response = f"digest: outbox {digest.id}" if digest else "digest: recipient unavailable"
+            row.provider_response = f"digest: outbox {digest_id}" if digest_id else "digest: recipient unavailable"
     db.session.flush()
     return written

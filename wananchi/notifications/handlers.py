@@ -14,8 +14,8 @@ from typing import Any
 from blinker import NamedSignal
 
 from wananchi.accounts.models import User
-from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
-from wananchi.notifications.outbox import add_message
+from wananchi.notifications.models import Channel, OutboxStatus
+from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.preferences import wants_digest
 from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
 from wananchi.notifications.render import public_url, render_notification
@@ -43,23 +43,24 @@ def _messages(
     rendered = render_notification(
         event, language, for_email=Channel.EMAIL in channels, for_sms=Channel.SMS in channels, ticket=ticket, **context
     )
-    for channel, recipient in recipients:
-        add_message(
-            OutboxMessage(
-                event=event,
-                channel=channel,
-                recipient=recipient,
-                language=language,
-                ticket=ticket,
-                recipient_user_id=user.id if user else None,
-                subject=rendered.subject if channel == Channel.EMAIL else "",
-                body_text=rendered.text if channel == Channel.EMAIL else rendered.sms,
-                body_html=rendered.html if channel == Channel.EMAIL else None,
-                status=status,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+    add_messages(
+        [
+            {
+                "event": event,
+                "channel": channel,
+                "recipient": recipient,
+                "language": language,
+                "ticket_id": ticket.id if ticket is not None else None,
+                "recipient_user_id": user.id if user else None,
+                "subject": rendered.subject if channel == Channel.EMAIL else "",
+                "body_text": rendered.text if channel == Channel.EMAIL else rendered.sms,
+                "body_html": rendered.html if channel == Channel.EMAIL else None,
+                "status": status,
+            }
+            for channel, recipient in recipients
+        ],
+        now,
+    )
 
 
 def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:

@@ -6,11 +6,10 @@ import datetime as dt
 import enum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from wananchi.core.db import UTCDateTime, str_enum, utcnow
 from wananchi.extensions import Model
-from wananchi.tickets.models import Ticket
 
 
 class Channel(enum.StrEnum):
@@ -51,8 +50,6 @@ class OutboxMessage(Model):
     provider_response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-    ticket: Mapped[Ticket | None] = relationship()  # set for a ticket not flushed yet (a new submission)
 
 
 class NotificationPreference(Model):

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
-from sqlalchemy import CursorResult, event, inspect, select, update
+from sqlalchemy import CursorResult, Table, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from wananchi.core.db import utcnow
@@ -28,38 +28,53 @@ LEASE = dt.timedelta(minutes=5)
 # What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
 QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 _NEW_IDS = "wananchi.outbox.new"
+_MESSAGE_DEFAULTS: dict[str, Any] = {
+    "subject": "",
+    "body_html": None,
+    "ticket_id": None,
+    "recipient_user_id": None,
+    "status": OutboxStatus.PENDING,
+    "attempts": 0,
+}
 
 
-def add_message(message: OutboxMessage) -> OutboxMessage:
-    """Put a message in the outbox, in the current transaction; a pending one is enqueued after the commit.
+def add_messages(messages: list[dict[str, Any]], now: dt.datetime | None = None) -> list[int]:
+    """Write messages to the outbox in the current transaction, in one INSERT; their ids, in order.
 
-    Not flushed here: the change's own flush or commit writes it, and its id is read once it has one.
+    Each message gives `event`, `channel`, `recipient`, `language` and `body_text`, and may give
+    `subject`, `body_html`, `ticket_id`, `recipient_user_id` and `status` (pending, or held for a
+    digest). The rows are written at once, not at the next flush: the change that caused them (its
+    ticket, its user) is written already, and no object of the session needs to know about them.
+    Pending ones are enqueued for delivery after the commit.
     """
-    db.session.add(message)
-    if message.status in (None, OutboxStatus.PENDING):  # held rows wait for the digest
-        db.session.info.setdefault(_NEW_IDS, []).append(message)
-    return message
+    if not messages:
+        return []
+    now = now or utcnow()
+    rows = [{**_MESSAGE_DEFAULTS, "next_attempt_at": now, "created_at": now, **message} for message in messages]
+    table = cast(Table, OutboxMessage.__table__)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(db.session.execute(statement, rows).scalars())
+    db.session.info.setdefault(_NEW_IDS, []).extend(
+        message_id for message_id, row in zip(ids, rows, strict=True) if row["status"] == OutboxStatus.PENDING
+    )
+    return ids
 
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
-    messages = session.info.pop(_NEW_IDS, [])
-    if messages and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
+    message_ids = session.info.pop(_NEW_IDS, [])
+    if message_ids and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
         from wananchi.tasks import deliver_outbox_message
 
-        for position, message in enumerate(messages):
-            # The identity key, not message.id: the committed object is expired and may not query now.
-            identity = inspect(message).identity if isinstance(message, OutboxMessage) else (message,)
-            if not identity:
-                continue
+        for position, message_id in enumerate(message_ids):
             try:
-                deliver_outbox_message(identity[0])
+                deliver_outbox_message(message_id)
             except QUEUE_ERRORS:
                 # The change is committed: it must not turn into an error page. Its messages wait in the
                 # outbox, and the periodic sweep sends them once the queue answers again.
                 current_app.logger.warning(
                     "task queue unreachable: %d committed outbox message(s) left for the sweep",
-                    len(messages) - position,
+                    len(message_ids) - position,
                     exc_info=True,
                 )
                 return

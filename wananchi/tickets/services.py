@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from wananchi.core.db import on_rollback, rollback, utcnow
 from wananchi.core.errors import DomainError
@@ -132,7 +133,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         integration_key_id=submission.integration_key_id,
         api_token_id=submission.api_token_id,
         language=submission.language,
-        # The ids as well as the objects: the signal's receivers read them before the flush.
+        # The ids as well as the objects: the receivers of ticket_submitting read them before the INSERT.
         category=category,
         category_id=category.id if category else None,
         institution=institution,
@@ -149,13 +150,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         created_at=now,
         updated_at=now,
     )
-    db.session.flush()  # what this transaction changed before, for the receivers to read: they cannot flush
-    db.session.add(ticket)
-    _attach(ticket, None, files, now)
-    with db.session.no_autoflush:  # a receiver's query must not write the ticket early: it is written below
-        signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
+    signals.ticket_submitting.send(ticket, now=now)  # the due dates, written with the ticket
     try:
-        db.session.flush()
+        _insert_new(ticket)
     except IntegrityError:
         # The twin got there first (PostgreSQL let this INSERT wait for the twin's commit, SQLite
         # for its write lock). Nothing of this attempt is kept, and the citizen gets the twin's receipt.
@@ -164,8 +161,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         if existing is None:
             raise
         return existing
+    _attach(ticket, None, files, now)
     db.session.execute(  # the history, written in one statement: nothing reads it back in this request
-        insert(cast(Table, TicketEvent.__table__)),
+        insert(_table(TicketEvent)),
         [
             {
                 "ticket_id": ticket.id,
@@ -183,7 +181,33 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
             },
         ],
     )
+    signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
+
+
+def _table(model: type[Ticket] | type[TicketEvent]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _insert_new(ticket: Ticket) -> None:
+    """Write a new ticket in one INSERT, outside the unit of work, and make it a persistent object of the session.
+
+    The busiest write of the service, so the unit of work's bookkeeping (a dependency graph for one row)
+    is skipped. Every column not set on the ticket gets its default, on the object as in the row, so the
+    session holds it exactly as stored and reading it back needs no query. Its collections (history,
+    messages, attachments) load when first read. Should the transaction roll back, the ticket is expired
+    like any persistent object, and its row is gone: read what is needed from it before.
+    """
+    state, columns = inspect(ticket), inspect(Ticket).column_attrs
+    for prop in columns:
+        column = prop.columns[0]
+        if prop.key not in state.dict and not column.primary_key:
+            default = column.default
+            setattr(ticket, prop.key, default.arg if default is not None and default.is_scalar else None)
+    values = {prop.columns[0].name: state.dict[prop.key] for prop in columns if prop.key != "id"}
+    ticket.id = db.session.execute(insert(_table(Ticket)).returning(_table(Ticket).c.id), values).scalar_one()
+    make_transient_to_detached(ticket)
+    db.session.add(ticket)
 
 
 def _attach(ticket: Ticket, message: TicketMessage | None, files: list, now: dt.datetime) -> None:
