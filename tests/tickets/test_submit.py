@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 from tests.helpers import hidden_fields, post_submission, valid_submission
 from tests.world import build_world
 from wananchi.notifications.models import Channel, OutboxMessage
-from wananchi.tickets.models import Attachment, EventKind, Identity, ReferenceCounter, Ticket, TicketStatus
+from wananchi.tickets.models import (
+    Attachment,
+    EventKind,
+    Identity,
+    ReferenceCounter,
+    Ticket,
+    TicketStatus,
+    TicketType,
+)
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:
@@ -234,6 +242,43 @@ def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_his
     assert sent.count("INSERT INTO TICKET") == sent.count("INSERT INTO TICKET_EVENT") == 1
     # the number is drawn and committed on a connection of its own: the counter is not held while the ticket is written
     assert connections["INSERT INTO REFERENCE_COUNTER"].isdisjoint(connections["INSERT INTO TICKET"])
+
+
+def test_the_submitted_ticket_is_the_stored_row_and_reading_it_needs_no_query(app, world, db):
+    """A submission's ticket is written outside the unit of work: the object it returns must be what was stored."""
+    from wananchi.tickets.services import Submission, submit_ticket
+
+    submission = Submission(
+        type=TicketType.COMPLAINT,
+        category=world.national_service,
+        district=None,
+        subject="Bili ya maji",
+        description="Bili ya maji si sahihi kwa mwezi huu wa kumi na moja.",
+        identity=Identity.CONTACT_HIDDEN,
+        email="asha@example.co.tz",
+        submission_key="k" * 40,
+    )
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    with app.test_request_context():
+        ticket = submit_ticket(submission).ticket
+        columns = [prop.key for prop in sa.inspect(Ticket).column_attrs]
+        sa.event.listen(sa.Engine, "before_cursor_execute", record)
+        try:
+            seen = {key: getattr(ticket, key) for key in columns}
+            assert ticket.institution is world.agency and ticket.category is world.national_service
+        finally:
+            sa.event.remove(sa.Engine, "before_cursor_execute", record)
+        assert sent == []  # every column is on the object, as stored
+        assert sa.inspect(ticket).persistent and ticket in db.session
+        db.session.commit()
+        db.session.expire_all()
+        assert {key: getattr(ticket, key) for key in columns} == seen
+    assert seen["version"] == 1 and seen["sla_round"] == seen["paused_minutes"] == 0
+    assert seen["assignee_id"] is None and seen["first_response_due_at"] is not None
 
 
 def test_a_forged_short_submission_key_is_replaced(client, world, db):
