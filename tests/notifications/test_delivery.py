@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -28,9 +29,13 @@ def outbox(db) -> list[OutboxMessage]:
 
 
 def test_the_receipt_reaches_the_citizen_by_email_and_sms_in_swahili(client, world, db, smtp_server, sms_gateway):
-    assert post_submission(client).status_code == 303
+    response = post_submission(client)
+    assert response.status_code == 303
+    confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'id="tracking-code">([0-9A-Z-]+)<', confirmation).group(1)
     rows = outbox(db)
     assert sorted(r.channel for r in rows) == [Channel.EMAIL, Channel.SMS]
+    assert all(r.body_text == "" for r in rows)  # written unrendered: the worker renders it from the ticket
     assert sweep() == 2
     [mail] = smtp_server.mailbox.to("asha@example.co.tz")
     assert "imepokelewa" in mail["Subject"].lower()
@@ -41,7 +46,27 @@ def test_the_receipt_reaches_the_citizen_by_email_and_sms_in_swahili(client, wor
     [sms] = sms_gateway.received
     assert sms["to"] == "+255712345678" and sms["username"] == "wananchi" and sms["apiKey"] == "siri-ya-majaribio"
     assert "WN-" in sms["message"] and len(sms["message"]) <= 160
-    assert all(r.status == OutboxStatus.SENT and r.attempts == 1 for r in outbox(db))
+    assert code in text and code in html and code in sms["message"]  # the code the confirmation page showed
+    assert all(r.status == OutboxStatus.SENT and r.attempts == 1 and code in r.body_text for r in outbox(db))
+
+
+def test_a_receipt_that_cannot_be_rendered_is_retried_and_the_submission_stands(
+    client, world, db, smtp_server, monkeypatch
+):
+    from wananchi.notifications import deferred
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault in the receipt's templates")
+
+    monkeypatch.setattr(deferred, "render_notification", broken)
+    assert post_submission(client, phone="").status_code == 303
+    assert sweep() == 0
+    [row] = outbox(db)
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1 and "templates" in row.last_error
+    monkeypatch.undo()
+    assert sweep(row.next_attempt_at) == 1
+    [mail] = smtp_server.mailbox.to("asha@example.co.tz")
+    assert "WN-" in mail["Subject"]
 
 
 def test_english_citizens_get_english_messages(client, world, db, smtp_server, sms_gateway):

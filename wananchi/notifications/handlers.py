@@ -2,7 +2,8 @@
 
 Citizens hear about their ticket (unless they chose to stay anonymous; "contact hidden" citizens are
 told everything); staff hear about what concerns them. Each message is rendered in its recipient's
-language when the event happens.
+language when the event happens, except those whose every word comes from their ticket (the receipt),
+rendered when they are sent (wananchi/notifications/deferred.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 from blinker import NamedSignal
 
 from wananchi.accounts.models import User
+from wananchi.notifications.deferred import RENDERED_WHEN_SENT
 from wananchi.notifications.models import Channel, OutboxStatus
 from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.preferences import wants_digest
 from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
-from wananchi.notifications.render import public_url, render_notification
+from wananchi.notifications.render import Rendered, public_url, render_notification
 from wananchi.sla import signals as sla_signals
 from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets import signals
@@ -36,13 +38,22 @@ def _messages(
     status: OutboxStatus = OutboxStatus.PENDING,
     **context: Any,
 ) -> None:
-    """Render `event` once in `language` and put one message per (channel, address) in the outbox."""
+    """Render `event` once in `language` and put one message per (channel, address) in the outbox
+    (unrendered, for an event rendered when it is sent)."""
     if not recipients:
         return
     channels = {channel for channel, _recipient in recipients}
-    rendered = render_notification(
-        event, language, for_email=Channel.EMAIL in channels, for_sms=Channel.SMS in channels, ticket=ticket, **context
-    )
+    if event in RENDERED_WHEN_SENT:
+        rendered = Rendered(subject="", text="", html=None, sms="")
+    else:
+        rendered = render_notification(
+            event,
+            language,
+            for_email=Channel.EMAIL in channels,
+            for_sms=Channel.SMS in channels,
+            ticket=ticket,
+            **context,
+        )
     add_messages(
         [
             {
@@ -89,8 +100,8 @@ def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime
         )
 
 
-def _on_submitted(ticket: Ticket, *, now: dt.datetime, tracking_code: str = "", **_: Any) -> None:
-    notify_citizen(ticket, "receipt", now, tracking_code=tracking_code)
+def _on_submitted(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
+    notify_citizen(ticket, "receipt", now)
 
 
 def _on_replied(ticket: Ticket, *, now: dt.datetime, message: Any = None, **_: Any) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from wananchi.core.db import utcnow
 from wananchi.extensions import db
 from wananchi.notifications.channels import Delivered, DeliveryError, send_email, send_sms
+from wananchi.notifications.deferred import is_unrendered, render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 
 LEASE = dt.timedelta(minutes=5)
@@ -118,6 +119,8 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
     if message is None:
         return None
     try:
+        if is_unrendered(message):
+            render_when_sent(message)
         delivered = SENDERS[message.channel](message)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried, never left "sending"
         if not isinstance(error, DeliveryError):

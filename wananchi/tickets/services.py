@@ -181,7 +181,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
             },
         ],
     )
-    signals.ticket_submitted.send(ticket, now=now, tracking_code=code)
+    signals.ticket_submitted.send(ticket, now=now)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
 
 

@@ -1,0 +1,55 @@
+"""Messages written unrendered and rendered when they are sent: those whose every word comes from their ticket.
+
+The citizen's receipt is one. Rendering it in the worker spares the submission (the busiest request of the
+service) the work, and a fault in its templates can then delay a receipt, retried like any failed
+delivery, but never refuse a submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+
+from wananchi.extensions import db
+from wananchi.notifications.channels import DeliveryError
+from wananchi.notifications.models import Channel, OutboxMessage
+from wananchi.notifications.render import public_url, render_notification
+from wananchi.tickets.models import Ticket
+from wananchi.tickets.references import tracking_code_for
+
+
+def _receipt(ticket: Ticket) -> dict[str, Any]:
+    # The code shown on the confirmation page, derived again from the submission's key.
+    return {
+        "tracking_code": tracking_code_for(current_app.config["SECRET_KEY"], ticket.submission_key),
+        "tracking_url": public_url("tickets.track", ref=ticket.reference),
+    }
+
+
+RENDERED_WHEN_SENT: dict[str, Callable[[Ticket], dict[str, Any]]] = {"receipt": _receipt}
+
+
+def is_unrendered(message: OutboxMessage) -> bool:
+    """Whether `message` was written without its text, to be rendered when it is sent."""
+    return message.event in RENDERED_WHEN_SENT and not message.body_text
+
+
+def render_when_sent(message: OutboxMessage) -> None:
+    """Fill in the subject and bodies of an unrendered message, from its ticket as it is now."""
+    ticket = db.session.get(Ticket, message.ticket_id) if message.ticket_id is not None else None
+    if ticket is None:
+        raise DeliveryError(f"the ticket of this {message.event} message no longer exists")
+    email = message.channel == Channel.EMAIL
+    rendered = render_notification(
+        message.event,
+        message.language,
+        for_email=email,
+        for_sms=not email,
+        ticket=ticket,
+        **RENDERED_WHEN_SENT[message.event](ticket),
+    )
+    message.subject = rendered.subject if email else ""
+    message.body_text = rendered.text if email else rendered.sms
+    message.body_html = rendered.html if email else None
