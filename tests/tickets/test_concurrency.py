@@ -104,3 +104,13 @@ def test_numbers_are_still_drawn_after_the_database_dropped_the_counter_connecti
     assert first.status_code == second.status_code == 303
     references = sorted(db.session.scalars(select(Ticket.reference)))
     assert [reference.rsplit("-", 1)[1] for reference in references] == ["000001", "000002"]
+
+
+def test_numbers_are_drawn_without_waiting_for_a_disk_flush_and_tickets_are_stored_with_one(client, world, db, backend):
+    if backend != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    response = client.post("/wasilisha", data={**hidden_fields(client.get("/wasilisha").data), **valid_submission()})
+    assert response.status_code == 303
+    with client.application.extensions[COUNTER_ENGINE].connect() as connection:
+        assert connection.execute(text("SHOW synchronous_commit")).scalar_one() == "off"
+    assert db.session.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
