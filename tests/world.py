@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tests.factories import (
     CategoryFactory,
@@ -14,6 +15,9 @@ from tests.factories import (
 from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import create_user
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region
+from wananchi.tickets.models import Identity, TicketType
+from wananchi.tickets.references import new_submission_key
+from wananchi.tickets.services import Submission
 
 
 @dataclass
@@ -30,6 +34,20 @@ class World:
     other_district: District
     national_service: Category
     local_service: Category
+
+
+def complaint(world: World, **overrides: Any) -> Submission:
+    """An anonymous complaint about the agency's (national) service, with a new submission key."""
+    fields: dict[str, Any] = {
+        "type": TicketType.COMPLAINT,
+        "category": world.national_service,
+        "district": None,
+        "subject": "Bili ya maji",
+        "description": "Bili ya maji si sahihi kwa mwezi huu.",
+        "identity": Identity.ANONYMOUS,
+        "submission_key": new_submission_key(),
+    }
+    return Submission(**{**fields, **overrides})
 
 
 def build_world() -> World:

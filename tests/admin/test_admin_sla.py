@@ -9,15 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin.test_admin_pages import count, entries, log_in, press, submit_form
-from tests.world import World
+from tests.world import World, complaint
 from wananchi.admin import sla_services
 from wananchi.admin.sla_services import ResponseTargetValues
 from wananchi.core.errors import DomainError
 from wananchi.institutions.models import Institution
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
-from wananchi.tickets.models import Identity, Ticket, TicketType
-from wananchi.tickets.references import new_submission_key
-from wananchi.tickets.services import Submission, submit_ticket
+from wananchi.tickets.models import Ticket, TicketType
+from wananchi.tickets.services import submit_ticket
 
 EAT = ZoneInfo("Africa/Dar_es_Salaam")
 CHRISTMAS_EVE = dt.datetime(2026, 12, 24, 14, 0, tzinfo=EAT)  # a Thursday; Friday 25th and Saturday 26th are holidays
@@ -90,16 +89,7 @@ def institution_fields(institution: Institution, **overrides: object) -> dict[st
 
 def complaint_at(world: World, now: dt.datetime) -> Ticket:
     """A complaint about the agency's service, submitted at `now`."""
-    submission = Submission(
-        type=TicketType.COMPLAINT,
-        category=world.national_service,
-        district=None,
-        subject="Bili ya maji",
-        description="Bili ya maji si sahihi kwa mwezi huu.",
-        identity=Identity.ANONYMOUS,
-        submission_key=new_submission_key(),
-    )
-    return submit_ticket(submission, now=now).ticket
+    return submit_ticket(complaint(world), now=now).ticket
 
 
 # Who may open the pages

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import post_submission
-from tests.world import build_world
+from tests.world import build_world, complaint
 from wananchi.core.db import utcnow
 from wananchi.extensions import db as _db
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -87,24 +87,11 @@ def test_anonymous_citizens_get_nothing_and_hidden_contacts_get_everything(clien
 
 
 def test_a_change_that_rolls_back_leaves_no_message(app, world, db):
-    from wananchi.tickets.models import Identity, TicketType
-    from wananchi.tickets.references import new_submission_key
-    from wananchi.tickets.services import Submission, submit_ticket
+    from wananchi.tickets.models import Identity
+    from wananchi.tickets.services import submit_ticket
 
     with app.test_request_context():
-        submit_ticket(
-            Submission(
-                type=TicketType.COMPLAINT,
-                category=world.national_service,
-                district=None,
-                subject="Hoja ya kurudishwa",
-                description="Maelezo ya hoja itakayorudishwa nyuma.",
-                identity=Identity.NAMED,
-                name="Juma",
-                email="juma@example.co.tz",
-                submission_key=new_submission_key(),
-            )
-        )
+        submit_ticket(complaint(world, identity=Identity.NAMED, name="Juma", email="juma@example.co.tz"))
         assert _db.session.scalar(select(func.count(OutboxMessage.id))) == 1
         _db.session.rollback()
     assert outbox(db) == []

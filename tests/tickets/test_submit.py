@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from tests.helpers import hidden_fields, post_submission, valid_submission
-from tests.world import build_world
+from tests.world import build_world, complaint
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.tickets.models import (
     Attachment,
@@ -22,7 +22,6 @@ from wananchi.tickets.models import (
     ReferenceCounter,
     Ticket,
     TicketStatus,
-    TicketType,
 )
 
 
@@ -246,18 +245,9 @@ def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_his
 
 def test_the_submitted_ticket_is_the_stored_row_and_reading_it_needs_no_query(app, world, db):
     """A submission's ticket is written outside the unit of work: the object it returns must be what was stored."""
-    from wananchi.tickets.services import Submission, submit_ticket
+    from wananchi.tickets.services import submit_ticket
 
-    submission = Submission(
-        type=TicketType.COMPLAINT,
-        category=world.national_service,
-        district=None,
-        subject="Bili ya maji",
-        description="Bili ya maji si sahihi kwa mwezi huu wa kumi na moja.",
-        identity=Identity.CONTACT_HIDDEN,
-        email="asha@example.co.tz",
-        submission_key="k" * 40,
-    )
+    submission = complaint(world, identity=Identity.CONTACT_HIDDEN, email="asha@example.co.tz")
     sent: list[str] = []
 
     def record(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
