@@ -27,7 +27,7 @@ class OutboxStatus(enum.StrEnum):
 
 
 class OutboxMessage(Model):
-    """A message to deliver: rendered in the recipient's language when the change happened."""
+    """A message to deliver, in the recipient's language: rendered when the change happened, or when sent."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),)
