@@ -66,15 +66,13 @@ def pending_targets(ticket: Ticket) -> Iterator[Pending]:
         )
 
 
-def ladder(calendar: WorkingCalendar, pending: Pending) -> list[tuple[EscalationLevel, dt.datetime]]:
-    """The instants of the escalation steps for one target."""
+def ladder(calendar: WorkingCalendar, pending: Pending) -> Iterator[tuple[EscalationLevel, dt.datetime]]:
+    """The escalation steps of one target, in order: their instants only grow, and each is computed when reached."""
     day = calendar.minutes_per_working_day
-    return [
-        (EscalationLevel.WARNING, pending.warn_at),
-        (EscalationLevel.OVERDUE, pending.due_at),
-        (EscalationLevel.PARENT, add_working_minutes(calendar, pending.due_at, PARENT_AFTER_DAYS * day)),
-        (EscalationLevel.NATIONAL, add_working_minutes(calendar, pending.due_at, NATIONAL_AFTER_DAYS * day)),
-    ]
+    yield EscalationLevel.WARNING, pending.warn_at
+    yield EscalationLevel.OVERDUE, pending.due_at
+    yield EscalationLevel.PARENT, add_working_minutes(calendar, pending.due_at, PARENT_AFTER_DAYS * day)
+    yield EscalationLevel.NATIONAL, add_working_minutes(calendar, pending.due_at, NATIONAL_AFTER_DAYS * day)
 
 
 def taken_steps(ticket: Ticket) -> set[tuple[SlaTarget, int, EscalationLevel]]:
@@ -94,10 +92,12 @@ def reschedule(ticket: Ticket, taken: set[tuple[SlaTarget, int, EscalationLevel]
         return
     calendar = calendar_for(ticket.institution)
     taken = taken_steps(ticket) if taken is None else taken
+    # Each target's next step is its first one not yet taken: the steps after it come later.
     upcoming = [
-        instant for p in pending for level, instant in ladder(calendar, p) if (p.target, p.round, level) not in taken
+        next((instant for level, instant in ladder(calendar, p) if (p.target, p.round, level) not in taken), None)
+        for p in pending
     ]
-    ticket.next_sla_check_at = min(upcoming, default=None)
+    ticket.next_sla_check_at = min((instant for instant in upcoming if instant is not None), default=None)
 
 
 def start(ticket: Ticket, now: dt.datetime) -> None:

@@ -45,7 +45,9 @@ def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult, taken: set[Step
     calendar = calendar_for(ticket.institution)
     for pending in clock.pending_targets(ticket):
         for level, instant in clock.ladder(calendar, pending):
-            if instant > now or (pending.target, pending.round, level) in taken:
+            if instant > now:
+                break  # the later steps are later still
+            if (pending.target, pending.round, level) in taken:
                 continue
             node = clock.escalation_node(ticket.institution, level)
             step = Escalation(
