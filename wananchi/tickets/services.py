@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Table, insert, inspect, select
+from sqlalchemy import Insert, Table, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -189,6 +190,12 @@ def _table(model: type[Ticket] | type[TicketEvent]) -> Table:
     return cast(Table, model.__table__)
 
 
+@functools.cache
+def _ticket_insert() -> Insert:
+    """INSERT a ticket and return its id (built once)."""
+    return insert(_table(Ticket)).returning(_table(Ticket).c.id)
+
+
 def _insert_new(ticket: Ticket) -> None:
     """Write a new ticket in one INSERT, outside the unit of work, and make it a persistent object of the session.
 
@@ -198,14 +205,14 @@ def _insert_new(ticket: Ticket) -> None:
     messages, attachments) load when first read. Should the transaction roll back, the ticket is expired
     like any persistent object, and its row is gone: read what is needed from it before.
     """
-    state, columns = inspect(ticket), inspect(Ticket).column_attrs
+    loaded, columns = inspect(ticket).dict, inspect(Ticket).column_attrs
     for prop in columns:
         column = prop.columns[0]
-        if prop.key not in state.dict and not column.primary_key:
+        if prop.key not in loaded and not column.primary_key:
             default = column.default
             setattr(ticket, prop.key, default.arg if default is not None and default.is_scalar else None)
-    values = {prop.columns[0].name: state.dict[prop.key] for prop in columns if prop.key != "id"}
-    ticket.id = db.session.execute(insert(_table(Ticket)).returning(_table(Ticket).c.id), values).scalar_one()
+    values = {prop.columns[0].name: loaded[prop.key] for prop in columns if prop.key != "id"}
+    ticket.id = db.session.execute(_ticket_insert(), values).scalar_one()
     make_transient_to_detached(ticket)
     db.session.add(ticket)
 
