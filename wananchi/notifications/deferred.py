@@ -15,7 +15,7 @@ from flask import current_app
 from wananchi.extensions import db
 from wananchi.notifications.channels import DeliveryError
 from wananchi.notifications.models import Channel, OutboxMessage
-from wananchi.notifications.render import public_url, render_notification
+from wananchi.notifications.render import render_notification, tracking_url
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.references import tracking_code_for
 
@@ -24,7 +24,7 @@ def _receipt(ticket: Ticket) -> dict[str, Any]:
     # The code shown on the confirmation page, derived again from the submission's key.
     return {
         "tracking_code": tracking_code_for(current_app.config["SECRET_KEY"], ticket.submission_key),
-        "tracking_url": public_url("tickets.track", ref=ticket.reference),
+        "tracking_url": tracking_url(ticket),
     }
 
 

@@ -20,7 +20,7 @@ from wananchi.notifications.models import Channel, OutboxStatus
 from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.preferences import wants_digest
 from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
-from wananchi.notifications.render import Rendered, public_url, render_notification
+from wananchi.notifications.render import UNRENDERED, public_url, render_notification, tracking_url
 from wananchi.sla import signals as sla_signals
 from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets import signals
@@ -44,7 +44,7 @@ def _messages(
         return
     channels = {channel for channel, _recipient in recipients}
     if event in RENDERED_WHEN_SENT:
-        rendered = Rendered(subject="", text="", html=None, sms="")
+        rendered = UNRENDERED
     else:
         rendered = render_notification(
             event,
@@ -81,7 +81,7 @@ def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any)
     recipients = [(Channel.EMAIL, ticket.citizen_email)] if ticket.citizen_email else []
     recipients += [(Channel.SMS, ticket.citizen_phone)] if ticket.citizen_phone else []
     if recipients:
-        context["tracking_url"] = public_url("tickets.track", ref=ticket.reference)
+        context["tracking_url"] = tracking_url(ticket)
         _messages(event, recipients, ticket.language, ticket, now, **context)
 
 

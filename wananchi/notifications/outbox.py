@@ -29,14 +29,6 @@ LEASE = dt.timedelta(minutes=5)
 # What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
 QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 _NEW_IDS = "wananchi.outbox.new"
-_MESSAGE_DEFAULTS: dict[str, Any] = {
-    "subject": "",
-    "body_html": None,
-    "ticket_id": None,
-    "recipient_user_id": None,
-    "status": OutboxStatus.PENDING,
-    "attempts": 0,
-}
 
 
 def add_messages(messages: list[dict[str, Any]], now: dt.datetime | None = None) -> list[int]:
@@ -44,19 +36,22 @@ def add_messages(messages: list[dict[str, Any]], now: dt.datetime | None = None)
 
     Each message gives `event`, `channel`, `recipient`, `language` and `body_text`, and may give
     `subject`, `body_html`, `ticket_id`, `recipient_user_id` and `status` (pending, or held for a
-    digest). The rows are written at once, not at the next flush: the change that caused them (its
+    digest), the same keys in every message of one call; what is left out gets the column's default.
+    The rows are written at once, not at the next flush: the change that caused them (its
     ticket, its user) is written already, and no object of the session needs to know about them.
     Pending ones are enqueued for delivery after the commit.
     """
     if not messages:
         return []
     now = now or utcnow()
-    rows = [{**_MESSAGE_DEFAULTS, "next_attempt_at": now, "created_at": now, **message} for message in messages]
+    rows = [{"next_attempt_at": now, "created_at": now, **message} for message in messages]
     table = cast(Table, OutboxMessage.__table__)
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(db.session.execute(statement, rows).scalars())
     db.session.info.setdefault(_NEW_IDS, []).extend(
-        message_id for message_id, row in zip(ids, rows, strict=True) if row["status"] == OutboxStatus.PENDING
+        message_id
+        for message_id, row in zip(ids, rows, strict=True)
+        if row.get("status", OutboxStatus.PENDING) == OutboxStatus.PENDING
     )
     return ids
 

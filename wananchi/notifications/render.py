@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
+
+if TYPE_CHECKING:
+    from wananchi.tickets.models import Ticket
 
 SMS_LIMIT = 160
 
@@ -23,6 +26,9 @@ class Rendered:
     sms: str
 
 
+UNRENDERED = Rendered(subject="", text="", html=None, sms="")  # a message rendered when it is sent
+
+
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute link into the service for a message (the service's public address comes from PUBLIC_URL).
 
@@ -31,6 +37,11 @@ def public_url(endpoint: str, **values: Any) -> str:
     base = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
+
+
+def tracking_url(ticket: Ticket) -> str:
+    """Where the citizen follows `ticket`: the tracking page, with its reference filled in."""
+    return public_url("tickets.track", ref=ticket.reference)
 
 
 def _optional(name: str, context: dict[str, Any]) -> str | None:
