@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 
 from flask import current_app
 from sqlalchemy import Engine, Insert, bindparam, create_engine
@@ -26,18 +25,20 @@ _CODE_CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def allocate_reference(year: int) -> str:
-    """The next reference number of `year`, drawn in its own short transaction.
+    """The next reference number of `year`: one atomic upsert, so concurrent submissions never share a number.
 
-    One atomic upsert on both PostgreSQL and SQLite, so concurrent submissions never share a number.
-    It commits at once on a connection of its own, so the counter row is locked for one statement,
-    never while a submission is being written: submissions do not queue behind each other. Only
-    when this request's SQLite connection has already written (SQLite allows one writer at a time)
-    is the number drawn inside that transaction instead. A number drawn for a submission that is
-    then not stored (a double submit, an error) stays unused: references may have gaps.
+    On PostgreSQL it is drawn in a short transaction of its own, on a connection of its own, so the
+    counter row is locked for one statement, never while a submission is being written: submissions
+    do not queue behind each other. SQLite lets one connection write at a time, so a transaction of
+    its own would only take the database's write lock twice per submission: there the number is drawn
+    inside the submission's transaction, which holds that lock until it commits anyway. Call it just
+    before writing the ticket. A number drawn for a submission that is then not stored (a double
+    submit, an error) stays unused: references may have gaps.
     """
-    statement = _counter_upsert(db.session.get_bind().dialect.name)
-    if _session_is_writing_sqlite():
-        number = db.session.execute(statement, {"year": year}).scalar_one()
+    dialect = db.session.get_bind().dialect.name
+    statement = _counter_upsert(dialect)
+    if dialect == "sqlite":
+        number = db.session.connection().execute(statement, {"year": year}).scalar_one()
     else:
         number = _draw_apart(statement, year)
     return f"WN-{year}-{number:06d}"
@@ -77,14 +78,14 @@ def _counter_upsert(dialect: str) -> Insert:
 
 
 def _counter_engine() -> Engine:
-    """The small pool numbers are drawn from, apart from the requests' pool.
+    """The small pool PostgreSQL numbers are drawn from, apart from the requests' pool.
 
     A request holds a connection of the main pool while it draws: if it drew from that pool too,
     a burst of requests could hold every connection and all wait for one more. A connection of this
     pool is held for one statement and never waits for anything but that statement, which commits
     by itself (autocommit: no BEGIN or COMMIT round trips).
 
-    On PostgreSQL that commit does not wait for its WAL record to reach the disk (synchronous_commit
+    That commit does not wait for its WAL record to reach the disk (synchronous_commit
     off), which spares every submission one disk flush. No number can be given twice for it: a
     ticket is only confirmed once its own commit is flushed, and that flush carries every earlier
     WAL record, the drawing of its number included. A crash can only forget numbers whose tickets
@@ -92,21 +93,17 @@ def _counter_engine() -> Engine:
     """
     engine = current_app.extensions.get(COUNTER_ENGINE)
     if engine is None:
-        url = db.engine.url
-        options = (
-            {"connect_args": {"options": "-c synchronous_commit=off"}} if url.get_backend_name() == "postgresql" else {}
-        )
         engine = current_app.extensions.setdefault(
             COUNTER_ENGINE,
-            create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=4, **options),
+            create_engine(
+                db.engine.url,
+                isolation_level="AUTOCOMMIT",
+                pool_size=1,
+                max_overflow=4,
+                connect_args={"options": "-c synchronous_commit=off"},
+            ),
         )
     return engine
-
-
-def _session_is_writing_sqlite() -> bool:
-    """Whether this session holds SQLite's write lock: a second connection would wait for it forever."""
-    dbapi_connection = db.session.connection().connection.dbapi_connection
-    return isinstance(dbapi_connection, sqlite3.Connection) and dbapi_connection.in_transaction
 
 
 def new_submission_key() -> str:

@@ -120,13 +120,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
 
-    reference = allocate_reference(now.astimezone(LOCAL_TIME).year)
     anonymous = submission.identity == Identity.ANONYMOUS
-    code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
     category, district = submission.category, submission.district
     ticket = Ticket(
-        reference=reference,
-        tracking_code_hash=hash_tracking_code(reference, code),
         submission_key=submission.submission_key,
         type=submission.type,
         status=TicketStatus.RECEIVED,
@@ -152,6 +148,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         updated_at=now,
     )
     signals.ticket_submitting.send(ticket, now=now)  # the due dates, written with the ticket
+    code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
+    ticket.reference = allocate_reference(now.astimezone(LOCAL_TIME).year)  # last: SQLite locks from here
+    ticket.tracking_code_hash = hash_tracking_code(ticket.reference, code)
     try:
         _insert_new(ticket)
     except IntegrityError:
