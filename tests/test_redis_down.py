@@ -1,7 +1,8 @@
 """Production with Redis unreachable: citizens still submit and track, nothing is lost.
 
 Rate limits fall back to each process's memory, and receipts wait in the outbox for the sweep, which
-sends them once the queue answers again. The production application runs in a child process (its
+sends them once the queue answers again. A password-reset request, which only queues its address, is
+refused with a plain message to try again. The production application runs in a child process (its
 limiter and queue are process-wide), on SQLite, with Redis pointed at a loopback port nobody listens on.
 """
 
@@ -43,11 +44,14 @@ for index in range(4):
     statuses.append(answer.status_code)
     locations.append(answer.headers.get("Location"))
 receipt = client.get(locations[2])  # the confirmation of the last one stored
+reset_form = hidden_fields(client.get("/nenosiri/sahau").data)
+reset = client.post("/nenosiri/sahau", data={**reset_form, "email": "afisa@mfano.go.tz"})
 with app.app_context():
     outbox = db.session.execute(select(OutboxMessage.event, OutboxMessage.status)).all()
     print(json.dumps({
         "statuses": statuses,
         "receipt": receipt.status_code,
+        "reset": [reset.status_code, "Hatukuweza kupokea ombi lako sasa hivi" in reset.get_data(as_text=True)],
         "tickets": db.session.scalar(select(func.count(Ticket.id))),
         "outbox": sorted({(event, str(status)) for event, status in outbox}),
         "outbox_rows": len(outbox),
@@ -77,6 +81,7 @@ def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outb
     # three submissions within the limit are stored and confirmed; the fourth meets the limit, counted in memory
     assert result["statuses"] == [303, 303, 303, 429]
     assert result["receipt"] == 200 and result["tickets"] == 3
+    assert result["reset"] == [503, True]
     # e-mail and SMS receipts of the three tickets, waiting for the sweep
     assert result["outbox"] == [["receipt", result["pending"]]] and result["outbox_rows"] == 6
     assert "task queue unreachable" in child.stderr

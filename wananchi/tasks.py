@@ -7,6 +7,7 @@ broker is needed; the test suite runs tasks immediately, in process. Start a wor
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -15,10 +16,13 @@ from typing import Any
 from flask import Flask
 from huey import MemoryHuey, crontab
 from huey.storage import RedisStorage, SqliteStorage
+from redis.exceptions import RedisError
 
 # Created without storage side effects; init_tasks() gives it the configured queue.
 huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do not pile them up in Redis
 _app: Flask | None = None
+# What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
+QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 
 
 def init_tasks(app: Flask) -> None:
@@ -64,6 +68,17 @@ def deliver_outbox_message(message_id: int) -> str | None:
 
     status = deliver(message_id)
     return str(status) if status else None
+
+
+@huey.task(retries=5, retry_delay=60)
+@in_app_context
+def send_password_reset(email: str) -> None:
+    """E-mail a password-reset link if an active account has this address (queued by the forgotten-password page)."""
+    from wananchi.accounts.services import send_password_reset_link
+    from wananchi.extensions import db
+
+    send_password_reset_link(email)
+    db.session.commit()
 
 
 @huey.periodic_task(crontab(minute="*"))

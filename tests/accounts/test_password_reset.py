@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from wananchi.accounts.models import User
 from wananchi.core.db import utcnow
 from wananchi.notifications.models import OutboxMessage
 from wananchi.notifications.outbox import sweep
+from wananchi.tasks import huey
 
 NEW_PASSWORD = "nenosiri-jipya-la-2026"
 LINK = re.compile(r"https?://[^/\s]+(/nenosiri/weka/[^\s\"<>]+)")
@@ -178,6 +180,33 @@ def test_an_unknown_or_deactivated_address_gets_the_same_page_and_no_mail(client
     assert _without_tokens(known.get_data(as_text=True)) == _without_tokens(deactivated.get_data(as_text=True))
     assert sweep() == 1
     assert [str(m["To"]) for m in smtp_server.mailbox.messages] == [staff.officer_a.email]
+
+
+def test_the_request_only_queues_the_address_whoever_it_belongs_to(client, staff, db):
+    """No query, no e-mail written while the citizen waits: the answer and its timing reveal nothing."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    huey.immediate = False  # queued tasks wait in memory instead of running at once
+    try:
+        for email in (staff.officer_a.email, "hayupo@dawasa.go.tz"):
+            page = client.get("/nenosiri/sahau")
+            sa.event.listen(sa.Engine, "before_cursor_execute", record)
+            try:
+                response = client.post("/nenosiri/sahau", data={**hidden_fields(page.data), "email": email})
+            finally:
+                sa.event.remove(sa.Engine, "before_cursor_execute", record)
+            assert response.status_code == 200
+            assert statements == []
+            [task] = [huey.dequeue()]
+            assert huey.dequeue() is None and task.name.endswith("send_password_reset") and task.args == (email,)
+            huey.execute(task)  # what the worker does: only the account's address gets a message
+    finally:
+        huey.flush()
+        huey.immediate = True
+    assert [m.recipient for m in db.session.scalars(select(OutboxMessage))] == [staff.officer_a.email]
 
 
 def test_a_weak_or_mistyped_password_is_refused(client, staff, smtp_server):  # noqa: F811

@@ -10,12 +10,10 @@ locked by other workers), so two workers never send the same row in normal opera
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from redis.exceptions import RedisError
 from sqlalchemy import CursorResult, Table, event, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -26,8 +24,6 @@ from wananchi.notifications.deferred import is_unrendered, render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 
 LEASE = dt.timedelta(minutes=5)
-# What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
-QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 _NEW_IDS = "wananchi.outbox.new"
 
 
@@ -60,7 +56,7 @@ def add_messages(messages: list[dict[str, Any]], now: dt.datetime | None = None)
 def _enqueue_after_commit(session: Session) -> None:
     message_ids = session.info.pop(_NEW_IDS, [])
     if message_ids and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
-        from wananchi.tasks import deliver_outbox_message
+        from wananchi.tasks import QUEUE_ERRORS, deliver_outbox_message
 
         for position, message_id in enumerate(message_ids):
             try:
