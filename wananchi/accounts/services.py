@@ -209,9 +209,7 @@ def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> N
                 "recipient": user.email,
                 "recipient_user_id": user.id,
                 "language": user.language,
-                "subject": rendered.subject,
-                "body_text": rendered.text,
-                "body_html": rendered.html,
+                **rendered.for_channel(Channel.EMAIL),
             }
         ],
         now,

@@ -50,6 +50,5 @@ def render_when_sent(message: OutboxMessage) -> None:
         ticket=ticket,
         **RENDERED_WHEN_SENT[message.event](ticket),
     )
-    message.subject = rendered.subject if email else ""
-    message.body_text = rendered.text if email else rendered.sms
-    message.body_html = rendered.html if email else None
+    for name, value in rendered.for_channel(message.channel).items():
+        setattr(message, name, value)

@@ -79,9 +79,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
                         "recipient": address,
                         "language": user.language,
                         "recipient_user_id": user.id,
-                        "subject": rendered.subject if channel == Channel.EMAIL else "",
-                        "body_text": rendered.text if channel == Channel.EMAIL else rendered.sms,
-                        "body_html": rendered.html if channel == Channel.EMAIL else None,
+                        **rendered.for_channel(channel),
                     }
                 ],
                 now,

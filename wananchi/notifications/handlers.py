@@ -63,9 +63,7 @@ def _messages(
                 "language": language,
                 "ticket_id": ticket.id if ticket is not None else None,
                 "recipient_user_id": user.id if user else None,
-                "subject": rendered.subject if channel == Channel.EMAIL else "",
-                "body_text": rendered.text if channel == Channel.EMAIL else rendered.sms,
-                "body_html": rendered.html if channel == Channel.EMAIL else None,
+                **rendered.for_channel(channel),
                 "status": status,
             }
             for channel, recipient in recipients
@@ -81,7 +79,8 @@ def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any)
     recipients = [(Channel.EMAIL, ticket.citizen_email)] if ticket.citizen_email else []
     recipients += [(Channel.SMS, ticket.citizen_phone)] if ticket.citizen_phone else []
     if recipients:
-        context["tracking_url"] = tracking_url(ticket)
+        if event not in RENDERED_WHEN_SENT:  # those find their link when they are rendered
+            context["tracking_url"] = tracking_url(ticket)
         _messages(event, recipients, ticket.language, ticket, now, **context)
 
 

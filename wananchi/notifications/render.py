@@ -10,6 +10,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
+from wananchi.notifications.models import Channel
+
 if TYPE_CHECKING:
     from wananchi.tickets.models import Ticket
 
@@ -24,6 +26,12 @@ class Rendered:
     text: str
     html: str | None
     sms: str
+
+    def for_channel(self, channel: Channel) -> dict[str, str | None]:
+        """The outbox's `subject`, `body_text` and `body_html` of this message sent on `channel`."""
+        if channel == Channel.EMAIL:
+            return {"subject": self.subject, "body_text": self.text, "body_html": self.html}
+        return {"subject": "", "body_text": self.sms, "body_html": None}
 
 
 UNRENDERED = Rendered(subject="", text="", html=None, sms="")  # a message rendered when it is sent
