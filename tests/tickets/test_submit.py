@@ -393,8 +393,6 @@ def test_a_flood_of_submissions_gets_a_429_page(client, world, db, app):
         app.config["SUBMIT_RATE_LIMIT"] = "1000 per minute"
     assert statuses[:3] == [303, 303, 303]
     assert statuses[3:] == [429, 429]
-    page = post_submission(client).get_data(as_text=True) if False else None
-    assert page is None
     assert len(tickets(db)) == 3
 
 
