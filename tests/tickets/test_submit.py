@@ -213,7 +213,9 @@ def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_his
 
     def record(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
         sent.append(" ".join(statement.split()[:3]).upper())
-        connections.setdefault(sent[-1], set()).add(id(conn))
+        connections.setdefault(sent[-1], set()).add(
+            id(conn.connection.dbapi_connection)
+        )  # pooled: outlives the request
 
     data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission(subject="Mita ya maji imeharibika")}
     sa.event.listen(sa.Engine, "before_cursor_execute", record)  # every engine: numbers come from a pool of their own
