@@ -418,3 +418,11 @@ def test_no_input_produces_a_server_error(client, world, garbage):
             assert response.status_code == 400 and "herufi" in response.get_data(as_text=True).lower()
     for path in ("/fuatilia?ref=%00", "/hoja/WN-2026-%00", "/afisa/hoja/%00"):
         assert client.get(path).status_code < 500
+
+
+def test_a_file_sent_as_text_and_text_sent_as_a_file_are_refused_field_by_field(client, world, db):
+    response = post_submission(client, subject=(io.BytesIO(b"Bili ya maji"), "somo.txt"), attachments="picha.png")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and tickets(db) == []
+    assert "Andika kichwa cha habari kifupi." in page  # the subject is empty: a file is not a subject
+    assert 'value="Asha Juma"' in page  # the rest is kept as typed

@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from wananchi.core.forms import whole_number
 from wananchi.extensions import db, login_manager
 
 # Blueprints anyone may open; every other page needs a logged-in user (deny by default).
@@ -23,9 +24,10 @@ def load_user(user_id: str):  # type: ignore[no-untyped-def]
     from wananchi.accounts.models import User
 
     numeric_id, _sep, token = user_id.partition(":")
-    if not numeric_id.isdigit() or not token:
+    number = whole_number(numeric_id)
+    if number is None or not token:
         return None
-    user = db.session.get(User, int(numeric_id))
+    user = db.session.get(User, number)
     if user is None or user.session_token != token or not user.active:
         return None
     return user

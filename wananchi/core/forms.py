@@ -1,4 +1,5 @@
-"""The base of every web form: WTForms' own messages are shown in the page's language, like ours."""
+"""The base of every web form: WTForms' own messages are shown in the page's language, like ours, and each
+field is given only the kind of value it takes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms.fields import FileField
 
 
 def N_(message: str) -> str:  # noqa: N802 - Babel's extraction keyword for "translate later"
@@ -22,10 +25,37 @@ WTFORMS_MESSAGES = (
 )
 
 
+MAX_DIGITS = 18  # fits a BIGINT and SQLite's INTEGER
+
+
+def whole_number(value: object) -> int | None:
+    """A row id, a version or a page number as sent by a form or an address, or None when it is not one: only
+    ASCII digits, at most 18 of them (`str.isdigit` alone lets through "²" and numbers no database column holds)."""
+    if isinstance(value, str) and 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 class Form(FlaskForm):
     """A Flask-WTF form whose built-in messages come from Wananchi's catalogues, in the current language."""
 
     class Meta:
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """The posted data, where each field gets only what it can take: a file field files, the others
+            text. Anything else (a file under a text field's name, text or a JSON number under a file
+            field's) is left out, so the field is empty and says so, instead of failing a validator."""
+            wrapped = super().wrap_formdata(form, formdata)  # type: ignore[misc]
+            if wrapped is None:
+                return None
+            takes_files = {field.name for field in form if isinstance(field, FileField)}
+            return MultiDict(
+                [
+                    (name, value)
+                    for name, value in wrapped.items(multi=True)
+                    if isinstance(value, FileStorage if name in takes_files else str)
+                ]
+            )
+
         def get_translations(self, form: Any) -> Any:
             """The current language's catalogue, loaded once per request by Flask-Babel."""
             return get_translations()

@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from wananchi.core.forms import Form
+from wananchi.core.forms import Form, whole_number
 from wananchi.tickets.labels import OUTCOME_LABELS
 
 TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))
@@ -24,8 +24,7 @@ class VersionedForm(Form):
 
     def seen_version(self) -> int | None:
         """The version as a number, or None if missing or malformed."""
-        value = self.version.data or ""
-        return int(value) if value.isdigit() else None
+        return whole_number(self.version.data)
 
 
 class ClaimForm(VersionedForm):

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import whole_number
 from wananchi.core.i18n import localized_name
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
@@ -150,9 +151,10 @@ Handler = Callable[[Ticket, Any, User, int | None], Any]
 
 
 def _user_of(ticket: Ticket, value: str | None) -> User | None:
-    if not value or not value.isdigit():
+    user_id = whole_number(value)
+    if user_id is None:
         return None
-    user = db.session.get(User, int(value))
+    user = db.session.get(User, user_id)
     return user if user is not None and user.institution_id == ticket.institution_id else None
 
 
@@ -201,8 +203,8 @@ def _reopen(ticket, form, actor, version):  # type: ignore[no-untyped-def]
 
 
 def _transfer(ticket, form, actor, version):  # type: ignore[no-untyped-def]
-    value = form.institution.data or ""
-    target = db.session.get(Institution, int(value)) if value.isdigit() else None
+    institution_id = whole_number(form.institution.data)
+    target = db.session.get(Institution, institution_id) if institution_id is not None else None
     if target is None:
         raise DomainError(_("Choose the institution."), field="institution")
     actions.transfer_ticket(ticket, target, form.reason.data, actor=actor, version=version)
