@@ -11,12 +11,13 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.helpers import hidden_fields, log_in, valid_submission
+from tests.helpers import hidden_fields, log_in, post_submission, valid_submission
 from tests.tickets.test_submit import png_bytes
 from tests.world import PASSWORD, build_staff, build_world
 from wananchi.accounts.auth import PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
@@ -434,3 +435,151 @@ def test_the_api_matrix(app, db, matrix_setting):
                     )
     assert not failures, "\n".join(failures)
     assert checked >= len(API_ROLES) * len(API_RULES)
+
+
+# --- garbage in every field of every form: a clear refusal, never a 500 ---------------------------------------
+
+GARBAGE = (
+    "",
+    " ",
+    "0",
+    "-1",
+    "99999999999999999999999999",
+    "1e309",
+    "NaN",
+    "2026-02-30",
+    "25:99",
+    "𝕏" * 3000,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\u202e\u200b",
+    "a\x00b",
+)
+
+
+class _FieldNames(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        name = dict(attrs).get("name")
+        if tag in ("input", "select", "textarea", "button") and name:
+            self.names.add(name)
+
+
+def _field_names(*pages: bytes) -> set[str]:
+    parser = _FieldNames()
+    for page in pages:
+        parser.feed(page.decode())
+    return parser.names - {"csrf_token"}
+
+
+def _first_permitted(route: Route, rule: Rule) -> str | None:
+    return next((role for role in ROLES if rule(role, "A") == OK), None)
+
+
+JSON_GARBAGE = (12345, 1.5, True, None, ["a", "b"], {"a": 1})
+
+
+def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db, matrix_setting):
+    """Each POST route, as a user allowed to use it, with every form field of the service set to each kind of
+    garbage in turn (the version as well, then the version kept), then with every field sent as a file, then
+    as JSON of every type."""
+    tickets, clients, ids = matrix_setting
+    ticket = tickets["A"]
+    citizen = app.test_client()  # with a ticket of their own, open in this browser
+    submitted = post_submission(citizen)
+    assert submitted.status_code == 303
+    own = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
+    pages = [citizen.get(f"/hoja/{own.reference}").data]
+    pages += [citizen.get(url).data for url in ("/wasilisha", "/fuatilia", "/ingia", "/nenosiri/sahau")]
+    for route in protected_routes(app):
+        role = _first_permitted(route, RULES[route.endpoint, route.method])
+        if route.method == "GET" and role is not None:
+            page = clients[role].get(_url(route, ticket, ids))
+            if page.mimetype == "text/html":
+                pages.append(page.data)
+    names = _field_names(*pages)
+    assert {"subject", "body", "institution", "email", "password", "first_response_days", "attachments"} <= names
+
+    def token(client) -> str:  # type: ignore[no-untyped-def]
+        page = client.get("/akaunti") if client is not citizen else client.get("/ingia")
+        return hidden_fields(page.data)["csrf_token"]
+
+    def version() -> str:
+        db.session.expire_all()
+        return str(db.session.get(Ticket, ticket.id).version)
+
+    def check(response, url: str, sent: object) -> None:  # type: ignore[no-untyped-def]
+        assert response.status_code < 500, (url, sent, response.get_data(as_text=True)[:1500])
+
+    targets = [
+        (route, clients[role])
+        for route in protected_routes(app)
+        if route.method == "POST" and (role := _first_permitted(route, RULES[route.endpoint, route.method]))
+    ]
+    targets += [
+        (Route(r.endpoint, "POST", r.rule, frozenset(r.arguments)), citizen)
+        for r in app.url_map.iter_rules()
+        if "POST" in (r.methods or ()) and r.endpoint.partition(".")[0] in ("tickets", "auth")
+    ]
+    assert len(targets) >= 50
+    posted = 0
+    last = ("_delete", ".logout")  # what would take away the objects or the session the others need
+    for route, client in sorted(targets, key=lambda t: (t[0].endpoint.endswith(last), t[0].endpoint)):
+        url = route.rule.replace("<token>", "x" * 40) if route.arguments == {"token"} else _url(route, ticket, ids)
+        if client is citizen:
+            url = url.replace(ticket.reference, own.reference)
+        for value in GARBAGE:
+            for keep_version in (False, True):
+                data = {**dict.fromkeys(names, value), "csrf_token": token(client)}
+                if keep_version:
+                    data["version"] = version()
+                check(client.post(url, data=data, content_type="multipart/form-data"), url, value)
+                posted += 1
+        files = {name: (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "a.png") for name in names}
+        data = {**files, "csrf_token": token(client), "version": version()}
+        check(client.post(url, data=data, content_type="multipart/form-data"), url, "files")
+        for value in JSON_GARBAGE:
+            body = {**dict.fromkeys(names, value), "version": version()}
+            check(client.post(url, json=body, headers={"X-CSRFToken": token(client)}), url, value)
+    assert posted >= 50 * len(GARBAGE) * 2
+    for role in ROLES[1:]:
+        assert clients[role].get("/akaunti").status_code == 200, f"{role} was logged out by garbage"
+
+
+# Query parameters the pages read besides their filter forms' fields (paging, sorting, the calendar's year...).
+QUERY_NAMES = {"page", "year", "day", "is_working", "q", "sort", "dir", "table", "after", "ref", "next", "zote"}
+QUERY_GARBAGE = tuple(value[:50] for value in GARBAGE)  # an address stays short: servers refuse lines over 4 KB
+
+
+def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, matrix_setting):
+    """Each GET page, as a user allowed to open it, with every query parameter the service reads set to
+    each kind of garbage in turn."""
+    tickets, clients, ids = matrix_setting
+    ticket = tickets["A"]
+    citizen = app.test_client()
+    assert post_submission(citizen, attachments=[(io.BytesIO(png_bytes()), "picha.png")]).status_code == 303
+    own = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
+    targets = [
+        (route, clients[role])
+        for route in protected_routes(app)
+        if route.method == "GET" and (role := _first_permitted(route, RULES[route.endpoint, route.method]))
+    ]
+    pages = [client.get(_url(route, ticket, ids)) for route, client in targets]
+    names = QUERY_NAMES | _field_names(*(page.data for page in pages if page.mimetype == "text/html"))
+    assert {"from", "to", "status", "institution"} <= names
+    public = [r for r in app.url_map.iter_rules() if "GET" in (r.methods or ()) and r.endpoint != "static"]
+    targets += [
+        (Route(r.endpoint, "GET", r.rule, frozenset(r.arguments)), citizen)
+        for r in public
+        if r.endpoint.partition(".")[0] in ("tickets", "auth", "pages", "statistics")
+    ]
+    assert len(targets) >= 55
+    for route, client in targets:
+        extra = {"token": "x" * 40, "language": "en", "slug": ticket.institution.slug}
+        url = _url(route, own if client is citizen else ticket, {**ids, **extra})
+        for value in QUERY_GARBAGE:
+            response = client.get(url, query_string=dict.fromkeys(names, value))
+            assert response.status_code < 500, (url, value, response.get_data(as_text=True)[:1500])

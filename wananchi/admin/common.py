@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from wananchi.accounts.models import User
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import whole_number
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 
@@ -57,6 +58,9 @@ def form_status(form: FlaskForm) -> int:
     return 422 if form.is_submitted() else 200
 
 
+MAX_PAGE = 100_000  # far past any list's end, and an offset every database can take
+
+
 def page_number() -> int:
-    """The page asked for in the address (1 if none or nonsense)."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    """The page asked for in the address (1 if none or nonsense; a page past the end is empty)."""
+    return min(max(whole_number(request.args.get("page")) or 1, 1), MAX_PAGE)
