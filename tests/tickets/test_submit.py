@@ -426,3 +426,11 @@ def test_a_file_sent_as_text_and_text_sent_as_a_file_are_refused_field_by_field(
     assert response.status_code == 422 and tickets(db) == []
     assert "Andika kichwa cha habari kifupi." in page  # the subject is empty: a file is not a subject
     assert 'value="Asha Juma"' in page  # the rest is kept as typed
+
+
+@pytest.mark.parametrize("host", ["x" * 64 + ".go.tz", "x" * 5000])
+def test_a_host_header_no_address_can_be_built_for_gets_a_plain_400(client, world, host):
+    for method in ("GET", "POST"):
+        response = client.open("/wasilisha", method=method, headers={"Host": host})
+        assert response.status_code == 400
+        assert response.mimetype == "text/plain" and "Ombi halikueleweka" in response.get_data(as_text=True)

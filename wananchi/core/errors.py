@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -50,6 +51,8 @@ def on_expired_form(endpoint: str) -> Callable[[ExpiredFormRenderer], ExpiredFor
 
 def _render_error(code: int, description: str | None = None):
     db.session.rollback()
+    if request_ctx.url_adapter is None:  # a Host header no address can be built for: a page without links
+        return str(ERROR_TITLES.get(code, ERROR_TITLES[400])), code, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES), code
 
 
