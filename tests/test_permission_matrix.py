@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -583,3 +584,30 @@ def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, ma
         for value in QUERY_GARBAGE:
             response = client.get(url, query_string=dict.fromkeys(names, value))
             assert response.status_code < 500, (url, value, response.get_data(as_text=True)[:1500])
+
+
+PATH_GARBAGE = ("0", "99999999999999999999999999", "WN-2026-999999", "𝕏" * 40, "%E2%80%AE", "..%2F..%2Fetc", "a" * 300)
+
+
+def test_garbage_in_every_part_of_every_address_never_gives_a_server_error(app, matrix_setting):
+    """Each route, as a user allowed to use it, with each of its address's variable parts set to garbage: an id
+    no database holds, an unknown reference, text where a slug or token goes."""
+    _tickets, clients, _ids = matrix_setting
+    roles = {
+        **{(r.endpoint, r.method): _first_permitted(r, RULES[r.endpoint, r.method]) for r in protected_routes(app)}
+    }
+    checked = 0
+    for url_rule in app.url_map.iter_rules():
+        if not url_rule.arguments or url_rule.endpoint == "static":
+            continue
+        for method in sorted((url_rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            client = clients[roles.get((url_rule.endpoint, method)) or "anonymous"]
+            for value in PATH_GARBAGE:
+                url = url_rule.rule
+                for argument in url_rule.arguments:
+                    url = re.sub(rf"<(?:[a-z]+(?:\([^)]*\))?:)?{argument}>", value, url)
+                token = hidden_fields(client.get("/ingia").data).get("csrf_token") or ""
+                response = client.open(url, method=method, data={"csrf_token": token} if method != "GET" else None)
+                assert response.status_code < 500, (method, url, response.get_data(as_text=True)[:1500])
+                checked += 1
+    assert checked >= 40 * len(PATH_GARBAGE)

@@ -34,6 +34,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 
+    from wananchi.core.numbers import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
     _import_models()
     _connect_signal_handlers()
     _init_extensions(app)

@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from wananchi.core.forms import whole_number
+from wananchi.core.numbers import whole_number
 from wananchi.extensions import db, login_manager
 
 # Blueprints anyone may open; every other page needs a logged-in user (deny by default).

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from wananchi.accounts.models import User
 from wananchi.core.errors import DomainError
-from wananchi.core.forms import whole_number
+from wananchi.core.numbers import whole_number
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 

@@ -25,17 +25,6 @@ WTFORMS_MESSAGES = (
 )
 
 
-MAX_DIGITS = 18  # fits a BIGINT and SQLite's INTEGER
-
-
-def whole_number(value: object) -> int | None:
-    """A row id, a version or a page number as sent by a form or an address, or None when it is not one: only
-    ASCII digits, at most 18 of them (`str.isdigit` alone lets through "²" and numbers no database column holds)."""
-    if isinstance(value, str) and 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit():
-        return int(value)
-    return None
-
-
 class Form(FlaskForm):
     """A Flask-WTF form whose built-in messages come from Wananchi's catalogues, in the current language."""
 

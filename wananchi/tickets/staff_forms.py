@@ -7,7 +7,8 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from wananchi.core.forms import Form, whole_number
+from wananchi.core.forms import Form
+from wananchi.core.numbers import whole_number
 from wananchi.tickets.labels import OUTCOME_LABELS
 
 TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))

@@ -13,8 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.core.errors import DomainError
-from wananchi.core.forms import whole_number
 from wananchi.core.i18n import localized_name
+from wananchi.core.numbers import whole_number
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution

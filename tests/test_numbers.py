@@ -1,10 +1,11 @@
-"""What every web form shares (wananchi/core/forms.py)."""
+"""Whole numbers from forms and addresses (wananchi/core/numbers.py)."""
 
 from __future__ import annotations
 
 import pytest
+from werkzeug.exceptions import NotFound
 
-from wananchi.core.forms import whole_number
+from wananchi.core.numbers import whole_number
 
 
 @pytest.mark.parametrize(
@@ -25,3 +26,10 @@ from wananchi.core.forms import whole_number
 )
 def test_whole_numbers_from_forms_and_addresses(value, number):
     assert whole_number(value) == number
+
+
+def test_an_id_in_an_address_has_at_most_18_digits(app):
+    adapter = app.url_map.bind("wananchi.go.tz")
+    assert adapter.match("/utawala/kalenda/" + "9" * 18) == ("admin.calendar_edit", {"calendar_id": 10**18 - 1})
+    with pytest.raises(NotFound):
+        adapter.match("/utawala/kalenda/" + "9" * 19)
