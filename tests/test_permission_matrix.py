@@ -539,7 +539,7 @@ def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db
                     data["version"] = version()
                 check(client.post(url, data=data, content_type="multipart/form-data"), url, value)
                 posted += 1
-        files = {name: (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "a.png") for name in names}
+        files = {name: (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "a\x00\u202e.png") for name in names}
         data = {**files, "csrf_token": token(client), "version": version()}
         check(client.post(url, data=data, content_type="multipart/form-data"), url, "files")
         for value in JSON_GARBAGE:

@@ -328,12 +328,19 @@ class TestAttachments:
         assert "static" not in upload_dir
         for item in stored:
             assert item.filename not in item.stored_name
-            assert app.config["UPLOAD_FOLDER"] + "/" + item.stored_name
+            assert os.path.isfile(os.path.join(upload_dir, item.stored_name))
         download = client.get(f"/hoja/{tickets(db)[0].reference}/viambatisho/{stored[0].id}")
         assert download.status_code == 200 and download.data == png_bytes()
         assert download.headers["Content-Type"] == "image/png"
         assert "attachment" in download.headers["Content-Disposition"]
         assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    def test_file_names_are_cleaned_of_control_characters_and_shortened_keeping_their_ending(self, client, world, db):
+        files = [("a\x00b.png", png_bytes()), ("\u202egnp.pdf", PDF), ("/sdcard/DCIM/" + "x" * 5000 + ".jpg", JPEG)]
+        response = self._post(client, files)
+        assert response.status_code == 303
+        stored = db.session.scalars(select(Attachment.filename).order_by(Attachment.id)).all()
+        assert stored == ["ab.png", "gnp.pdf", "x" * 196 + ".jpg"]
 
     def test_a_resent_form_with_a_photo_keeps_one_ticket_and_one_stored_file(self, client, world, db, app, backend):
         data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -39,6 +40,22 @@ class CheckedFile:
     content: bytes
 
 
+MAX_NAME = 200
+
+
+def clean_filename(filename: str) -> str:
+    """The name a device gave a file, fit to store and show: its last path part, without control or
+    formatting characters (a NUL, a right-to-left override that would disguise its ending), at most 200
+    characters with its ending kept."""
+    name = os.path.basename(filename.replace("\\", "/"))
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
+    stem, suffix = os.path.splitext(name)
+    if len(name) > MAX_NAME:
+        suffix = suffix[:16]
+        name = stem[: MAX_NAME - len(suffix)] + suffix
+    return name or "file"
+
+
 def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) -> list[CheckedFile]:
     """Read and check the files; DomainError naming the first problem, in the user's language."""
     files = [f for f in files if f.filename]
@@ -46,7 +63,7 @@ def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) ->
         raise DomainError(_("You may attach at most %(count)d files.", count=max_files), field="attachments")
     checked = []
     for incoming in files:
-        name = os.path.basename(incoming.filename.replace("\\", "/"))[:200] or "file"
+        name = clean_filename(incoming.filename)
         content = incoming.stream.read(max_bytes + 1)
         if len(content) > max_bytes:
             raise DomainError(
