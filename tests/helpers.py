@@ -1,9 +1,12 @@
-"""Small helpers for driving HTML forms through the test client, and a free loopback port."""
+"""Small helpers for driving HTML forms through the test client, comparing photos, and a free loopback port."""
 
 from __future__ import annotations
 
+import io
 import socket
 from html.parser import HTMLParser
+
+from PIL import Image
 
 
 class _HiddenInputs(HTMLParser):
@@ -68,3 +71,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def pixels(content: bytes) -> tuple[tuple[int, int], bytes]:
+    """An image's size and pixels, whatever its file carries besides (stored photos are drawn again)."""
+    with Image.open(io.BytesIO(content)) as image:
+        return image.size, image.convert("RGB").tobytes()

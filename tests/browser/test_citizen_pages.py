@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, Request, Response, expect
 
 from tests.browser.support import Camera, png_bytes
+from tests.helpers import pixels
 
 pytestmark = pytest.mark.browser
 
@@ -159,7 +160,8 @@ def test_journey_submit_switch_language_and_track(
     camera.shoot(fresh, "ticket-tracked")
     with fresh.expect_download() as download:
         attachment.click()
-    assert Path(download.value.path()).read_bytes() == png_bytes(), "the downloaded photo differs from the one sent"
+    sent, received = pixels(png_bytes()), pixels(Path(download.value.path()).read_bytes())
+    assert received == sent, "the downloaded photo differs from the one sent"
 
 
 def test_no_serious_accessibility_violations(site: str, new_context: OpenContext, camera: Camera, photo: Path) -> None:

@@ -7,12 +7,14 @@ import os
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select
 
-from tests.helpers import hidden_fields, post_submission, valid_submission
+from tests.helpers import hidden_fields, pixels, post_submission, valid_submission
 from tests.world import build_world, complaint
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.tickets.models import (
@@ -41,7 +43,16 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+
+
+def jpeg_bytes(width: int = 4, height: int = 2, **save: object) -> bytes:
+    """A valid JPEG photo, saved with `save` (exif=..., for instance)."""
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(output, "JPEG", **save)
+    return output.getvalue()
+
+
+JPEG = jpeg_bytes()
 
 
 @pytest.fixture
@@ -330,7 +341,7 @@ class TestAttachments:
             assert item.filename not in item.stored_name
             assert os.path.isfile(os.path.join(upload_dir, item.stored_name))
         download = client.get(f"/hoja/{tickets(db)[0].reference}/viambatisho/{stored[0].id}")
-        assert download.status_code == 200 and download.data == png_bytes()
+        assert download.status_code == 200 and pixels(download.data) == pixels(png_bytes())
         assert download.headers["Content-Type"] == "image/png"
         assert "attachment" in download.headers["Content-Disposition"]
         assert download.headers["X-Content-Type-Options"] == "nosniff"
@@ -341,6 +352,47 @@ class TestAttachments:
         assert response.status_code == 303
         stored = db.session.scalars(select(Attachment.filename).order_by(Attachment.id)).all()
         assert stored == ["ab.png", "gnp.pdf", "x" * 196 + ".jpg"]
+
+    def test_photos_are_stored_without_their_metadata_and_turned_upright(self, client, world, db, app):
+        exif = Image.Exif()
+        exif[0x0112] = 6  # orientation: the camera was held on its side
+        exif[0x013B] = "Asha Juma"  # artist: the phone's owner
+        exif[0x0110] = "Simu ya Asha"  # camera model
+        exif.get_ifd(0x8825)[2] = (6.0, 10.0, 0.0)  # GPS latitude
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Author", "Asha Juma")
+        png = io.BytesIO()
+        Image.new("RGB", (3, 2), (0, 200, 0)).save(png, "PNG", pnginfo=info)
+        trailer = b"<!doctype html><script>alert(1)</script>"  # anything hidden after the image
+        response = self._post(
+            client, [("IMG_2.jpg", jpeg_bytes(4, 2, exif=exif.tobytes()) + trailer), ("skrini.png", png.getvalue())]
+        )
+        assert response.status_code == 303
+        stored = list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
+        photo, screenshot = (Path(app.config["UPLOAD_FOLDER"], a.stored_name).read_bytes() for a in stored)
+        for content in (photo, screenshot):
+            assert b"Asha" not in content and b"script" not in content
+        with Image.open(io.BytesIO(photo)) as image:
+            assert image.size == (2, 4) and not image.getexif()  # upright, and nothing about place or device
+        assert pixels(screenshot) == ((3, 2), bytes([0, 200, 0]) * 6)  # a PNG keeps its exact pixels
+        assert [a.size for a in stored] == [len(photo), len(screenshot)]
+
+    def test_a_large_photo_is_scaled_down_and_one_with_too_many_pixels_refused(self, client, world, db, app):
+        response = self._post(client, [("kubwa.jpg", jpeg_bytes(4000, 3000))])
+        assert response.status_code == 303
+        stored = db.session.scalar(select(Attachment))
+        with Image.open(Path(app.config["UPLOAD_FOLDER"], stored.stored_name)) as image:
+            assert image.size == (2560, 1920)
+        huge = io.BytesIO()
+        Image.new("1", (10_000, 6_000)).save(huge, "PNG")  # 60 megapixels in a few kilobytes
+        response = self._post(client, [("bomu.png", huge.getvalue())])
+        assert response.status_code == 422 and len(tickets(db)) == 1
+        assert "Picha bomu.png ina pikseli nyingi mno." in response.get_data(as_text=True)
+
+    def test_a_damaged_photo_is_refused_with_a_plain_message(self, client, world, db):
+        response = self._post(client, [("nusu.jpg", jpeg_bytes(400, 300)[:300])])  # cut off while sending
+        assert response.status_code == 422 and tickets(db) == []
+        assert "Picha nusu.jpg haikuweza kusomwa." in response.get_data(as_text=True)
 
     def test_a_resent_form_with_a_photo_keeps_one_ticket_and_one_stored_file(self, client, world, db, app, backend):
         data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission()}
