@@ -65,6 +65,15 @@ def test_an_idempotency_key_returns_the_first_answer(client, setting, db):
     assert db.session.scalar(select(func.count()).select_from(Ticket)) == 2
 
 
+def test_an_idempotency_key_sent_again_with_another_ticket_is_refused(client, setting, db):
+    headers = {"Idempotency-Key": "ombi-1234"}
+    first = client.post("/api/v1/tickets", json=api_submission(), headers=headers)
+    other = client.post("/api/v1/tickets", json=api_submission(subject="Mita ya maji imeharibika"), headers=headers)
+    assert first.status_code == 201 and other.status_code == 422
+    assert other.json["message"] == "Ufunguo huu wa ombi ulishatumika kwa hoja nyingine."
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
 def test_without_a_key_each_request_is_a_new_ticket(client, setting, db):
     assert submit(client).json["reference"] != submit(client).json["reference"]
 

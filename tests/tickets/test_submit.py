@@ -216,6 +216,17 @@ def test_double_submit_creates_one_ticket_and_the_same_confirmation(client, worl
     assert len(tickets(db)) == 1
 
 
+def test_a_sent_form_brought_back_changed_and_sent_again_is_a_new_ticket(client, world, db):
+    """The back button can bring the sent form back, hidden key and all: changed, it is a new ticket, not a resend."""
+    data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission()}
+    first = client.post("/wasilisha", data=data)
+    second = client.post("/wasilisha", data={**data, "subject": "Mita ya maji imeharibika"})
+    resent = client.post("/wasilisha", data={**data, "subject": "Mita ya maji imeharibika"})
+    assert first.status_code == second.status_code == resent.status_code == 303
+    assert first.headers["Location"] != second.headers["Location"] == resent.headers["Location"]
+    assert sorted(t.subject for t in tickets(db)) == ["Bili ya maji si sahihi", "Mita ya maji imeharibika"]
+
+
 def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_history(app, client, world, db, backend):
     post_submission(client)  # the reference data is read once per process, on the first submission
     sent: list[str] = []

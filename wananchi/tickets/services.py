@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -94,6 +95,57 @@ def _check_rules(submission: Submission) -> None:
         )
 
 
+class SubmissionKeyReused(DomainError):
+    """The submission key of a stored ticket came with a different ticket: not a resend, and not stored."""
+
+
+def form_submission_key(form_key: str, submission: Submission) -> str:
+    """The key a web form's ticket is stored under: the form's hidden key and what the form says.
+
+    A form sent again as it was (a double click, a browser retry) finds its ticket. A form the browser
+    brought back after it was sent (the back button), then changed and sent, is a new ticket: with the
+    hidden key alone it would have been taken for a resend and its text silently dropped.
+    """
+    parts = [form_key, *_content(submission)]
+    return "web:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:56]
+
+
+def _content(submission: Submission) -> list[str]:
+    """What a submission says, as it would be stored: the same for a resend of the same form."""
+    anonymous = submission.identity == Identity.ANONYMOUS
+    contact = [] if anonymous else [submission.name or "", submission.email or "", submission.phone or ""]
+    return [
+        str(submission.type),
+        submission.category.code if submission.category else "",
+        submission.district.code if submission.district else "",
+        submission.subject,
+        submission.description,
+        str(submission.identity),
+        *contact,
+    ]
+
+
+def _stored_content(ticket: Ticket) -> list[str]:
+    contact = (
+        []
+        if ticket.identity == Identity.ANONYMOUS
+        else [
+            ticket.citizen_name or "",
+            ticket.citizen_email or "",
+            ticket.citizen_phone or "",
+        ]
+    )
+    return [
+        str(ticket.type),
+        ticket.category.code if ticket.category else "",
+        ticket.district.code if ticket.district else "",
+        ticket.subject,
+        ticket.description,
+        str(ticket.identity),
+        *contact,
+    ]
+
+
 def stored_receipt(submission_key: str) -> Receipt | None:
     """The receipt of the ticket already stored under `submission_key`, if there is one."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
@@ -111,6 +163,8 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     for it first, as resends are rare. The attempt is then rolled back, with whatever else this
     transaction changed (the API and Open311 views only mark their credential used, as the twin
     did), and its number stays unused. Callers that resubmit on purpose look first: `stored_receipt`.
+    A key that comes back with a different ticket is refused (SubmissionKeyReused), as the
+    Idempotency-Key specification asks: the twin's receipt would hide that the new text was dropped.
     """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
@@ -160,6 +214,8 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         existing = stored_receipt(submission.submission_key)
         if existing is None:
             raise
+        if _stored_content(existing.ticket) != _content(submission):
+            raise SubmissionKeyReused(_("This request key was already used for a different ticket.")) from None
         return existing
     _attach(ticket, None, files, now)
     db.session.execute(  # the history, written in one statement: nothing reads it back in this request

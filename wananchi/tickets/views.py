@@ -52,6 +52,7 @@ from wananchi.tickets.services import (
     appeal_ticket,
     can_appeal,
     find_tracked_ticket,
+    form_submission_key,
     rate_ticket,
     submit_ticket,
 )
@@ -153,8 +154,8 @@ def submit():
         phone=form.normalised_phone,
         language=current_language(),
         files=_incoming(form.attachments),
-        submission_key=form.submission_key.data,
     )
+    submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
         receipt = submit_ticket(submission)
     except DomainError as error:
