@@ -28,6 +28,7 @@ SNIFF_BYTES = 8192
 MAX_PHOTO_PIXELS = 50_000_000  # a 50-megapixel phone camera; more is refused before it is decoded
 MAX_PHOTO_SIDE = 2560  # longer photos are scaled down: enough to read a meter or a receipt, light to download
 JPEG_QUALITY = 85
+MAX_NAME = 200  # characters of a file's name that are kept
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,6 @@ class CheckedFile:
     filename: str
     content_type: str
     content: bytes
-
-
-MAX_NAME = 200
 
 
 def clean_filename(filename: str) -> str:

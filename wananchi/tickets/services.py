@@ -111,38 +111,20 @@ def form_submission_key(form_key: str, submission: Submission) -> str:
 
 
 def _content(submission: Submission) -> list[str]:
-    """What a submission says, as it would be stored: the same for a resend of the same form."""
-    anonymous = submission.identity == Identity.ANONYMOUS
-    contact = [] if anonymous else [submission.name or "", submission.email or "", submission.phone or ""]
-    return [
-        str(submission.type),
-        submission.category.code if submission.category else "",
-        submission.district.code if submission.district else "",
-        submission.subject,
-        submission.description,
-        str(submission.identity),
-        *contact,
-    ]
+    return _said(submission, (submission.name, submission.email, submission.phone))
 
 
-def _stored_content(ticket: Ticket) -> list[str]:
-    contact = (
-        []
-        if ticket.identity == Identity.ANONYMOUS
-        else [
-            ticket.citizen_name or "",
-            ticket.citizen_email or "",
-            ticket.citizen_phone or "",
-        ]
-    )
+def _said(source: Submission | Ticket, contact: tuple[str | None, ...]) -> list[str]:
+    """What a submission or a stored ticket says, comparable: the same for a resend of the same form."""
+    kept = () if source.identity == Identity.ANONYMOUS else contact  # an anonymous ticket stores no contact
     return [
-        str(ticket.type),
-        ticket.category.code if ticket.category else "",
-        ticket.district.code if ticket.district else "",
-        ticket.subject,
-        ticket.description,
-        str(ticket.identity),
-        *contact,
+        str(source.type),
+        source.category.code if source.category else "",
+        source.district.code if source.district else "",
+        source.subject,
+        source.description,
+        str(source.identity),
+        *(value or "" for value in kept),
     ]
 
 
@@ -214,7 +196,8 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         existing = stored_receipt(submission.submission_key)
         if existing is None:
             raise
-        if _stored_content(existing.ticket) != _content(submission):
+        stored = existing.ticket
+        if _said(stored, (stored.citizen_name, stored.citizen_email, stored.citizen_phone)) != _content(submission):
             raise SubmissionKeyReused(_("This request key was already used for a different ticket.")) from None
         return existing
     _attach(ticket, None, files, now)
