@@ -70,6 +70,8 @@ class Config:
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute;60 per hour")
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;100 per day")
     TRACK_PER_REFERENCE_LIMIT = os.environ.get("TRACK_PER_REFERENCE_LIMIT", "20 per hour")
+    NEW_CODE_RATE_LIMIT = os.environ.get("NEW_CODE_RATE_LIMIT", "5 per hour;20 per day")
+    NEW_CODE_PER_REFERENCE_LIMIT = os.environ.get("NEW_CODE_PER_REFERENCE_LIMIT", "3 per day")
 
     # Number of proxies in front of the service whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)

@@ -81,6 +81,18 @@ def send_password_reset(email: str) -> None:
     db.session.commit()
 
 
+@huey.task(retries=5, retry_delay=60)
+@in_app_context
+def send_new_tracking_code(reference: str, contact: str) -> None:
+    """Give a ticket a new tracking code, sent to its citizen, if `contact` is the ticket's (queued by the
+    "lost your code?" page)."""
+    from wananchi.extensions import db
+    from wananchi.tickets.services import reissue_tracking_code
+
+    reissue_tracking_code(reference, contact)
+    db.session.commit()
+
+
 @huey.periodic_task(crontab(minute="*"))
 @in_app_context
 def sweep_outbox_every_minute() -> int:

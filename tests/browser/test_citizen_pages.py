@@ -80,6 +80,8 @@ def every_page(page: Page, site: str, photo: Path) -> Iterator[str]:
     expect(page).to_have_url(re.compile(r"/imepokelewa$"))
     yield "confirmation"
     reference, code = read_receipt(page)
+    page.goto(site + f"/fuatilia/msimbo-mpya?ref={reference}")
+    yield "new-code"
     page.goto(site + "/fuatilia")
     yield "track"
     open_tracked_ticket(page, reference, code)
@@ -190,7 +192,7 @@ def test_no_sideways_scrolling_at_360_px(site: str, new_context: OpenContext, ca
     for name in every_page(page, site, photo):
         camera.shoot(page, name)
         widths[name] = page.evaluate("document.documentElement.scrollWidth")
-    assert len(widths) == 6
+    assert len(widths) == 7
     too_wide = {name: width for name, width in widths.items() if width > 360}
     assert not too_wide, f"pages wider than 360 px (scrollWidth): {too_wide}"
 
@@ -222,7 +224,7 @@ def test_every_request_goes_to_the_service(site: str, new_context: OpenContext, 
     page = context.new_page()
     shots = [camera.shoot(page, name) for name in every_page(page, site, photo)]
     host = urlsplit(site).netloc
-    assert len(shots) == 6
+    assert len(shots) == 7
     assert any(r.url.endswith("/static/css/site.css") for r in requests)
     elsewhere = sorted({r.url for r in requests if urlsplit(r.url).netloc != host})
     assert not elsewhere, f"requests to other hosts: {elsewhere}"

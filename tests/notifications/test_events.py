@@ -252,6 +252,8 @@ def sms_texts(setting, language):
     citizen = dict(ticket=ticket, tracking_url=tracking_url)
     staff_context = dict(ticket=ticket, ticket_url=ticket_url, recipient_name=staff.officer_a.name)
     cases = [
+        ("receipt", dict(citizen, tracking_code="K7QM3XHD9P")),
+        ("tracking_code", dict(citizen, tracking_code="K7QM3XHD9P")),
         ("reply", dict(citizen, message=reply)),
         ("information_request", dict(citizen, message=ask)),
         ("transfer", dict(citizen, transfer=transfer)),

@@ -1,8 +1,8 @@
 """Messages written unrendered and rendered when they are sent: those whose every word comes from their ticket.
 
-The citizen's receipt is one. Rendering it in the worker spares the submission (the busiest request of the
-service) the work, and a fault in its templates can then delay a receipt, retried like any failed
-delivery, but never refuse a submission.
+The citizen's receipt is one, and a new tracking code another: their code is never stored, only derived again.
+Rendering them in the worker spares the submission (the busiest request of the service) the work, and a fault
+in their templates can then delay a receipt, retried like any failed delivery, but never refuse a submission.
 """
 
 from __future__ import annotations
@@ -10,25 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
-
 from wananchi.extensions import db
 from wananchi.notifications.channels import DeliveryError
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.notifications.render import render_notification, tracking_url
 from wananchi.tickets.models import Ticket
-from wananchi.tickets.references import tracking_code_for
+from wananchi.tickets.services import current_tracking_code
 
 
-def _receipt(ticket: Ticket) -> dict[str, Any]:
-    # The code shown on the confirmation page, derived again from the submission's key.
-    return {
-        "tracking_code": tracking_code_for(current_app.config["SECRET_KEY"], ticket.submission_key),
-        "tracking_url": tracking_url(ticket),
-    }
+def _code_and_link(ticket: Ticket) -> dict[str, Any]:
+    # The code that opens the ticket now, derived again from the submission's key: it is never stored.
+    return {"tracking_code": current_tracking_code(ticket), "tracking_url": tracking_url(ticket)}
 
 
-RENDERED_WHEN_SENT: dict[str, Callable[[Ticket], dict[str, Any]]] = {"receipt": _receipt}
+RENDERED_WHEN_SENT: dict[str, Callable[[Ticket], dict[str, Any]]] = {
+    "receipt": _code_and_link,
+    "tracking_code": _code_and_link,
+}
 
 
 def is_unrendered(message: OutboxMessage) -> bool:

@@ -119,6 +119,13 @@ def _on_resolved(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
     notify_citizen(ticket, "resolution", now)
 
 
+def _on_tracking_code_reissued(ticket: Ticket, *, now: dt.datetime, channel: str, **_: Any) -> None:
+    """Send the new code only to the contact the citizen proved they have."""
+    recipient = ticket.citizen_email if channel == "email" else ticket.citizen_phone
+    if recipient:
+        _messages("tracking_code", [(Channel(channel), recipient)], ticket.language, ticket, now)
+
+
 def _on_assigned(ticket: Ticket, *, now: dt.datetime, assignee: User, actor: User, **_: Any) -> None:
     if assignee.id != actor.id:
         notify_staff([assignee], ticket, "assignment", now, actor=actor)
@@ -146,6 +153,7 @@ CONNECTIONS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (signals.information_requested, _on_information_requested),
     (signals.ticket_transferred, _on_transferred),
     (signals.ticket_resolved, _on_resolved),
+    (signals.tracking_code_reissued, _on_tracking_code_reissued),
     (signals.ticket_assigned, _on_assigned),
     (signals.citizen_message_added, _on_citizen_message),
     (sla_signals.escalation_step_taken, _on_escalation),

@@ -148,6 +148,27 @@ class TrackForm(Form):
     )
 
 
+class NewCodeForm(Form):
+    """Ask for a new tracking code, sent to the e-mail address or phone number given with the ticket."""
+
+    reference = StringField(
+        _l("Reference number"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write the reference number, for example WN-2026-000123.")),
+            Length(max=40, message=_l("Write the reference number, for example WN-2026-000123.")),
+        ],
+    )
+    contact = StringField(
+        _l("E-mail address or phone number"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write the e-mail address or the phone number you gave with your ticket.")),
+            Length(max=254, message=_l("Write the e-mail address or the phone number you gave with your ticket.")),
+        ],
+    )
+
+
 class AddInformationForm(Form):
     """The citizen adds information to a ticket."""
 

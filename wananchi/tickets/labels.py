@@ -93,6 +93,7 @@ EVENT_LABELS = {
     EventKind.COMMENDATION_PASSED: _l("Commendation passed on"),
     EventKind.RATED: _l("The citizen rated the answer"),
     EventKind.APPEALED: _l("The citizen appealed"),
+    EventKind.TRACKING_CODE_REISSUED: _l("The citizen asked for a new tracking code"),
 }
 
 OUTCOME_LABELS = {

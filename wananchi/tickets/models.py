@@ -113,6 +113,7 @@ class Ticket(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     tracking_code_hash: Mapped[str] = mapped_column(String(64))
+    tracking_code_version: Mapped[int] = mapped_column(default=0, server_default="0")  # new codes asked for
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     type: Mapped[TicketType] = mapped_column(str_enum(TicketType))
     status: Mapped[TicketStatus] = mapped_column(str_enum(TicketStatus), default=TicketStatus.RECEIVED)
@@ -270,6 +271,7 @@ class EventKind(enum.StrEnum):
     COMMENDATION_PASSED = "commendation_passed"
     RATED = "rated"
     APPEALED = "appealed"
+    TRACKING_CODE_REISSUED = "tracking_code_reissued"
 
 
 class TicketEvent(Model):

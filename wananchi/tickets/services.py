@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Insert, Table, insert, inspect, select
+from sqlalchemy import Insert, Table, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
+from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import on_rollback, rollback, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
@@ -133,8 +135,12 @@ def stored_receipt(submission_key: str) -> Receipt | None:
     ticket = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
     if ticket is None:
         return None
-    code = tracking_code_for(current_app.config["SECRET_KEY"], submission_key)
-    return Receipt(ticket=ticket, tracking_code=code, created=False)
+    return Receipt(ticket=ticket, tracking_code=current_tracking_code(ticket), created=False)
+
+
+def current_tracking_code(ticket: Ticket) -> str:
+    """The code that opens `ticket` now (after any new ones its citizen asked for), derived again from its key."""
+    return tracking_code_for(current_app.config["SECRET_KEY"], ticket.submission_key, ticket.tracking_code_version)
 
 
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
@@ -284,6 +290,67 @@ def find_tracked_ticket(reference: str, code: str) -> Ticket | None:
     stored_hash = ticket.tracking_code_hash if ticket is not None else "0" * 64
     matches = tracking_code_matches(canonical or "", code, stored_hash)
     return ticket if (ticket is not None and matches) else None
+
+
+def reissue_tracking_code(reference: str, contact: str, *, now: dt.datetime | None = None) -> Ticket | None:
+    """Give the ticket a new tracking code, sent to the e-mail address or phone number its citizen gave, when
+    `contact` is one of them; the old code stops working. None (and nothing changed) for an unknown reference,
+    an anonymous ticket or a contact that is not the ticket's.
+
+    For a citizen who lost the code: only the contact that was given receives the new one. The ticket's version
+    is left alone (a plain UPDATE), so an officer working on it is not told it changed under them.
+    """
+    canonical = normalise_reference(reference)
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == canonical)) if canonical else None
+    if ticket is None or ticket.identity == Identity.ANONYMOUS:
+        return None
+    channel = _matching_channel(ticket, contact)
+    if channel is None:
+        return None
+    now = now or utcnow()
+    version = db.session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id)
+        .values(tracking_code_version=Ticket.tracking_code_version + 1)
+        .returning(Ticket.tracking_code_version)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(ticket, "tracking_code_version", version)
+    code_hash = hash_tracking_code(ticket.reference, current_tracking_code(ticket))
+    db.session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id)
+        .values(tracking_code_hash=code_hash)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(ticket, "tracking_code_hash", code_hash)
+    db.session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            kind=EventKind.TRACKING_CODE_REISSUED,
+            actor=CITIZEN,
+            created_at=now,
+            data={"channel": channel},
+        )
+    )
+    db.session.flush()
+    signals.tracking_code_reissued.send(ticket, now=now, channel=channel)
+    return ticket
+
+
+def _matching_channel(ticket: Ticket, contact: str) -> str | None:
+    """Which contact of the ticket `contact` is, however it was written (an address in any case, a number the
+    local or the international way): "email", "sms", or None."""
+    for channel, stored, normalise in (
+        ("email", ticket.citizen_email, normalise_email),
+        ("sms", ticket.citizen_phone, normalise_phone),
+    ):
+        try:
+            if stored and normalise(contact).casefold() == stored.casefold():
+                return channel
+        except InvalidContact:
+            continue
+    return None
 
 
 def add_citizen_message(

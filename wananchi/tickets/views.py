@@ -24,11 +24,13 @@ from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.i18n import current_language
 from wananchi.extensions import db, limiter
+from wananchi.tasks import QUEUE_ERRORS, send_new_tracking_code
 from wananchi.tickets.attachments import IncomingFile
 from wananchi.tickets.forms import (
     DONT_KNOW,
     AddInformationForm,
     AppealForm,
+    NewCodeForm,
     RatingForm,
     SubmitForm,
     TrackForm,
@@ -76,6 +78,18 @@ def _track_reference_limit() -> str:
 
 def _tracked_reference_key() -> str:
     return "track:" + (normalise_reference(request.form.get("reference", "")) or "invalid")
+
+
+def _new_code_limit() -> str:
+    return current_app.config["NEW_CODE_RATE_LIMIT"]
+
+
+def _new_code_reference_limit() -> str:
+    return current_app.config["NEW_CODE_PER_REFERENCE_LIMIT"]
+
+
+def _new_code_reference_key() -> str:
+    return "new-code:" + (normalise_reference(request.form.get("reference", "")) or "invalid")
 
 
 def _incoming(field) -> list[IncomingFile]:
@@ -198,6 +212,30 @@ def track():
         )
     status = 422 if form.is_submitted() else 200
     return render_template("tickets/track.html", form=form), status
+
+
+@bp.route("/fuatilia/msimbo-mpya", methods=["GET", "POST"])
+@limiter.limit(_new_code_limit, methods=["POST"])
+@limiter.limit(_new_code_reference_limit, methods=["POST"], key_func=_new_code_reference_key)
+def new_code():
+    """A citizen who lost the tracking code asks for a new one, sent to the contact given with the ticket.
+
+    The answer is the same whether or not the reference exists and the contact is the ticket's, and so is the
+    work: the request only queues them, and a worker decides (wananchi.tasks.send_new_tracking_code).
+    """
+    form = NewCodeForm()
+    if request.method == "GET" and request.args.get("ref"):
+        form.reference.data = request.args["ref"][:40]
+    if form.validate_on_submit():
+        try:
+            send_new_tracking_code(form.reference.data or "", form.contact.data or "")
+        except QUEUE_ERRORS:
+            current_app.logger.warning("task queue unreachable: a new tracking code was refused", exc_info=True)
+            form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))
+            return render_template("tickets/new_code.html", form=form, sent=False), 503
+        return render_template("tickets/new_code.html", form=form, sent=True)
+    status = 422 if form.is_submitted() else 200
+    return render_template("tickets/new_code.html", form=form, sent=False), status
 
 
 @bp.route("/hoja/<reference>", methods=["GET", "POST"])
