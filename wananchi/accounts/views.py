@@ -28,7 +28,7 @@ from wananchi.accounts.services import (
 )
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
-from wananchi.tasks import QUEUE_ERRORS
+from wananchi.tasks import queue_from_form
 
 bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__, url_prefix="/akaunti")
@@ -158,11 +158,7 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a password-reset link; the answer is the same whether or not the address has an account."""
     form = PasswordForgotForm()
     if form.validate_on_submit():
-        try:
-            request_password_reset(form.email.data or "")
-        except QUEUE_ERRORS:
-            current_app.logger.warning("task queue unreachable: a password-reset request was refused", exc_info=True)
-            form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))
+        if not queue_from_form(form, request_password_reset, form.email.data or "", request_name="a password reset"):
             return render_template("accounts/password_forgot.html", form=form, sent=False), 503
         return render_template("accounts/password_forgot.html", form=form, sent=True)
     status = 422 if form.is_submitted() else 200

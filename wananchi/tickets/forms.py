@@ -127,45 +127,34 @@ class SubmitForm(Form):
         return self._district
 
 
-class TrackForm(Form):
+def _written(label: object, message: object, max_length: int) -> StringField:
+    """A required one-line field, stripped, whose one message says what to write (when empty or too long)."""
+    return StringField(
+        label, filters=[_strip], validators=[InputRequired(message=message), Length(max=max_length, message=message)]
+    )
+
+
+class ReferenceForm(Form):
+    """A form that names a ticket by its reference number, as the citizen was given it."""
+
+    reference = _written(
+        _l("Reference number"), _l("Write the reference number, for example WN-2026-000123."), max_length=40
+    )
+
+
+class TrackForm(ReferenceForm):
     """Open a ticket with its reference number and tracking code."""
 
-    reference = StringField(
-        _l("Reference number"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Write the reference number, for example WN-2026-000123.")),
-            Length(max=40, message=_l("Write the reference number, for example WN-2026-000123.")),
-        ],
-    )
-    code = StringField(
-        _l("Tracking code"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Write the tracking code you were given.")),
-            Length(max=40, message=_l("Write the tracking code you were given.")),
-        ],
-    )
+    code = _written(_l("Tracking code"), _l("Write the tracking code you were given."), max_length=40)
 
 
-class NewCodeForm(Form):
+class NewCodeForm(ReferenceForm):
     """Ask for a new tracking code, sent to the e-mail address or phone number given with the ticket."""
 
-    reference = StringField(
-        _l("Reference number"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Write the reference number, for example WN-2026-000123.")),
-            Length(max=40, message=_l("Write the reference number, for example WN-2026-000123.")),
-        ],
-    )
-    contact = StringField(
+    contact = _written(
         _l("E-mail address or phone number"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Write the e-mail address or the phone number you gave with your ticket.")),
-            Length(max=254, message=_l("Write the e-mail address or the phone number you gave with your ticket.")),
-        ],
+        _l("Write the e-mail address or the phone number you gave with your ticket."),
+        max_length=254,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
@@ -24,7 +25,7 @@ from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.i18n import current_language
 from wananchi.extensions import db, limiter
-from wananchi.tasks import QUEUE_ERRORS, send_new_tracking_code
+from wananchi.tasks import queue_from_form, send_new_tracking_code
 from wananchi.tickets.attachments import IncomingFile
 from wananchi.tickets.forms import (
     DONT_KNOW,
@@ -64,32 +65,14 @@ bp = Blueprint("tickets", __name__)
 MAX_GRANTS = 20
 
 
-def _submit_limit() -> str:
-    return current_app.config["SUBMIT_RATE_LIMIT"]
+def _configured(name: str) -> Callable[[], str]:
+    """A rate limit read from the configuration when a request is checked (tests and deployments change it)."""
+    return lambda: current_app.config[name]
 
 
-def _track_limit() -> str:
-    return current_app.config["TRACK_RATE_LIMIT"]
-
-
-def _track_reference_limit() -> str:
-    return current_app.config["TRACK_PER_REFERENCE_LIMIT"]
-
-
-def _tracked_reference_key() -> str:
-    return "track:" + (normalise_reference(request.form.get("reference", "")) or "invalid")
-
-
-def _new_code_limit() -> str:
-    return current_app.config["NEW_CODE_RATE_LIMIT"]
-
-
-def _new_code_reference_limit() -> str:
-    return current_app.config["NEW_CODE_PER_REFERENCE_LIMIT"]
-
-
-def _new_code_reference_key() -> str:
-    return "new-code:" + (normalise_reference(request.form.get("reference", "")) or "invalid")
+def _per_reference(prefix: str) -> Callable[[], str]:
+    """A rate-limit key for the ticket a form names, however its reference was typed."""
+    return lambda: prefix + (normalise_reference(request.form.get("reference", "")) or "invalid")
 
 
 def _incoming(field) -> list[IncomingFile]:
@@ -148,7 +131,7 @@ def _granted_ticket(reference: str) -> Ticket | None:
 
 
 @bp.route("/wasilisha", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
+@limiter.limit(_configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
 def submit():
     """The submission form; a valid post creates one ticket, however often it is sent."""
     form = SubmitForm()
@@ -195,8 +178,8 @@ def receipt(reference: str):
 
 
 @bp.route("/fuatilia", methods=["GET", "POST"])
-@limiter.limit(_track_limit, methods=["POST"])
-@limiter.limit(_track_reference_limit, methods=["POST"], key_func=_tracked_reference_key)
+@limiter.limit(_configured("TRACK_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_configured("TRACK_PER_REFERENCE_LIMIT"), methods=["POST"], key_func=_per_reference("track:"))
 def track():
     """Open a ticket with its reference number and tracking code."""
     form = TrackForm()
@@ -215,8 +198,8 @@ def track():
 
 
 @bp.route("/fuatilia/msimbo-mpya", methods=["GET", "POST"])
-@limiter.limit(_new_code_limit, methods=["POST"])
-@limiter.limit(_new_code_reference_limit, methods=["POST"], key_func=_new_code_reference_key)
+@limiter.limit(_configured("NEW_CODE_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_configured("NEW_CODE_PER_REFERENCE_LIMIT"), methods=["POST"], key_func=_per_reference("new-code:"))
 def new_code():
     """A citizen who lost the tracking code asks for a new one, sent to the contact given with the ticket.
 
@@ -227,11 +210,8 @@ def new_code():
     if request.method == "GET" and request.args.get("ref"):
         form.reference.data = request.args["ref"][:40]
     if form.validate_on_submit():
-        try:
-            send_new_tracking_code(form.reference.data or "", form.contact.data or "")
-        except QUEUE_ERRORS:
-            current_app.logger.warning("task queue unreachable: a new tracking code was refused", exc_info=True)
-            form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))
+        reference, contact = form.reference.data or "", form.contact.data or ""
+        if not queue_from_form(form, send_new_tracking_code, reference, contact, request_name="a new tracking code"):
             return render_template("tickets/new_code.html", form=form, sent=False), 503
         return render_template("tickets/new_code.html", form=form, sent=True)
     status = 422 if form.is_submitted() else 200
