@@ -129,6 +129,18 @@ def test_the_request_only_queues_what_was_written(app, client, world, db):
     assert [m.recipient for m in messages(db)] == ["asha@example.co.tz"]  # the ticket's contact only
 
 
+def test_a_new_code_also_closes_the_ticket_to_browsers_the_old_one_opened(app, client, world, db):
+    reference, old_code = submit(app)
+    other = app.test_client()  # someone who had the old code, and opened the ticket with it
+    page = other.get("/fuatilia")
+    data = {**hidden_fields(page.data), "reference": reference, "code": old_code}
+    assert other.post("/fuatilia", data=data).status_code == 303
+    assert other.get(f"/hoja/{reference}").status_code == 200
+    ask(client, reference, "asha@example.co.tz")
+    closed = other.get(f"/hoja/{reference}")
+    assert closed.status_code == 302 and closed.headers["Location"] == f"/fuatilia?ref={reference}"
+
+
 def test_a_resent_form_shows_the_code_that_works_now(app, client, world, db):
     page = client.get("/wasilisha")
     data = {**hidden_fields(page.data), "type": "complaint", "category": "maji-bili", "district": ""}

@@ -115,10 +115,15 @@ def _expired_information(reference: str):
     return _render_detail(ticket, form, 400)
 
 
+def _grant_key(ticket: Ticket) -> str:
+    """A grant is for the ticket's current tracking code: a new code ends the grants the old one gave."""
+    return f"{ticket.id}v{ticket.tracking_code_version}"
+
+
 def _grant(ticket: Ticket) -> None:
     """Let this browser open the ticket for a while without typing the code again."""
     grants = {k: v for k, v in session.get("tracking", {}).items() if v > time.time()}
-    grants[str(ticket.id)] = time.time() + current_app.config["TRACKING_GRANT_SECONDS"]
+    grants[_grant_key(ticket)] = time.time() + current_app.config["TRACKING_GRANT_SECONDS"]
     session["tracking"] = dict(sorted(grants.items(), key=lambda kv: kv[1])[-MAX_GRANTS:])
 
 
@@ -126,7 +131,7 @@ def _granted_ticket(reference: str) -> Ticket | None:
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     if ticket is None:
         return None
-    expiry = session.get("tracking", {}).get(str(ticket.id), 0)
+    expiry = session.get("tracking", {}).get(_grant_key(ticket), 0)
     return ticket if expiry > time.time() else None
 
 
