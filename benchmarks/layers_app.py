@@ -24,7 +24,7 @@ def create_app() -> Flask:
 
     def store_nothing(submission: Submission) -> Receipt:
         number = next(numbers)
-        ticket = SimpleNamespace(id=number, reference=f"WN-2026-{number:06d}")
+        ticket = SimpleNamespace(id=number, reference=f"WN-2026-{number:06d}", tracking_code_version=0)
         return Receipt(ticket=ticket, tracking_code="0000000000", created=True)  # type: ignore[arg-type]
 
     views.submit_ticket = store_nothing  # type: ignore[assignment]
