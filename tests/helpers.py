@@ -1,10 +1,18 @@
-"""Small helpers for driving HTML forms through the test client, comparing photos, and a free loopback port."""
+"""Small helpers: driving HTML forms through the test client, comparing photos, a free loopback port, and
+production apps run in a child process."""
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import secrets
 import socket
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -77,3 +85,41 @@ def pixels(content: bytes) -> tuple[tuple[int, int], bytes]:
     """An image's size and pixels, whatever its file carries besides (stored photos are drawn again)."""
     with Image.open(io.BytesIO(content)) as image:
         return image.size, image.convert("RGB").tobytes()
+
+
+def run_production_child(script: str, tmp_path: Path, **env: str) -> tuple[dict[str, Any], str]:
+    """Run `script` in a child Python with the production configuration on a fresh SQLite file under `tmp_path`
+    (and `env` on top); its last line of output, as JSON, and what it wrote to stderr."""
+    environment = {
+        **os.environ,
+        "WANANCHI_CONFIG": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'wananchi.sqlite3'}",
+        "FORCE_HTTPS": "0",
+        "WANANCHI_INSTANCE_PATH": str(tmp_path / "instance"),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        **env,
+    }
+    root = Path(__file__).resolve().parents[1]
+    child = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    return json.loads(child.stdout.strip().splitlines()[-1]), child.stderr
+
+
+def world_client(app: Any) -> Any:
+    """In a child process: the database of `app` migrated and holding tests/world.py, and a test client that
+    speaks HTTPS with a same-site referrer, as production expects (its cookies are Secure)."""
+    from flask_migrate import upgrade
+
+    from tests.world import build_world
+    from wananchi.extensions import db
+
+    with app.app_context():
+        upgrade()
+        build_world()
+        db.session.commit()
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": "https://localhost/wasilisha"})
+    return client
