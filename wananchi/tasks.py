@@ -13,8 +13,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
-from flask_babel import gettext as _
+from flask import Flask
 from huey import MemoryHuey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 from redis.exceptions import RedisError
@@ -49,18 +48,6 @@ def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:
             return function(*args, **kwargs)
 
     return wrapper
-
-
-def queue_from_form(form: Any, task: Callable[..., Any], *args: Any, request_name: str) -> bool:
-    """Queue `task(*args)` for what a form asked; when the queue cannot be reached, log it, tell the user on
-    `form` to try again in a few minutes and return False (the page then answers 503)."""
-    try:
-        task(*args)
-    except QUEUE_ERRORS:
-        current_app.logger.warning("task queue unreachable: %s was refused", request_name, exc_info=True)
-        form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))
-        return False
-    return True
 
 
 @huey.periodic_task(crontab(minute="*"))

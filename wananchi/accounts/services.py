@@ -24,7 +24,6 @@ from wananchi.institutions.models import Institution
 from wananchi.notifications.models import Channel
 from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.render import public_url, render_notification
-from wananchi.tasks import send_password_reset
 
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = dt.timedelta(minutes=15)
@@ -175,16 +174,6 @@ def _reset_fingerprint(user: User) -> str:
 def password_reset_token(user: User) -> str:
     """A signed, timestamped token for `user` that stops working once the password or session token changes."""
     return _reset_serializer().dumps({"user": user.id, "state": _reset_fingerprint(user)})
-
-
-def request_password_reset(email: str) -> None:
-    """Queue a password-reset link for `email`, for a worker to send if an active account has this address.
-
-    Whether it has one is decided there: the request does the same work (queueing the address) for every
-    address, so neither the answer nor the time it takes reveals who has an account. Raises one of
-    `wananchi.tasks.QUEUE_ERRORS` when the queue cannot be reached.
-    """
-    send_password_reset(email)
 
 
 def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> None:

@@ -19,7 +19,6 @@ from wananchi.accounts.services import (
     change_password,
     new_totp_secret,
     record_login,
-    request_password_reset,
     reset_password,
     totp_required,
     totp_uri,
@@ -27,8 +26,9 @@ from wananchi.accounts.services import (
     verify_totp,
 )
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import queue_from_form
 from wananchi.extensions import db, limiter
-from wananchi.tasks import queue_from_form
+from wananchi.tasks import send_password_reset
 
 bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__, url_prefix="/akaunti")
@@ -155,10 +155,14 @@ def logout():
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_reset_address_limit, methods=["POST"], key_func=_reset_address_key)
 def forgot_password() -> ResponseReturnValue:
-    """Ask for a password-reset link; the answer is the same whether or not the address has an account."""
+    """Ask for a password-reset link; the answer is the same whether or not the address has an account.
+
+    So is the work: the request only queues the address, and a worker decides whether an active account has
+    it (wananchi.tasks.send_password_reset), so neither the answer nor its timing reveals who has an account.
+    """
     form = PasswordForgotForm()
     if form.validate_on_submit():
-        if not queue_from_form(form, request_password_reset, form.email.data or "", request_name="a password reset"):
+        if not queue_from_form(form, send_password_reset, form.email.data or "", request_name="a password reset"):
             return render_template("accounts/password_forgot.html", form=form, sent=False), 503
         return render_template("accounts/password_forgot.html", form=form, sent=True)
     status = 422 if form.is_submitted() else 200

@@ -1,14 +1,19 @@
 """The base of every web form: WTForms' own messages are shown in the page's language, like ours, and each
-field is given only the kind of value it takes."""
+field is given only the kind of value it takes; and what a form does when it only queues a request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms.fields import FileField
+
+from wananchi.tasks import QUEUE_ERRORS
 
 
 def N_(message: str) -> str:  # noqa: N802 - Babel's extraction keyword for "translate later"
@@ -48,3 +53,15 @@ class Form(FlaskForm):
         def get_translations(self, form: Any) -> Any:
             """The current language's catalogue, loaded once per request by Flask-Babel."""
             return get_translations()
+
+
+def queue_from_form(form: Any, task: Callable[..., Any], *args: Any, request_name: str) -> bool:
+    """Queue `task(*args)` for what a form asked; when the queue cannot be reached, log it, tell the user on
+    `form` to try again in a few minutes and return False (the page then answers 503)."""
+    try:
+        task(*args)
+    except QUEUE_ERRORS:
+        current_app.logger.warning("task queue unreachable: %s was refused", request_name, exc_info=True)
+        form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))
+        return False
+    return True

@@ -23,9 +23,10 @@ from werkzeug.datastructures import MultiDict
 
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError, on_expired_form
+from wananchi.core.forms import queue_from_form
 from wananchi.core.i18n import current_language
 from wananchi.extensions import db, limiter
-from wananchi.tasks import queue_from_form, send_new_tracking_code
+from wananchi.tasks import send_new_tracking_code
 from wananchi.tickets.attachments import IncomingFile
 from wananchi.tickets.forms import (
     DONT_KNOW,
