@@ -8,6 +8,7 @@ from tests.api.conftest import api_submission, bearer, submit
 from tests.helpers import log_in
 from tests.world import PASSWORD
 from wananchi.api.tokens import create_integration_key
+from wananchi.tickets.actions import transfer_ticket
 from wananchi.tickets.models import Channel, Ticket
 
 
@@ -91,6 +92,22 @@ def test_track_and_add_information(client, setting):
     assert thread[-1]["body"] == "Namba ya mita ni 1234."
     empty = client.post("/api/v1/tickets/information", json={**credentials, "body": "   "})
     assert empty.status_code == 422
+
+
+def test_tracking_tells_the_progress_in_the_requested_language(client, setting, db):
+    receipt = submit(client).json
+    credentials = {"reference": receipt["reference"], "code": receipt["tracking_code"]}
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == receipt["reference"]))
+    transfer_ticket(ticket, setting.world.council, "Huduma ya halmashauri.", actor=setting.staff.officer_a)
+    db.session.commit()
+    swahili = client.post("/api/v1/tickets/track", json=credentials).json["progress"]
+    assert [(step["kind"], step["label"]) for step in swahili] == [
+        ("received", "Imepokelewa"),
+        ("transferred", "Imehamishwa"),
+    ]
+    english = client.post("/api/v1/tickets/track", json=credentials, headers={"Accept-Language": "en"}).json
+    assert english["progress"][1]["detail"] == "To Dodoma City Council, the institution responsible for this matter."
+    assert "Huduma ya halmashauri." not in str(english)
 
 
 def test_bad_input_never_gives_a_server_error(client, setting):

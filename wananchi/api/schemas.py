@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
+from wananchi.tickets.progress import STEP_KINDS
 
 MAX_TEXT = 10_000
 # Field messages are English message ids; the error handler shows them in the requested language.
@@ -125,6 +126,13 @@ class PublicMessageSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
+class ProgressStepSchema(Schema):
+    at = fields.DateTime(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(STEP_KINDS))
+    label = fields.String(required=True, metadata={"description": "A short label, in the response's language."})
+    detail = fields.String(allow_none=True, required=True, metadata={"description": "A sentence, if the step has one."})
+
+
 class TrackedTicketSchema(Schema):
     reference = fields.String(required=True)
     type = fields.String(required=True)
@@ -137,6 +145,7 @@ class TrackedTicketSchema(Schema):
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     messages = fields.List(fields.Nested(PublicMessageSchema), required=True)
+    progress = fields.List(fields.Nested(ProgressStepSchema), required=True)
 
 
 # --- staff ---------------------------------------------------------------------------------------

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import force_locale
+
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.models import Category, Institution
 from wananchi.tickets.models import MessageKind, Ticket, TicketMessage
+from wananchi.tickets.progress import citizen_progress
 
 
 def institution_dict(institution: Institution, language: str) -> dict[str, Any]:
@@ -47,6 +50,11 @@ def _message_dict(message: TicketMessage, *, staff: bool) -> dict[str, Any]:
 
 def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
     """What the citizen sees of their ticket: no internal notes, no officers' ids."""
+    with force_locale(language):
+        progress = [
+            {"at": step.at, "kind": step.kind, "label": step.label, "detail": step.detail}
+            for step in citizen_progress(ticket)
+        ]
     return {
         "reference": ticket.reference,
         "type": str(ticket.type),
@@ -59,6 +67,7 @@ def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "messages": [_message_dict(m, staff=False) for m in ticket.messages if m.kind != MessageKind.NOTE],
+        "progress": progress,
     }
 
 

@@ -49,6 +49,7 @@ from wananchi.tickets.labels import (
     TYPE_LABELS,
 )
 from wananchi.tickets.models import Attachment, Identity, Ticket, TicketStatus, TicketType
+from wananchi.tickets.progress import citizen_progress
 from wananchi.tickets.references import format_tracking_code, normalise_reference
 from wananchi.tickets.services import (
     Submission,
@@ -271,6 +272,7 @@ def _render_detail(
         status_explanation=CITIZEN_STATUS_EXPLANATIONS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
         message_authors=MESSAGE_AUTHORS,
+        progress=citizen_progress(ticket),
         added=session.pop("flash_added", False),
     ), status
 
