@@ -81,5 +81,14 @@ def test_only_institutions_with_enough_tickets_are_ranked(client, public_setting
     assert len(tables["months"]) == 13
 
 
+def test_months_are_named_in_the_page_language(client, public_setting):
+    with time_machine.travel(NOW, tick=False):
+        swahili = page_tables(client.get("/takwimu/").get_data(as_text=True).replace('id="months"', 'data-table="m"'))
+        client.set_cookie("lugha", "en")
+        english = page_tables(client.get("/takwimu/").get_data(as_text=True).replace('id="months"', 'data-table="m"'))
+    assert [row[0] for row in swahili["m"][-2:]] == ["Oktoba 2026", "Novemba 2026"]
+    assert [row[0] for row in english["m"][-2:]] == ["October 2026", "November 2026"]
+
+
 def test_an_unknown_institution_is_not_found(client, db):
     assert client.get("/takwimu/hakuna").status_code == 404

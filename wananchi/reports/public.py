@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template
+from flask_babel import format_date
 from sqlalchemy import select
 
 from wananchi.core.db import utcnow
@@ -54,7 +55,7 @@ def _months(period: Period, report: Report) -> list[PublicRow]:
     rows, month = [], period.first.replace(day=1)
     while month <= period.last:
         key = f"{month.year:04d}-{month.month:02d}"
-        rows.append(_row(key, found.get(key, Figures())))
+        rows.append(_row(format_date(month, "MMMM y"), found.get(key, Figures())))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return rows
 
