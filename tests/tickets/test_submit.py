@@ -108,6 +108,8 @@ def test_a_named_complaint_is_received_routed_and_confirmed(client, world, db):
     code = re.search(r'id="tracking-code">([0-9A-Z]{5}-[0-9A-Z]{5})<', receipt).group(1)
     assert code.replace("-", "") not in ticket.tracking_code_hash
     assert "Wizara" not in receipt or "Mamlaka ya Majisafi" in receipt
+    assert "Ujumbe wenye namba zote mbili pia unatumwa kwa mawasiliano uliyotoa." in receipt
+    assert "unaonyeshwa sasa tu" not in receipt
 
 
 def test_local_service_goes_to_the_council_of_the_chosen_district(client, world, db):
@@ -132,6 +134,7 @@ def test_anonymous_submission_stores_no_contact(client, world, db):
     assert (ticket.citizen_name, ticket.citizen_email, ticket.citizen_phone) == (None, None, None)
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "hatukuhifadhi jina" in receipt.lower() or "bila kujitambulisha" in receipt.lower()
+    assert "Msimbo wa ufuatiliaji unaonyeshwa sasa tu" in receipt and 'id="receipt-sent"' not in receipt
 
 
 def test_contact_hidden_keeps_contact_for_notifications(client, world, db):
