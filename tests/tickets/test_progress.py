@@ -127,8 +127,12 @@ def test_a_late_ticket_says_so_and_where_it_was_raised_without_the_warning(app, 
     assert steps_of(app, ticket) == [
         ("received", "Imepokelewa", "Imepelekwa kwa Mamlaka ya Majisafi na Usafi wa Mazingira Dar es Salaam."),
         ("overdue", "Imechelewa", "Jibu la kwanza limepita muda wake: msimamizi wa taasisi amejulishwa."),
-        ("escalated", "Imepandishwa ngazi", "Hoja imechelewa, hivyo imepandishwa ngazi ya juu ya usimamizi."),
-        ("escalated", "Imepandishwa ngazi", "Hoja imechelewa, hivyo imepandishwa ngazi ya juu ya usimamizi."),
+        (
+            "escalated",
+            "Imepandishwa ngazi",
+            "Hoja imechelewa, hivyo imepandishwa kwa mamlaka ya usimamizi iliyo juu ya taasisi.",
+        ),
+        ("escalated", "Imepandishwa ngazi", "Hoja bado imechelewa, hivyo imepandishwa hadi ngazi ya taifa."),
         ("overdue", "Imechelewa", "Utatuzi umepita muda wake: msimamizi wa taasisi amejulishwa."),
     ]
 

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from wananchi.core.i18n import localized_name
-from wananchi.sla.models import SlaTarget
+from wananchi.sla.models import EscalationLevel, SlaTarget
 from wananchi.tickets.labels import CITIZEN_STATUS_LABELS
 from wananchi.tickets.models import EventKind, Ticket, TicketEvent, TicketStatus
 
@@ -33,16 +33,15 @@ FIXED_STEPS = {
         _l("Appealed"),
         _l("You were not satisfied: the complaint was reopened and went to the supervisor."),
     ),
-    EventKind.ESCALATED: (
-        "escalated",
-        _l("Escalated"),
-        _l("The ticket is late, so it was raised to a higher level of oversight."),
-    ),
     EventKind.TRACKING_CODE_REISSUED: (
         "new_tracking_code",
         _l("New tracking code"),
         _l("A new tracking code was sent to the contact given with the ticket; the old one stopped working."),
     ),
+}
+ESCALATED_DETAILS = {
+    EscalationLevel.PARENT: _l("The ticket is late, so it was raised to the oversight above the institution."),
+    EscalationLevel.NATIONAL: _l("The ticket is still late, so it was raised to the national level."),
 }
 LATE_DETAILS = {
     SlaTarget.FIRST_RESPONSE: _l("The first answer is past its due date: the institution's supervisor was told."),
@@ -55,6 +54,7 @@ STEP_KINDS = (
     "transferred",
     "merged",
     "overdue",
+    "escalated",
     *(k for k, _, _ in FIXED_STEPS.values()),
 )
 
@@ -95,6 +95,9 @@ def citizen_progress(ticket: Ticket) -> list[Step]:
             steps.append(_step(event, "merged", _l("Merged"), detail))
         elif event.kind == EventKind.SLA_OVERDUE and event.data.get("target") in LATE_DETAILS:
             steps.append(_step(event, "overdue", _l("Overdue"), LATE_DETAILS[SlaTarget(event.data["target"])]))
+        elif event.kind == EventKind.ESCALATED and event.data.get("level") in ESCALATED_DETAILS:
+            detail = ESCALATED_DETAILS[EscalationLevel(event.data["level"])]
+            steps.append(_step(event, "escalated", _l("Escalated"), detail))
         elif event.kind in FIXED_STEPS:
             steps.append(_step(event, *FIXED_STEPS[event.kind]))
     return steps
