@@ -19,6 +19,8 @@ from wananchi.demo.seed import seed_demo
 from wananchi.demo.tickets import TEMPLATES, Scope
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region
 from wananchi.institutions.routing import route_ticket
+from wananchi.sla.calendars import calendar_for
+from wananchi.sla.policies import is_working_instant, next_working_instant
 from wananchi.tickets.models import (
     EventKind,
     Identity,
@@ -139,6 +141,7 @@ def test_every_service_routes_to_an_institution_that_is_not_triage(db: SQLAlchem
 
 def test_two_hundred_tickets_show_every_type_and_status_with_a_consistent_history(db: SQLAlchemy) -> None:
     """The default set covers every type, status and identity, each with a history that leads to it."""
+    started = utcnow()
     seed_demo()
 
     tickets = db.session.scalars(sa.select(Ticket)).all()
@@ -158,6 +161,11 @@ def test_two_hundred_tickets_show_every_type_and_status_with_a_consistent_histor
         times = [item.created_at for item in [*ticket.events, *ticket.messages]]
         assert all(ticket.created_at <= moment <= now for moment in times)
         assert _status_from_history(ticket) == ticket.status == _status_from_progress(ticket)
+        calendar = calendar_for(ticket.institution)
+        for event in ticket.events:  # officers act in working hours, unless the next working hour is still to come
+            if event.actor_id is not None:
+                at = event.created_at
+                assert is_working_instant(calendar, at) or next_working_instant(calendar, at) > started, event.kind
         assert [event.created_at for event in ticket.events] == sorted(event.created_at for event in ticket.events)
         kinds = [message.kind for message in ticket.public_messages]
         if ticket.status == TicketStatus.AWAITING_CITIZEN:

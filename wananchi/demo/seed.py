@@ -21,6 +21,8 @@ from wananchi.demo.places import REGIONS, slugify
 from wananchi.demo.plan import SHOWCASE, Action, PlannedTicket, plan_tickets
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule
+from wananchi.sla.calendars import calendar_for
+from wananchi.sla.policies import next_working_instant
 from wananchi.tickets import actions
 from wananchi.tickets.models import (
     Channel,
@@ -156,12 +158,21 @@ def _seed_routing(
         _upsert(RoutingRule, rules, key, values, tally, "Routing rules")
 
 
-def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime, staff: DemoStaff) -> None:
-    """Replay the planned history on a newly submitted ticket through the real officer actions."""
-    summary = ""
+def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime, now: dt.datetime, staff: DemoStaff) -> None:
+    """Replay the planned history on a newly submitted ticket through the real officer actions.
+
+    Citizens write at any hour; officers act in their institution's working hours, so a step planned for
+    a night or a weekend waits for the next working morning (unless that has not come yet), and what
+    follows it waits for it.
+    """
+    calendar = calendar_for(ticket.institution)
+    summary, previous = "", submitted_at
     for step in plan.steps:
-        at = submitted_at + step.after
+        at = max(submitted_at + step.after, previous)
         actor = None if step.actor == CITIZEN else staff.actor(step.actor, ticket.institution)
+        if actor is not None and (working := next_working_instant(calendar, at)) <= now:
+            at = working
+        previous = at
         if step.action == Action.CITIZEN:
             add_citizen_message(ticket, step.body, [], now=at)
         elif actor is None and step.action == Action.REOPEN:
@@ -225,7 +236,7 @@ def _seed_tickets(
         submitted_at = now - plan.age
         receipt = stored_receipt(plan.submission_key) or submit_ticket(submission, now=submitted_at)
         if receipt.created:
-            _play(receipt.ticket, plan, submitted_at, staff)
+            _play(receipt.ticket, plan, submitted_at, now, staff)
             tally.created["Tickets"] += 1
         else:
             tally.present["Tickets"] += 1
