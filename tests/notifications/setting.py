@@ -14,11 +14,17 @@ from wananchi.accounts.services import create_user
 from wananchi.extensions import db
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.sla.calendars import clear_calendar_cache
+from wananchi.tickets import actions
 from wananchi.tickets.models import Identity, Ticket, TicketType
 from wananchi.tickets.references import new_submission_key
-from wananchi.tickets.services import Submission, submit_ticket
+from wananchi.tickets.services import Submission, add_citizen_message, submit_ticket
 
 EAT = ZoneInfo("Africa/Dar_es_Salaam")
+REPLY = "Tumerekebisha bili yako; salio jipya ni shilingi 12,000."
+QUESTION = "Tafadhali tuma namba ya mita yako."
+NOTE = "Siri: mteja huyu alishalalamika mwaka jana."
+SUMMARY = "Bili imerekebishwa na salio limerudishwa."
+TRANSFER_REASON = "Huduma hii ni ya halmashauri."
 CITIZEN_EMAIL = "asha@example.co.tz"
 CITIZEN_PHONE = "+255712345678"
 PHONES = {
@@ -103,3 +109,16 @@ def rows(event: str | None = None) -> list[OutboxMessage]:
 def recipients(event: str) -> set[tuple[str, Channel]]:
     """Who `event` was written for: (address, channel) pairs."""
     return {(row.recipient, row.channel) for row in rows(event)}
+
+
+def work_through(setting: Setting, ticket: Ticket) -> None:
+    """Claim, note, ask, hear back, reply, transfer to the council and resolve there."""
+    staff, world = setting.staff, setting.world
+    actions.claim_ticket(ticket, actor=staff.officer_a)
+    actions.add_note(ticket, NOTE, actor=staff.officer_a)
+    actions.request_information(ticket, QUESTION, actor=staff.officer_a)
+    add_citizen_message(ticket, "Namba ya mita ni 12345.", [])
+    actions.reply_to_citizen(ticket, REPLY, actor=staff.officer_a)
+    actions.transfer_ticket(ticket, world.council, TRANSFER_REASON, actor=staff.officer_a)
+    actions.resolve_ticket(ticket, SUMMARY, actor=staff.officer_b)
+    db.session.commit()

@@ -14,12 +14,17 @@ from tests.notifications.setting import (
     CITIZEN_EMAIL,
     CITIZEN_PHONE,
     GSM_7,
+    NOTE,
     PHONES,
+    QUESTION,
+    REPLY,
+    SUMMARY,
     build_setting,
     eat,
     recipients,
     rows,
     submit,
+    work_through,
 )
 from wananchi.extensions import db as _db
 from wananchi.notifications.models import Channel, OutboxStatus
@@ -31,28 +36,11 @@ from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
 from wananchi.tickets.services import add_citizen_message
 
 CITIZEN_EVENTS = ("reply", "information_request", "transfer", "resolution")
-REPLY = "Tumerekebisha bili yako; salio jipya ni shilingi 12,000."
-QUESTION = "Tafadhali tuma namba ya mita yako."
-NOTE = "Siri: mteja huyu alishalalamika mwaka jana."
-SUMMARY = "Bili imerekebishwa na salio limerudishwa."
 
 
 @pytest.fixture
 def setting(db):
     return build_setting()
-
-
-def work_through(setting, ticket):
-    """Claim, note, ask, hear back, reply, transfer to the council and resolve there."""
-    staff, world = setting.staff, setting.world
-    actions.claim_ticket(ticket, actor=staff.officer_a)
-    actions.add_note(ticket, NOTE, actor=staff.officer_a)
-    actions.request_information(ticket, QUESTION, actor=staff.officer_a)
-    add_citizen_message(ticket, "Namba ya mita ni 12345.", [])
-    actions.reply_to_citizen(ticket, REPLY, actor=staff.officer_a)
-    actions.transfer_ticket(ticket, world.council, "Huduma hii ni ya halmashauri.", actor=staff.officer_a)
-    actions.resolve_ticket(ticket, SUMMARY, actor=staff.officer_b)
-    _db.session.commit()
 
 
 @pytest.mark.parametrize("identity", [Identity.NAMED, Identity.CONTACT_HIDDEN])
