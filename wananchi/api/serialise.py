@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask_babel import force_locale
@@ -51,10 +52,7 @@ def _message_dict(message: TicketMessage, *, staff: bool) -> dict[str, Any]:
 def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
     """What the citizen sees of their ticket: no internal notes, no officers' ids."""
     with force_locale(language):
-        progress = [
-            {"at": step.at, "kind": step.kind, "label": step.label, "detail": step.detail}
-            for step in citizen_progress(ticket)
-        ]
+        progress = [dataclasses.asdict(step) for step in citizen_progress(ticket)]
     return {
         "reference": ticket.reference,
         "type": str(ticket.type),

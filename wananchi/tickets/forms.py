@@ -141,6 +141,11 @@ class ReferenceForm(Form):
         _l("Reference number"), _l("Write the reference number, for example WN-2026-000123."), max_length=40
     )
 
+    def fill_in_reference(self, linked: str | None) -> None:
+        """Show the reference a link carried (`?ref=`, as in every message's tracking link), cut to fit."""
+        if linked:
+            self.reference.data = linked[:40]
+
 
 class TrackForm(ReferenceForm):
     """Open a ticket with its reference number and tracking code."""

@@ -190,8 +190,8 @@ def receipt(reference: str):
 def track():
     """Open a ticket with its reference number and tracking code."""
     form = TrackForm()
-    if request.method == "GET" and request.args.get("ref"):
-        form.reference.data = request.args["ref"][:40]
+    if request.method == "GET":
+        form.fill_in_reference(request.args.get("ref"))
     if form.validate_on_submit():
         ticket = find_tracked_ticket(form.reference.data, form.code.data)
         if ticket is not None:
@@ -214,8 +214,8 @@ def new_code():
     work: the request only queues them, and a worker decides (wananchi.tasks.send_new_tracking_code).
     """
     form = NewCodeForm()
-    if request.method == "GET" and request.args.get("ref"):
-        form.reference.data = request.args["ref"][:40]
+    if request.method == "GET":
+        form.fill_in_reference(request.args.get("ref"))
     if form.validate_on_submit():
         reference, contact = form.reference.data or "", form.contact.data or ""
         if not queue_from_form(form, send_new_tracking_code, reference, contact, request_name="a new tracking code"):
