@@ -17,7 +17,7 @@ from wananchi.notifications.outbox import sweep
 from wananchi.tasks import huey
 from wananchi.tickets.models import EventKind, Ticket
 from wananchi.tickets.references import format_tracking_code
-from wananchi.tickets.services import current_tracking_code, find_tracked_ticket
+from wananchi.tickets.services import current_tracking_code, find_tracked_ticket, reissue_tracking_code
 
 SENT = "tumetuma huko msimbo mpya wa ufuatiliaji"
 
@@ -175,3 +175,22 @@ def test_the_tracking_page_links_to_it_and_the_fields_are_checked(client, world)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Andika barua pepe au namba ya simu uliyotoa pamoja na hoja yako." in html
+
+
+def test_two_requests_at_the_same_moment_give_one_new_code(app, world, db):
+    reference, _code = submit(app)
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    db.session.execute(  # another worker gave the ticket a new code after this one read it
+        sa.update(Ticket)
+        .where(Ticket.id == ticket.id)
+        .values(tracking_code_version=1, tracking_code_hash="x" * 64)
+        .execution_options(synchronize_session=False)
+    )
+    assert ticket.tracking_code_version == 0
+    assert reissue_tracking_code(reference, "asha@example.co.tz") is None
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Ticket, ticket.id)
+    assert (stored.tracking_code_version, stored.tracking_code_hash) == (1, "x" * 64)
+    assert messages(db) == []
+    assert not [e for e in stored.events if e.kind == EventKind.TRACKING_CODE_REISSUED]

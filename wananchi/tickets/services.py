@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Insert, Table, insert, inspect, select, update
+from sqlalchemy import CursorResult, Insert, Table, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -295,7 +295,8 @@ def find_tracked_ticket(reference: str, code: str) -> Ticket | None:
 def reissue_tracking_code(reference: str, contact: str, *, now: dt.datetime | None = None) -> Ticket | None:
     """Give the ticket a new tracking code, sent to the e-mail address or phone number its citizen gave, when
     `contact` is one of them; the old code stops working. None (and nothing changed) for an unknown reference,
-    an anonymous ticket or a contact that is not the ticket's.
+    an anonymous ticket or a contact that is not the ticket's, and when another request gave the ticket a new
+    code between this one's reading and writing (that one's code is sent).
 
     For a citizen who lost the code: only the contact that was given receives the new one. The ticket's version
     is left alone (a plain UPDATE), so an officer working on it is not told it changed under them.
@@ -307,23 +308,20 @@ def reissue_tracking_code(reference: str, contact: str, *, now: dt.datetime | No
     channel = _matching_channel(ticket, contact)
     if channel is None:
         return None
-    now = now or utcnow()
-    version = db.session.execute(
+    version = ticket.tracking_code_version + 1
+    secret = current_app.config["SECRET_KEY"]
+    code_hash = hash_tracking_code(ticket.reference, tracking_code_for(secret, ticket.submission_key, version))
+    changed = db.session.execute(
         update(Ticket)
-        .where(Ticket.id == ticket.id)
-        .values(tracking_code_version=Ticket.tracking_code_version + 1)
-        .returning(Ticket.tracking_code_version)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
-    set_committed_value(ticket, "tracking_code_version", version)
-    code_hash = hash_tracking_code(ticket.reference, current_tracking_code(ticket))
-    db.session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id)
-        .values(tracking_code_hash=code_hash)
+        .where(Ticket.id == ticket.id, Ticket.tracking_code_version == version - 1)
+        .values(tracking_code_version=version, tracking_code_hash=code_hash)
         .execution_options(synchronize_session=False)
     )
+    if not cast(CursorResult[Any], changed).rowcount:
+        return None  # another request gave it a new code meanwhile, and that one is being sent
+    set_committed_value(ticket, "tracking_code_version", version)
     set_committed_value(ticket, "tracking_code_hash", code_hash)
+    now = now or utcnow()
     db.session.add(
         TicketEvent(
             ticket_id=ticket.id,
