@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from html.parser import HTMLParser
 
 import openpyxl
 import pytest
 import time_machine
+from babel.dates import format_date
 
 from tests.helpers import log_in
 from tests.reports.data import NOW, seed_tickets
@@ -56,9 +58,11 @@ def page_tables(html: str) -> dict[str, list[list[str]]]:
 
 
 def same(page_text: str, value: object) -> bool:
-    """Whether a page cell shows an exported value."""
+    """Whether a page cell (of a Swahili page) shows an exported value."""
     if value is None:
         return page_text == "—"
+    if isinstance(value, dt.date):
+        return page_text == format_date(value, "d MMMM y", locale="sw")
     if isinstance(value, (int, float)):
         return float(page_text.replace(",", "")) == float(value)
     return page_text == value
@@ -155,11 +159,34 @@ def test_every_table_as_csv_with_formulas_neutralised(client, setting):
         parsed = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
         assert len(parsed) == len(rows)
         for page_row, csv_row in zip(rows[1:], parsed[1:], strict=True):
-            for text, value in zip(page_row, csv_row, strict=True):
+            for column, (text, value) in enumerate(zip(page_row, csv_row, strict=True)):
                 if value.startswith("'="):
                     assert text == value[1:]
+                elif name == "weekly" and column == 0:
+                    assert same(text, dt.date.fromisoformat(value)), (text, value)
                 else:
                     assert same(text, float(value) if value and text != value else value or None), (name, text, value)
     oldest = client.get(f"/ripoti/taasisi/{world.agency.id}/csv?period=year&table=oldest").get_data(as_text=True)
     assert "'" + FORMULA.replace('"', '""') in oldest
     assert "\n" + FORMULA not in oldest and "," + FORMULA not in oldest
+
+
+def test_weeks_are_dated_in_the_page_language_and_iso_in_the_exports(client, setting):
+    world, staff = setting
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    page = f"/ripoti/taasisi/{world.agency.id}"
+    query = "period=range&from=2026-09-07&to=2026-09-20"
+    url = f"{page}?{query}"
+    weeks = [row[0] for row in page_tables(client.get(url).get_data(as_text=True))["weekly"][1:]]
+    assert weeks[-2:] == ["7 Septemba 2026", "14 Septemba 2026"]
+    client.get("/lugha/en")
+    weeks = [row[0] for row in page_tables(client.get(url).get_data(as_text=True))["weekly"][1:]]
+    assert weeks[-2:] == ["7 September 2026", "14 September 2026"]
+    exported = client.get(f"{page}/csv?{query}&table=weekly")
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row[0] for row in rows[-2:]] == ["2026-09-07", "2026-09-14"]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{page}/xlsx?{query}").data))
+    sheet = next(sheet for sheet in workbook.worksheets if sheet.title == "Week by week")
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells[-2:]] == [dt.datetime(2026, 9, 7), dt.datetime(2026, 9, 14)]
+    assert all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in cells)

@@ -54,3 +54,4 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date, number=format_decimal)
+    app.jinja_env.tests["date"] = lambda value: isinstance(value, dt.date)

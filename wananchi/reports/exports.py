@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -25,6 +26,8 @@ def _csv_cell(value: Cell) -> str | int | float:
         return ""
     if isinstance(value, str):
         return safe_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
@@ -57,6 +60,7 @@ def tables_xlsx(tables: Sequence[Table], title: str) -> bytes:
     )
     workbook.set_properties({"title": title})
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
     used: set[str] = set()
     for table in tables:
         sheet = workbook.add_worksheet(_sheet_name(str(table.title), used))
@@ -69,6 +73,8 @@ def tables_xlsx(tables: Sequence[Table], title: str) -> bytes:
                     continue
                 if isinstance(value, str):
                     sheet.write_string(row_number, column_number, value)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(row_number, column_number, value, date)
                 else:
                     sheet.write_number(row_number, column_number, value)
         sheet.freeze_panes(1, 0)

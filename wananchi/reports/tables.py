@@ -17,7 +17,8 @@ from wananchi.reports.queries import RATINGS, Figures, OldTicket, Report
 from wananchi.tickets.labels import TYPE_LABELS
 from wananchi.tickets.models import Channel, TicketType
 
-Cell = int | float | str | None
+# A date is shown in the page's language, written in ISO 8601 to a CSV and as a date cell to a workbook.
+Cell = int | float | str | dt.date | None
 
 CHANNEL_LABELS = {
     Channel.WEB: _l("Website"),
@@ -177,7 +178,7 @@ def weekly_table(report: Report) -> Table:
     """The weekly trend: received, resolved and the shares within target per week."""
     rows: list[list[Cell]] = [
         [
-            monday.isoformat(),
+            monday,
             f.received,
             f.resolved,
             percent(f.first_response_share),
