@@ -3,11 +3,7 @@ storing it, and the ceiling stores one row (each in a child process, as gunicorn
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.helpers import free_port, run_production_child
-
-ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json

@@ -9,11 +9,7 @@ pointed at a loopback port nobody listens on.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.helpers import free_port, run_production_child
-
-ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json
