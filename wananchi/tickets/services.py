@@ -164,7 +164,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
 
     anonymous = submission.identity == Identity.ANONYMOUS
     category, district = submission.category, submission.district
-    ticket = Ticket(
+    ticket = _new_ticket(
         submission_key=submission.submission_key,
         type=submission.type,
         status=TicketStatus.RECEIVED,
@@ -240,23 +240,43 @@ def _ticket_insert() -> Insert:
     return insert(_table(Ticket)).returning(_table(Ticket).c.id)
 
 
+@functools.cache
+def _ticket_columns() -> tuple[tuple[tuple[str, str], ...], dict[str, Any]]:
+    """The ticket's (attribute, column) names but the id, and each column's value when none is given:
+    its scalar default, or None (read once from the mapping)."""
+    columns = [prop for prop in inspect(Ticket).column_attrs if prop.key != "id"]
+    names = tuple((prop.key, prop.columns[0].name) for prop in columns)
+    defaults = {}
+    for prop in columns:
+        default = prop.columns[0].default
+        defaults[prop.key] = default.arg if default is not None and default.is_scalar else None
+    return names, defaults
+
+
+def _new_ticket(**values: Any) -> Ticket:
+    """A new ticket holding `values` (columns and the reference data it points to), every other column at its
+    default: the object as it will be stored. Written straight into the instance, as a query's rows are, since
+    its one INSERT is written from it (`_insert_new`), not by the unit of work."""
+    ticket = Ticket()
+    state = inspect(ticket).dict
+    state.update(_ticket_columns()[1])
+    state.update(values)
+    return ticket
+
+
 def _insert_new(ticket: Ticket) -> None:
     """Write a new ticket in one INSERT, outside the unit of work, and make it a persistent object of the session.
 
     The busiest write of the service, so the unit of work's bookkeeping (a dependency graph for one row)
-    is skipped. Every column not set on the ticket gets its default, on the object as in the row, so the
-    session holds it exactly as stored and reading it back needs no query. Its collections (history,
-    messages, attachments) load when first read. Should the transaction roll back, the ticket is expired
-    like any persistent object, and its row is gone: read what is needed from it before.
+    is skipped. The ticket holds every column already (`_new_ticket`), so the session holds it exactly as
+    stored and reading it back needs no query. Its collections (history, messages, attachments) load when
+    first read. Should the transaction roll back, the ticket is expired like any persistent object, and
+    its row is gone: read what is needed from it before.
     """
-    loaded, columns = inspect(ticket).dict, inspect(Ticket).column_attrs
-    for prop in columns:
-        column = prop.columns[0]
-        if prop.key not in loaded and not column.primary_key:
-            default = column.default
-            setattr(ticket, prop.key, default.arg if default is not None and default.is_scalar else None)
-    values = {prop.columns[0].name: loaded[prop.key] for prop in columns if prop.key != "id"}
-    ticket.id = db.session.execute(_ticket_insert(), values).scalar_one()
+    loaded = inspect(ticket).dict
+    ticket.id = db.session.connection().execute(
+        _ticket_insert(), {column: loaded[key] for key, column in _ticket_columns()[0]}
+    ).scalar_one()
     make_transient_to_detached(ticket)
     db.session.add(ticket)
 
