@@ -124,8 +124,9 @@ def _grant_key(ticket: Ticket) -> str:
 
 def _grant(ticket: Ticket) -> None:
     """Let this browser open the ticket for a while without typing the code again."""
-    grants = {k: v for k, v in session.get("tracking", {}).items() if v > time.time()}
-    grants[_grant_key(ticket)] = time.time() + current_app.config["TRACKING_GRANT_SECONDS"]
+    now = int(time.time())
+    grants = {k: v for k, v in session.get("tracking", {}).items() if v > now}
+    grants[_grant_key(ticket)] = now + current_app.config["TRACKING_GRANT_SECONDS"]
     session["tracking"] = dict(sorted(grants.items(), key=lambda kv: kv[1])[-MAX_GRANTS:])
 
 
