@@ -274,9 +274,8 @@ def _insert_new(ticket: Ticket) -> None:
     its row is gone: read what is needed from it before.
     """
     loaded = inspect(ticket).dict
-    ticket.id = db.session.connection().execute(
-        _ticket_insert(), {column: loaded[key] for key, column in _ticket_columns()[0]}
-    ).scalar_one()
+    row = {column: loaded[key] for key, column in _ticket_columns()[0]}
+    ticket.id = db.session.connection().execute(_ticket_insert(), row).scalar_one()
     make_transient_to_detached(ticket)
     db.session.add(ticket)
 
