@@ -87,10 +87,13 @@ def pixels(content: bytes) -> tuple[tuple[int, int], bytes]:
         return image.size, image.convert("RGB").tobytes()
 
 
-def run_production_child(script: str, tmp_path: Path, **env: str) -> tuple[dict[str, Any], str]:
-    """Run `script` in a child Python with the production configuration on a fresh SQLite file under `tmp_path`
-    (and `env` on top); its last line of output, as JSON, and what it wrote to stderr."""
-    environment = {
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def production_environment(tmp_path: Path, **env: str) -> dict[str, str]:
+    """The environment of a child process in the production configuration, on a SQLite file under `tmp_path`
+    (the same for every child given the same `tmp_path`), with `env` on top."""
+    return {
         **os.environ,
         "WANANCHI_CONFIG": "production",
         "SECRET_KEY": secrets.token_urlsafe(32),
@@ -100,9 +103,18 @@ def run_production_child(script: str, tmp_path: Path, **env: str) -> tuple[dict[
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         **env,
     }
-    root = Path(__file__).resolve().parents[1]
+
+
+def run_production_child(script: str, tmp_path: Path, **env: str) -> tuple[dict[str, Any], str]:
+    """Run `script` in a child Python with the production configuration on a fresh SQLite file under `tmp_path`
+    (and `env` on top); its last line of output, as JSON, and what it wrote to stderr."""
     child = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_environment(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert child.returncode == 0, child.stderr[-3000:]
     return json.loads(child.stdout.strip().splitlines()[-1]), child.stderr

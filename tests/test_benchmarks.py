@@ -1,9 +1,15 @@
-"""The submit benchmark's stand-ins still fit the application: the layers app confirms a submission without
-storing it, and the ceiling stores one row (each in a child process, as gunicorn would serve them)."""
+"""The submit benchmarks' stand-ins still fit the application: the layers app confirms a submission without
+storing it, and the ceiling stores one row (each in a child process, as gunicorn would serve them); the processes
+whose instructions benchmarks/instructions.py counts post successfully."""
 
 from __future__ import annotations
 
-from tests.helpers import free_port, run_production_child
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import ROOT, free_port, production_environment, run_production_child
 
 CHILD = """
 import json
@@ -36,3 +42,44 @@ def test_the_submit_benchmark_apps_answer_as_the_benchmark_expects(tmp_path):
     )
     assert result["layers"] == [303, "/wasilisha/WN-2026-000001/imepokelewa"] and result["stored"] == 0
     assert result["ceiling"] == 303
+
+
+PREPARE = """
+import json
+import sys
+sys.path.insert(0, "benchmarks")
+from sqlalchemy import select
+import ceiling_app
+from tests.helpers import world_client
+from wananchi import create_app
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, District
+
+app = create_app()
+world_client(app)
+ceiling_app.create_table(app.config["SQLALCHEMY_DATABASE_URI"])
+with app.app_context():
+    rows = db.session.execute(select(Category.code, Category.is_local))
+    categories = " ".join(f"{code}:{int(local)}" for code, local in rows)
+    print(json.dumps({"categories": categories, "districts": " ".join(db.session.scalars(select(District.code)))}))
+"""
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "layers", "ceiling"])
+def test_the_processes_whose_instructions_are_counted_post_successfully(tmp_path, kind):
+    # Receipts are queued after each commit: an unreachable Redis leaves them for the sweep, as in production.
+    env = {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "RATELIMIT_ENABLED": "0"}
+    reference, _stderr = run_production_child(PREPARE, tmp_path, **env)
+    child = subprocess.run(
+        [sys.executable, "benchmarks/instructions.py", "--child", kind, "--requests", "3"],
+        cwd=ROOT,
+        env=production_environment(
+            tmp_path, BENCH_CATEGORIES=reference["categories"], BENCH_DISTRICTS=reference["districts"], **env
+        ),
+        input="go\nstop\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert child.stdout.split("\n")[:2] == ["READY 0", "DONE 0"]  # no post of the warm-up or the counted ones failed
