@@ -19,24 +19,13 @@ import contextlib
 import os
 import random
 import re
-import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from submit import (
-    DEFAULT_PG_ADMIN_URL,
-    ROOT,
-    code_state,
-    create_database,
-    csrf_token,
-    load_reference_data,
-    server_environment,
-    submission,
-)
+from submit import DEFAULT_PG_ADMIN_URL, ROOT, code_state, csrf_token, prepare_backend, submission
 
 APPS = {"submit path": "wsgi", "layers, nothing stored": "layers", "ceiling (1 INSERT)": "ceiling"}
 WARM_UP = 50
@@ -151,20 +140,8 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, int]:
     from ceiling_app import create_table
 
     with contextlib.ExitStack() as stack:
-        workdir = Path(tempfile.mkdtemp(prefix=f"wananchi-instructions-{backend}-"))
-        stack.callback(shutil.rmtree, workdir, ignore_errors=True)
-        database_url = create_database(backend, workdir, args.pg_admin_url, stack)
-        secret_key = secrets.token_urlsafe(32)
-        env = server_environment(database_url, secret_key, workdir)
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        choices = load_reference_data(database_url, secret_key)
-        create_table(database_url)
+        workdir, env, choices = prepare_backend(backend, args.pg_admin_url, stack)
+        create_table(env["DATABASE_URL"])
         env.update(
             BENCH_CATEGORIES=" ".join(f"{code}:{int(local)}" for code, local in choices.categories),
             BENCH_DISTRICTS=" ".join(choices.districts),

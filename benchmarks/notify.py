@@ -47,6 +47,7 @@ from benchmarks.submit import (  # noqa: E402
     exit_on_sigterm,
     free_port,
     process_tree_cpu,
+    run_migrations,
     shown_path,
     stop_process,
     tail,
@@ -288,15 +289,7 @@ def bench_backend(
         secret_key = secrets.token_urlsafe(32)
         env = worker_environment(database_url, secret_key, smtp_port, workdir)
         log = workdir / "workers.log"
-        migrate = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if migrate.returncode:
-            raise RuntimeError(f"migrations failed on {backend}:\n{migrate.stdout}{migrate.stderr}")
+        run_migrations(backend, env)
         # The same configuration in this process: its deliveries are queued in Redis, as the web processes' are.
         app = create_app(
             "production",

@@ -461,6 +461,39 @@ def server_environment(database_url: str, secret_key: str, workdir: Path) -> dic
     return env
 
 
+def run_migrations(backend: str, env: dict[str, str]) -> None:
+    """`flask --app wsgi db upgrade` on the database the environment `env` names."""
+    migrate = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if migrate.returncode:
+        raise RuntimeError(f"migrations failed on {backend}:\n{migrate.stdout}{migrate.stderr}")
+
+
+def prepare_backend(
+    backend: str, pg_admin_url: str, stack: contextlib.ExitStack
+) -> tuple[Path, dict[str, str], Choices]:
+    """A fresh database on `backend` with the migrations and the demo's reference data, in a working folder; both
+    removed by `stack`. Returns the folder, the environment the applications run with, and what clients choose."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"wananchi-bench-{backend}-"))
+    stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+    database_url = create_database(backend, workdir, pg_admin_url, stack)
+    secret_key = secrets.token_urlsafe(32)
+    env = server_environment(database_url, secret_key, workdir)
+    run_migrations(backend, env)
+    choices = load_reference_data(database_url, secret_key)
+    print(
+        f"  reference data: seed_demo(ticket_count=0): {len(choices.categories)} services, "
+        f"{len(choices.districts)} districts",
+        flush=True,
+    )
+    return workdir, env, choices
+
+
 def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Result, Result, list[float]]:
     """Set up one backend from scratch, measure the submit path, its layers alone and the ceiling in turns; clean up.
 
@@ -469,27 +502,9 @@ def bench_backend(backend: str, args: argparse.Namespace) -> tuple[Result, Resul
     share of the ceiling in each round.
     """
     with contextlib.ExitStack() as stack:
-        workdir = Path(tempfile.mkdtemp(prefix=f"wananchi-bench-{backend}-"))
-        stack.callback(shutil.rmtree, workdir, ignore_errors=True)
-        database_url = create_database(backend, workdir, args.pg_admin_url, stack)
-        secret_key = secrets.token_urlsafe(32)
-        env = server_environment(database_url, secret_key, workdir)
+        workdir, env, choices = prepare_backend(backend, args.pg_admin_url, stack)
+        database_url = env["DATABASE_URL"]
         log = workdir / "server.log"
-        migrate = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if migrate.returncode:
-            raise RuntimeError(f"migrations failed on {backend}:\n{migrate.stdout}{migrate.stderr}")
-        choices = load_reference_data(database_url, secret_key)
-        print(
-            f"  reference data: seed_demo(ticket_count=0): {len(choices.categories)} services, "
-            f"{len(choices.districts)} districts",
-            flush=True,
-        )
 
         targets = (
             (Target("submit path", "/wasilisha", "/wasilisha"), "wsgi:app", None),
