@@ -30,7 +30,12 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def working_day_number(instant: dt.datetime) -> int:
     """The number of standard working days from the epoch up to (not including) the local day of `instant`."""
-    day = instant.astimezone(DEFAULT_TIMEZONE).date()
+    return _day_number(instant.astimezone(DEFAULT_TIMEZONE).date())
+
+
+@lru_cache(maxsize=64)
+def _day_number(day: dt.date) -> int:
+    """`working_day_number` of a local day (every submission of a day asks for the same one)."""
     calendar = _calendar(max(day.year, EPOCH.year))
     minutes = working_minutes_between(calendar, _local_midnight(EPOCH), _local_midnight(day))
     return minutes // calendar.minutes_per_working_day
