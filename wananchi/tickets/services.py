@@ -243,13 +243,17 @@ def _ticket_insert() -> Insert:
 @functools.cache
 def _ticket_columns() -> tuple[tuple[tuple[str, str], ...], dict[str, Any]]:
     """The ticket's (attribute, column) names but the id, and each column's value when none is given:
-    its scalar default, or None (read once from the mapping)."""
+    its scalar default, or None (read once from the mapping). Every new ticket shares these values, so a
+    mutable one (a list, a dict) is refused."""
     columns = [prop for prop in inspect(Ticket).column_attrs if prop.key != "id"]
     names = tuple((prop.key, prop.columns[0].name) for prop in columns)
     defaults = {}
     for prop in columns:
         default = prop.columns[0].default
-        defaults[prop.key] = default.arg if default is not None and default.is_scalar else None
+        value = default.arg if default is not None and default.is_scalar else None
+        if not isinstance(value, str | int | float | None):  # enums are str, booleans int
+            raise TypeError(f"Ticket.{prop.key}: a default shared by every new ticket must be immutable")
+        defaults[prop.key] = value
     return names, defaults
 
 
