@@ -25,7 +25,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
+from flask import Flask
 from submit import DEFAULT_PG_ADMIN_URL, ROOT, code_state, csrf_token, prepare_backend, submission
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 APPS = {"submit path": "wsgi", "layers, nothing stored": "layers", "ceiling (1 INSERT)": "ceiling"}
 WARM_UP = 50
@@ -34,7 +37,6 @@ WARM_UP = 50
 def child(kind: str, requests: int) -> None:
     """In the counted process: build the app, prepare every request, warm up, then post the requests when told."""
     from submit import Choices
-    from werkzeug.test import EnvironBuilder
 
     if kind == "ceiling":
         import ceiling_app
@@ -53,7 +55,7 @@ def child(kind: str, requests: int) -> None:
     token = ""
     if kind != "ceiling":
         status, response_headers, page = _call(app, EnvironBuilder(path=path, headers=headers).get_environ())
-        headers["Cookie"] = "; ".join(v.split(";")[0] for k, v in response_headers if k == "Set-Cookie")
+        headers["Cookie"] = "; ".join(v.split(";")[0] for v in response_headers.getlist("Set-Cookie"))
         token = csrf_token(page.decode())
     rng = random.Random(2026)
     environs = [
@@ -78,19 +80,10 @@ def _pairs(text: str) -> list[tuple[str, bool]]:
     return [(code, local == "1") for code, local in (item.split(":") for item in text.split())]
 
 
-def _call(app, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:  # type: ignore[no-untyped-def]
+def _call(app: Flask, environ: dict) -> tuple[int, Headers, bytes]:
     """One request through the WSGI interface: status code, headers and body."""
-    answer: dict[str, object] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
-        answer["status"], answer["headers"] = int(status.split()[0]), headers
-
-    chunks = app(environ, start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        getattr(chunks, "close", lambda: None)()
-    return answer["status"], answer["headers"], body  # type: ignore[return-value]
+    body, status, headers = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), headers, b"".join(body)
 
 
 def count(kind: str, env: dict[str, str], requests: int, workdir: Path) -> int:

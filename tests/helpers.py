@@ -91,8 +91,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def production_environment(tmp_path: Path, **env: str) -> dict[str, str]:
-    """The environment of a child process in the production configuration, on a SQLite file under `tmp_path`
-    (the same for every child given the same `tmp_path`), with `env` on top."""
+    """The environment of a child process in the production configuration, on the SQLite file under `tmp_path`
+    (every child given the same `tmp_path` shares its database), with `env` on top."""
     return {
         **os.environ,
         "WANANCHI_CONFIG": "production",

@@ -13,10 +13,10 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     value to learn the serializer's kind."""
 
     def __init__(self) -> None:
-        self._serializers: dict[tuple[str | bytes, ...], URLSafeTimedSerializer | None] = {}
+        self._serializers: dict[tuple[object, ...], URLSafeTimedSerializer | None] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         if keys not in self._serializers:
-            self._serializers[keys] = super().get_signing_serializer(app)  # type: ignore[index]
-        return self._serializers[keys]  # type: ignore[index]
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
