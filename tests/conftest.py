@@ -125,14 +125,20 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         _db.engine.dispose()
 
 
+# PostgreSQL: the sequences a test drew from start again at 1, as in a new database.
+RESTART_USED_SEQUENCES = sa.text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+    "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
 def _empty_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    """Delete every row, children first, and restart the ids. A DELETE of a few rows takes a millisecond where
+    PostgreSQL's TRUNCATE of every table takes a tenth of a second or more (it makes new files for each)."""
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
+        _db.session.execute(RESTART_USED_SEQUENCES)
     _db.session.commit()
 
 
@@ -165,7 +171,8 @@ def client(app: Flask, db) -> FlaskClient:
 def live_server(app: Flask, db) -> Iterator[str]:
     """The application served over real HTTP on loopback; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the serving loop's next poll (half a second by default).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
