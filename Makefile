@@ -9,7 +9,7 @@ PORT ?= 5000
 # The suite also runs on PostgreSQL when this administrative URL answers (each run makes its own database).
 export WANANCHI_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install install-dev translations migrate seed lint bench browser-deps clean
+.PHONY: run test test-fast install install-dev translations migrate seed lint bench browser-deps clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -46,9 +46,16 @@ run: translations seed
 	  $(FLASK) wananchi worker & \
 	  $(FLASK) run --host $(HOST) --port $(PORT) --debug
 
+# Test processes side by side (pytest-xdist): one per core by default.
+TEST_WORKERS ?= auto
+
 ## make test: install the dev requirements and run the whole suite (SQLite, and PostgreSQL when reachable)
 test: $(VENV)/.dev translations browser-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## make test-fast: the suite without the slow tests (garbage, fuzz, browser, benchmark harness), for a quick loop
+test-fast: $(VENV)/.dev translations
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 ## Debian's chromium for the browser tests (needs root and apt); without it those tests skip, or fail under CI=true.
 browser-deps:

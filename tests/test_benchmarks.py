@@ -11,6 +11,8 @@ import pytest
 
 from tests.helpers import ROOT, free_port, production_environment, run_production_child
 
+pytestmark = pytest.mark.slow
+
 CHILD = """
 import json
 import sys

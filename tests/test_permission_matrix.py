@@ -483,6 +483,7 @@ def _first_permitted(route: Route, rule: Rule) -> str | None:
 JSON_GARBAGE = (12345, 1.5, True, None, ["a", "b"], {"a": 1})
 
 
+@pytest.mark.slow
 def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db, matrix_setting):
     """Each POST route, as a user allowed to use it, with every form field of the service set to each kind of
     garbage in turn (the version as well, then the version kept), then with every field sent as a file, then
@@ -555,6 +556,7 @@ QUERY_NAMES = {"page", "year", "day", "is_working", "q", "sort", "dir", "table",
 QUERY_GARBAGE = tuple(value[:50] for value in GARBAGE)  # an address stays short: servers refuse lines over 4 KB
 
 
+@pytest.mark.slow
 def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, matrix_setting):
     """Each GET page, as a user allowed to open it, with every query parameter the service reads set to
     each kind of garbage in turn."""
@@ -589,6 +591,7 @@ def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, ma
 PATH_GARBAGE = ("0", "99999999999999999999999999", "WN-2026-999999", "𝕏" * 40, "%E2%80%AE", "..%2F..%2Fetc", "a" * 300)
 
 
+@pytest.mark.slow
 def test_garbage_in_every_part_of_every_address_never_gives_a_server_error(app, matrix_setting):
     """Each route, as a user allowed to use it, with each of its address's variable parts set to garbage: an id
     no database holds, an unknown reference, text where a slug or token goes."""

@@ -12,6 +12,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.api.conftest import bearer, submit
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_OPERATION = 100  # 14 operations (three take no input): over 1,000 cases in all
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, Request, Response, expect
 from tests.browser.support import Camera, png_bytes
 from tests.helpers import pixels
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REFERENCE = re.compile(r"^WN-\d{4}-\d{6}$")
 TRACKING_CODE = re.compile(r"^[0-9A-Z]{5}-[0-9A-Z]{5}$")

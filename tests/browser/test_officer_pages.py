@@ -18,7 +18,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.support import Camera
 from tests.world import PASSWORD, Staff, World, build_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REFERENCE = re.compile(r"^WN-\d{4}-\d{6}$")
 TRACKING_CODE = re.compile(r"^[0-9A-Z]{5}-[0-9A-Z]{5}$")

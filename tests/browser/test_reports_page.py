@@ -15,7 +15,7 @@ from tests.reports.data import seed_tickets
 from tests.world import PASSWORD, Staff, World, build_staff
 from wananchi.core.db import utcnow
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OpenContext = Callable[..., BrowserContext]
 

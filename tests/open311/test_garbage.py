@@ -10,6 +10,8 @@ import pytest
 from tests.open311.conftest import Keys, Open311Client
 from tests.world import World
 
+pytestmark = pytest.mark.slow
+
 GARBAGE_VALUES = [
     "",
     " ",
