@@ -23,7 +23,6 @@ from werkzeug.serving import make_server
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
 from wananchi.core.i18n import compile_catalogues
-from wananchi.core.reference_cache import clear_reference_caches
 from wananchi.extensions import db as _db
 from wananchi.extensions import limiter
 
@@ -149,7 +148,6 @@ def db(app: Flask) -> Iterator:
         yield _db
         _db.session.rollback()
         _empty_tables()
-        clear_reference_caches()
         limiter.reset()
         for stored in Path(app.config["UPLOAD_FOLDER"]).iterdir():
             stored.unlink()
