@@ -35,10 +35,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 
     from wananchi.core.numbers import RowIdConverter
-    from wananchi.core.sessions import CookieSessionInterface
 
     app.url_map.converters["int"] = RowIdConverter
-    app.session_interface = CookieSessionInterface()
     _import_models()
     _connect_signal_handlers()
     _init_extensions(app)

@@ -193,3 +193,20 @@ def test_information_typed_into_an_expired_form_comes_back(client, submitted, db
     retry = client.post(f"/hoja/{reference}", data={**hidden_fields(html), "body": "Mita iko nje ya nyumba."})
     assert retry.status_code == 303
     assert db.session.scalar(select(TicketMessage.body)) == "Mita iko nje ya nyumba."
+
+
+def test_an_opened_ticket_stays_open_across_a_session_key_rotation_through_the_fallback(app, client, submitted):
+    reference, code = submitted
+    other = app.test_client()
+    for browser in (client, other):
+        track(browser, reference, code)
+        assert browser.get(f"/hoja/{reference}").status_code == 200
+    old_key = app.secret_key
+    try:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "a-new-session-key-for-this-test-only", [old_key]
+        assert client.get(f"/hoja/{reference}").status_code == 200  # opened with the old key, signed again with the new
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        assert client.get(f"/hoja/{reference}").status_code == 200
+        assert other.get(f"/hoja/{reference}").status_code == 302  # its cookie still carries the retired key
+    finally:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, []

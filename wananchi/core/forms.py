@@ -1,6 +1,5 @@
-"""The base of every web form: WTForms' own messages are shown in the page's language, like ours, each field
-is given only the kind of value it takes, and the CSRF token is signed only for a form that is shown; and what
-a form does when it only queues a request."""
+"""The base of every web form: WTForms' own messages are shown in the page's language, like ours, and each
+field is given only the kind of value it takes; and what a form does when it only queues a request."""
 
 from __future__ import annotations
 
@@ -8,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from flask_babel import LazyString, get_translations
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import _FlaskFormCSRF, generate_csrf
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms.fields import FileField
 
@@ -32,30 +30,10 @@ WTFORMS_MESSAGES = (
 )
 
 
-class _PageTranslations:
-    """The current language's catalogue, looked up when WTForms first needs a message: a valid form needs none."""
-
-    def gettext(self, string: str) -> str:
-        return get_translations().gettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return get_translations().ngettext(singular, plural, n)
-
-
-class _ShownTokenCSRF(_FlaskFormCSRF):
-    """Flask-WTF's CSRF field, whose token is signed when the form is shown. A valid post was checked already
-    (CSRFProtect, before the view) and is answered with a redirect: signing a token for it was wasted work."""
-
-    def generate_csrf_token(self, csrf_token_field: Any) -> Any:
-        return LazyString(generate_csrf, secret_key=self.meta.csrf_secret, token_key=self.meta.csrf_field_name)
-
-
 class Form(FlaskForm):
     """A Flask-WTF form whose built-in messages come from Wananchi's catalogues, in the current language."""
 
     class Meta:
-        csrf_class = _ShownTokenCSRF
-
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             """The posted data, where each field gets only what it can take: a file field files, the others
             text. Anything else (a file under a text field's name, text or a JSON number under a file
@@ -73,8 +51,10 @@ class Form(FlaskForm):
             )
 
         def get_translations(self, form: Any) -> Any:
-            """The current language's catalogue (loaded once per request by Flask-Babel, when first needed)."""
-            return _PageTranslations()
+            """The current language's catalogue (Flask-Babel's, loaded once per request), which holds WTForms'
+            own messages too (WTFORMS_MESSAGES): Flask-WTF's default looks in WTForms' catalogues, which
+            have no Swahili."""
+            return get_translations()
 
 
 def queue_from_form(form: Any, task: Callable[..., Any], *args: Any, request_name: str) -> bool:
