@@ -19,10 +19,13 @@ class Permission(enum.StrEnum):
     VIEW_TICKET = "view_ticket"  # a ticket's thread and history (obj: Ticket)
     WORK_TICKET = "work_ticket"  # claim, reply, note, ask, resolve, close, reopen, transfer, merge
     ASSIGN_TICKET = "assign_ticket"  # give a ticket to an officer (supervisors)
-    VIEW_CONTACT = "view_contact"  # the citizen's name, e-mail and phone
+    VIEW_CONTACT = "view_contact"  # a named citizen's name, e-mail and phone (obj: Ticket)
     DIRECT_TICKET = "direct_ticket"  # write a directive onto a ticket (oversight, supervisors)
     NOTE_TICKET = "note_ticket"  # add an internal note: those who work the ticket, or direct it
     ADMINISTER = "administer"  # the administration pages
+    READ_REPORT = "read_report"  # an institution's report and its exports (obj: Institution)
+    READ_NODE_REPORT = "read_node_report"  # a node's report with everything below it, and its league (obj: Institution)
+    VIEW_ESCALATIONS = "view_escalations"  # the escalation inbox of the user's own node
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -57,6 +60,7 @@ def _in_reach(user: User, institution: Institution) -> bool:
 
 def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bool:
     from wananchi.accounts.models import Role
+    from wananchi.tickets.models import Identity
 
     own = user.works_tickets and ticket.institution_id == user.institution_id
     if permission == Permission.VIEW_TICKET:
@@ -69,7 +73,7 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
     if permission == Permission.ASSIGN_TICKET:
         return own and user.role == Role.SUPERVISOR
     if permission == Permission.VIEW_CONTACT:
-        return own
+        return own and ticket.identity == Identity.NAMED  # contact-hidden and anonymous citizens are never shown
     if permission == Permission.DIRECT_TICKET:
         return (user.role == Role.OVERSIGHT and _in_reach(user, ticket.institution)) or (
             own and user.role == Role.SUPERVISOR
@@ -81,7 +85,7 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
 
 def can(user: Any, permission: Permission, obj: Any = None) -> bool:
     """Whether `user` holds `permission` on `obj`; anything not granted here is denied."""
-    from wananchi.accounts.models import User
+    from wananchi.accounts.models import Role, User
     from wananchi.tickets.models import Ticket
 
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
@@ -90,6 +94,12 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return user.can_administer
     if permission == Permission.VIEW_QUEUE:
         return isinstance(obj, Institution) and _in_reach(user, obj)
+    if permission == Permission.VIEW_ESCALATIONS:
+        return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
+    if permission == Permission.READ_REPORT:
+        return isinstance(obj, Institution) and user.role in (Role.SUPERVISOR, Role.OVERSIGHT) and _in_reach(user, obj)
+    if permission == Permission.READ_NODE_REPORT:
+        return isinstance(obj, Institution) and user.role == Role.OVERSIGHT and _in_reach(user, obj)
     if isinstance(obj, Ticket):
         return _ticket_permission(user, permission, obj)
     return False

@@ -32,6 +32,7 @@ def local_date(value: dt.datetime | dt.date | None) -> str:
 def init_templating(app: Flask) -> None:
     """Register the helpers every template may use."""
     from wananchi.accounts.labels import ROLE_LABELS
+    from wananchi.core.permissions import Permission, can
     from wananchi.sla.clock import state
     from wananchi.sla.labels import ESCALATION_LEVEL_LABELS, SLA_STATE_LABELS, SLA_TARGET_LABELS
     from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
@@ -40,6 +41,8 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         role_labels=ROLE_LABELS,
+        can=can,
+        permissions=Permission,
         format_tracking_code=format_tracking_code,
         sla_state=lambda ticket: state(ticket, utcnow()),
         sla_state_labels=SLA_STATE_LABELS,

@@ -13,10 +13,10 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wananchi.accounts.models import Role, User
+from wananchi.accounts.models import User
 from wananchi.core.db import utcnow
 from wananchi.core.i18n import localized_name
-from wananchi.core.permissions import ancestor_ids
+from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.reports import charts
@@ -30,23 +30,11 @@ from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, Table, report_
 bp = Blueprint("reports", __name__, url_prefix="/ripoti")
 
 
-def _reader() -> User:
-    """The current user if they read reports (supervisors and oversight with an institution); 404 otherwise."""
-    user: User = current_user  # type: ignore[assignment]
-    if user.institution_id is None or user.role not in (Role.SUPERVISOR, Role.OVERSIGHT):
-        abort(404)
-    return user
-
-
 def _institution_in_reach(institution_id: int, *, node: bool) -> Institution:
-    """The institution, if the current user may read its report (`node`: the node report, oversight only)."""
-    user = _reader()
+    """The institution, if the current user may read its report (`node`: with everything below it); 404 otherwise."""
     institution = db.session.get(Institution, institution_id)
-    if institution is None:
-        abort(404)
-    if user.role == Role.SUPERVISOR and (node or institution.id != user.institution_id):
-        abort(404)
-    if user.role == Role.OVERSIGHT and user.institution_id not in ancestor_ids(institution):
+    permission = Permission.READ_NODE_REPORT if node else Permission.READ_REPORT
+    if institution is None or not can(current_user, permission, institution):
         abort(404)
     return institution
 
@@ -74,7 +62,6 @@ def _build(institution: Institution, *, node: bool) -> tuple[Period, list[str], 
 def _page(institution: Institution, *, node: bool) -> str:
     period, messages, served, tables = _build(institution, node=node)
     report = served.report
-    user = _reader()
     endpoint = "reports.node" if node else "reports.institution"
     sort, descending = _sort_args()
     args: dict[str, Any] = dict(period.query_args())
@@ -104,7 +91,7 @@ def _page(institution: Institution, *, node: bool) -> str:
         endpoint=endpoint,
         sort=sort,
         descending=descending,
-        is_oversight=user.role == Role.OVERSIGHT,
+        can_read_node=can(current_user, Permission.READ_NODE_REPORT, institution),
         export_url=export_url,
         sort_url=sort_url,
         row_url=row_url,
@@ -140,9 +127,12 @@ def _xlsx(institution: Institution, *, node: bool) -> Response:
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
-    """The reader's own report: the institution's for a supervisor, the node's for oversight."""
-    user = _reader()
-    endpoint = "reports.node" if user.role == Role.OVERSIGHT else "reports.institution"
+    """The reader's own report: the node's for oversight, the institution's for a supervisor."""
+    user: User = current_user  # type: ignore[assignment]
+    own = db.session.get(Institution, user.institution_id) if user.institution_id else None
+    if own is None or not can(user, Permission.READ_REPORT, own):
+        abort(404)
+    endpoint = "reports.node" if can(user, Permission.READ_NODE_REPORT, own) else "reports.institution"
     args: dict[str, Any] = request.args.to_dict()
     return redirect(url_for(endpoint, institution_id=user.institution_id, **args))
 

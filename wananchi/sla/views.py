@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from wananchi.accounts.models import Role, User
+from wananchi.accounts.models import User
+from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets.models import OPEN_STATUSES, Ticket
@@ -35,7 +36,7 @@ def inbox_query(user: User, *, open_only: bool = True):  # type: ignore[no-untyp
 def escalations():
     """Supervisors and oversight users: the escalations on their list, each a link to write a directive."""
     user: User = current_user  # type: ignore[assignment]
-    if user.role not in (Role.SUPERVISOR, Role.OVERSIGHT) or user.institution_id is None:
+    if not can(user, Permission.VIEW_ESCALATIONS):
         abort(404)
     open_only = request.args.get("zote") is None
     rows = list(db.session.scalars(inbox_query(user, open_only=open_only).limit(PAGE_SIZE)))

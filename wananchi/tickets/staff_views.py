@@ -20,7 +20,7 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
 from wananchi.tickets.labels import OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
-from wananchi.tickets.models import Attachment, CannedResponse, Identity, SuggestionOutcome, Ticket, TicketType
+from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.references import normalise_reference
 from wananchi.tickets.staff import bp
 from wananchi.tickets.staff_forms import (
@@ -124,7 +124,7 @@ def render_ticket(
         can_work=can_work,
         can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
         can_note=can(current_user, Permission.NOTE_TICKET, ticket),
-        can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket) and ticket.identity == Identity.NAMED,
+        can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket),
         show_contact=show_contact,
         conflict=conflict,
         allowed={action.value for action in Action if is_allowed(ticket.status, action)},
@@ -292,7 +292,7 @@ for _name in ACTIONS:
 def contact(reference: str):
     """Show the citizen's contact details; every view is recorded in the ticket's history."""
     ticket = load_ticket(reference)
-    if not can(current_user, Permission.VIEW_CONTACT, ticket) or ticket.identity != Identity.NAMED:
+    if not can(current_user, Permission.VIEW_CONTACT, ticket):
         abort(403)
     form = ContactForm()
     if not form.validate():
