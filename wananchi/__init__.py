@@ -28,9 +28,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     _check_config(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from wananchi.core.db import normalise_database_url
+    from wananchi.core.db import engine_options, normalise_database_url
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 

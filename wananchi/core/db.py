@@ -77,6 +77,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The engine's options for `url`. PostgreSQL: psycopg prepares no statements (prepare_threshold None), so each
+    query is planned for its own values (a generic plan picks one way to search for every word, common or rare),
+    and a pool such as PgBouncer in transaction mode can stand between."""
+    if not url.startswith("postgresql"):
+        return options
+    return {**options, "connect_args": {**options.get("connect_args", {}), "prepare_threshold": None}}
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: enforce foreign keys, wait for locks, and let readers run beside the writer (WAL)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +15,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, Select, and_, column, func, literal, literal_column, select, table, tuple_
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
@@ -30,9 +28,6 @@ from wananchi.tickets.references import normalise_reference
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # tab counts stop here ("1,000+"): a count must not grow with the archive
 SEARCH_COUNT_CAP = 500  # lower while searching: each candidate row's text is matched, which costs more
-# Words that together are in at least this share of tickets are searched by reading the tab in order and matching
-# each ticket's text, which stops after a page; rarer words through the full-text index, which hands over every match.
-COMMON_SEARCH_SHARE = 0.05
 LOCAL_ZONE = ZoneInfo("Africa/Dar_es_Salaam")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TABS = ("new", "mine", "due_today", "overdue", "awaiting", "open", "closed", "appeals")
@@ -46,15 +41,6 @@ _CODE = re.compile(r"[\w-]{1,60}", re.ASCII)
 # The expression of the GIN index ix_ticket_search (migration 0002), written out so PostgreSQL matches it.
 _SEARCH_VECTOR: ColumnElement[Any] = literal_column(
     "to_tsvector('simple', coalesce(ticket.subject, '') || ' ' || coalesce(ticket.description, ''))"
-)
-# The share of tickets holding each lexeme of :words, from ANALYZE's statistics of the expression of ix_ticket_search
-# (the share of the most common elements); NULL for a lexeme too rare to be listed.
-_LEXEME_SHARES = sql_text(
-    "SELECT element.share FROM unnest(tsvector_to_array(to_tsvector('simple', :words))) AS lexeme(word) "
-    "LEFT JOIN (SELECT listed.word, listed.share FROM pg_stats AS stats, "
-    "unnest(stats.most_common_elems::text::text[], stats.most_common_elem_freqs) AS listed(word, share) "
-    "WHERE stats.schemaname = current_schema() AND stats.tablename = 'ix_ticket_search') AS element "
-    "ON element.word = lexeme.word"
 )
 # SQLite's FTS5 table over subject and description (migration 0002); its own name is the column MATCH searches.
 _FTS = table("ticket_fts", column("rowid"), column("ticket_fts"))
@@ -169,18 +155,11 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), LOCAL_ZONE).astimezone(dt.UTC)
 
 
-def _is_common(words: list[str]) -> bool:
-    """Whether, by PostgreSQL's statistics of ix_ticket_search, the words together are in COMMON_SEARCH_SHARE
-    of tickets or more. A word the statistics do not list is rare; without statistics every word is."""
-    shares = db.session.scalars(_LEXEME_SHARES, {"words": " ".join(words)}).all()
-    return bool(shares) and None not in shares and math.prod(shares) >= COMMON_SEARCH_SHARE
-
-
-def _search_condition(text: str, in_order: bool = False) -> ColumnElement[bool] | None:
+def _search_condition(text: str) -> ColumnElement[bool] | None:
     """An exact reference match, or full-text search over subject and description; None for no words.
 
-    With `in_order` (a page read in received order) a common word is matched ticket by ticket: PostgreSQL gets
-    the match as a function call, which the full-text index cannot serve, so it reads the tab in order instead.
+    PostgreSQL plans each search for its own words (the engine prepares no statements: see create_app), so it
+    reads a common word's tab in order and filters, and finds a rare word through the full-text index.
     """
     reference = normalise_reference(text)
     if reference:
@@ -190,8 +169,6 @@ def _search_condition(text: str, in_order: bool = False) -> ColumnElement[bool] 
         return None
     if db.session.get_bind().dialect.name == "postgresql":
         query = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
-        if in_order and _is_common(words):
-            return func.ts_match_vq(_SEARCH_VECTOR, query)
         return _SEARCH_VECTOR.bool_op("@@")(query)
     match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
     matching: Select[Any] = select(_FTS.c.rowid).where(_FTS.c.ticket_fts.op("MATCH")(match))
@@ -232,8 +209,8 @@ def visible_ids(user: User) -> list[int]:
     return list(db.session.scalars(visible_institution_ids(user)))
 
 
-def _filter_conditions(flt: QueueFilter, scope: list[int], in_order: bool = False) -> list[ColumnElement[bool]]:
-    """The conditions every tab shares: the user's reach and the filters (`in_order`: see _search_condition)."""
+def _filter_conditions(flt: QueueFilter, scope: list[int]) -> list[ColumnElement[bool]]:
+    """The conditions every tab shares: the user's reach and the filters."""
     conditions: list[ColumnElement[bool]] = [Ticket.institution_id.in_(scope)]
     if flt.type:
         conditions.append(Ticket.type == flt.type)
@@ -250,7 +227,7 @@ def _filter_conditions(flt: QueueFilter, scope: list[int], in_order: bool = Fals
     if flt.date_to and flt.date_to < dt.date(2999, 12, 31):
         conditions.append(Ticket.created_at < _local_midnight(flt.date_to + dt.timedelta(days=1)))
     if flt.search:
-        searched = _search_condition(flt.search, in_order)
+        searched = _search_condition(flt.search)
         if searched is not None:
             conditions.append(searched)
     return conditions
@@ -285,9 +262,7 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
 
 
 def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
-    # Tickets by due time are sorted whatever the search, so only the received-time orders read a tab in order.
-    in_order = flt.sort != "due"
-    statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope, in_order))
+    statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
     if flt.sort == "due":
         due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
         if after:
