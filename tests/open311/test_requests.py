@@ -320,6 +320,37 @@ def test_date_range_refusals(api: Open311Client, world: World) -> None:
             assert code == 400
 
 
+OUT_OF_RANGE = ["9999-12-31", "0001-01-01", "3000-01-01T00:00:00+03:00", "1899-12-31T23:59:59-12:00"]
+
+
+def test_dates_out_of_range_are_refused_in_the_clients_language(api: Open311Client, world: World) -> None:
+    for name in ("start_date", "end_date"):
+        for value in [*OUT_OF_RANGE, "10000-01-01"]:
+            for language, fmt in (("sw", "json"), ("en", "xml")):
+                answer = api.call("GET", f"requests.{fmt}", query={name: value}, headers={"Accept-Language": language})
+                assert answer.status == 400, (name, value, answer.body)
+                if fmt == "json":
+                    description = answer.json()[0]["description"]
+                else:
+                    description = answer.xml().findtext("error/description")
+                if value not in OUT_OF_RANGE:  # not a date at all
+                    assert "W3C" in str(description)
+                elif language == "sw":
+                    assert description == f"{name} lazima iwe tarehe kuanzia 1900-01-01 hadi 2999-12-31."
+                else:
+                    assert description == f"{name} must be a date from 1900-01-01 to 2999-12-31."
+
+
+def test_the_first_and_last_days_allowed_are_answered(api: Open311Client, world: World) -> None:
+    for query in (
+        {"start_date": "1900-01-01"},
+        {"end_date": "2999-12-31"},
+        {"start_date": "2999-12-31T23:59:59-12:00"},
+    ):
+        answer = api.get("requests.json", **query)
+        assert answer.status == 200 and answer.json() == [], query
+
+
 def _bulk_tickets(db, world: World, count: int, *, start: int, age: dt.timedelta) -> None:
     """Tickets written straight into the table, `age` old and a minute apart."""
     now = utcnow()
