@@ -27,7 +27,7 @@ from wananchi.api.schemas import (
     TrackedTicketSchema,
     TrackSchema,
 )
-from wananchi.api.serialise import category_dict, institution_dict, tracked_ticket_dict
+from wananchi.api.serialise import category_dict, institution_dict, public_message_dict, tracked_ticket_dict
 from wananchi.core.contact import normalise_email, normalise_phone
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
@@ -232,9 +232,4 @@ def add_information(data: dict[str, Any]) -> dict[str, Any]:
             message = add_citizen_message(ticket, data["body"], [])
     except DomainError as error:
         abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
-    return {
-        "kind": str(message.kind),
-        "body": message.body,
-        "author": message.author_name,
-        "created_at": message.created_at,
-    }
+    return public_message_dict(message, api_language())

@@ -122,7 +122,10 @@ class InformationSchema(TrackSchema):
 class PublicMessageSchema(Schema):
     kind = fields.String(required=True)
     body = fields.String(required=True)
-    author = fields.String(allow_none=True, required=True)
+    author = fields.String(
+        required=True,
+        metadata={"description": 'As the tracking page names it: "You" or the institution, never an officer.'},
+    )
     created_at = fields.DateTime(required=True)
 
 
@@ -143,7 +146,9 @@ class TrackedTicketSchema(Schema):
     resolution_summary = fields.String(allow_none=True, required=True)
     merged_into = fields.String(allow_none=True, required=True)
     created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(
+        required=True, metadata={"description": "The latest step or message shown to the citizen."}
+    )
     messages = fields.List(fields.Nested(PublicMessageSchema), required=True)
     progress = fields.List(fields.Nested(ProgressStepSchema), required=True)
 
@@ -186,8 +191,12 @@ class QueuePageSchema(Schema):
     )
 
 
-class StaffMessageSchema(PublicMessageSchema):
+class StaffMessageSchema(Schema):
+    kind = fields.String(required=True)
+    body = fields.String(required=True)
+    author = fields.String(allow_none=True, required=True, metadata={"description": "The author's name."})
     author_id = fields.Integer(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
 
 
 class EventSchema(Schema):
