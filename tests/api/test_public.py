@@ -150,6 +150,29 @@ def test_tracking_shows_what_the_page_shows_and_never_an_officers_name(app, clie
     assert added.status_code == 201 and added.json["author"] == "Wewe"
 
 
+def test_consent_to_publication_is_recorded_only_when_given_as_true(client, setting, db):
+    unasked, declined, given = (
+        submit(client),
+        submit(client, publication_consent=False),
+        submit(client, publication_consent=True),
+    )
+    assert [answer.json["publication_consent"] for answer in (unasked, declined, given)] == [False, False, True]
+    stored = db.session.scalars(select(Ticket.publication_consent).order_by(Ticket.id)).all()
+    assert stored == [False, False, True]
+    officer = bearer(setting.tokens["officer_a"])
+    for answer, public in ((unasked, False), (given, True)):
+        seen = client.get(f"/api/v1/staff/tickets/{answer.json['reference']}", headers=officer).json
+        assert seen["publication_consent"] is seen["text_is_public"] is public
+    for loose in ("true", "ndiyo", "yes", None, []):
+        refused = submit(client, publication_consent=loose)
+        assert refused.status_code == 422 and "publication_consent" in refused.json["errors"], loose
+    documented = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Submit"]["properties"]
+    assert (
+        documented["publication_consent"]["type"] == "boolean" and documented["publication_consent"]["default"] is False
+    )
+    assert "ridhaa ya kuchapishwa" in documented["publication_consent"]["description"]
+
+
 def test_bad_input_never_gives_a_server_error(client, setting):
     assert client.post("/api/v1/tickets", data="{not json", content_type="application/json").status_code in (400, 422)
     assert client.post("/api/v1/tickets", json=api_submission(subject="Bili\x00 ya maji")).status_code == 422

@@ -123,6 +123,9 @@ def test_xml_stays_well_formed_with_control_characters(api: Open311Client, world
             "service_code": "maji-bili",
             "attribute[ticket_type]": "maoni",
             "description": description,
+            "first_name": "Asha",
+            "email": "asha@example.co.tz",
+            "attribute[publication_consent]": "true",
         },
     )
     assert answer.status == 200

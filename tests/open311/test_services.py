@@ -133,6 +133,18 @@ def test_district_is_optional_for_a_national_service(api: Open311Client, world: 
     assert attributes["ticket_type"]["required"] is True
 
 
+def test_every_service_asks_for_consent_to_publication_off_by_default(api: Open311Client, world: World) -> None:
+    for code in ("maji-bili", "usafi-taka"):
+        attributes = {a["code"]: a for a in api.get(f"services/{code}.json").json()["attributes"]}
+        consent = attributes["publication_consent"]
+        assert (consent["order"], consent["required"], consent["datatype"]) == (3, False, "singlevaluelist")
+        assert [value["key"] for value in consent["values"]] == ["true", "false"]
+        assert consent["description"] == "Ridhaa ya kuchapishwa" and "false" in consent["datatype_description"]
+    english = api.call("GET", "services/maji-bili.xml", headers={"Accept-Language": "en"}).xml()
+    names = [a.findtext("description") for a in english.findall("attributes/attribute")]
+    assert names == ["Type of ticket", "District", "Consent to publication"]
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_unknown_service_is_404_in_the_spec_format(api: Open311Client, world: World, fmt: str) -> None:
     answer = api.get(f"services/hakuna-huduma.{fmt}")

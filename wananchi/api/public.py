@@ -181,6 +181,7 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
         submission_key=_submission_key(idempotency_key),
         integration_key_id=credential.id if isinstance(credential, IntegrationKey) else None,
         api_token_id=credential.id if isinstance(credential, ApiToken) else None,
+        publication_consent=data["publication_consent"],
     )
     try:
         with force_locale(language):
@@ -194,6 +195,7 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
         "status": str(ticket.status),
         "institution": institution_dict(ticket.institution, language),
         "created_at": ticket.created_at,
+        "publication_consent": ticket.publication_consent,
     }
 
 

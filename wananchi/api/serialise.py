@@ -111,6 +111,8 @@ def staff_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
         "assignee": ticket.assignee.name if ticket.assignee is not None else None,
         "assignee_id": ticket.assignee_id,
         "identity": str(ticket.identity),
+        "publication_consent": ticket.publication_consent,
+        "text_is_public": ticket.text_is_public,
         "resolution_summary": ticket.resolution_summary,
         "outcome": str(ticket.outcome) if ticket.outcome is not None else None,
         "created_at": ticket.created_at,
