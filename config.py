@@ -72,6 +72,11 @@ class Config:
     TRACK_PER_REFERENCE_LIMIT = os.environ.get("TRACK_PER_REFERENCE_LIMIT", "20 per hour")
     NEW_CODE_RATE_LIMIT = os.environ.get("NEW_CODE_RATE_LIMIT", "5 per hour;20 per day")
     NEW_CODE_PER_REFERENCE_LIMIT = os.environ.get("NEW_CODE_PER_REFERENCE_LIMIT", "3 per day")
+    # The JSON API: per address, or per valid token or integration key (a partner's system sends for many
+    # citizens from one address); new tickets through the API have the web form's limit unless set.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "600 per minute")
+    API_SUBMIT_RATE_LIMIT = os.environ.get("API_SUBMIT_RATE_LIMIT", SUBMIT_RATE_LIMIT)
 
     # Number of proxies in front of the service whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)

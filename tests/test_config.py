@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from config import ProductionConfig
+from tests.helpers import ROOT
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
 
@@ -53,3 +59,33 @@ def test_security_headers_and_csp_allow_no_other_host(client):
     assert "default-src 'self'" in csp and "http" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+API_LIMITS = ("API_RATE_LIMIT", "API_TOKEN_RATE_LIMIT", "API_SUBMIT_RATE_LIMIT")
+
+
+def _config_in_child(**env: str) -> dict[str, str]:
+    """The API's limits as config.py reads them in a fresh process with `env` on top of this one's environment."""
+    script = (
+        f"import json, config; print(json.dumps({{name: getattr(config.Config, name) for name in {API_LIMITS!r}}}))"
+    )
+    clean = {name: value for name, value in os.environ.items() if name not in (*API_LIMITS, "SUBMIT_RATE_LIMIT")}
+    child = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(child.stdout))
+
+
+def test_the_api_limits_come_from_the_environment():
+    assert _config_in_child() == {
+        "API_RATE_LIMIT": "120 per minute",
+        "API_TOKEN_RATE_LIMIT": "600 per minute",
+        "API_SUBMIT_RATE_LIMIT": "10 per minute;60 per hour",
+    }
+    assert _config_in_child(SUBMIT_RATE_LIMIT="4 per minute")["API_SUBMIT_RATE_LIMIT"] == "4 per minute"
+    chosen = {
+        "API_RATE_LIMIT": "30 per minute",
+        "API_TOKEN_RATE_LIMIT": "90 per minute",
+        "API_SUBMIT_RATE_LIMIT": "2/hour",
+    }
+    assert _config_in_child(**chosen) == chosen

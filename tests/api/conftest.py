@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: the world, staff with personal tokens, a JSON client."""
+"""Fixtures of the API tests: the world, staff with personal tokens, a JSON client, real mail and SMS peers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import valid_submission
+from tests.notifications.conftest import sms_gateway, smtp_server  # noqa: F401  (a real SMTP server, SMS gateway)
 from tests.world import Staff, World, build_staff, build_world
 from wananchi.api.tokens import create_api_token
 

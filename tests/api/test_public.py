@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 
 from tests.api.conftest import api_submission, bearer, submit
-from tests.helpers import log_in
+from tests.helpers import hidden_fields, log_in
 from tests.world import PASSWORD
 from wananchi.api.tokens import create_integration_key
-from wananchi.tickets.actions import transfer_ticket
+from wananchi.tickets.actions import add_note, reply_to_citizen, request_information, transfer_ticket
 from wananchi.tickets.models import Channel, Ticket
+from wananchi.tickets.services import add_citizen_message
 
 
 def test_institutions_and_categories_in_both_languages(client, setting):
@@ -108,6 +111,66 @@ def test_tracking_tells_the_progress_in_the_requested_language(client, setting, 
     english = client.post("/api/v1/tickets/track", json=credentials, headers={"Accept-Language": "en"}).json
     assert english["progress"][1]["detail"] == "To Dodoma City Council, the institution responsible for this matter."
     assert "Huduma ya halmashauri." not in str(english)
+
+
+def test_tracking_shows_what_the_page_shows_and_never_an_officers_name(app, client, setting, db):
+    receipt = submit(client).json
+    credentials = {"reference": receipt["reference"], "code": receipt["tracking_code"]}
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == receipt["reference"]))
+    officer, start = setting.staff.officer_a, ticket.created_at
+    request_information(ticket, "Tafadhali tuma namba ya mita.", actor=officer, now=start + dt.timedelta(minutes=1))
+    add_citizen_message(ticket, "Namba ya mita ni 1234.", [], now=start + dt.timedelta(minutes=2))
+    replied_at = start + dt.timedelta(minutes=3)
+    reply_to_citizen(ticket, "Bili imerekebishwa.", actor=officer, now=replied_at)
+    add_note(ticket, "Ndani tu: mita ilisomwa vibaya.", actor=officer, now=start + dt.timedelta(minutes=9))
+    db.session.commit()
+
+    swahili = client.post("/api/v1/tickets/track", json=credentials)
+    english = client.post("/api/v1/tickets/track", json=credentials, headers={"Accept-Language": "en"})
+    assert [m["author"] for m in swahili.json["messages"]] == [
+        "Taasisi inaomba maelezo zaidi",
+        "Wewe",
+        "Jibu kutoka kwa taasisi",
+    ]
+    assert [m["author"] for m in english.json["messages"]] == [
+        "The institution asks for more information",
+        "You",
+        "Reply from the institution",
+    ]
+    assert dt.datetime.fromisoformat(swahili.json["updated_at"]) == replied_at  # not the later internal note
+    for answer in (swahili, english):
+        text = answer.get_data(as_text=True)
+        assert officer.name not in text and "Ndani tu" not in text and "mwananchi" not in text
+
+    citizen = app.test_client()
+    form = hidden_fields(citizen.get("/fuatilia").data)
+    page = citizen.post("/fuatilia", data={**form, **credentials}, follow_redirects=True).get_data(as_text=True)
+    assert all(message["author"] in page for message in swahili.json["messages"]) and officer.name not in page
+    added = client.post("/api/v1/tickets/information", json={**credentials, "body": "Asante."})
+    assert added.status_code == 201 and added.json["author"] == "Wewe"
+
+
+def test_consent_to_publication_is_recorded_only_when_given_as_true(client, setting, db):
+    unasked, declined, given = (
+        submit(client),
+        submit(client, publication_consent=False),
+        submit(client, publication_consent=True),
+    )
+    assert [answer.json["publication_consent"] for answer in (unasked, declined, given)] == [False, False, True]
+    stored = db.session.scalars(select(Ticket.publication_consent).order_by(Ticket.id)).all()
+    assert stored == [False, False, True]
+    officer = bearer(setting.tokens["officer_a"])
+    for answer, public in ((unasked, False), (given, True)):
+        seen = client.get(f"/api/v1/staff/tickets/{answer.json['reference']}", headers=officer).json
+        assert seen["publication_consent"] is seen["text_is_public"] is public
+    for loose in ("true", "ndiyo", "yes", None, []):
+        refused = submit(client, publication_consent=loose)
+        assert refused.status_code == 422 and "publication_consent" in refused.json["errors"], loose
+    documented = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Submit"]["properties"]
+    assert (
+        documented["publication_consent"]["type"] == "boolean" and documented["publication_consent"]["default"] is False
+    )
+    assert "ridhaa ya kuchapishwa" in documented["publication_consent"]["description"]
 
 
 def test_bad_input_never_gives_a_server_error(client, setting):

@@ -1,4 +1,5 @@
-"""No input makes the Open311 endpoints fail: every refusal is the spec's error list, never a 500."""
+"""No input makes the Open311 endpoints fail: every refusal is the spec's error list, never a 500 (dates out of the
+calendar, ids of 2^31 and 2^63, line breaks and JSON nested a thousand deep included)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,18 @@ GARBAGE_VALUES = [
     "null",
     "[]",
     "{}",
+    "9999-12-31",
+    "0001-01-01",
+    "9999-12-31T23:59:59+03:00",
+    "-0001-01-01",
+    str(2**31),
+    str(2**63),
+    "-" + str(2**63),
+    "WN-2026-" + str(2**63),
+    "mstari\r\nMwingine: x",
+    "\r\n",
 ]
+DEEP_JSON = ("[" * 1000 + "]" * 1000).encode()
 
 
 def _check(answer_status: int, content_type: str, body: bytes) -> None:
@@ -87,8 +99,21 @@ def test_garbage_posts_never_fail(
         (b'{"service_code": "maji-bili"}', "application/json"),
         (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
         (b"api_key=%00&service_code=%zz", "application/x-www-form-urlencoded"),
+        (DEEP_JSON, "application/json"),
+        (b'{"api_key": ' * 1000 + b"1" + b"}" * 1000, "application/json"),
     ):
         answer = api.call("POST", f"requests.{fmt}", body, headers={"Content-Type": content_type})
+        _check(answer.status, answer.content_type, answer.body)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_deeply_nested_json_is_refused_in_the_spec_format(api: Open311Client, world: World, keys: Keys, fmt: str):
+    """Open311 POST takes a form, never JSON: a JSON body, however deep, is not read and the key is missing."""
+    for query in ({}, {"api_key": keys.write}):
+        answer = api.call(
+            "POST", f"requests.{fmt}", DEEP_JSON, query=query, headers={"Content-Type": "application/json"}
+        )
+        assert answer.status in (400, 403), answer.body
         _check(answer.status, answer.content_type, answer.body)
 
 
@@ -125,6 +150,9 @@ def test_xml_stays_well_formed_with_control_characters(api: Open311Client, world
             "service_code": "maji-bili",
             "attribute[ticket_type]": "maoni",
             "description": description,
+            "first_name": "Asha",
+            "email": "asha@example.co.tz",
+            "attribute[publication_consent]": "true",
         },
     )
     assert answer.status == 200

@@ -43,6 +43,7 @@ REQUEST_FIELDS = {
 }
 DESCRIPTION = "Taka hazijakusanywa mtaani kwetu kwa wiki tatu sasa.\nHarufu ni mbaya na watoto wanaugua."
 NAME, EMAIL, PHONE = ("Asha", "Mwakyusa"), "asha.mwakyusa@example.co.tz", "0712 345 678"
+CONSENT = "attribute[publication_consent]"
 
 
 def valid_post(key: str, **overrides: str) -> dict[str, str]:
@@ -202,7 +203,7 @@ def _submit(api: Open311Client, keys: Keys, **overrides: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_get_one_request_every_field_and_no_contact(api: Open311Client, db, world: World, keys: Keys, fmt: str) -> None:
-    reference = _submit(api, keys)
+    reference = _submit(api, keys, **{CONSENT: "true"})
     ticket = only_ticket(db)
     now = utcnow()
     ticket.messages.append(
@@ -320,6 +321,37 @@ def test_date_range_refusals(api: Open311Client, world: World) -> None:
             assert code == 400
 
 
+OUT_OF_RANGE = ["9999-12-31", "0001-01-01", "3000-01-01T00:00:00+03:00", "1899-12-31T23:59:59-12:00"]
+
+
+def test_dates_out_of_range_are_refused_in_the_clients_language(api: Open311Client, world: World) -> None:
+    for name in ("start_date", "end_date"):
+        for value in [*OUT_OF_RANGE, "10000-01-01"]:
+            for language, fmt in (("sw", "json"), ("en", "xml")):
+                answer = api.call("GET", f"requests.{fmt}", query={name: value}, headers={"Accept-Language": language})
+                assert answer.status == 400, (name, value, answer.body)
+                if fmt == "json":
+                    description = answer.json()[0]["description"]
+                else:
+                    description = answer.xml().findtext("error/description")
+                if value not in OUT_OF_RANGE:  # not a date at all
+                    assert "W3C" in str(description)
+                elif language == "sw":
+                    assert description == f"{name} lazima iwe tarehe kuanzia 1900-01-01 hadi 2999-12-31."
+                else:
+                    assert description == f"{name} must be a date from 1900-01-01 to 2999-12-31."
+
+
+def test_the_first_and_last_days_allowed_are_answered(api: Open311Client, world: World) -> None:
+    for query in (
+        {"start_date": "1900-01-01"},
+        {"end_date": "2999-12-31"},
+        {"start_date": "2999-12-31T23:59:59-12:00"},
+    ):
+        answer = api.get("requests.json", **query)
+        assert answer.status == 200 and answer.json() == [], query
+
+
 def _bulk_tickets(db, world: World, count: int, *, start: int, age: dt.timedelta) -> None:
     """Tickets written straight into the table, `age` old and a minute apart."""
     now = utcnow()
@@ -388,3 +420,84 @@ def test_tickets_from_the_web_form_are_listed_without_their_text(app, db, world,
     assert record["service_request_id"] == reference and record["status"] == "open"
     assert record["description"] is None and record["status_notes"] is None
     assert b"556677" not in answer.body and b"Asha" not in answer.body
+
+
+def _reply(db, reference: str, body: str) -> Ticket:
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    assert ticket is not None
+    ticket.messages.append(TicketMessage(kind=MessageKind.REPLY, body=body, created_at=utcnow()))
+    db.session.commit()
+    return ticket
+
+
+def _records(api: Open311Client, path: str, **query: str) -> dict[str, dict[str, str | None]]:
+    """The requests of one GET, by id, from the JSON answer and, checked equal, the XML one."""
+    from_json = {r["service_request_id"]: json_record(r) for r in api.get(f"{path}.json", **query).json()}
+    from_xml = {r["service_request_id"]: r for r in map(xml_record, api.get(f"{path}.xml", **query).xml())}
+    assert from_json == from_xml
+    return from_json
+
+
+def test_text_and_replies_are_published_only_with_consent_and_never_for_anonymous_tickets(
+    app, api: Open311Client, db, world: World, keys: Keys
+) -> None:
+    from tests.helpers import post_submission
+
+    references = {
+        "named, not asked": _submit(api, keys),
+        "named, declined": _submit(api, keys, **{CONSENT: "false"}),
+        "named, consented": _submit(api, keys, **{CONSENT: "True "}),
+        "anonymous, consented": _submit(api, keys, first_name="", last_name="", **{CONSENT: "true"}),
+    }
+    web = app.test_client()
+    hidden = {"identity": "contact_hidden", "email": EMAIL, "name": "", "phone": ""}
+    assert post_submission(web, **hidden, publication_consent="y").status_code == 303
+    assert post_submission(web, **hidden, subject="Bili ya pili si sahihi").status_code == 303
+    web_tickets = db.session.scalars(select(Ticket).where(Ticket.channel == Channel.WEB).order_by(Ticket.id)).all()
+    references["web, contact hidden, consented"] = web_tickets[0].reference
+    references["web, contact hidden, not asked"] = web_tickets[1].reference
+    json_api = app.test_client().post(
+        "/api/v1/tickets",
+        json={
+            "type": "complaint",
+            "category": "maji-bili",
+            "subject": "Bili ya maji si sahihi",
+            "description": "Bili ya mwezi huu ni kubwa kuliko matumizi yangu halisi ya maji.",
+            "identity": "contact_hidden",
+            "phone": PHONE,
+            "publication_consent": True,
+        },
+    )
+    assert json_api.status_code == 201, json_api.json
+    references["json api, contact hidden, consented"] = json_api.json["reference"]
+    published = {"named, consented", "web, contact hidden, consented", "json api, contact hidden, consented"}
+
+    tickets = {case: _reply(db, reference, f"Jibu la taasisi: {case}.") for case, reference in references.items()}
+    every = ",".join(references.values())
+    for records in (_records(api, "requests"), _records(api, "requests", service_request_id=every)):
+        assert set(records) == set(references.values())
+        for case, ticket in tickets.items():
+            record = records[ticket.reference]
+            if case in published:
+                assert record["description"] == ticket.description, case
+                assert record["status_notes"] == f"Jibu la taasisi: {case}.", case
+            else:
+                assert record["description"] is None and record["status_notes"] is None, case
+            assert record["status"] == "open" and record["service_code"] and record["requested_datetime"], case
+    for case, reference in references.items():
+        (record,) = _records(api, f"requests/{reference}").values()
+        assert (record["description"] is not None) is (record["status_notes"] is not None) is (case in published)
+    bodies = b"".join(api.get(f"requests.{fmt}").body for fmt in ("json", "xml"))
+    for secret in (*NAME, EMAIL, "712345678"):
+        assert secret.encode() not in bodies
+
+
+@pytest.mark.parametrize("value", ["ndiyo", "1", "yes", "on"])
+def test_consent_other_than_true_or_false_is_refused(api: Open311Client, db, world: World, keys: Keys, value: str):
+    for language, message in (
+        ("sw", "attribute[publication_consent] lazima iwe true au false."),
+        ("en", "attribute[publication_consent] must be true or false."),
+    ):
+        answer = api.post("requests.json", valid_post(keys.write, **{CONSENT: value}), **{"Accept-Language": language})
+        assert answer.status == 400 and answer.json()[0]["description"] == message
+    assert db.session.scalar(select(sa.func.count()).select_from(Ticket)) == 0

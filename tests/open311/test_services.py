@@ -20,7 +20,8 @@ ATTRIBUTE_FIELDS = {
 }
 
 
-def test_discovery_in_both_formats(api: Open311Client, world: World) -> None:
+def test_discovery_in_both_formats(api: Open311Client, app, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://wananchi.go.tz")
     answer = api.get("discovery.json")
     assert answer.status == 200
     document = answer.json()
@@ -28,7 +29,7 @@ def test_discovery_in_both_formats(api: Open311Client, world: World) -> None:
     assert document["contact"] and document["key_service"]
     (endpoint,) = document["endpoints"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
-    assert endpoint["url"] == api.base.rstrip("/")
+    assert endpoint["url"] == "https://wananchi.go.tz/open311/v2"
     assert endpoint["changeset"] == document["changeset"]
     assert endpoint["type"] == "production"
     assert endpoint["formats"] == ["text/xml", "application/json"]
@@ -42,6 +43,24 @@ def test_discovery_in_both_formats(api: Open311Client, world: World) -> None:
     assert xml_endpoint is not None
     assert xml_record(xml_endpoint) == json_record(endpoint)
     assert [f.text for f in xml_endpoint.findall("formats/format")] == ["text/xml", "application/json"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_discovery_names_the_public_address_whatever_host_the_request_names(
+    api: Open311Client, app, world: World, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://huduma.go.tz/wananchi")
+    forged = {"Host": "mtego.example", "X-Forwarded-Host": "mtego.example", "X-Forwarded-Proto": "http"}
+    answer = api.call("GET", f"discovery.{fmt}", headers=forged)
+    assert answer.status == 200 and b"mtego" not in answer.body
+    if fmt == "json":
+        document = answer.json()
+        url, contact = document["endpoints"][0]["url"], document["contact"]
+    else:
+        root = answer.xml()
+        url, contact = root.findtext("endpoints/endpoint/url"), root.findtext("contact")
+    assert url == "https://huduma.go.tz/wananchi/open311/v2"
+    assert str(contact).endswith("https://huduma.go.tz/wananchi/")
 
 
 def test_services_list_every_field_in_both_formats(api: Open311Client, world: World) -> None:
@@ -112,6 +131,18 @@ def test_district_is_optional_for_a_national_service(api: Open311Client, world: 
     attributes = {a["code"]: a for a in api.get("services/maji-bili.json").json()["attributes"]}
     assert attributes["district"]["required"] is False
     assert attributes["ticket_type"]["required"] is True
+
+
+def test_every_service_asks_for_consent_to_publication_off_by_default(api: Open311Client, world: World) -> None:
+    for code in ("maji-bili", "usafi-taka"):
+        attributes = {a["code"]: a for a in api.get(f"services/{code}.json").json()["attributes"]}
+        consent = attributes["publication_consent"]
+        assert (consent["order"], consent["required"], consent["datatype"]) == (3, False, "singlevaluelist")
+        assert [value["key"] for value in consent["values"]] == ["true", "false"]
+        assert consent["description"] == "Ridhaa ya kuchapishwa" and "false" in consent["datatype_description"]
+    english = api.call("GET", "services/maji-bili.xml", headers={"Accept-Language": "en"}).xml()
+    names = [a.findtext("description") for a in english.findall("attributes/attribute")]
+    assert names == ["Type of ticket", "District", "Consent to publication"]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

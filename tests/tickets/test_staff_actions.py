@@ -63,6 +63,26 @@ def test_claim_then_reply_reaches_the_citizen_in_swahili(app, db, setting):
     assert "Jibu kutoka kwa taasisi" in page or "taasisi" in page.lower()
 
 
+@pytest.mark.parametrize(
+    ("overrides", "public", "reason"),
+    [
+        ({}, False, "Mwananchi hakutoa ridhaa ya kuchapishwa"),
+        ({"publication_consent": "y"}, True, "Mwananchi ametoa ridhaa ya kuchapishwa"),
+        ({"publication_consent": "y", "identity": "contact_hidden"}, True, "Mwananchi ametoa ridhaa ya kuchapishwa"),
+        ({"publication_consent": "y", "identity": "anonymous"}, False, "Hoja ilitumwa bila kujitambulisha"),
+    ],
+)
+def test_the_reply_form_says_whether_the_reply_will_be_public(app, db, setting, overrides, public, reason):
+    _world, staff = setting
+    _citizen, reference, _code = submit(app, **overrides)
+    page = officer(app, staff.officer_a).get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+    notice = re.search(r'<p class="notice" id="reply-publication">(.*?)</p>', page).group(1)
+    assert ("Jibu hili litachapishwa hadharani." in notice) is public
+    assert ("Jibu hili halitachapishwa hadharani." in notice) is not public
+    assert reason in notice
+    assert page.index('id="reply-publication"') < page.index('name="body"')  # beside the reply form, above its box
+
+
 def test_a_question_is_answered_and_resolved_in_one_step(app, db, setting):
     _world, staff = setting
     _citizen, reference, _code = submit(app, type="question")

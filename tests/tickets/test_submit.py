@@ -230,6 +230,31 @@ def test_a_sent_form_brought_back_changed_and_sent_again_is_a_new_ticket(client,
     assert sorted(t.subject for t in tickets(db)) == ["Bili ya maji si sahihi", "Mita ya maji imeharibika"]
 
 
+def test_consent_to_publication_is_asked_separately_and_off_unless_ticked(client, world, db):
+    page = client.get("/wasilisha").get_data(as_text=True)
+    assert "Ridhaa ya kuchapishwa" in page and "bila taarifa zangu binafsi" in page
+    checkbox = re.search(r'<input[^>]*name="publication_consent"[^>]*>', page).group(0)
+    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
+    assert post_submission(client).status_code == 303
+    assert post_submission(client, subject="Mita ya maji imeharibika", publication_consent="y").status_code == 303
+    assert [(t.subject, t.publication_consent) for t in tickets(db)] == [
+        ("Bili ya maji si sahihi", False),
+        ("Mita ya maji imeharibika", True),
+    ]
+    refused = post_submission(client, subject="abc", publication_consent="y").get_data(as_text=True)
+    assert "checked" in re.search(r'<input[^>]*name="publication_consent"[^>]*>', refused).group(0)
+
+
+def test_a_sent_form_sent_again_with_the_consent_changed_is_not_taken_for_a_resend(client, world, db):
+    """Otherwise a citizen who went back to untick the box would find their first answer standing."""
+    data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission(), "publication_consent": "y"}
+    first = client.post("/wasilisha", data=data)
+    data.pop("publication_consent")
+    second = client.post("/wasilisha", data=data)
+    assert first.headers["Location"] != second.headers["Location"]
+    assert [t.publication_consent for t in tickets(db)] == [True, False]
+
+
 def test_a_submission_stores_its_ticket_with_the_due_dates_receipts_and_history(app, client, world, db):
     data = {**hidden_fields(client.get("/wasilisha").data), **valid_submission(subject="Mita ya maji imeharibika")}
     response = client.post("/wasilisha", data=data)

@@ -7,7 +7,6 @@ behalf; it never changes a ticket (staff actions need a person's token).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -96,6 +95,22 @@ def require_token(scope: str) -> Callable[[Callable[..., Any]], Callable[..., An
     return decorator
 
 
+def optional_token(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator of a public operation: anyone may call it without credentials, but credentials that are sent
+    must be valid (401 for a made-up, revoked or malformed one, whatever its scheme).
+
+    Put it below the operation's rate limits, so that refused credentials count against the sender's address.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if request.headers.get("Authorization", "").strip() and current_principal() is None:
+            abort(401)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def read_scope(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: a token with the read scope is required."""
     return require_token(SCOPE_READ)(view)
@@ -107,20 +122,21 @@ def write_scope(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def rate_limit_key() -> str:
-    """Rate limits count per token when one is sent (valid or not), per address otherwise."""
-    raw = bearer_token()
-    if raw is not None:
-        return "api-token:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:32]
+    """Rate limits count per valid token or integration key, and per address for everything else: a made-up
+    token counts against the address it came from (and is refused), so new values do not open new counters."""
+    principal = current_principal()
+    if principal is not None:
+        return f"api-{type(principal.credential).__name__}:{principal.credential.id}"
     return "api-address:" + get_remote_address()
 
 
 def rate_limit() -> str:
-    """The limit of the caller: higher for a token than for an address."""
-    if bearer_token() is not None:
-        return str(current_app.config.get("API_TOKEN_RATE_LIMIT", "600 per minute"))
-    return str(current_app.config.get("API_RATE_LIMIT", "120 per minute"))
+    """The limit of the caller: higher for a valid token or key than for an address."""
+    if current_principal() is not None:
+        return str(current_app.config["API_TOKEN_RATE_LIMIT"])
+    return str(current_app.config["API_RATE_LIMIT"])
 
 
 def submit_rate_limit() -> str:
-    """The limit on new tickets through the API (the web form's by default)."""
-    return str(current_app.config.get("API_SUBMIT_RATE_LIMIT", current_app.config["SUBMIT_RATE_LIMIT"]))
+    """The limit on new tickets through the API (the web form's unless API_SUBMIT_RATE_LIMIT is set)."""
+    return str(current_app.config["API_SUBMIT_RATE_LIMIT"])

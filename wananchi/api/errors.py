@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,9 @@ from wananchi.api.schemas import BAD_CHARACTERS, BAD_EMAIL, BAD_PHONE
 from wananchi.extensions import db
 
 API_PREFIX = "/api/"
+# How deeply arrays and objects may nest in a JSON body: the operations take flat objects, and Python's
+# parser fails (RecursionError) on bodies nested about a thousand deep.
+MAX_JSON_DEPTH = 32
 
 ERROR_CODES = {
     400: "bad_request",
@@ -164,18 +168,50 @@ def _contains_bad_text(values: list[str]) -> bool:
     return any("\x00" in value for value in values)
 
 
-def install_request_guards(app: Flask) -> None:
-    """Before any other hook: refuse NUL characters in an API request as JSON (the site refuses them as HTML)."""
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (0 for a plain value), walked without recursion;
+    the walk stops once it is past MAX_JSON_DEPTH."""
+    deepest, pending = 0, [(value, 1)]
+    while pending and deepest <= MAX_JSON_DEPTH:
+        item, depth = pending.pop()
+        if isinstance(item, Mapping):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
-    def _refuse_nul_bytes() -> Response | None:
+
+def _too_deep(body: bytes) -> bool:
+    """Whether a JSON body nests deeper than MAX_JSON_DEPTH; a body that is not JSON is left to the operation."""
+    try:
+        return json_depth(json.loads(body)) > MAX_JSON_DEPTH
+    except RecursionError:
+        return True
+    except ValueError:  # not JSON (UnicodeDecodeError is a ValueError too): the operation refuses it itself
+        return False
+
+
+def install_request_guards(app: Flask) -> None:
+    """Before any other hook: refuse, as JSON, NUL characters in an API request (the site refuses them as HTML)
+    and JSON bodies nested too deeply to parse safely."""
+
+    def _refuse_bad_requests() -> Response | None:
         if not request.path.startswith(API_PREFIX):
             return None
         values = [*request.args.keys(), *request.args.values(), request.path]
         if _contains_bad_text(values):
             return error_response(400)
+        if request.is_json and _too_deep(request.get_data(cache=True)):
+            with force_locale(api_language()):
+                message = _("The JSON body nests too deeply: at most %(depth)d levels.", depth=MAX_JSON_DEPTH)
+            return error_response(400, message=message)
         return None
 
-    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul_bytes)
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_bad_requests)
 
 
 def unmatched_api_path() -> Response:

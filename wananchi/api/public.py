@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wananchi.api.auth import current_principal, rate_limit, rate_limit_key, submit_rate_limit
+from wananchi.api.auth import current_principal, optional_token, rate_limit, rate_limit_key, submit_rate_limit
 from wananchi.api.errors import api_language, error_response, register_api_error_handlers
 from wananchi.api.models import ApiToken, IntegrationKey
 from wananchi.api.schemas import (
@@ -27,7 +27,7 @@ from wananchi.api.schemas import (
     TrackedTicketSchema,
     TrackSchema,
 )
-from wananchi.api.serialise import category_dict, institution_dict, tracked_ticket_dict
+from wananchi.api.serialise import category_dict, institution_dict, public_message_dict, tracked_ticket_dict
 from wananchi.core.contact import normalise_email, normalise_phone
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
@@ -35,14 +35,20 @@ from wananchi.institutions.models import Category, District, Institution
 from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.forms import DONT_KNOW
 from wananchi.tickets.models import Channel
-from wananchi.tickets.references import format_tracking_code, new_submission_key
+from wananchi.tickets.references import format_tracking_code, new_submission_key, normalise_reference
 from wananchi.tickets.services import Submission, add_citizen_message, find_tracked_ticket, submit_ticket
 
 blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="Public operations: no token needed.")
 register_api_error_handlers(blp)
 limiter.limit(rate_limit, key_func=rate_limit_key)(blp)
 
-ERRORS = {400: "Bad request", 404: "Not found", 422: "Invalid", 429: "Too many requests"}
+ERRORS = {
+    400: "Bad request",
+    401: "Credentials were sent but are not valid",
+    404: "Not found",
+    422: "Invalid",
+    429: "Too many requests",
+}
 
 
 def _document_errors(*codes: int) -> Any:
@@ -60,9 +66,29 @@ def _track_limit() -> str:
     return str(current_app.config["TRACK_RATE_LIMIT"])
 
 
+def _per_reference_limit() -> str:
+    return str(current_app.config["TRACK_PER_REFERENCE_LIMIT"])
+
+
+def _tracked_reference_key() -> str:
+    """The rate-limit key of the ticket a tracking request names, however its reference was typed: guesses at
+    one ticket's code are counted together, whatever address or credentials they come with."""
+    body = request.get_json(silent=True)
+    raw = body.get("reference") if isinstance(body, dict) else None
+    reference = normalise_reference(raw) if isinstance(raw, str) else None
+    return "api-track:" + (reference or "invalid")
+
+
+# Both operations that take a reference and a tracking code answer whether the code is right: one count.
+_per_reference = limiter.shared_limit(
+    _per_reference_limit, scope="api-track-per-reference", key_func=_tracked_reference_key
+)
+
+
 @blp.route("/institutions")
+@optional_token
 @blp.response(200, InstitutionSchema(many=True))
-@_document_errors(429)
+@_document_errors(401, 429)
 def institutions() -> list[dict[str, Any]]:
     """The active institutions, with their names in Swahili and English."""
     language = api_language()
@@ -76,8 +102,9 @@ def institutions() -> list[dict[str, Any]]:
 
 
 @blp.route("/categories")
+@optional_token
 @blp.response(200, CategorySchema(many=True))
-@_document_errors(429)
+@_document_errors(401, 429)
 def categories() -> list[dict[str, Any]]:
     """The active categories (services) a ticket can be about, in both languages."""
     language = api_language()
@@ -91,8 +118,9 @@ def categories() -> list[dict[str, Any]]:
 
 
 @blp.route("/districts")
+@optional_token
 @blp.response(200, DistrictSchema(many=True))
-@_document_errors(429)
+@_document_errors(401, 429)
 def districts() -> list[dict[str, Any]]:
     """The districts, for services that councils provide."""
     rows = db.session.scalars(select(District).options(selectinload(District.region)).order_by(District.code))
@@ -129,10 +157,11 @@ def _district(code: str | None) -> District | None:
 
 @blp.route("/tickets", methods=["POST"])
 @limiter.limit(submit_rate_limit, key_func=rate_limit_key)
+@optional_token
 @blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
 @blp.arguments(SubmitSchema)
 @blp.response(201, ReceiptSchema)
-@_document_errors(400, 422, 429)
+@_document_errors(400, 401, 422, 429)
 def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     """Submit a ticket: the same rules, routing, targets and notifications as the web form."""
     language = api_language()
@@ -152,6 +181,7 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
         submission_key=_submission_key(idempotency_key),
         integration_key_id=credential.id if isinstance(credential, IntegrationKey) else None,
         api_token_id=credential.id if isinstance(credential, ApiToken) else None,
+        publication_consent=data["publication_consent"],
     )
     try:
         with force_locale(language):
@@ -165,6 +195,7 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
         "status": str(ticket.status),
         "institution": institution_dict(ticket.institution, language),
         "created_at": ticket.created_at,
+        "publication_consent": ticket.publication_consent,
     }
 
 
@@ -178,9 +209,11 @@ def _tracked(reference: str, code: str) -> Any:
 
 @blp.route("/tickets/track", methods=["POST"])
 @limiter.limit(_track_limit, key_func=rate_limit_key)
+@_per_reference
+@optional_token
 @blp.arguments(TrackSchema)
 @blp.response(200, TrackedTicketSchema)
-@_document_errors(400, 404, 422, 429)
+@_document_errors(400, 401, 404, 422, 429)
 def track(data: dict[str, Any]) -> dict[str, Any]:
     """A ticket as its citizen sees it, opened with its reference number and tracking code."""
     return tracked_ticket_dict(_tracked(data["reference"], data["code"]), api_language())
@@ -188,9 +221,11 @@ def track(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/tickets/information", methods=["POST"])
 @limiter.limit(_track_limit, key_func=rate_limit_key)
+@_per_reference
+@optional_token
 @blp.arguments(InformationSchema)
 @blp.response(201, PublicMessageSchema)
-@_document_errors(400, 404, 422, 429)
+@_document_errors(400, 401, 404, 422, 429)
 def add_information(data: dict[str, Any]) -> dict[str, Any]:
     """Add the citizen's information to a ticket (reference number and tracking code required)."""
     ticket = _tracked(data["reference"], data["code"])
@@ -199,9 +234,4 @@ def add_information(data: dict[str, Any]) -> dict[str, Any]:
             message = add_citizen_message(ticket, data["body"], [])
     except DomainError as error:
         abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
-    return {
-        "kind": str(message.kind),
-        "body": message.body,
-        "author": message.author_name,
-        "created_at": message.created_at,
-    }
+    return public_message_dict(message, api_language())

@@ -75,6 +75,16 @@ class SubmitSchema(Schema):
     email = Text(allow_none=True, load_default=None, validate=_length(None, 254))
     phone = Text(allow_none=True, load_default=None, validate=_length(None, 40))
     language = fields.String(load_default="sw", validate=validate.OneOf(["sw", "en"]))
+    publication_consent = fields.Boolean(
+        load_default=False,
+        truthy={True},
+        falsy={False},
+        metadata={
+            "description": "Consent to publication (ridhaa ya kuchapishwa), asked of the citizen separately: true "
+            "if they agree that the text of the ticket and the answer may be published without their personal "
+            "details (Open311 then publishes them, unless the ticket is anonymous). False when left out."
+        },
+    )
 
     @validates("email")
     def _email(self, value: str | None, **kwargs: Any) -> None:
@@ -108,6 +118,7 @@ class ReceiptSchema(Schema):
     status = fields.String(required=True)
     institution = fields.Nested(InstitutionSchema, required=True)
     created_at = fields.DateTime(required=True)
+    publication_consent = fields.Boolean(required=True, metadata={"description": "The consent as recorded."})
 
 
 class TrackSchema(Schema):
@@ -122,7 +133,10 @@ class InformationSchema(TrackSchema):
 class PublicMessageSchema(Schema):
     kind = fields.String(required=True)
     body = fields.String(required=True)
-    author = fields.String(allow_none=True, required=True)
+    author = fields.String(
+        required=True,
+        metadata={"description": 'As the tracking page names it: "You" or the institution, never an officer.'},
+    )
     created_at = fields.DateTime(required=True)
 
 
@@ -143,7 +157,9 @@ class TrackedTicketSchema(Schema):
     resolution_summary = fields.String(allow_none=True, required=True)
     merged_into = fields.String(allow_none=True, required=True)
     created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(
+        required=True, metadata={"description": "The latest step or message shown to the citizen."}
+    )
     messages = fields.List(fields.Nested(PublicMessageSchema), required=True)
     progress = fields.List(fields.Nested(ProgressStepSchema), required=True)
 
@@ -186,8 +202,12 @@ class QueuePageSchema(Schema):
     )
 
 
-class StaffMessageSchema(PublicMessageSchema):
+class StaffMessageSchema(Schema):
+    kind = fields.String(required=True)
+    body = fields.String(required=True)
+    author = fields.String(allow_none=True, required=True, metadata={"description": "The author's name."})
     author_id = fields.Integer(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
 
 
 class EventSchema(Schema):
@@ -211,6 +231,14 @@ class StaffTicketSchema(Schema):
     assignee = fields.String(allow_none=True, required=True)
     assignee_id = fields.Integer(allow_none=True, required=True)
     identity = fields.String(required=True)
+    publication_consent = fields.Boolean(required=True, metadata={"description": "The citizen's consent."})
+    text_is_public = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether Open311 publishes the description and the latest reply: the citizen consented "
+            "and did not send anonymously. A reply sent now is public if this is true."
+        },
+    )
     resolution_summary = fields.String(allow_none=True, required=True)
     outcome = fields.String(allow_none=True, required=True)
     created_at = fields.DateTime(required=True)

@@ -9,7 +9,8 @@ from flask_babel import force_locale
 
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.models import Category, Institution
-from wananchi.tickets.models import MessageKind, Ticket, TicketMessage
+from wananchi.tickets.labels import MESSAGE_AUTHORS
+from wananchi.tickets.models import Ticket, TicketMessage
 from wananchi.tickets.progress import citizen_progress
 
 
@@ -37,22 +38,31 @@ def category_dict(category: Category, language: str) -> dict[str, Any]:
     }
 
 
-def _message_dict(message: TicketMessage, *, staff: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def _staff_message_dict(message: TicketMessage) -> dict[str, Any]:
+    return {
         "kind": str(message.kind),
         "body": message.body,
         "author": message.author_name,
         "created_at": message.created_at,
+        "author_id": message.author_id,
     }
-    if staff:
-        data["author_id"] = message.author_id
-    return data
+
+
+def public_message_dict(message: TicketMessage, language: str) -> dict[str, Any]:
+    """A message as the citizen's tracking page shows it: from them ("You") or from the institution, never an
+    officer's name."""
+    with force_locale(language):
+        author = str(MESSAGE_AUTHORS[message.kind])
+    return {"kind": str(message.kind), "body": message.body, "author": author, "created_at": message.created_at}
 
 
 def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
-    """What the citizen sees of their ticket: no internal notes, no officers' ids."""
+    """What the citizen's tracking page shows of their ticket: no internal notes, no officers' names, and no
+    change they cannot see (`updated_at` is the latest step or message shown, not an officer's latest note)."""
     with force_locale(language):
         progress = [dataclasses.asdict(step) for step in citizen_progress(ticket)]
+    messages = ticket.public_messages
+    shown = [ticket.created_at, *(step["at"] for step in progress), *(message.created_at for message in messages)]
     return {
         "reference": ticket.reference,
         "type": str(ticket.type),
@@ -63,8 +73,8 @@ def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
         "resolution_summary": ticket.resolution_summary,
         "merged_into": ticket.merged_into.reference if ticket.merged_into is not None else None,
         "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "messages": [_message_dict(m, staff=False) for m in ticket.messages if m.kind != MessageKind.NOTE],
+        "updated_at": max(shown),
+        "messages": [public_message_dict(message, language) for message in messages],
         "progress": progress,
     }
 
@@ -101,13 +111,15 @@ def staff_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
         "assignee": ticket.assignee.name if ticket.assignee is not None else None,
         "assignee_id": ticket.assignee_id,
         "identity": str(ticket.identity),
+        "publication_consent": ticket.publication_consent,
+        "text_is_public": ticket.text_is_public,
         "resolution_summary": ticket.resolution_summary,
         "outcome": str(ticket.outcome) if ticket.outcome is not None else None,
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "next_due_at": ticket.next_due_at,
         "version": ticket.version,
-        "messages": [_message_dict(m, staff=True) for m in ticket.messages],
+        "messages": [_staff_message_dict(m) for m in ticket.messages],
         "events": [
             {"kind": str(e.kind), "actor": e.actor, "created_at": e.created_at, "data": e.data or {}}
             for e in ticket.events

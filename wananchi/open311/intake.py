@@ -20,6 +20,9 @@ SUBJECT_MIN, SUBJECT_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
 NAME_MAX = 120
 EXTRA_MAX = 500  # address_string, media_url
+# The extension attribute of the citizen's consent to publication (see the service definitions): off unless "true".
+CONSENT_ATTRIBUTE = "attribute[publication_consent]"
+CONSENT_VALUES = {"": False, "false": False, "true": True}
 
 
 class Open311Error(Exception):
@@ -105,6 +108,13 @@ def _contact(form: MultiDict[str, str]) -> tuple[Identity, str | None, str | Non
     return Identity.ANONYMOUS, None, None, None
 
 
+def _consent(form: MultiDict[str, str]) -> bool:
+    raw = _field(form, CONSENT_ATTRIBUTE).lower()
+    if raw not in CONSENT_VALUES:
+        raise Open311Error(400, _("attribute[publication_consent] must be true or false."))
+    return CONSENT_VALUES[raw]
+
+
 def read_submission(form: MultiDict[str, str], language: str) -> Submission:
     """The submission a POST describes; Open311Error (400 or 404) when it cannot be one.
 
@@ -132,6 +142,7 @@ def read_submission(form: MultiDict[str, str], language: str) -> Submission:
         raise Open311Error(400, _("attribute[district] is required for this service: it is provided by councils."))
     description = _description(form)
     identity, name, email, phone = _contact(form)
+    consent = _consent(form)
     return Submission(
         type=ticket_type,
         category=category,
@@ -145,4 +156,5 @@ def read_submission(form: MultiDict[str, str], language: str) -> Submission:
         language=language,
         channel=Channel.API,
         submission_key=new_submission_key(),
+        publication_consent=consent,
     )

@@ -18,6 +18,8 @@ from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from wananchi.tickets.references import normalise_reference
 
 WINDOW = dt.timedelta(days=90)
+# The days a date filter may name (as the staff queue's filters): far enough for any ticket.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 MAX_REQUESTS = 1000
 CLOSED_STATUSES = frozenset(TicketStatus) - OPEN_STATUSES
 
@@ -36,20 +38,34 @@ def _list(raw: str | None) -> list[str]:
 
 
 def parse_w3c(raw: str, name: str, *, end: bool = False) -> dt.datetime:
-    """A W3C date or date-time; a time without a zone is Tanzanian time, a bare end date includes its day."""
+    """A W3C date or date-time; a time without a zone is Tanzanian time, a bare end date includes its day.
+
+    Its day must be between EARLIEST and LATEST: the window around it is then always a date Python can hold.
+    """
     try:
         if len(raw) == 10:
-            day = dt.date.fromisoformat(raw)
-            value = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), LOCAL_TIME)
+            value = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(), LOCAL_TIME)
         else:
             value = dt.datetime.fromisoformat(raw.replace("z", "Z"))
             if value.tzinfo is None:
                 value = value.replace(tzinfo=LOCAL_TIME)
-        return value.astimezone(dt.UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise Open311Error(
             400, _("%(field)s must be a W3C date-time, for example 2026-03-20T09:15:00+03:00.", field=name)
         ) from None
+    if not EARLIEST <= value.date() <= LATEST:
+        raise Open311Error(
+            400,
+            _(
+                "%(field)s must be a date from %(earliest)s to %(latest)s.",
+                field=name,
+                earliest=EARLIEST.isoformat(),
+                latest=LATEST.isoformat(),
+            ),
+        )
+    if end and len(raw) == 10:
+        value += dt.timedelta(days=1)
+    return value.astimezone(dt.UTC)
 
 
 def _window(args: MultiDict[str, str], now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.models import Category, District
-from wananchi.tickets.models import Channel, MessageKind, Ticket, TicketType
+from wananchi.tickets.models import MessageKind, Ticket, TicketType
 
 LOCAL_TIME = ZoneInfo("Africa/Dar_es_Salaam")
 XML_CONTENT_TYPE = "text/xml; charset=utf-8"
@@ -144,6 +144,22 @@ def service_definition(category: Category, districts: list[District]) -> dict[st
                     for district in districts
                 ],
             },
+            {
+                "variable": True,
+                "code": "publication_consent",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": _(
+                    "Ask the citizen, separately: true if they agree that the text of the ticket and the answer may "
+                    "be published without their personal details; false (the default) if they do not."
+                ),
+                "order": 3,
+                "description": _("Consent to publication"),
+                "values": [
+                    {"key": "true", "name": _("Yes: the text and the answer may be published")},
+                    {"key": "false", "name": _("No: nothing the citizen wrote is published")},
+                ],
+            },
         ],
     }
 
@@ -166,12 +182,14 @@ def _expected_notice(ticket: Ticket) -> str | None:
 def service_request(ticket: Ticket) -> dict[str, Any]:
     """A ticket as a service request: never the citizen's name, e-mail address or phone number.
 
-    Open311 publishes what it lists. A ticket that came in through the web form or SMS was written for the
-    institution alone (only its tracking code opens it), so its text and the replies to it are withheld;
-    tickets submitted through the API were sent knowing they would be published.
+    Open311 publishes what it lists to anyone. The ticket's description and the latest reply are published only
+    when the ticket's text is public (`Ticket.text_is_public`: its citizen consented, and did not send it
+    anonymously), whatever channel it came through; a contact-hidden ticket that consented is published too, since
+    its contact never is. Otherwise only the metadata: the reference, service, institution, status, dates and
+    the district.
     """
     district = ticket.district
-    published = ticket.channel == Channel.API
+    published = ticket.text_is_public
     return {
         "service_request_id": ticket.reference,
         "status": "open" if ticket.is_open else "closed",

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from wananchi.core.errors import DomainError
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import csrf, db, limiter
 from wananchi.institutions.models import Category, District
+from wananchi.notifications.render import public_url
 from wananchi.open311 import serializers
 from wananchi.open311.intake import Open311Error, active_category, read_submission
 from wananchi.open311.queries import find_request, find_requests
@@ -119,13 +120,13 @@ def _unexpected(error: Exception) -> Response:
 @limiter.limit(_read_limit)
 @open311_view
 def discovery(fmt: str) -> Response:
-    """Where this endpoint is, what it speaks, and whom to ask for a key."""
-    base = url_for("open311.services", fmt="json", _external=True).rsplit("/", 1)[0]
+    """Where this endpoint is, what it speaks, and whom to ask for a key: addresses under PUBLIC_URL, whatever
+    Host the request named."""
+    base = public_url("open311.services", fmt="json").rsplit("/", 1)[0]
     document = {
         "changeset": CHANGESET,
         "contact": _(
-            "Wananchi service desk, through the contact page of this site: %(url)s",
-            url=url_for("pages.home", _external=True),
+            "Wananchi service desk, through the contact page of this site: %(url)s", url=public_url("pages.home")
         ),
         "key_service": _("API keys for submitting requests are issued to institutions by the Wananchi administrators."),
         "endpoints": [

@@ -12,13 +12,17 @@ import xlsxwriter
 
 from wananchi.reports.tables import Cell, Table
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's guidance on CSV injection: a cell must not start with a formula's lead-in (= + - @), a tab or a carriage
+# return; nor may a lead-in come after spaces or characters some reader takes for the end of a cell (a comma, a
+# semicolon, a tab, a line break): ";=1+1" read where ";" separates cells is an empty cell and a formula.
+NEEDS_APOSTROPHE = re.compile(r"[\t\r]|[\s,;]*[=+\-@]")
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run: a leading = + - @ (or tab, carriage return) gets an apostrophe first."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """Text a spreadsheet will not run: one that starts with a formula's lead-in (= + - @), also behind spaces or
+    cell separators (";=1+1", ", @SUM(A1)"), or with a tab or carriage return, gets an apostrophe first."""
+    return "'" + value if NEEDS_APOSTROPHE.match(value) else value
 
 
 def _csv_cell(value: Cell) -> str | int | float:
@@ -32,9 +36,13 @@ def _csv_cell(value: Cell) -> str | int | float:
 
 
 def table_csv(table: Table) -> str:
-    """One table as CSV text: a header row, then the rows."""
+    """One table as CSV text: a header row, then the rows.
+
+    Every text cell is written in double quotes (RFC 4180), as OWASP advises, so that a separator inside one
+    (";", a tab) never starts a new cell in a reader that splits on it; numbers are written bare.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([safe_text(str(column.heading)) for column in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(value) for value in row])

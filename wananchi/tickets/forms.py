@@ -7,6 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     MultipleFileField,
@@ -81,6 +82,9 @@ class SubmitForm(Form):
     )
     email = EmailField(_l("E-mail address"), filters=[_strip], validators=[Optional()])
     phone = TelField(_l("Phone number"), filters=[_strip], validators=[Optional()])
+    publication_consent = BooleanField(
+        _l("I agree that the text of my ticket and the answer may be published without my personal details")
+    )
     submission_key = HiddenField()
 
     def __init__(self, *args, **kwargs) -> None:

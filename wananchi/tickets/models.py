@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -136,6 +136,9 @@ class Ticket(Model):
     citizen_name: Mapped[str | None] = mapped_column(String(120))
     citizen_email: Mapped[str | None] = mapped_column(String(254))
     citizen_phone: Mapped[str | None] = mapped_column(String(20))
+    # Ridhaa ya kuchapishwa: the citizen agreed that the ticket's text and the answer may be published without
+    # their personal details (Open311 publishes them: see `text_is_public`). Asked separately, off unless given.
+    publication_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
@@ -201,6 +204,12 @@ class Ticket(Model):
     def is_open(self) -> bool:
         """Whether the institution still owes the citizen an outcome."""
         return self.status in OPEN_STATUSES
+
+    @property
+    def text_is_public(self) -> bool:
+        """Whether the ticket's text and the latest reply are published (on Open311): only with its citizen's consent,
+        and never for a ticket sent anonymously. Its citizen's name and contact are never published."""
+        return self.publication_consent and self.identity != Identity.ANONYMOUS
 
     @property
     def public_messages(self) -> list[TicketMessage]:

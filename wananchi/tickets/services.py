@@ -68,6 +68,7 @@ class Submission:
     submission_key: str = ""
     integration_key_id: int | None = None  # the partner system's key an API or Open311 submission came with
     api_token_id: int | None = None  # the personal API token of the member of staff who sent it
+    publication_consent: bool = False  # the citizen agreed to publication of the text and the answer
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def _said(source: Submission | Ticket, contact: tuple[str | None, ...]) -> list[
         source.description,
         str(source.identity),
         *(value or "" for value in kept),
+        str(source.publication_consent),  # a resend that changes the consent is not the same ticket
     ]
 
 
@@ -186,6 +188,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         citizen_name=None if anonymous else (submission.name or None),
         citizen_email=None if anonymous else submission.email,
         citizen_phone=None if anonymous else submission.phone,
+        publication_consent=submission.publication_consent,
         created_at=now,
         updated_at=now,
     )

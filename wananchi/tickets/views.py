@@ -159,6 +159,7 @@ def submit():
         phone=form.normalised_phone,
         language=current_language(),
         files=_incoming(form.attachments),
+        publication_consent=bool(form.publication_consent.data),
     )
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
