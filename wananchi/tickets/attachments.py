@@ -1,11 +1,13 @@
-"""Attachments: recognised by their content, limited in number and size, photos stripped of what their
-metadata tells about the sender, stored under random names."""
+"""Attachments: recognised by their content, limited in number and size, photos and documents stripped of what
+their metadata tells about the sender, stored under random names."""
 
 from __future__ import annotations
 
 import io
 import os
 import secrets
+import subprocess
+import sys
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
 from wananchi.core.errors import DomainError
+from wananchi.tickets import pdf_rewrite
 
 # What citizens may send, by the type their content shows, with the endings that type may carry.
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
@@ -25,10 +28,18 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "application/pdf": (".pdf",),
 }
 SNIFF_BYTES = 8192
+MAX_NAME = 200  # characters of a file's name that are kept
+
 MAX_PHOTO_PIXELS = 50_000_000  # a 50-megapixel phone camera; more is refused before it is decoded
 MAX_PHOTO_SIDE = 2560  # longer photos are scaled down: enough to read a meter or a receipt, light to download
 JPEG_QUALITY = 85
-MAX_NAME = 200  # characters of a file's name that are kept
+
+# Documents are rewritten in a process of its own (pdf_rewrite.py), within these limits.
+PDF_REWRITE = Path(pdf_rewrite.__file__)
+PDF_MEMORY = 256 * 1024 * 1024  # address space of that process (it starts at about 40 MB)
+PDF_STREAM_MEMORY = 64 * 1024 * 1024  # what one compressed stream qpdf reads may inflate to
+PDF_CPU_SECONDS = 2  # a 5 MB document takes about 0.1 s, start-up included
+PDF_TIMEOUT_SECONDS = 20  # on a busy machine the process gets less than a core
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,7 @@ def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) ->
                 _("The file %(name)s is not a photo (JPEG, PNG) or a PDF document.", name=name),
                 field="attachments",
             )
-        if mime != "application/pdf":
-            content = _clean_photo(content, mime, name)
+        content = _clean_pdf(content, name) if mime == "application/pdf" else _clean_photo(content, mime, name)
         checked.append(CheckedFile(filename=name, content_type=mime, content=content))
     return checked
 
@@ -123,6 +133,41 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
             field="attachments",
         ) from None
     return output.getvalue()
+
+
+def pdf_rewrite_command() -> list[str]:
+    """The command that rewrites a PDF given on its standard input, within the limits above."""
+    return [
+        sys.executable,
+        "-I",  # nothing from the environment or the working folder
+        str(PDF_REWRITE),
+        f"--memory={PDF_MEMORY}",
+        f"--cpu-seconds={PDF_CPU_SECONDS}",
+        f"--stream-memory={PDF_STREAM_MEMORY}",
+    ]
+
+
+def _clean_pdf(content: bytes, name: str) -> bytes:
+    """The document written anew without its metadata, attachments, scripts and actions (pdf_rewrite.rewrite),
+    by a process whose memory and processor time are capped; refused when it cannot be rewritten."""
+    command = pdf_rewrite_command()  # this interpreter and a script of the package: the citizen sends only bytes
+    try:
+        done = subprocess.run(  # noqa: S603
+            command, input=content, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is not None and done.returncode == pdf_rewrite.EXIT_ENCRYPTED:
+        raise DomainError(
+            _("The document %(name)s is protected by a password. Send it without the password.", name=name),
+            field="attachments",
+        )
+    if done is None or done.returncode != 0 or not done.stdout:
+        raise DomainError(
+            _("The document %(name)s could not be read. Choose it again, or send another.", name=name),
+            field="attachments",
+        )
+    return done.stdout
 
 
 def store_file(folder: str, checked: CheckedFile) -> str:
