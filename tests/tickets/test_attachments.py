@@ -1,4 +1,5 @@
-"""Attachments: documents rewritten without what identifies their sender or runs on an officer's computer."""
+"""Attachments: documents rewritten without what identifies their sender or runs on an officer's computer, and
+neutral names where the sender is hidden."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import hidden_fields, pdf_bytes, valid_submission
-from tests.tickets.test_submit import jpeg_bytes
+from tests.tickets.test_submit import jpeg_bytes, png_bytes
 from tests.world import build_world
 from wananchi.tickets.models import Attachment, Ticket
 
@@ -266,3 +267,33 @@ def test_a_document_that_inflates_a_thousandfold_is_refused_within_bounded_work(
     assert response.status_code == 422 and stored(db, app) == []
     assert "Hati bomu.pdf haikuweza kusomwa." in response.get_data(as_text=True)
     assert children_cpu_seconds() - cpu_before < 4  # the rewriting process may use 2 s; unbounded it took 10
+
+
+# --- file names --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("identity", ["anonymous", "contact_hidden"])
+def test_a_hidden_senders_files_are_stored_under_neutral_names_on_every_path(client, world, db, app, identity):
+    files = [
+        ("Juma_Mwakyusa_CV.pdf", pdf_bytes()),
+        (r"C:\Users\amina\Pictures\Amina_Mwakyusa.JPG", jpeg_bytes()),
+        ("skrini-ya-Amina.png", png_bytes()),
+    ]
+    response = submit(client, files, identity=identity, name="Amina Mwakyusa")
+    assert response.status_code == 303
+    reference = only_ticket(db).reference
+    added = add_information(client, reference, "Barua ya pili.", [("Amina_barua_ya_pili.pdf", pdf_bytes())])
+    assert added.status_code == 303
+    rows = [row for row, _content in stored(db, app)]
+    assert [row.filename for row in rows] == ["kiambatisho-1.pdf", "picha-2.jpg", "picha-3.png", "kiambatisho-4.pdf"]
+    assert rows[3].message_id is not None
+    page = client.get(f"/hoja/{reference}").get_data(as_text=True)
+    download = client.get(f"/hoja/{reference}/viambatisho/{rows[1].id}")
+    assert "picha-2.jpg" in download.headers["Content-Disposition"]
+    for shown in (page, download.headers["Content-Disposition"]):
+        assert "Amina" not in shown.replace("Amina Mwakyusa", "") and "Juma" not in shown
+
+
+def test_a_named_senders_files_keep_their_names(client, world, db, app):
+    assert submit(client, [("Juma_Mwakyusa_CV.pdf", pdf_bytes())]).status_code == 303
+    assert [row.filename for row, _content in stored(db, app)] == ["Juma_Mwakyusa_CV.pdf"]

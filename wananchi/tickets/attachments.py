@@ -27,6 +27,8 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "image/png": (".png",),
     "application/pdf": (".pdf",),
 }
+# The neutral name a file of each type is stored under when its own name could tell who sent it.
+NEUTRAL_NAMES = {"image/jpeg": "picha-{}.jpg", "image/png": "picha-{}.png", "application/pdf": "kiambatisho-{}.pdf"}
 SNIFF_BYTES = 8192
 MAX_NAME = 200  # characters of a file's name that are kept
 
@@ -99,6 +101,12 @@ def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) ->
         content = _clean_pdf(content, name) if mime == "application/pdf" else _clean_photo(content, mime, name)
         checked.append(CheckedFile(filename=name, content_type=mime, content=content))
     return checked
+
+
+def neutral_filename(content_type: str, number: int) -> str:
+    """The name a ticket's `number`th file is stored under when the name it came with could identify its sender
+    (`Juma_Mwakyusa_CV.pdf`): "picha-1.jpg", "kiambatisho-2.pdf", with the ending its content showed."""
+    return NEUTRAL_NAMES[content_type].format(number)
 
 
 def _clean_photo(content: bytes, mime: str, name: str) -> bytes:

@@ -23,7 +23,14 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Category, District
 from wananchi.institutions.routing import route_ticket
 from wananchi.tickets import signals
-from wananchi.tickets.attachments import IncomingFile, check_files, remove_files, store_file
+from wananchi.tickets.attachments import (
+    CheckedFile,
+    IncomingFile,
+    check_files,
+    neutral_filename,
+    remove_files,
+    store_file,
+)
 from wananchi.tickets.models import (
     Attachment,
     Channel,
@@ -284,16 +291,24 @@ def _insert_new(ticket: Ticket) -> None:
     db.session.add(ticket)
 
 
-def _attach(ticket: Ticket, message: TicketMessage | None, files: list, now: dt.datetime) -> None:
+def _attach(ticket: Ticket, message: TicketMessage | None, files: list[CheckedFile], now: dt.datetime) -> None:
+    """Store the files and add them to the ticket (and to `message`). A ticket whose citizen's contact or name is
+    hidden from officers keeps no file name either ("Juma_Mwakyusa_CV.pdf" tells who sent it): each file is
+    named by its place among the ticket's attachments ("picha-1.jpg", "kiambatisho-2.pdf")."""
     folder = current_app.config["UPLOAD_FOLDER"]
     stored: list[str] = []
     on_rollback(lambda: remove_files(folder, stored))
     for checked in files:
         stored_name = store_file(folder, checked)
         stored.append(stored_name)
+        number = len(ticket.attachments) + 1
         ticket.attachments.append(
             Attachment(
-                filename=checked.filename,
+                filename=(
+                    checked.filename
+                    if ticket.identity == Identity.NAMED
+                    else neutral_filename(checked.content_type, number)
+                ),
                 stored_name=stored_name,
                 content_type=checked.content_type,
                 size=len(checked.content),
