@@ -1,5 +1,5 @@
-"""Attachments: documents rewritten without what identifies their sender or runs on an officer's computer, and
-neutral names where the sender is hidden."""
+"""Attachments: documents rewritten without what identifies their sender or runs on an officer's computer, neutral
+names where the sender is hidden, and photos whose decoding is bounded before it starts."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import re
 import resource
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from tests.helpers import hidden_fields, pdf_bytes, valid_submission
@@ -297,3 +300,79 @@ def test_a_hidden_senders_files_are_stored_under_neutral_names_on_every_path(cli
 def test_a_named_senders_files_keep_their_names(client, world, db, app):
     assert submit(client, [("Juma_Mwakyusa_CV.pdf", pdf_bytes())]).status_code == 303
     assert [row.filename for row, _content in stored(db, app)] == ["Juma_Mwakyusa_CV.pdf"]
+
+
+# --- photos: the work of decoding is bounded before it starts ------------------------------------------------------
+
+
+@contextmanager
+def peak_memory_rise() -> Iterator[list[float]]:
+    """How far this process's resident memory rose at its peak within the block, in MB (Linux's high-water mark,
+    reset as the block starts)."""
+    Path("/proc/self/clear_refs").write_text("5")
+    start = _status_mb("VmRSS")
+    rise: list[float] = []
+    yield rise
+    rise.append(_status_mb("VmHWM") - start)
+
+
+def _status_mb(field: str) -> float:
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
+
+
+def png_of_one_colour(side: int) -> bytes:
+    """A side×side black PNG, compressed row by row: 7000 pixels square fit in 143 KB and decode to 147 MB."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + 3 * side)
+    data = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def png_of(image: Image.Image) -> bytes:
+    output = io.BytesIO()
+    image.save(output, "PNG")
+    return output.getvalue()
+
+
+def test_a_png_bomb_is_refused_before_it_is_decoded(client, world, db, app):
+    bomb = png_of_one_colour(7000)  # 49 megapixels: under the old limit, decoded it took 470 MB and 0.8 s
+    assert len(bomb) < 150_000
+    with peak_memory_rise() as rise:
+        response = submit(client, [("bomu.png", bomb)] * 3)
+    assert response.status_code == 422 and stored(db, app) == []
+    assert "Picha bomu.png ina pikseli nyingi mno." in response.get_data(as_text=True)
+    assert rise[0] < 50
+
+
+def test_a_png_over_24_megapixels_is_refused_however_well_it_is_compressed(client, world, db, app):
+    scan = png_of(Image.effect_mandelbrot((5000, 4900), (-2.2, -1.4, 0.8, 1.4), 100))  # 24.5 MP, 27 samples a byte
+    response = submit(client, [("skana.png", scan)])
+    assert response.status_code == 422
+    assert "Picha skana.png ina pikseli nyingi mno." in response.get_data(as_text=True)
+
+
+def test_pngs_of_honest_size_and_compression_are_kept(client, world, db, app):
+    drawing = png_of(Image.effect_mandelbrot((3000, 1500), (-2.2, -1.2, 1.0, 1.2), 100).convert("RGB"))  # 4.5 MP
+    blank_screenshot = png_of(Image.new("RGB", (1080, 2400), "white"))  # a thousand samples a byte, but small
+    response = submit(client, [("mchoro.png", drawing), ("skrini.png", blank_screenshot)])
+    assert response.status_code == 303
+    sizes = []
+    for _row, content in stored(db, app):
+        with Image.open(io.BytesIO(content)) as image:
+            sizes.append(image.size)
+    assert sizes == [(2560, 1280), (1080, 2400)]
+
+
+def test_a_50_megapixel_phone_photo_is_taken_and_scaled_down(client, world, db, app):
+    photo = jpeg_bytes(8160, 6120, quality=60)  # a 50-megapixel camera
+    response = submit(client, [("IMG_20261206.jpg", photo)])
+    assert response.status_code == 303
+    [(_row, content)] = stored(db, app)
+    with Image.open(io.BytesIO(content)) as image:
+        assert image.size == (2560, 1920)

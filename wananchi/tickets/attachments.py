@@ -32,7 +32,15 @@ NEUTRAL_NAMES = {"image/jpeg": "picha-{}.jpg", "image/png": "picha-{}.png", "app
 SNIFF_BYTES = 8192
 MAX_NAME = 200  # characters of a file's name that are kept
 
-MAX_PHOTO_PIXELS = 50_000_000  # a 50-megapixel phone camera; more is refused before it is decoded
+# Photos: what is refused before it is decoded. A JPEG is decoded at a reduced scale (1/2, 1/4 or 1/8) close to
+# the size it is stored at, so a phone camera's 50 megapixels cost what 12 do. A PNG (a screenshot, a scan) is
+# decoded whole, so it gets a lower limit, and above a phone screenshot's size it must not hold far more pixels
+# than its bytes can honestly carry: screenshots and scans measure 25 to 220 samples (pixels times colour
+# channels) per byte of file, a "bomb" of one colour about 1,000 (7000x7000 pixels in 143 KB).
+MAX_PHOTO_PIXELS = 50_000_000
+MAX_PNG_PIXELS = 24_000_000  # more than a 5K screen, or an A3 page scanned at 300 dpi
+PNG_RATIO_FROM_PIXELS = 4_000_000  # fewer decode in a few milliseconds whatever their ratio
+MAX_PNG_SAMPLES_PER_BYTE = 300
 MAX_PHOTO_SIDE = 2560  # longer photos are scaled down: enough to read a meter or a receipt, light to download
 JPEG_QUALITY = 85
 
@@ -109,15 +117,25 @@ def neutral_filename(content_type: str, number: int) -> str:
     return NEUTRAL_NAMES[content_type].format(number)
 
 
+def _too_costly(image: Image.Image, mime: str, size: int) -> bool:
+    """Whether decoding the photo whose header was read would cost more than any honest photo (see the limits)."""
+    pixels = image.width * image.height
+    if mime == "image/jpeg":
+        return pixels > MAX_PHOTO_PIXELS
+    samples = pixels * len(image.getbands())
+    return pixels > MAX_PNG_PIXELS or (pixels > PNG_RATIO_FROM_PIXELS and samples > MAX_PNG_SAMPLES_PER_BYTE * size)
+
+
 def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
     """The photo drawn again from its pixels alone: turned as the camera meant, at most MAX_PHOTO_SIDE pixels
     long, without the metadata a phone writes (the place it was taken, the device, an owner's name) that would
-    tell an officer more than an anonymous citizen chose to, and without anything hidden after the image."""
+    tell an officer more than an anonymous citizen chose to, and without anything hidden after the image.
+    Its size is read from the header first, and a photo that would cost too much to decode is refused."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content), formats=["JPEG" if mime == "image/jpeg" else "PNG"]) as image:
-                if image.width * image.height > MAX_PHOTO_PIXELS:
+                if _too_costly(image, mime, len(content)):
                     raise DomainError(
                         _("The photo %(name)s has too many pixels. Send a smaller one.", name=name),
                         field="attachments",
@@ -125,14 +143,16 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
                 if mime == "image/jpeg":
                     image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # decode big photos at a reduced scale
                 icc_profile = image.info.get("icc_profile")
-                photo = ImageOps.exif_transpose(image)
-                photo.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+                # Scaled down and turned in place: no copy of the pixels is made, and none at full size (the box
+                # is square, so turning first would give the same size).
+                image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+                ImageOps.exif_transpose(image, in_place=True)
                 output = io.BytesIO()
                 if mime == "image/jpeg":
-                    photo.save(output, "JPEG", quality=JPEG_QUALITY, exif=b"", icc_profile=icc_profile)
+                    image.save(output, "JPEG", quality=JPEG_QUALITY, exif=b"", icc_profile=icc_profile)
                 else:
-                    transparency = {"transparency": photo.info["transparency"]} if "transparency" in photo.info else {}
-                    photo.save(output, "PNG", exif=b"", icc_profile=icc_profile, **transparency)
+                    transparency = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
+                    image.save(output, "PNG", exif=b"", icc_profile=icc_profile, **transparency)
     except DomainError:
         raise
     except Exception:  # a decoder meeting a damaged or hostile file can fail in many ways: each means unreadable
