@@ -1,5 +1,5 @@
-"""Attachments: documents rewritten without what identifies their sender or runs on an officer's computer, neutral
-names where the sender is hidden, and photos whose decoding is bounded before it starts."""
+"""Attachments: documents rewritten without what identifies their sender, neutral names where the sender is hidden,
+photos whose decoding is bounded before it starts, and what one ticket may hold."""
 
 from __future__ import annotations
 
@@ -376,3 +376,60 @@ def test_a_50_megapixel_phone_photo_is_taken_and_scaled_down(client, world, db, 
     [(_row, content)] = stored(db, app)
     with Image.open(io.BytesIO(content)) as image:
         assert image.size == (2560, 1920)
+
+
+# --- what one ticket may hold ---------------------------------------------------------------------------------------
+
+
+def noise_png(side: int) -> bytes:
+    """A PNG of random pixels, which no compression shrinks: about 3 bytes a pixel, stored as it came."""
+    return png_of(Image.frombytes("RGB", (side, side), os.urandom(3 * side * side)))
+
+
+@pytest.fixture
+def limits(app):
+    """Change some of the application's limits for one test."""
+    saved: dict[str, object] = {}
+
+    def change(**values: object) -> None:
+        for name, value in values.items():
+            saved.setdefault(name, app.config[name])
+            app.config[name] = value
+
+    yield change
+    app.config.update(saved)
+
+
+def test_a_ticket_holds_at_most_its_number_of_attachments_and_the_typed_text_is_kept(client, world, db, app, limits):
+    limits(MAX_TICKET_ATTACHMENTS=4)
+    assert submit(client, [(f"p{i}.png", png_bytes()) for i in range(3)]).status_code == 303
+    reference = only_ticket(db).reference
+    refused = add_information(client, reference, "Picha za mita.", [("a.png", png_bytes()), ("b.png", png_bytes())])
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and len(stored(db, app)) == 3
+    assert "Hoja moja inaweza kuwa na viambatisho visivyozidi 4, na hii ina 3." in html
+    assert "Picha za mita." in html
+    assert add_information(client, reference, "Picha za mita.", [("a.png", png_bytes())]).status_code == 303
+    assert add_information(client, reference, "Bila picha sasa.").status_code == 303  # text is always welcome
+    assert len(stored(db, app)) == 4
+
+
+def test_a_ticket_holds_at_most_its_bytes_of_attachments(client, world, db, app, limits):
+    limits(MAX_TICKET_ATTACHMENT_BYTES=1024 * 1024)
+    picture = noise_png(400)  # about 480 KB
+    refused = submit(client, [("a.png", picture), ("b.png", picture), ("c.png", picture)])
+    assert refused.status_code == 422
+    assert "Viambatisho vya hoja moja visizidi 1 MB kwa jumla" in refused.get_data(as_text=True)
+    assert submit(client, [("a.png", picture)]).status_code == 303
+    reference = only_ticket(db).reference
+    assert add_information(client, reference, "Ya pili.", [("b.png", picture)]).status_code == 303
+    refused = add_information(client, reference, "Ya tatu.", [("c.png", picture)])
+    assert refused.status_code == 422 and "Ya tatu." in refused.get_data(as_text=True)
+    assert len(stored(db, app)) == 2 and sum(row.size for row, _content in stored(db, app)) <= 1024 * 1024
+
+
+def test_an_oversized_request_to_add_information_gets_the_friendly_413_page(client, world, db, app):
+    assert submit(client, []).status_code == 303
+    reference = only_ticket(db).reference
+    response = add_information(client, reference, "Kubwa mno.", [("a.png", b"\x00" * (17 * 1024 * 1024))])
+    assert response.status_code == 413 and "5 MB" in response.get_data(as_text=True)

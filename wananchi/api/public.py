@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_babel import force_locale
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -35,7 +35,7 @@ from wananchi.institutions.models import Category, District, Institution
 from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.forms import DONT_KNOW
 from wananchi.tickets.models import Channel
-from wananchi.tickets.references import format_tracking_code, new_submission_key
+from wananchi.tickets.references import format_tracking_code, new_submission_key, normalise_reference
 from wananchi.tickets.services import Submission, add_citizen_message, find_tracked_ticket, submit_ticket
 
 blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="Public operations: no token needed.")
@@ -58,6 +58,21 @@ def _document_errors(*codes: int) -> Any:
 
 def _track_limit() -> str:
     return str(current_app.config["TRACK_RATE_LIMIT"])
+
+
+def _information_limit() -> str:
+    return str(current_app.config["ADD_INFORMATION_RATE_LIMIT"])
+
+
+def _information_per_ticket_limit() -> str:
+    return str(current_app.config["ADD_INFORMATION_PER_TICKET_LIMIT"])
+
+
+def _information_ticket_key() -> str:
+    """A rate-limit key for the ticket a request adds information to, however its reference was written."""
+    body = request.get_json(silent=True)
+    reference = body.get("reference") if isinstance(body, dict) else None
+    return "add-information:" + ((normalise_reference(reference) if isinstance(reference, str) else None) or "invalid")
 
 
 @blp.route("/institutions")
@@ -188,6 +203,9 @@ def track(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/tickets/information", methods=["POST"])
 @limiter.limit(_track_limit, key_func=rate_limit_key)
+@limiter.limit(_information_limit, key_func=rate_limit_key)
+# Shared with the tracking page's form: one count per ticket, whichever way information comes.
+@limiter.shared_limit(_information_per_ticket_limit, scope="add-information", key_func=_information_ticket_key)
 @blp.arguments(InformationSchema)
 @blp.response(201, PublicMessageSchema)
 @_document_errors(400, 404, 422, 429)
