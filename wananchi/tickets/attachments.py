@@ -106,7 +106,7 @@ def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) ->
                 _("The file %(name)s is not a photo (JPEG, PNG) or a PDF document.", name=name),
                 field="attachments",
             )
-        content = _clean_pdf(content, name) if mime == "application/pdf" else _clean_photo(content, mime, name)
+        content = clean_pdf(content, name) if mime == "application/pdf" else _clean_photo(content, mime, name)
         checked.append(CheckedFile(filename=name, content_type=mime, content=content))
     return checked
 
@@ -175,7 +175,7 @@ def pdf_rewrite_command() -> list[str]:
     ]
 
 
-def _clean_pdf(content: bytes, name: str) -> bytes:
+def clean_pdf(content: bytes, name: str) -> bytes:
     """The document written anew without its metadata, attachments, scripts and actions (pdf_rewrite.rewrite),
     by a process whose memory and processor time are capped; refused when it cannot be rewritten."""
     command = pdf_rewrite_command()  # this interpreter and a script of the package: the citizen sends only bytes
