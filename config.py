@@ -54,10 +54,12 @@ class Config:
     PASSWORD_HASH_MEMORY_COST = 65536
     PASSWORD_HASH_PARALLELISM = 4
 
-    # Uploads: up to 3 attachments of 5 MB each, plus the form itself.
+    # Uploads: up to 3 attachments of 5 MB each, plus the form itself; what one ticket may hold in all.
     MAX_ATTACHMENTS = 3
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_TICKET_ATTACHMENTS = _env_int("MAX_TICKET_ATTACHMENTS", 20)
+    MAX_TICKET_ATTACHMENT_BYTES = _env_int("MAX_TICKET_ATTACHMENT_BYTES", 30 * 1024 * 1024)
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
     # Tracking: how long a successful look-up keeps the ticket open in this browser.
@@ -72,6 +74,8 @@ class Config:
     TRACK_PER_REFERENCE_LIMIT = os.environ.get("TRACK_PER_REFERENCE_LIMIT", "20 per hour")
     NEW_CODE_RATE_LIMIT = os.environ.get("NEW_CODE_RATE_LIMIT", "5 per hour;20 per day")
     NEW_CODE_PER_REFERENCE_LIMIT = os.environ.get("NEW_CODE_PER_REFERENCE_LIMIT", "3 per day")
+    ADD_INFORMATION_RATE_LIMIT = os.environ.get("ADD_INFORMATION_RATE_LIMIT", "10 per minute;60 per hour")
+    ADD_INFORMATION_PER_TICKET_LIMIT = os.environ.get("ADD_INFORMATION_PER_TICKET_LIMIT", "10 per hour;30 per day")
     # The JSON API: per address, or per valid token or integration key (a partner's system sends for many
     # citizens from one address); new tickets through the API have the web form's limit unless set.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")

@@ -115,6 +115,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         SUBMIT_RATE_LIMIT="1000 per minute",
         TRACK_RATE_LIMIT="1000 per minute",
         TRACK_PER_REFERENCE_LIMIT="1000 per minute",
+        ADD_INFORMATION_RATE_LIMIT="1000 per minute",
+        ADD_INFORMATION_PER_TICKET_LIMIT="1000 per minute",
     )
     application.test_client_class = IsolatedClient
     with application.app_context():

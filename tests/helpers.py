@@ -135,3 +135,17 @@ def world_client(app: Any) -> Any:
     client = app.test_client()
     client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": "https://localhost/wasilisha"})
     return client
+
+
+def pdf_bytes(text: str = "Barua kwa Halmashauri", **save: Any) -> bytes:
+    """A valid one-page PDF document that shows `text`, written by pikepdf (with `save`'s options)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    pdf.pages[0].Contents = pdf.make_stream(b"BT /F1 14 Tf 72 760 Td (%s) Tj ET" % text.encode("latin-1"))
+    output = io.BytesIO()
+    pdf.save(output, **save)
+    return output.getvalue()

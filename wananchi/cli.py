@@ -92,6 +92,22 @@ def sla_scan_command() -> None:
     click.echo(f"Checked {result.tickets} tickets; took {len(result.steps)} escalation steps.")
 
 
+@wananchi_cli.command("clean-attachments")
+def clean_attachments_command() -> None:
+    """Rewrite the PDFs stored before documents were cleaned, and rename the files of anonymous and contact-hidden
+    tickets (once, after upgrading; running it again changes nothing)."""
+    from flask import current_app
+
+    from wananchi.extensions import db
+    from wananchi.tickets.cleanup import clean_stored_attachments
+
+    result = clean_stored_attachments(current_app.config["UPLOAD_FOLDER"], db.session.commit)
+    click.echo(f"Renamed {result.renamed} files; rewrote {result.rewritten} documents.")
+    if result.unreadable:
+        kept = ", ".join(str(attachment_id) for attachment_id in result.unreadable)
+        click.echo(f"Documents that could not be rewritten, kept as they were (attachment ids): {kept}")
+
+
 @wananchi_cli.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker_command(workers: int) -> None:

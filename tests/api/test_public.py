@@ -195,6 +195,36 @@ def test_rate_limit_per_address(app, client, setting):
     assert client.get("/api/v1/institutions").json["code"] == "too_many_requests"
 
 
+def test_adding_information_is_limited_per_caller_and_per_ticket(app, client, setting, db):
+    first, second = (submit(client).json for _ in range(2))
+    app.config["ADD_INFORMATION_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = [
+            client.post("/api/v1/tickets/information", json={**_credentials(first), "body": f"Ya {i}."}).status_code
+            for i in range(3)
+        ]
+    finally:
+        app.config["ADD_INFORMATION_RATE_LIMIT"] = "1000 per minute"
+    assert statuses == [201, 201, 429]
+
+    app.config["ADD_INFORMATION_PER_TICKET_LIMIT"] = "2 per hour"
+    try:
+        statuses = []
+        for i, reference in enumerate((second["reference"], second["reference"].lower(), second["reference"])):
+            body = {**_credentials(second), "reference": reference, "body": f"Kutoka mfumo {i}."}
+            answer = client.post(
+                "/api/v1/tickets/information", json=body, environ_base={"REMOTE_ADDR": f"10.0.2.{i + 1}"}
+            )
+            statuses.append(answer.status_code)
+    finally:
+        app.config["ADD_INFORMATION_PER_TICKET_LIMIT"] = "1000 per minute"
+    assert statuses == [201, 201, 429] and answer.json["code"] == "too_many_requests"
+
+
+def _credentials(receipt: dict) -> dict:
+    return {"reference": receipt["reference"], "code": receipt["tracking_code"]}
+
+
 def test_openapi_document_and_docs_page(client, db):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.") and "/api/v1/tickets" in spec["paths"]

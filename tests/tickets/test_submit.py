@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select
 
-from tests.helpers import hidden_fields, pixels, post_submission, valid_submission
+from tests.helpers import hidden_fields, pdf_bytes, pixels, post_submission, valid_submission
 from tests.world import build_world, complaint
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.tickets.models import (
@@ -42,7 +42,7 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
     )
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def jpeg_bytes(width: int = 4, height: int = 2, **save: object) -> bytes:

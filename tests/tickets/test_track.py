@@ -210,3 +210,49 @@ def test_an_opened_ticket_stays_open_across_a_session_key_rotation_through_the_f
         assert other.get(f"/hoja/{reference}").status_code == 302  # its cookie still carries the retired key
     finally:
         app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, []
+
+
+def add_information(client, reference, body, **environ):
+    page = client.get(f"/hoja/{reference}", environ_base=environ)
+    return client.post(f"/hoja/{reference}", data={**hidden_fields(page.data), "body": body}, environ_base=environ)
+
+
+def test_adding_information_is_limited_per_address_and_the_typed_text_comes_back(client, submitted, app, db):
+    reference, code = submitted
+    track(client, reference, code)
+    app.config["ADD_INFORMATION_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = [add_information(client, reference, f"Taarifa namba {i}.").status_code for i in range(2)]
+        limited = add_information(client, reference, "Mita imeibiwa usiku.")
+    finally:
+        app.config["ADD_INFORMATION_RATE_LIMIT"] = "1000 per minute"
+    html = limited.get_data(as_text=True)
+    assert statuses == [303, 303] and limited.status_code == 429
+    assert "Taarifa za ziada zimeongezwa kwenye hoja hii mara nyingi kwa muda mfupi" in html
+    assert "Mita imeibiwa usiku." in html and 'name="body"' in html
+    assert db.session.scalars(select(TicketMessage.body)).all() == ["Taarifa namba 0.", "Taarifa namba 1."]
+
+
+def test_adding_information_to_one_ticket_is_limited_across_addresses_and_with_the_api(app, submitted, db):
+    reference, code = submitted
+    app.config["ADD_INFORMATION_PER_TICKET_LIMIT"] = "2 per hour"
+    try:
+        browsers = []
+        for i in range(2):
+            browser, address = app.test_client(), {"REMOTE_ADDR": f"10.0.1.{i + 1}"}
+            page = browser.get("/fuatilia", environ_base=address)
+            form = {**hidden_fields(page.data), "reference": reference, "code": code}
+            browser.post("/fuatilia", data=form, environ_base=address)
+            browsers.append((browser, address))
+        web = add_information(browsers[0][0], reference, "Kutoka simu.", **browsers[0][1])
+        api = app.test_client().post(
+            "/api/v1/tickets/information",
+            json={"reference": reference, "code": code, "body": "Kutoka mfumo mwingine."},
+            environ_base={"REMOTE_ADDR": "10.0.1.9"},
+        )
+        limited = add_information(browsers[1][0], reference, "Kutoka simu nyingine.", **browsers[1][1])
+    finally:
+        app.config["ADD_INFORMATION_PER_TICKET_LIMIT"] = "1000 per minute"
+    assert (web.status_code, api.status_code, limited.status_code) == (303, 201, 429)
+    assert "Kutoka simu nyingine." in limited.get_data(as_text=True)
+    assert len(db.session.scalars(select(TicketMessage.id)).all()) == 2

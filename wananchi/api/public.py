@@ -70,19 +70,36 @@ def _per_reference_limit() -> str:
     return str(current_app.config["TRACK_PER_REFERENCE_LIMIT"])
 
 
-def _tracked_reference_key() -> str:
-    """The rate-limit key of the ticket a tracking request names, however its reference was typed: guesses at
-    one ticket's code are counted together, whatever address or credentials they come with."""
+def _reference_in_body() -> str:
+    """The reference a request's JSON body names, however it was typed ("invalid" when it names none)."""
     body = request.get_json(silent=True)
     raw = body.get("reference") if isinstance(body, dict) else None
-    reference = normalise_reference(raw) if isinstance(raw, str) else None
-    return "api-track:" + (reference or "invalid")
+    return (normalise_reference(raw) if isinstance(raw, str) else None) or "invalid"
+
+
+def _tracked_reference_key() -> str:
+    """The rate-limit key of the ticket a tracking request names: guesses at one ticket's code are counted
+    together, whatever address or credentials they come with."""
+    return "api-track:" + _reference_in_body()
 
 
 # Both operations that take a reference and a tracking code answer whether the code is right: one count.
 _per_reference = limiter.shared_limit(
     _per_reference_limit, scope="api-track-per-reference", key_func=_tracked_reference_key
 )
+
+
+def _information_limit() -> str:
+    return str(current_app.config["ADD_INFORMATION_RATE_LIMIT"])
+
+
+def _information_per_ticket_limit() -> str:
+    return str(current_app.config["ADD_INFORMATION_PER_TICKET_LIMIT"])
+
+
+def _information_ticket_key() -> str:
+    """The rate-limit key of the ticket a request adds information to."""
+    return "add-information:" + _reference_in_body()
 
 
 @blp.route("/institutions")
@@ -221,6 +238,9 @@ def track(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/tickets/information", methods=["POST"])
 @limiter.limit(_track_limit, key_func=rate_limit_key)
+@limiter.limit(_information_limit, key_func=rate_limit_key)
+# Shared with the tracking page's form: one count per ticket, whichever way information comes.
+@limiter.shared_limit(_information_per_ticket_limit, scope="add-information", key_func=_information_ticket_key)
 @_per_reference
 @optional_token
 @blp.arguments(InformationSchema)

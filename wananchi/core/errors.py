@@ -90,6 +90,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def _too_many(error: HTTPException):
+        if error.response is not None:  # the page a limit's on_breach made (a form shown again as it was typed)
+            return error.response
         return _render_error(
             429, _("You have sent many requests in a short time. Please wait a few minutes and try again.")
         )

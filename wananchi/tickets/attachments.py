@@ -1,11 +1,13 @@
-"""Attachments: recognised by their content, limited in number and size, photos stripped of what their
-metadata tells about the sender, stored under random names."""
+"""Attachments: recognised by their content, limited in number and size, photos and documents stripped of what
+their metadata tells about the sender, stored under random names."""
 
 from __future__ import annotations
 
 import io
 import os
 import secrets
+import subprocess
+import sys
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
 from wananchi.core.errors import DomainError
+from wananchi.tickets import pdf_rewrite
 
 # What citizens may send, by the type their content shows, with the endings that type may carry.
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
@@ -24,11 +27,29 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "image/png": (".png",),
     "application/pdf": (".pdf",),
 }
+# The neutral name a file of each type is stored under when its own name could tell who sent it.
+NEUTRAL_NAMES = {"image/jpeg": "picha-{}.jpg", "image/png": "picha-{}.png", "application/pdf": "kiambatisho-{}.pdf"}
 SNIFF_BYTES = 8192
-MAX_PHOTO_PIXELS = 50_000_000  # a 50-megapixel phone camera; more is refused before it is decoded
+MAX_NAME = 200  # characters of a file's name that are kept
+
+# Photos: what is refused before it is decoded. A JPEG is decoded at a reduced scale (1/2, 1/4 or 1/8) close to
+# the size it is stored at, so a phone camera's 50 megapixels cost what 12 do. A PNG (a screenshot, a scan) is
+# decoded whole, so it gets a lower limit, and above a phone screenshot's size it must not hold far more pixels
+# than its bytes can honestly carry: screenshots and scans measure 25 to 220 samples (pixels times colour
+# channels) per byte of file, a "bomb" of one colour about 1,000 (7000x7000 pixels in 143 KB).
+MAX_PHOTO_PIXELS = 50_000_000
+MAX_PNG_PIXELS = 24_000_000  # more than a 5K screen, or an A3 page scanned at 300 dpi
+PNG_RATIO_FROM_PIXELS = 4_000_000  # fewer decode in a few milliseconds whatever their ratio
+MAX_PNG_SAMPLES_PER_BYTE = 300
 MAX_PHOTO_SIDE = 2560  # longer photos are scaled down: enough to read a meter or a receipt, light to download
 JPEG_QUALITY = 85
-MAX_NAME = 200  # characters of a file's name that are kept
+
+# Documents are rewritten in a process of its own (pdf_rewrite.py), within these limits.
+PDF_REWRITE = Path(pdf_rewrite.__file__)
+PDF_MEMORY = 256 * 1024 * 1024  # address space of that process (it starts at about 40 MB)
+PDF_STREAM_MEMORY = 64 * 1024 * 1024  # what one compressed stream qpdf reads may inflate to
+PDF_CPU_SECONDS = 2  # a 5 MB document takes about 0.1 s, start-up included
+PDF_TIMEOUT_SECONDS = 20  # on a busy machine the process gets less than a core
 
 
 @dataclass(frozen=True)
@@ -85,21 +106,36 @@ def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) ->
                 _("The file %(name)s is not a photo (JPEG, PNG) or a PDF document.", name=name),
                 field="attachments",
             )
-        if mime != "application/pdf":
-            content = _clean_photo(content, mime, name)
+        content = clean_pdf(content, name) if mime == "application/pdf" else _clean_photo(content, mime, name)
         checked.append(CheckedFile(filename=name, content_type=mime, content=content))
     return checked
+
+
+def neutral_filename(content_type: str, number: int) -> str:
+    """The name a ticket's `number`th file is stored under when the name it came with could identify its sender
+    (`Juma_Mwakyusa_CV.pdf`): "picha-1.jpg", "kiambatisho-2.pdf", with the ending its content showed."""
+    return NEUTRAL_NAMES[content_type].format(number)
+
+
+def _too_costly(image: Image.Image, mime: str, size: int) -> bool:
+    """Whether decoding the photo whose header was read would cost more than any honest photo (see the limits)."""
+    pixels = image.width * image.height
+    if mime == "image/jpeg":
+        return pixels > MAX_PHOTO_PIXELS
+    samples = pixels * len(image.getbands())
+    return pixels > MAX_PNG_PIXELS or (pixels > PNG_RATIO_FROM_PIXELS and samples > MAX_PNG_SAMPLES_PER_BYTE * size)
 
 
 def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
     """The photo drawn again from its pixels alone: turned as the camera meant, at most MAX_PHOTO_SIDE pixels
     long, without the metadata a phone writes (the place it was taken, the device, an owner's name) that would
-    tell an officer more than an anonymous citizen chose to, and without anything hidden after the image."""
+    tell an officer more than an anonymous citizen chose to, and without anything hidden after the image.
+    Its size is read from the header first, and a photo that would cost too much to decode is refused."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content), formats=["JPEG" if mime == "image/jpeg" else "PNG"]) as image:
-                if image.width * image.height > MAX_PHOTO_PIXELS:
+                if _too_costly(image, mime, len(content)):
                     raise DomainError(
                         _("The photo %(name)s has too many pixels. Send a smaller one.", name=name),
                         field="attachments",
@@ -107,14 +143,16 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
                 if mime == "image/jpeg":
                     image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # decode big photos at a reduced scale
                 icc_profile = image.info.get("icc_profile")
-                photo = ImageOps.exif_transpose(image)
-                photo.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+                # Scaled down and turned in place: no copy of the pixels is made, and none at full size (the box
+                # is square, so turning first would give the same size).
+                image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+                ImageOps.exif_transpose(image, in_place=True)
                 output = io.BytesIO()
                 if mime == "image/jpeg":
-                    photo.save(output, "JPEG", quality=JPEG_QUALITY, exif=b"", icc_profile=icc_profile)
+                    image.save(output, "JPEG", quality=JPEG_QUALITY, exif=b"", icc_profile=icc_profile)
                 else:
-                    transparency = {"transparency": photo.info["transparency"]} if "transparency" in photo.info else {}
-                    photo.save(output, "PNG", exif=b"", icc_profile=icc_profile, **transparency)
+                    transparency = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
+                    image.save(output, "PNG", exif=b"", icc_profile=icc_profile, **transparency)
     except DomainError:
         raise
     except Exception:  # a decoder meeting a damaged or hostile file can fail in many ways: each means unreadable
@@ -123,6 +161,41 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
             field="attachments",
         ) from None
     return output.getvalue()
+
+
+def pdf_rewrite_command() -> list[str]:
+    """The command that rewrites a PDF given on its standard input, within the limits above."""
+    return [
+        sys.executable,
+        "-I",  # nothing from the environment or the working folder
+        str(PDF_REWRITE),
+        f"--memory={PDF_MEMORY}",
+        f"--cpu-seconds={PDF_CPU_SECONDS}",
+        f"--stream-memory={PDF_STREAM_MEMORY}",
+    ]
+
+
+def clean_pdf(content: bytes, name: str) -> bytes:
+    """The document written anew without its metadata, attachments, scripts and actions (pdf_rewrite.rewrite),
+    by a process whose memory and processor time are capped; refused when it cannot be rewritten."""
+    command = pdf_rewrite_command()  # this interpreter and a script of the package: the citizen sends only bytes
+    try:
+        done = subprocess.run(  # noqa: S603
+            command, input=content, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is not None and done.returncode == pdf_rewrite.EXIT_ENCRYPTED:
+        raise DomainError(
+            _("The document %(name)s is protected by a password. Send it without the password.", name=name),
+            field="attachments",
+        )
+    if done is None or done.returncode != 0 or not done.stdout:
+        raise DomainError(
+            _("The document %(name)s could not be read. Choose it again, or send another.", name=name),
+            field="attachments",
+        )
+    return done.stdout
 
 
 def store_file(folder: str, checked: CheckedFile) -> str:

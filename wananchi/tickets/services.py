@@ -23,7 +23,14 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Category, District
 from wananchi.institutions.routing import route_ticket
 from wananchi.tickets import signals
-from wananchi.tickets.attachments import IncomingFile, check_files, remove_files, store_file
+from wananchi.tickets.attachments import (
+    CheckedFile,
+    IncomingFile,
+    check_files,
+    neutral_filename,
+    remove_files,
+    store_file,
+)
 from wananchi.tickets.models import (
     Attachment,
     Channel,
@@ -161,6 +168,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     _check_rules(submission)
     config = current_app.config
     files = check_files(submission.files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
+    _check_room([], len(files), sum(len(checked.content) for checked in files))
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
 
@@ -287,16 +295,52 @@ def _insert_new(ticket: Ticket) -> None:
     db.session.add(ticket)
 
 
-def _attach(ticket: Ticket, message: TicketMessage | None, files: list, now: dt.datetime) -> None:
+def _check_room(held: list[Attachment], count: int, size: int) -> None:
+    """Refuse `count` files of `size` bytes in all that would take a ticket holding `held` past the number of
+    attachments or the bytes a ticket may hold."""
+    if not count:
+        return
+    config = current_app.config
+    most, most_bytes = config["MAX_TICKET_ATTACHMENTS"], config["MAX_TICKET_ATTACHMENT_BYTES"]
+    if len(held) + count > most:
+        raise DomainError(
+            _(
+                "A ticket can hold at most %(count)d attachments, and this one has %(held)d. "
+                "Write your information without files, or send fewer.",
+                count=most,
+                held=len(held),
+            ),
+            field="attachments",
+        )
+    if sum(item.size for item in held) + size > most_bytes:
+        raise DomainError(
+            _(
+                "The attachments of a ticket can take at most %(size)d MB together, and these would pass that. "
+                "Send smaller or fewer files.",
+                size=most_bytes // (1024 * 1024),
+            ),
+            field="attachments",
+        )
+
+
+def _attach(ticket: Ticket, message: TicketMessage | None, files: list[CheckedFile], now: dt.datetime) -> None:
+    """Store the files and add them to the ticket (and to `message`). A ticket whose citizen's contact or name is
+    hidden from officers keeps no file name either ("Juma_Mwakyusa_CV.pdf" tells who sent it): each file is
+    named by its place among the ticket's attachments ("picha-1.jpg", "kiambatisho-2.pdf")."""
     folder = current_app.config["UPLOAD_FOLDER"]
     stored: list[str] = []
     on_rollback(lambda: remove_files(folder, stored))
     for checked in files:
         stored_name = store_file(folder, checked)
         stored.append(stored_name)
+        number = len(ticket.attachments) + 1
         ticket.attachments.append(
             Attachment(
-                filename=checked.filename,
+                filename=(
+                    checked.filename
+                    if ticket.identity == Identity.NAMED
+                    else neutral_filename(checked.content_type, number)
+                ),
                 stored_name=stored_name,
                 content_type=checked.content_type,
                 size=len(checked.content),
@@ -380,9 +424,12 @@ def _matching_channel(ticket: Ticket, contact: str) -> str | None:
 def add_citizen_message(
     ticket: Ticket, body: str, files: list[IncomingFile], *, now: dt.datetime | None = None
 ) -> TicketMessage:
-    """Add information from the citizen to the thread; an awaiting ticket goes back to work."""
+    """Add information from the citizen to the thread; an awaiting ticket goes back to work. Files are refused
+    when the ticket cannot hold more (counted before they are read, and their bytes once they are checked)."""
     config = current_app.config
+    _check_room(ticket.attachments, len([f for f in files if f.filename]), 0)
     checked = check_files(files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
+    _check_room(ticket.attachments, len(checked), sum(len(item.content) for item in checked))
     if not body.strip() and not checked:
         raise DomainError(_("Write the information you want to add, or attach a file."), field="body")
     if ticket.status == TicketStatus.CLOSED:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -75,6 +78,11 @@ def _configured(name: str) -> Callable[[], str]:
 def _per_reference(prefix: str) -> Callable[[], str]:
     """A rate-limit key for the ticket a form names, however its reference was typed."""
     return lambda: prefix + (normalise_reference(request.form.get("reference", "")) or "invalid")
+
+
+def _per_ticket(prefix: str) -> Callable[[], str]:
+    """A rate-limit key for the ticket whose page is posted to."""
+    return lambda: prefix + (normalise_reference((request.view_args or {}).get("reference", "")) or "invalid")
 
 
 def _incoming(field) -> list[IncomingFile]:
@@ -227,7 +235,30 @@ def new_code():
     return render_template("tickets/new_code.html", form=form, sent=False), status
 
 
+def _information_limited(limit: RequestLimit) -> Response | None:
+    """The ticket page again with the citizen's typed information, when adding information was limited."""
+    ticket = _granted_ticket((request.view_args or {}).get("reference", ""))
+    if ticket is None:
+        return None  # the plain page for too many requests
+    form = AddInformationForm(formdata=MultiDict(request.form))
+    form.form_errors.append(
+        _(
+            "Information was added to this ticket many times in a short time, so this was not sent. "
+            "Wait a few minutes and press Send again (choose any files again)."
+        )
+    )
+    return make_response(_render_detail(ticket, form, 429))
+
+
 @bp.route("/hoja/<reference>", methods=["GET", "POST"])
+@limiter.limit(_configured("ADD_INFORMATION_RATE_LIMIT"), methods=["POST"], on_breach=_information_limited)
+@limiter.shared_limit(  # shared with the API's: one count per ticket, whichever way information comes
+    _configured("ADD_INFORMATION_PER_TICKET_LIMIT"),
+    scope="add-information",
+    methods=["POST"],
+    key_func=_per_ticket("add-information:"),
+    on_breach=_information_limited,
+)
 def detail(reference: str):
     """A tracked ticket as the citizen sees it, with the form to add information."""
     ticket = _granted_ticket(reference)
@@ -241,7 +272,8 @@ def detail(reference: str):
             try:
                 add_citizen_message(ticket, form.body.data or "", _incoming(form.attachments))
             except DomainError as error:
-                form.body.errors = [*form.body.errors, error.message]
+                target = form.attachments if error.field == "attachments" else form.body
+                target.errors = [*target.errors, error.message]
             else:
                 session["flash_added"] = True
                 return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
