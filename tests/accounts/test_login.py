@@ -144,7 +144,7 @@ def test_a_weak_or_mistyped_new_password_is_refused(client, staff):
         "/akaunti",
         data={**hidden_fields(page.data), "current_password": PASSWORD, "password": "fupi", "confirm": "fupi"},
     )
-    assert short.status_code == 422 and "herufi 10" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "herufi 12" in short.get_data(as_text=True)
     wrong = client.post(
         "/akaunti",
         data={

@@ -214,7 +214,7 @@ def test_a_weak_or_mistyped_password_is_refused(client, staff, smtp_server):  # 
     path = delivered_link(smtp_server, staff.officer_a.email)
     client.get("/lugha/en")
     weak = set_password(client, path, "fupi")
-    assert weak.status_code == 422 and "at least 10 characters" in weak.get_data(as_text=True)
+    assert weak.status_code == 422 and "at least 12 characters" in weak.get_data(as_text=True)
     mistyped = set_password(client, path, NEW_PASSWORD, confirm=NEW_PASSWORD + "x")
     assert mistyped.status_code == 422 and "not the same" in mistyped.get_data(as_text=True)
     assert set_password(client, path, NEW_PASSWORD).status_code == 303  # the link still works afterwards

@@ -440,11 +440,11 @@ def test_a_user_is_created_with_a_password_the_administrator_sets(db, world, adm
         role="oversight",
         institution=str(world.tamisemi.id),
         language="en",
-        password="nenosiri-la-baraka",
+        password="nenosiri-la-mkoa-2026",
     )
     assert response.status_code == 303
     assert 'class="big code"' not in admin_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert log_in(app.test_client(), "baraka@tamisemi.go.tz", "nenosiri-la-baraka").status_code == 303
+    assert log_in(app.test_client(), "baraka@tamisemi.go.tz", "nenosiri-la-mkoa-2026").status_code == 303
 
 
 @pytest.mark.parametrize(

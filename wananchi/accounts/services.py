@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from wananchi.accounts.models import Role, RolePolicy, User, new_session_token
+from wananchi.accounts.passwords import check_password_strength
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
@@ -27,7 +28,6 @@ from wananchi.notifications.render import public_url, render_notification
 
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
 RESET_SALT = "wananchi.accounts.password-reset"
 RESET_LINK_LIFETIME = dt.timedelta(hours=1)
 
@@ -50,14 +50,6 @@ def _hasher() -> tuple[PasswordHasher, str]:
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`."""
     return _hasher()[0].hash(password)
-
-
-def check_password_strength(password: str) -> None:
-    """DomainError unless the password is long enough to be worth having."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field="password"
-        )
 
 
 def _verify(stored_hash: str, password: str) -> bool:
@@ -132,7 +124,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; every other session of the user ends."""
     if not _verify(user.password_hash, current):
         raise DomainError(_("The current password is wrong."), field="current_password")
-    check_password_strength(new)
+    check_password_strength(new, name=user.name, email=user.email)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
 
@@ -141,7 +133,7 @@ def create_user(
     *, email: str, name: str, role: Role, password: str, institution: Institution | None, is_admin: bool = False
 ) -> User:
     """A new staff account; officers, supervisors and oversight users belong to an institution."""
-    check_password_strength(password)
+    check_password_strength(password, name=name, email=email)
     if role != Role.ADMIN and institution is None:
         raise DomainError(_("Officers, supervisors and oversight users belong to an institution."), field="institution")
     if find_user_by_email(email) is not None:
@@ -225,7 +217,7 @@ def user_for_reset_token(token: str) -> User:
 def reset_password(token: str, new: str) -> User:
     """Set a new password through a reset link: the link and every session end, and a lock-out is lifted."""
     user = user_for_reset_token(token)
-    check_password_strength(new)
+    check_password_strength(new, name=user.name, email=user.email)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     user.failed_logins = 0
