@@ -10,6 +10,13 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("WANANCHI_INSTANCE_PATH", BASE_DIR / "instance"))
 
 
+# Secret keys published in this repository: production refuses to start with any of them.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - development only, refused in production
+TESTING_SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite only, refused in production
+KNOWN_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY})
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -101,24 +108,28 @@ class Config:
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.
+    DEMO_DATA_ALLOWED = False
 
 
 class DevelopmentConfig(Config):
     """`make run`: an embedded SQLite database under instance/, no server to install."""
 
     DEBUG = True
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wananchi.sqlite3'}")
+    DEMO_DATA_ALLOWED = True
 
 
 class TestingConfig(Config):
     """The test suite: the database URL is given by the fixtures."""
 
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite only
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    DEMO_DATA_ALLOWED = True
     # Tests deliver the outbox explicitly (or start real workers), so each test controls when mail goes out.
     OUTBOX_ENQUEUE_AFTER_COMMIT = False
     # Still argon2id, but cheap: the suite hashes hundreds of passwords.
@@ -140,6 +151,9 @@ class ProductionConfig(Config):
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL")
+    # Every secret key (SECRET_KEY, any other setting named ..._SECRET_KEY, each of SECRET_KEY_FALLBACKS) must
+    # have at least MIN_SECRET_KEY_LENGTH characters and must not be one of KNOWN_SECRET_KEYS.
+    SECRET_KEYS_CHECKED = True
 
 
 CONFIGS: dict[str, type[Config]] = {

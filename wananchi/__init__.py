@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSTANCE_DIR
+from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,9 +58,33 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 
 def _check_config(app: Flask) -> None:
+    """Refuse to start without the required settings, or (in production) with a short or published secret key."""
     missing = [name for name in app.config.get("REQUIRED", ()) if not app.config.get(name)]
     if missing:
         raise RuntimeError(f"Refusing to start: set {', '.join(missing)} in the environment.")
+    if app.config.get("SECRET_KEYS_CHECKED"):
+        weak = sorted(
+            {
+                name
+                for name, key in _secret_keys(app.config)
+                if len(key) < MIN_SECRET_KEY_LENGTH or key in KNOWN_SECRET_KEYS
+            }
+        )
+        if weak:
+            raise RuntimeError(
+                f"Refusing to start: {', '.join(weak)} must be a random value of at least {MIN_SECRET_KEY_LENGTH}"
+                " characters, not a development or test key published with the code."
+            )
+
+
+def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every secret key of the configuration, by setting name: SECRET_KEY, any other setting whose name ends in
+    SECRET_KEY (one secret per purpose), and each of the SECRET_KEY_FALLBACKS."""
+    for name, value in config.items():
+        if not name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS")) or not value:
+            continue
+        for key in value if isinstance(value, list | tuple) else [value]:
+            yield name, key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
 
 
 def _init_extensions(app: Flask) -> None:
