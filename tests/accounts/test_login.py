@@ -164,14 +164,40 @@ def test_logout_ends_the_session(client, staff):
     assert client.get("/afisa/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "javascript:alert(1)"])
-def test_login_never_redirects_to_another_site(client, staff, target):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "javascript:alert(1)",
+        "/\\evil.example",  # browsers read a backslash as a slash
+        "/afisa/\r\nSet-Cookie: kikao=bandia",  # a line break would split the Location header (it was a 500)
+        "/afisa/\tfoleni",
+        "/afisa/\u202efoleni",
+        "afisa/foleni",
+    ],
+)
+def test_login_never_redirects_to_another_site_nor_breaks_on_a_bad_next(client, staff, target):
     page = client.get("/ingia", query_string={"next": target})
+    assert page.status_code == 200
     response = client.post(
-        "/ingia?" + f"next={target}",
+        "/ingia",
+        query_string={"next": target},
         data={**hidden_fields(page.data), "email": staff.officer_a.email, "password": PASSWORD},
     )
-    assert response.headers["Location"] == "/afisa/"
+    assert response.status_code == 303 and response.headers["Location"] == "/afisa/"
+    assert client.get("/ingia", query_string={"next": target}).headers["Location"] == "/afisa/"  # logged in already
+
+
+def test_login_goes_on_to_the_page_asked_for(client, staff):
+    page = client.get("/afisa/foleni?tab=mine")
+    assert page.headers["Location"] == "/ingia?next=%2Fafisa%2Ffoleni%3Ftab%3Dmine"
+    form = client.get(page.headers["Location"])
+    response = client.post(
+        page.headers["Location"],
+        data={**hidden_fields(form.data), "email": staff.officer_a.email, "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/afisa/foleni?tab=mine"
 
 
 def test_staff_pages_need_a_login(client, staff):

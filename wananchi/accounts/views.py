@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 import segno
@@ -64,25 +65,38 @@ def _landing(user: User) -> str:
     return url_for("staff.dashboard")
 
 
-def _safe_next(target: str | None, user: User) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return _landing(user)
+MAX_NEXT_LENGTH = 2000
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site to go to after logging in, else None (the landing page is used).
+
+    Only a relative path: it starts with one slash, holds no backslash (which browsers read as a slash:
+    "/\\evil.example") and no control or formatting character (a line break would split the Location
+    header), and names no scheme or host.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(unicodedata.category(char).startswith("C") for char in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def _finish_login(user: User, remember: bool, next_url: str | None):
     session.clear()  # a new session for the logged-in user: no fixation
     login_user(user, remember=remember)
     record_login(user)
-    return redirect(_safe_next(next_url, user), code=303)
+    return redirect(next_url or _landing(user), code=303)
 
 
 @bp.route("/ingia", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """E-mail and password; then the two-factor step when the user or their role needs it."""
+    next_url = safe_next(request.args.get("next"))  # before anything else: a bad one is dropped, never followed
     if current_user.is_authenticated:
-        return redirect(_landing(current_user))
+        return redirect(next_url or _landing(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -91,7 +105,6 @@ def login():
             form.form_errors.append(error.message)
             # Status 200 so the failed attempt (which counts towards the lock) is committed.
             return render_template("accounts/login.html", form=form)
-        next_url = request.args.get("next")
         if totp_required(user):
             session[PENDING] = {
                 "user": user.id,
