@@ -50,10 +50,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire under the citizen
 
-    # Staff logins: a short remember-me, never readable by scripts; the id carries a rotating token.
-    REMEMBER_COOKIE_DURATION = timedelta(days=14)
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Staff sessions (ASVS 3.3.2, level 2): they end after 30 minutes without a request and 12 hours after the
+    # login, whatever happens meanwhile; no remember-me cookie outlives them. Logging out ends every copy.
+    STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_SESSION_MAX_AGE = timedelta(hours=12)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
     # argon2id cost: the argon2-cffi defaults (RFC 9106 low-memory profile: 3 passes, 64 MiB, 4 lanes).
@@ -142,7 +142,6 @@ class ProductionConfig(Config):
     """Several web and worker processes sharing PostgreSQL and Redis."""
 
     SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     PREFERRED_URL_SCHEME = "https"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", Config.REDIS_URL or "")

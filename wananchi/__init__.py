@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,6 +28,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     _check_config(app)
+    # Security events (wananchi/core/audit.py) are always written to the application log, one line each.
+    app.logger.getChild("security").setLevel(logging.INFO)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from wananchi.core.db import normalise_database_url

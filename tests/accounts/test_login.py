@@ -1,12 +1,9 @@
-"""Staff logins: argon2id, lock-out, two-factor codes, remember-me, password changes, the CLI."""
+"""Staff logins: argon2id, one answer to every refusal, two-factor codes, password changes, the CLI."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyotp
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from tests.helpers import hidden_fields, log_in
@@ -40,24 +37,10 @@ def test_an_administrator_lands_on_the_administration(client, staff):
 def test_wrong_password_and_unknown_address_get_the_same_answer(client, staff):
     wrong = log_in(client, staff.officer_a.email, "si-sahihi-kabisa")
     unknown = log_in(client, "hayupo@dawasa.go.tz", "si-sahihi-kabisa")
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 422
     assert "Barua pepe au nenosiri si sahihi" in wrong.get_data(as_text=True)
     assert "Barua pepe au nenosiri si sahihi" in unknown.get_data(as_text=True)
     assert client.get("/afisa/").status_code == 302
-
-
-def test_five_failures_lock_the_account_for_15_minutes(client, staff, db):
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC), tick=False):
-        for _attempt in range(4):
-            log_in(client, staff.officer_a.email, "kosa-kosa-kosa")
-        locked = log_in(client, staff.officer_a.email, "kosa-kosa-kosa")
-        assert "imefungwa kwa dakika 15" in locked.get_data(as_text=True)
-        # Even the right password is refused while locked.
-        assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 200
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 16, tzinfo=dt.UTC), tick=False):
-        assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
-    db.session.expire_all()
-    assert db.session.get(User, staff.officer_a.id).failed_logins == 0
 
 
 def test_login_attempts_are_rate_limited(client, staff, app):
@@ -66,13 +49,13 @@ def test_login_attempts_are_rate_limited(client, staff, app):
         statuses = [log_in(client, "mtu@example.com", "kosa-kosa-kosa").status_code for _ in range(4)]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "10 per minute;100 per hour"
-    assert statuses == [200, 200, 200, 429]
+    assert statuses == [422, 422, 422, 429]
 
 
 def test_a_deactivated_user_cannot_log_in(client, staff, db):
     staff.officer_a.active = False
     db.session.commit()
-    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 200
+    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 422
     assert client.get("/afisa/").status_code == 302
 
 
@@ -108,17 +91,17 @@ def test_a_role_that_requires_two_factor_codes_sets_one_up_at_login(client, staf
     assert log_in(other, staff.officer_a.email, PASSWORD).headers["Location"] == "/afisa/"
 
 
-def test_remember_me_cookie_is_http_only_and_short(client, staff):
+def test_no_remember_me_cookie_is_given(client, staff):
+    """A staff session ends after 30 minutes idle or 12 hours at most: no cookie may outlive it."""
+    assert "remember" not in client.get("/ingia").get_data(as_text=True)
     response = log_in(client, staff.officer_a.email, PASSWORD, remember="y")
-    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
-    assert cookies and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
-    expires = dt.datetime.strptime(cookies[0].split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT")
-    assert expires - dt.datetime.utcnow() < dt.timedelta(days=15)
+    assert response.status_code == 303
+    assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
 
 
 def test_a_password_change_ends_the_other_sessions(app, staff, db):
     phone, laptop = app.test_client(), app.test_client()
-    log_in(phone, staff.officer_a.email, PASSWORD, remember="y")
+    log_in(phone, staff.officer_a.email, PASSWORD)
     log_in(laptop, staff.officer_a.email, PASSWORD)
     page = laptop.get("/akaunti")
     response = laptop.post(
@@ -132,7 +115,7 @@ def test_a_password_change_ends_the_other_sessions(app, staff, db):
     )
     assert response.status_code == 303
     assert laptop.get("/afisa/").status_code == 200
-    assert phone.get("/afisa/").status_code == 302  # session and remember-me cookie both dead
+    assert phone.get("/afisa/").status_code == 302  # the other session is dead
     fresh = app.test_client()
     assert log_in(fresh, staff.officer_a.email, "nenosiri-jipya-kabisa").status_code == 303
 

@@ -69,7 +69,7 @@ def test_the_login_page_links_to_the_forgotten_password_page(client, staff):
 def test_the_emailed_link_sets_the_password_and_ends_every_other_session(app, client, staff, db, smtp_server):  # noqa: F811
     user = staff.officer_a
     laptop = app.test_client()
-    assert log_in(laptop, user.email, PASSWORD, remember="y").status_code == 303
+    assert log_in(laptop, user.email, PASSWORD).status_code == 303
     user.failed_logins, user.locked_until = 3, utcnow() + dt.timedelta(minutes=10)  # a lock-out is lifted too
     db.session.commit()
 
@@ -82,8 +82,8 @@ def test_the_emailed_link_sets_the_password_and_ends_every_other_session(app, cl
     response = set_password(client, path, NEW_PASSWORD)
     assert response.status_code == 303 and response.headers["Location"] == "/ingia"
 
-    assert laptop.get("/afisa/").status_code == 302  # the other session and its remember-me cookie are dead
-    assert log_in(app.test_client(), user.email, PASSWORD).status_code == 200  # the old password is refused
+    assert laptop.get("/afisa/").status_code == 302  # the other session is dead
+    assert log_in(app.test_client(), user.email, PASSWORD).status_code == 422  # the old password is refused
     assert log_in(client, user.email, NEW_PASSWORD).status_code == 303
     assert client.get("/afisa/").status_code == 200
     db.session.expire_all()

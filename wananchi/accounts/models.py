@@ -46,9 +46,13 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Login attempts (password or two-step code) counted since the last complete login, and the end of the
+    # delay they have earned: no password or code of this account is checked before it (wananchi/accounts/logins.py).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The time step of the last two-step code accepted: a code is accepted once, and never an earlier one.
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -74,7 +78,7 @@ class User(UserMixin, Model):
         return self.role == Role.ADMIN or self.is_admin
 
     def is_locked(self, now: dt.datetime) -> bool:
-        """Whether too many failed logins keep this account locked at `now`."""
+        """Whether failed logins keep this account waiting (no password of it is checked) at `now`."""
         return self.locked_until is not None and self.locked_until > now
 
 
@@ -85,3 +89,14 @@ class RolePolicy(Model):
 
     role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
     require_totp: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginThrottle(Model):
+    """Failed logins from one client address, whatever accounts they tried, and the delay they have earned."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)  # an IPv4 or IPv6 address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""What a new password must be: long enough, not one of the passwords guessed first, not the user's own name.
+"""Passwords: hashed with argon2id, and what a new one must be: long enough, not one of the passwords guessed
+first, not the user's own name.
 
 The common passwords are the 20,000 most frequent in public breach corpora (Royce Williams' list, lowercased
 and deduplicated), as Django ships it in django/contrib/auth/common-passwords.txt.gz (Django 5.2; its BSD
@@ -13,6 +14,9 @@ import re
 import string
 from pathlib import Path
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
 from flask_babel import gettext as _
 
 from wananchi.core.errors import DomainError
@@ -24,6 +28,44 @@ LOCAL_COMMON_WORDS = frozenset({"wananchi", "nenosiri", "tanzania", "serikali", 
 # A name part shorter than this is not looked for: "Ali" would refuse every password holding "halisi".
 MIN_NAME_PART = 4
 _DECORATION = string.digits + string.punctuation + string.whitespace
+
+
+@functools.lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    # Checked when no password may be (an unknown address, a delayed account), so that costs the same time.
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """The argon2id hasher with the configured cost (the library's recommended one unless overridden)."""
+    config = current_app.config
+    return _hasher_for(
+        config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_COST"], config["PASSWORD_HASH_PARALLELISM"]
+    )
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
+    return _hasher()[0].hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """Whether `password` is the one `stored_hash` was made from."""
+    try:
+        return _hasher()[0].verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def verify_no_password(password: str) -> None:
+    """Do the work of checking a password where none may be checked, so that the answer takes the same time."""
+    verify_password(_hasher()[1], password)
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether `stored_hash` was made with another cost than the configured one."""
+    return _hasher()[0].check_needs_rehash(stored_hash)
 
 
 @functools.cache
