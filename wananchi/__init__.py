@@ -150,12 +150,14 @@ def _import_models() -> None:
 
 
 def _connect_signal_handlers() -> None:
-    """Subscribe other domains to the tickets domain's signals."""
+    """Subscribe other domains to the tickets and accounts domains' signals."""
+    from wananchi.api.tokens import connect_handlers as connect_api_tokens
     from wananchi.notifications.handlers import connect_handlers as connect_notifications
     from wananchi.sla.handlers import connect_handlers as connect_sla
 
     connect_sla()  # first: messages read the due dates the clock sets
     connect_notifications()
+    connect_api_tokens()
 
 
 def _register_blueprints(app: Flask) -> None:

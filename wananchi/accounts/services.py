@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from wananchi.accounts import signals
 from wananchi.accounts.models import Role, User, new_session_token
 from wananchi.accounts.passwords import check_password_strength, hash_password, verify_password
 from wananchi.core.audit import record_security_event
@@ -33,8 +34,9 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; every other session of the user ends. Audited, and
-    so is a wrong current password (the caller commits that refusal)."""
+    """Set a new password after checking the current one; every other session of the user ends, and their API
+    tokens are revoked (password_changed). Audited, and so is a wrong current password (the caller commits that
+    refusal)."""
     if not verify_password(user.password_hash, current):
         record_security_event("password_change_failed", user, actor_id=user.id, details={"reason": "wrong_password"})
         raise DomainError(_("The current password is wrong."), field="current_password")
@@ -42,6 +44,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     record_security_event("password_changed", user, actor_id=user.id)
+    signals.password_changed.send(user, reason="changed")
 
 
 def create_user(
@@ -131,7 +134,8 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new: str) -> User:
-    """Set a new password through a reset link: the link and every session end, and a lock-out is lifted."""
+    """Set a new password through a reset link: the link, every session and every API token end (password_changed),
+    and a delay on logging in is lifted."""
     user = user_for_reset_token(token)
     check_password_strength(new, name=user.name, email=user.email)
     user.password_hash = hash_password(new)
@@ -139,5 +143,6 @@ def reset_password(token: str, new: str) -> User:
     user.failed_logins = 0
     user.locked_until = None
     record_security_event("password_reset", user, actor_id=user.id)
+    signals.password_changed.send(user, reason="reset")
     db.session.flush()
     return user

@@ -218,7 +218,13 @@ def new_password(token: str) -> ResponseReturnValue:
         else:
             session.clear()
             logout_user()
-            flash(_("Your new password has been set and all your sessions have ended. Log in with it."), "success")
+            flash(
+                _(
+                    "Your new password has been set: all your sessions have ended and your API tokens have been "
+                    "revoked. Log in with it."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.login"), code=303)
     return render_template("accounts/password_reset.html", form=form), (422 if form.is_submitted() else 200)
 
@@ -236,6 +242,12 @@ def profile():
             _show_error(form, error)
         else:
             login_user(current_user)  # this session carries the new token; others end
-            flash(_("Your password has been changed. Your other sessions have ended."), "success")
+            flash(
+                _(
+                    "Your password has been changed. Your other sessions have ended and your API tokens have been "
+                    "revoked."
+                ),
+                "success",
+            )
             return redirect(url_for("account.profile"), code=303)
     return render_template("accounts/profile.html", form=form), (422 if form.is_submitted() else 200)

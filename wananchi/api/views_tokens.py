@@ -77,7 +77,7 @@ def token_revoke(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id or not RevokeForm().validate_on_submit():
         abort(404)
-    revoke_api_token(token)
+    revoke_api_token(token, actor=current_user)
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("account.tokens"), code=303)
 
@@ -108,6 +108,6 @@ def integration_key_revoke(key_id: int) -> ResponseReturnValue:
     key = db.session.get(IntegrationKey, key_id)
     if key is None or not RevokeForm().validate_on_submit():
         abort(404)
-    revoke_integration_key(key)
+    revoke_integration_key(key, actor=current_user)
     flash(_("The key has been revoked."), "success")
     return redirect(url_for("admin.integration_keys"), code=303)
