@@ -20,9 +20,13 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"  # msimamizi: also assigns, receives escalations, reads reports
     OVERSIGHT = "oversight"  # kiongozi: reads and directs everything below one node of the tree
     ADMIN = "admin"  # msimamizi wa mfumo: configures; reads no tickets
+    # An institution's own system calling the API with an integration key: never an account, only the stand-in
+    # user the API checks permissions for (wananchi/api/auth.py).
+    INTEGRATION = "integration"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+ACCOUNT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.OVERSIGHT, Role.ADMIN)  # the roles a person's account can have
 
 
 def new_session_token() -> str:

@@ -32,6 +32,7 @@ from wananchi.core.audit import client_address, record_security_event
 from wananchi.core.db import commit_now
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import queue_from_form
+from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db, limiter
 from wananchi.tasks import send_password_reset
 
@@ -250,4 +251,7 @@ def profile():
                 "success",
             )
             return redirect(url_for("account.profile"), code=303)
-    return render_template("accounts/profile.html", form=form), (422 if form.is_submitted() else 200)
+    sees_keys = can(current_user, Permission.VIEW_INTEGRATION_KEYS, current_user.institution)
+    return render_template("accounts/profile.html", form=form, sees_institution_keys=sees_keys), (
+        422 if form.is_submitted() else 200
+    )
