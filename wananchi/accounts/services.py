@@ -22,7 +22,7 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.notifications.models import Channel
 from wananchi.notifications.outbox import add_messages
-from wananchi.notifications.render import public_url, render_notification
+from wananchi.notifications.render import UNRENDERED, public_url
 
 RESET_SALT = "wananchi.accounts.password-reset"
 RESET_LINK_LIFETIME = dt.timedelta(hours=1)
@@ -87,20 +87,16 @@ def password_reset_token(user: User) -> str:
 
 
 def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> None:
-    """Write a one-hour password-reset link to the outbox for the active user with this address; others get nothing."""
+    """Write a password-reset message to the outbox for the active user with this address; others get nothing.
+
+    The message is written without its text: the link in it is a credential, so it is made and rendered only
+    when the message is sent, and never stored (wananchi/notifications/deferred.py, password_reset_context).
+    """
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
     now = now or utcnow()
     record_security_event("password_reset_sent", user)
-    rendered = render_notification(
-        "password_reset",
-        user.language,
-        recipient_name=user.name,
-        email=user.email,
-        reset_url=public_url("auth.reset_password", token=password_reset_token(user)),
-        minutes=int(RESET_LINK_LIFETIME.total_seconds() // 60),
-    )
     add_messages(
         [
             {
@@ -109,11 +105,21 @@ def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> N
                 "recipient": user.email,
                 "recipient_user_id": user.id,
                 "language": user.language,
-                **rendered.for_channel(Channel.EMAIL),
+                **UNRENDERED.for_channel(Channel.EMAIL),
             }
         ],
         now,
     )
+
+
+def password_reset_context(user: User) -> dict[str, Any]:
+    """What the password-reset message says, with a new one-hour link (made now, as the message is sent)."""
+    return {
+        "recipient_name": user.name,
+        "email": user.email,
+        "reset_url": public_url("auth.reset_password", token=password_reset_token(user)),
+        "minutes": int(RESET_LINK_LIFETIME.total_seconds() // 60),
+    }
 
 
 def user_for_reset_token(token: str) -> User:
