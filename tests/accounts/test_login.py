@@ -215,3 +215,27 @@ def test_cli_creates_a_user_with_the_password_from_standard_input(app, db, staff
     assert bad.exit_code != 0 and "hakuna" in bad.output
     short = runner.invoke(args=["wananchi", "create-user", "z@y.tz", "--role", "admin"], input="fupi\n")
     assert short.exit_code != 0
+
+
+def test_wrong_current_passwords_are_audited_and_limited_like_logins(app, client, staff, db):
+    from wananchi.core.audit import AuditEntry
+
+    log_in(client, staff.officer_a.email, PASSWORD)
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = []
+        for _attempt in range(3):
+            page = client.get("/akaunti")
+            data = {
+                "current_password": "si-hili-kabisa",
+                "password": "kahawa-chungu-2026",
+                "confirm": "kahawa-chungu-2026",
+            }
+            statuses.append(client.post("/akaunti", data={**hidden_fields(page.data), **data}).status_code)
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "10 per minute;100 per hour"
+    assert statuses == [422, 422, 429]
+    refused = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "password_change_failed")))
+    assert [(entry.actor_id, entry.changes) for entry in refused] == [
+        (staff.officer_a.id, {"reason": "wrong_password"})
+    ] * 2

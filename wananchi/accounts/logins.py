@@ -76,7 +76,7 @@ class LoginAttempt:
     """A login attempt, counted before its password (or code) is checked."""
 
     user: User | None
-    address: str
+    address: str | None  # the client's, for a password attempt (a two-step code counts on the account only)
     refusal: str | None  # why it may not be checked: "address_delayed", "account_delayed" or "unknown_account"
     delayed_until: dt.datetime | None  # the wait this attempt earns the account if it fails
 
@@ -193,7 +193,7 @@ def check_login_attempt(attempt: LoginAttempt, email: str, password: str, *, now
         return user
     reason = attempt.refusal or ("wrong_password" if not right else "deactivated")
     details: dict[str, Any] = {"reason": reason}
-    if attempt.refusal in (None, "unknown_account"):  # a password was really checked (or could have been)
+    if attempt.address is not None and attempt.refusal in (None, "unknown_account"):  # a password was checked
         _count_address_failure(attempt.address, now)
     if user is not None and attempt.refusal is None and attempt.delayed_until is not None:
         details["delayed_until"] = attempt.delayed_until.isoformat(timespec="seconds")
@@ -263,7 +263,7 @@ def _use_time_step(user: User, step: int) -> bool:
 def count_two_step_attempt(user: User, *, now: dt.datetime | None = None) -> LoginAttempt:
     """Count a two-step code attempt on the account like a password attempt (the caller commits at once)."""
     counted, until = _count_account_attempt(user, now or utcnow())
-    return LoginAttempt(user, UNKNOWN_ADDRESS, None if counted else "account_delayed", until)
+    return LoginAttempt(user, None, None if counted else "account_delayed", until)
 
 
 def check_two_step_code(attempt: LoginAttempt, secret: str, code: str, *, now: dt.datetime | None = None) -> None:

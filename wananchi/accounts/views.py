@@ -232,6 +232,7 @@ def new_password(token: str) -> ResponseReturnValue:
 
 @account_bp.route("", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"])  # the current password is checked here too
 def profile():
     """The user's own account: who they are, and changing the password (which ends other sessions)."""
     form = PasswordChangeForm()
