@@ -205,3 +205,14 @@ def test_concurrent_guesses_are_counted_before_they_are_checked(live_server, sta
     assert len(checks.hashes) == guesses  # the others checked a stand-in: the same work
     assert user.failed_logins == ACCOUNT_DELAY.free and user.locked_until is not None
     assert len(events(db, "login_failed")) == guesses
+
+
+def test_a_long_client_address_is_kept_to_its_column(app, staff, db):
+    """An IPv6 address with a zone (or whatever a misconfigured proxy passes on) must not make a refusal a 500."""
+    browser = app.test_client()
+    address = "fe80::1234:5678:9abc:def0:1234:5678:9abc%kiolesura-cha-mtandao-0"
+    browser.environ_base["REMOTE_ADDR"] = address
+    assert log_in(browser, staff.officer_a.email, WRONG).status_code == 422
+    [entry] = events(db, "login_failed")
+    assert entry.client_address == address[:45]
+    assert db.session.get(LoginThrottle, address[:45]).failures == 1

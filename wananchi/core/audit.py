@@ -38,9 +38,14 @@ class Subject:
     id: str
 
 
+MAX_ADDRESS_LENGTH = 45  # the longest IPv6 address written out (an IPv4-mapped one)
+
+
 def client_address() -> str | None:
     """The address of the client making the current request (the proxy's client, when PROXY_FIX_X_FOR is set)."""
-    return request.remote_addr if has_request_context() else None
+    if not has_request_context() or not request.remote_addr:
+        return None
+    return request.remote_addr[:MAX_ADDRESS_LENGTH]
 
 
 def _object_key(obj: Any) -> tuple[str, str]:
