@@ -10,6 +10,13 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("WANANCHI_INSTANCE_PATH", BASE_DIR / "instance"))
 
 
+# Secret keys published in this repository: production refuses to start with any of them.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - development only, refused in production
+TESTING_SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite only, refused in production
+KNOWN_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY})
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -43,10 +50,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire under the citizen
 
-    # Staff logins: a short remember-me, never readable by scripts; the id carries a rotating token.
-    REMEMBER_COOKIE_DURATION = timedelta(days=14)
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Staff sessions (ASVS 3.3.2, level 2): they end after 30 minutes without a request and 12 hours after the
+    # login, whatever happens meanwhile; no remember-me cookie outlives them. Logging out ends every copy.
+    STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_SESSION_MAX_AGE = timedelta(hours=12)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;100 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
     # argon2id cost: the argon2-cffi defaults (RFC 9106 low-memory profile: 3 passes, 64 MiB, 4 lanes).
@@ -110,24 +117,28 @@ class Config:
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.
+    DEMO_DATA_ALLOWED = False
 
 
 class DevelopmentConfig(Config):
     """`make run`: an embedded SQLite database under instance/, no server to install."""
 
     DEBUG = True
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wananchi.sqlite3'}")
+    DEMO_DATA_ALLOWED = True
 
 
 class TestingConfig(Config):
     """The test suite: the database URL is given by the fixtures."""
 
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite only
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    DEMO_DATA_ALLOWED = True
     # Tests deliver the outbox explicitly (or start real workers), so each test controls when mail goes out.
     OUTBOX_ENQUEUE_AFTER_COMMIT = False
     # Still argon2id, but cheap: the suite hashes hundreds of passwords.
@@ -140,7 +151,6 @@ class ProductionConfig(Config):
     """Several web and worker processes sharing PostgreSQL and Redis."""
 
     SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     PREFERRED_URL_SCHEME = "https"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", Config.REDIS_URL or "")
@@ -149,6 +159,9 @@ class ProductionConfig(Config):
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL")
+    # Every secret key (SECRET_KEY, any other setting named ..._SECRET_KEY, each of SECRET_KEY_FALLBACKS) must
+    # have at least MIN_SECRET_KEY_LENGTH characters and must not be one of KNOWN_SECRET_KEYS.
+    SECRET_KEYS_CHECKED = True
 
 
 CONFIGS: dict[str, type[Config]] = {

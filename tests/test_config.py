@@ -1,18 +1,24 @@
-"""Configuration: production refuses to start without its secrets; URLs are normalised."""
+"""Configuration: production refuses to start without its secrets, or with weak ones, and holds no demo data;
+URLs are normalised."""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 
 import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
 
-from config import ProductionConfig
+from config import DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, ProductionConfig
 from tests.helpers import ROOT
 from wananchi import create_app
+from wananchi.accounts.models import User
 from wananchi.core.db import normalise_database_url
+from wananchi.extensions import db
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL"])
@@ -36,8 +42,49 @@ def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app("production")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/db"
-    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_SECURE"]
     assert not app.debug
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """The production configuration's required settings, with a strong secret key and a SQLite file."""
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    monkeypatch.setattr(ProductionConfig, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("SECRET_KEY", "k" * 31),
+        ("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+        ("SECRET_KEY", TESTING_SECRET_KEY),
+        ("SECRET_KEY", DEVELOPMENT_SECRET_KEY.encode()),
+        ("SECRET_KEY_FALLBACKS", [secrets.token_urlsafe(32), DEVELOPMENT_SECRET_KEY]),
+        ("TRACKING_SECRET_KEY", "fupi"),  # any other secret key, one per purpose
+    ],
+)
+def test_production_refuses_a_short_or_published_secret_key(production, setting, value):
+    with pytest.raises(RuntimeError, match=f"Refusing to start: {setting} must be a random value of at least 32"):
+        create_app("production", **{setting: value})
+
+
+def test_development_and_tests_keep_their_published_keys():
+    assert create_app("development").secret_key == DEVELOPMENT_SECRET_KEY
+    assert create_app("testing").secret_key == TESTING_SECRET_KEY
+
+
+@pytest.mark.parametrize("command", [["seed-demo", "--tickets", "0"], ["seed-if-empty"]])
+def test_production_refuses_demo_data_and_its_published_password(production, command):
+    app = create_app("production")
+    with app.app_context():
+        upgrade()
+        result = app.test_cli_runner().invoke(args=["wananchi", *command])
+        assert result.exit_code != 0 and "Refusing to load demo data" in result.output
+        assert db.session.scalar(select(func.count(User.id))) == 0
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("admin.integration_keys", "POST"): administrators,
     ("admin.integration_key_revoke", "POST"): lambda role, _t: LOGIN if role == "anonymous" else HIDDEN,
     ("staff.dashboard", "GET"): staff_area,
+    ("staff.institution_keys", "GET"): lambda role, _t: (
+        LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
+    ),
     ("staff.queue", "GET"): staff_area,
     ("staff.escalations", "GET"): lambda role, _t: (
         LOGIN

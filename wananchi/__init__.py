@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSTANCE_DIR
+from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     _check_config(app)
+    # Security events (wananchi/core/audit.py) are always written to the application log, one line each.
+    app.logger.getChild("security").setLevel(logging.INFO)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from wananchi.core.db import engine_options, normalise_database_url
@@ -58,9 +62,33 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 
 def _check_config(app: Flask) -> None:
+    """Refuse to start without the required settings, or (in production) with a short or published secret key."""
     missing = [name for name in app.config.get("REQUIRED", ()) if not app.config.get(name)]
     if missing:
         raise RuntimeError(f"Refusing to start: set {', '.join(missing)} in the environment.")
+    if app.config.get("SECRET_KEYS_CHECKED"):
+        weak = sorted(
+            {
+                name
+                for name, key in _secret_keys(app.config)
+                if len(key) < MIN_SECRET_KEY_LENGTH or key in KNOWN_SECRET_KEYS
+            }
+        )
+        if weak:
+            raise RuntimeError(
+                f"Refusing to start: {', '.join(weak)} must be a random value of at least {MIN_SECRET_KEY_LENGTH}"
+                " characters, not a development or test key published with the code."
+            )
+
+
+def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every secret key of the configuration, by setting name: SECRET_KEY, any other setting whose name ends in
+    SECRET_KEY (one secret per purpose), and each of the SECRET_KEY_FALLBACKS."""
+    for name, value in config.items():
+        if not name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS")) or not value:
+            continue
+        for key in value if isinstance(value, list | tuple) else [value]:
+            yield name, key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -123,12 +151,14 @@ def _import_models() -> None:
 
 
 def _connect_signal_handlers() -> None:
-    """Subscribe other domains to the tickets domain's signals."""
+    """Subscribe other domains to the tickets and accounts domains' signals."""
+    from wananchi.api.tokens import connect_handlers as connect_api_tokens
     from wananchi.notifications.handlers import connect_handlers as connect_notifications
     from wananchi.sla.handlers import connect_handlers as connect_sla
 
     connect_sla()  # first: messages read the due dates the clock sets
     connect_notifications()
+    connect_api_tokens()
 
 
 def _register_blueprints(app: Flask) -> None:

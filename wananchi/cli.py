@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from wananchi.notifications.devmail import mailcatcher_command
@@ -21,13 +21,23 @@ translate_cli = AppGroup("translate", help="Swahili and English message catalogu
 wananchi_cli.add_command(mailcatcher_command)
 
 
+def _refuse_demo_data_unless_allowed() -> None:
+    """Demo data holds staff accounts whose password is published: only development and tests may have it."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException(
+            "Refusing to load demo data: its staff accounts share a published password. "
+            "Demo data is for WANANCHI_CONFIG=development or testing only."
+        )
+
+
 @wananchi_cli.command("seed-demo")
 @click.option("--tickets", default=200, show_default=True, help="How many demo tickets to create.")
 def seed_demo_command(tickets: int) -> None:
-    """Load a realistic Tanzanian demo set; running it again changes nothing."""
+    """Load a realistic Tanzanian demo set (development and tests only); running it again changes nothing."""
     from wananchi.demo.seed import seed_demo
     from wananchi.extensions import db
 
+    _refuse_demo_data_unless_allowed()
     summary = seed_demo(ticket_count=tickets)
     db.session.commit()
     for line in summary:
@@ -37,11 +47,13 @@ def seed_demo_command(tickets: int) -> None:
 @wananchi_cli.command("seed-if-empty")
 @click.pass_context
 def seed_if_empty_command(ctx: click.Context) -> None:
-    """Seed the demo set only when the database has no institution yet (used by `make run`)."""
+    """Seed the demo set only when the database has no institution yet (used by `make run`; never in production)."""
     from sqlalchemy import func, select
 
     from wananchi.extensions import db
     from wananchi.institutions.models import Institution
+
+    _refuse_demo_data_unless_allowed()
 
     if db.session.scalar(select(func.count(Institution.id))):
         click.echo("Database already has data; not seeding.")

@@ -1,12 +1,9 @@
-"""Staff logins: argon2id, lock-out, two-factor codes, remember-me, password changes, the CLI."""
+"""Staff logins: argon2id, one answer to every refusal, two-factor codes, password changes, the CLI."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyotp
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from tests.helpers import hidden_fields, log_in
@@ -40,24 +37,10 @@ def test_an_administrator_lands_on_the_administration(client, staff):
 def test_wrong_password_and_unknown_address_get_the_same_answer(client, staff):
     wrong = log_in(client, staff.officer_a.email, "si-sahihi-kabisa")
     unknown = log_in(client, "hayupo@dawasa.go.tz", "si-sahihi-kabisa")
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 422
     assert "Barua pepe au nenosiri si sahihi" in wrong.get_data(as_text=True)
     assert "Barua pepe au nenosiri si sahihi" in unknown.get_data(as_text=True)
     assert client.get("/afisa/").status_code == 302
-
-
-def test_five_failures_lock_the_account_for_15_minutes(client, staff, db):
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC), tick=False):
-        for _attempt in range(4):
-            log_in(client, staff.officer_a.email, "kosa-kosa-kosa")
-        locked = log_in(client, staff.officer_a.email, "kosa-kosa-kosa")
-        assert "imefungwa kwa dakika 15" in locked.get_data(as_text=True)
-        # Even the right password is refused while locked.
-        assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 200
-    with time_machine.travel(dt.datetime(2026, 11, 23, 8, 16, tzinfo=dt.UTC), tick=False):
-        assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
-    db.session.expire_all()
-    assert db.session.get(User, staff.officer_a.id).failed_logins == 0
 
 
 def test_login_attempts_are_rate_limited(client, staff, app):
@@ -66,13 +49,13 @@ def test_login_attempts_are_rate_limited(client, staff, app):
         statuses = [log_in(client, "mtu@example.com", "kosa-kosa-kosa").status_code for _ in range(4)]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "10 per minute;100 per hour"
-    assert statuses == [200, 200, 200, 429]
+    assert statuses == [422, 422, 422, 429]
 
 
 def test_a_deactivated_user_cannot_log_in(client, staff, db):
     staff.officer_a.active = False
     db.session.commit()
-    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 200
+    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 422
     assert client.get("/afisa/").status_code == 302
 
 
@@ -108,17 +91,17 @@ def test_a_role_that_requires_two_factor_codes_sets_one_up_at_login(client, staf
     assert log_in(other, staff.officer_a.email, PASSWORD).headers["Location"] == "/afisa/"
 
 
-def test_remember_me_cookie_is_http_only_and_short(client, staff):
+def test_no_remember_me_cookie_is_given(client, staff):
+    """A staff session ends after 30 minutes idle or 12 hours at most: no cookie may outlive it."""
+    assert "remember" not in client.get("/ingia").get_data(as_text=True)
     response = log_in(client, staff.officer_a.email, PASSWORD, remember="y")
-    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
-    assert cookies and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
-    expires = dt.datetime.strptime(cookies[0].split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT")
-    assert expires - dt.datetime.utcnow() < dt.timedelta(days=15)
+    assert response.status_code == 303
+    assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
 
 
 def test_a_password_change_ends_the_other_sessions(app, staff, db):
     phone, laptop = app.test_client(), app.test_client()
-    log_in(phone, staff.officer_a.email, PASSWORD, remember="y")
+    log_in(phone, staff.officer_a.email, PASSWORD)
     log_in(laptop, staff.officer_a.email, PASSWORD)
     page = laptop.get("/akaunti")
     response = laptop.post(
@@ -132,7 +115,7 @@ def test_a_password_change_ends_the_other_sessions(app, staff, db):
     )
     assert response.status_code == 303
     assert laptop.get("/afisa/").status_code == 200
-    assert phone.get("/afisa/").status_code == 302  # session and remember-me cookie both dead
+    assert phone.get("/afisa/").status_code == 302  # the other session is dead
     fresh = app.test_client()
     assert log_in(fresh, staff.officer_a.email, "nenosiri-jipya-kabisa").status_code == 303
 
@@ -144,7 +127,7 @@ def test_a_weak_or_mistyped_new_password_is_refused(client, staff):
         "/akaunti",
         data={**hidden_fields(page.data), "current_password": PASSWORD, "password": "fupi", "confirm": "fupi"},
     )
-    assert short.status_code == 422 and "herufi 10" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "herufi 12" in short.get_data(as_text=True)
     wrong = client.post(
         "/akaunti",
         data={
@@ -164,14 +147,40 @@ def test_logout_ends_the_session(client, staff):
     assert client.get("/afisa/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "javascript:alert(1)"])
-def test_login_never_redirects_to_another_site(client, staff, target):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "javascript:alert(1)",
+        "/\\evil.example",  # browsers read a backslash as a slash
+        "/afisa/\r\nSet-Cookie: kikao=bandia",  # a line break would split the Location header (it was a 500)
+        "/afisa/\tfoleni",
+        "/afisa/\u202efoleni",
+        "afisa/foleni",
+    ],
+)
+def test_login_never_redirects_to_another_site_nor_breaks_on_a_bad_next(client, staff, target):
     page = client.get("/ingia", query_string={"next": target})
+    assert page.status_code == 200
     response = client.post(
-        "/ingia?" + f"next={target}",
+        "/ingia",
+        query_string={"next": target},
         data={**hidden_fields(page.data), "email": staff.officer_a.email, "password": PASSWORD},
     )
-    assert response.headers["Location"] == "/afisa/"
+    assert response.status_code == 303 and response.headers["Location"] == "/afisa/"
+    assert client.get("/ingia", query_string={"next": target}).headers["Location"] == "/afisa/"  # logged in already
+
+
+def test_login_goes_on_to_the_page_asked_for(client, staff):
+    page = client.get("/afisa/foleni?tab=mine")
+    assert page.headers["Location"] == "/ingia?next=%2Fafisa%2Ffoleni%3Ftab%3Dmine"
+    form = client.get(page.headers["Location"])
+    response = client.post(
+        page.headers["Location"],
+        data={**hidden_fields(form.data), "email": staff.officer_a.email, "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/afisa/foleni?tab=mine"
 
 
 def test_staff_pages_need_a_login(client, staff):
@@ -206,3 +215,27 @@ def test_cli_creates_a_user_with_the_password_from_standard_input(app, db, staff
     assert bad.exit_code != 0 and "hakuna" in bad.output
     short = runner.invoke(args=["wananchi", "create-user", "z@y.tz", "--role", "admin"], input="fupi\n")
     assert short.exit_code != 0
+
+
+def test_wrong_current_passwords_are_audited_and_limited_like_logins(app, client, staff, db):
+    from wananchi.core.audit import AuditEntry
+
+    log_in(client, staff.officer_a.email, PASSWORD)
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = []
+        for _attempt in range(3):
+            page = client.get("/akaunti")
+            data = {
+                "current_password": "si-hili-kabisa",
+                "password": "kahawa-chungu-2026",
+                "confirm": "kahawa-chungu-2026",
+            }
+            statuses.append(client.post("/akaunti", data={**hidden_fields(page.data), **data}).status_code)
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "10 per minute;100 per hour"
+    assert statuses == [422, 422, 429]
+    refused = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "password_change_failed")))
+    assert [(entry.actor_id, entry.changes) for entry in refused] == [
+        (staff.officer_a.id, {"reason": "wrong_password"})
+    ] * 2

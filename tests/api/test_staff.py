@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from tests.api.conftest import bearer, submit
 from wananchi.api.models import ApiToken
 from wananchi.api.tokens import create_api_token, create_integration_key, find_integration_key, revoke_api_token
+from wananchi.core.audit import AuditEntry
 
 
 def _ticket(client, setting) -> dict:
@@ -142,3 +145,61 @@ def test_a_too_large_body_is_a_json_413(app, client, setting):
 
 def test_401_names_the_scheme(client, setting):
     assert client.get("/api/v1/staff/queue").headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def _audit(db, action: str) -> list[AuditEntry]:
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+def test_creating_and_revoking_a_token_on_its_page_is_audited(client, setting, db):
+    from tests.helpers import hidden_fields, log_in
+    from tests.world import PASSWORD
+
+    user = setting.staff.officer_a
+    log_in(client, user.email, PASSWORD)
+    page = client.get("/akaunti/tokeni")
+    client.post(
+        "/akaunti/tokeni",
+        data={"csrf_token": hidden_fields(page.data)["csrf_token"], "name": "Hati", "scopes": ["read"]},
+    )
+    token = db.session.scalars(select(ApiToken).where(ApiToken.name == "Hati")).one()
+    revoked = client.post(f"/akaunti/tokeni/{token.id}/futa", data=hidden_fields(client.get("/akaunti/tokeni").data))
+    assert revoked.status_code == 303
+    [created] = _audit(db, "api_token_created")[-1:]
+    [gone] = _audit(db, "api_token_revoked")
+    assert (created.actor_id, created.object_id, created.client_address) == (user.id, str(token.id), "127.0.0.1")
+    assert created.changes == {"name": "Hati", "scopes": "read"}
+    assert (gone.actor_id, gone.object_id, gone.changes["reason"]) == (user.id, str(token.id), "revoked")
+
+
+def test_a_password_change_revokes_the_users_tokens(client, setting, db):
+    from tests.helpers import hidden_fields, log_in
+    from tests.world import PASSWORD
+
+    user, raw = setting.staff.officer_a, setting.tokens["officer_a"]
+    other = bearer(setting.tokens["officer_a2"])
+    assert client.get("/api/v1/staff/queue", headers=bearer(raw)).status_code == 200
+    log_in(client, user.email, PASSWORD)
+    page = client.get("/akaunti")
+    new = "kahawa-chungu-ya-asubuhi"
+    changed = client.post(
+        "/akaunti", data={**hidden_fields(page.data), "current_password": PASSWORD, "password": new, "confirm": new}
+    )
+    assert changed.status_code == 303
+    assert client.get("/api/v1/staff/queue", headers=bearer(raw)).status_code == 401
+    assert client.get("/api/v1/staff/queue", headers=other).status_code == 200  # another user's token lives on
+    [revoked] = _audit(db, "api_token_revoked")
+    assert revoked.actor_id == user.id and revoked.changes["reason"] == "password_changed"
+    assert db.session.get(ApiToken, int(revoked.object_id)).revoked_at is not None
+
+
+def test_a_password_reset_revokes_the_users_tokens(client, setting, db):
+    from wananchi.accounts.services import password_reset_token, reset_password
+
+    user, raw = setting.staff.officer_a, setting.tokens["officer_a"]
+    with client.application.test_request_context():
+        reset_password(password_reset_token(user), "kahawa-chungu-ya-asubuhi")
+    db.session.commit()
+    assert client.get("/api/v1/staff/queue", headers=bearer(raw)).status_code == 401
+    [revoked] = _audit(db, "api_token_revoked")
+    assert revoked.changes["reason"] == "password_reset"

@@ -31,6 +31,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.READ_NODE_REPORT, "A"): {"oversight_above_a"},
     (Permission.READ_NODE_REPORT, "B"): {"oversight_elsewhere"},
     (Permission.VIEW_ESCALATIONS, None): {"supervisor_a", "oversight_above_a", "oversight_elsewhere"},
+    (Permission.VIEW_INTEGRATION_KEYS, "A"): {"supervisor_a"},
+    (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
 }
 
 

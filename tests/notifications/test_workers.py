@@ -153,7 +153,7 @@ def workers(db, database_url: str, queue: redis.Redis, smtp_server: SmtpServer, 
     env = {
         **os.environ,
         "WANANCHI_CONFIG": "production",
-        "SECRET_KEY": "worker-tests-not-secret",
+        "SECRET_KEY": "worker-tests-not-secret-but-long-enough",
         "DATABASE_URL": database_url,
         "REDIS_URL": QUEUE_URL,
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -75,6 +75,7 @@ class Keys:
     write: str
     read_only: str
     revoked: str
+    agency_write: str  # the agency's: a key submits only its institution's services, or tickets routed to it
 
 
 @pytest.fixture
@@ -87,13 +88,14 @@ def world(db) -> World:
 
 @pytest.fixture
 def keys(db, world: World) -> Keys:
-    """Integration keys issued to the council: one that may write, one read-only, one revoked."""
+    """Integration keys issued to the council: one that may write, one read-only, one revoked; and the agency's."""
     _write, write = create_integration_key(world.council, "Programu ya simu", [SCOPE_READ, SCOPE_WRITE], actor=None)
     _read, read_only = create_integration_key(world.council, "Dashibodi", [SCOPE_READ], actor=None)
     revoked_key, revoked = create_integration_key(world.council, "Ya zamani", [SCOPE_WRITE], actor=None)
     revoke_integration_key(revoked_key)
+    _agency, agency_write = create_integration_key(world.agency, "Mfumo wa DAWASA", [SCOPE_WRITE], actor=None)
     db.session.commit()
-    return Keys(write, read_only, revoked)
+    return Keys(write, read_only, revoked, agency_write)
 
 
 @pytest.fixture

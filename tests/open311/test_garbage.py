@@ -85,7 +85,7 @@ def test_garbage_posts_never_fail(
         "media_url",
     ]
     base = {
-        "api_key": keys.write,
+        "api_key": keys.agency_write,
         "service_code": "maji-bili",
         "attribute[ticket_type]": "maoni",
         "description": "Maoni kuhusu huduma ya maji katika eneo letu.",
@@ -146,7 +146,7 @@ def test_xml_stays_well_formed_with_control_characters(api: Open311Client, world
     answer = api.post(
         "requests.json",
         {
-            "api_key": keys.write,
+            "api_key": keys.agency_write,
             "service_code": "maji-bili",
             "attribute[ticket_type]": "maoni",
             "description": description,

@@ -110,7 +110,7 @@ def test_post_without_name_is_anonymous_and_english_when_asked(
     api: Open311Client, db, world: World, keys: Keys
 ) -> None:
     data = valid_post(
-        keys.write,
+        keys.agency_write,
         first_name="",
         last_name="",
         service_code="maji-bili",
@@ -195,8 +195,8 @@ def test_error_descriptions_in_swahili_unless_english_is_asked(api: Open311Clien
 # GET requests
 
 
-def _submit(api: Open311Client, keys: Keys, **overrides: str) -> str:
-    answer = api.post("requests.json", valid_post(keys.write, **overrides))
+def _submit(api: Open311Client, keys: Keys, key: str | None = None, **overrides: str) -> str:
+    answer = api.post("requests.json", valid_post(key or keys.write, **overrides))
     assert answer.status == 200, answer.body
     return str(answer.json()[0]["service_request_id"])
 
@@ -269,8 +269,8 @@ def _ids(answer_json: list[dict[str, str]]) -> list[str]:
 
 def test_get_requests_filters(api: Open311Client, db, world: World, keys: Keys) -> None:
     local = _submit(api, keys)
-    national = _submit(api, keys, service_code="maji-bili", **{"attribute[district]": ""})
-    closed = _submit(api, keys, service_code="maji-bili", **{"attribute[district]": ""})
+    national = _submit(api, keys, keys.agency_write, service_code="maji-bili", **{"attribute[district]": ""})
+    closed = _submit(api, keys, keys.agency_write, service_code="maji-bili", **{"attribute[district]": ""})
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == closed))
     assert ticket is not None
     ticket.status = TicketStatus.RESOLVED

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from wananchi.core.forms import Form
@@ -18,7 +18,6 @@ class LoginForm(Form):
     password = PasswordField(
         _l("Password"), validators=[InputRequired(message=_l("Write your password.")), Length(max=200)]
     )
-    remember = BooleanField(_l("Keep me logged in on this device for 14 days"))
 
 
 class TotpForm(Form):

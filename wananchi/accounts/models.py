@@ -20,9 +20,13 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"  # msimamizi: also assigns, receives escalations, reads reports
     OVERSIGHT = "oversight"  # kiongozi: reads and directs everything below one node of the tree
     ADMIN = "admin"  # msimamizi wa mfumo: configures; reads no tickets
+    # An institution's own system calling the API with an integration key: never an account, only the stand-in
+    # user the API checks permissions for (wananchi/api/auth.py).
+    INTEGRATION = "integration"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+ACCOUNT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.OVERSIGHT, Role.ADMIN)  # the roles a person's account can have
 
 
 def new_session_token() -> str:
@@ -46,9 +50,13 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Login attempts (password or two-step code) counted since the last complete login, and the end of the
+    # delay they have earned: no password or code of this account is checked before it (wananchi/accounts/logins.py).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The time step of the last two-step code accepted: a code is accepted once, and never an earlier one.
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -74,7 +82,7 @@ class User(UserMixin, Model):
         return self.role == Role.ADMIN or self.is_admin
 
     def is_locked(self, now: dt.datetime) -> bool:
-        """Whether too many failed logins keep this account locked at `now`."""
+        """Whether failed logins keep this account waiting (no password of it is checked) at `now`."""
         return self.locked_until is not None and self.locked_until > now
 
 
@@ -85,3 +93,14 @@ class RolePolicy(Model):
 
     role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
     require_totp: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginThrottle(Model):
+    """Failed logins from one client address, whatever accounts they tried, and the delay they have earned."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(45), primary_key=True)  # an IPv4 or IPv6 address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,70 +1,31 @@
-"""Account services: passwords (argon2id), logins with lock-out, two-factor codes, creating users."""
+"""Account services: creating users, changing a password, resetting a forgotten one by an e-mailed link."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
-from functools import lru_cache
 from typing import Any
 
-import pyotp
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from wananchi.accounts.models import Role, RolePolicy, User, new_session_token
+from wananchi.accounts import signals
+from wananchi.accounts.models import Role, User, new_session_token
+from wananchi.accounts.passwords import check_password_strength, hash_password, verify_password
+from wananchi.core.audit import record_security_event
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.notifications.models import Channel
 from wananchi.notifications.outbox import add_messages
-from wananchi.notifications.render import public_url, render_notification
+from wananchi.notifications.render import UNRENDERED, public_url
 
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
 RESET_SALT = "wananchi.accounts.password-reset"
 RESET_LINK_LIFETIME = dt.timedelta(hours=1)
-
-
-@lru_cache(maxsize=4)
-def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> tuple[PasswordHasher, str]:
-    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
-    # Verified when the e-mail is unknown, so a wrong address costs the same time as a wrong password.
-    return hasher, hasher.hash("not-a-real-password")
-
-
-def _hasher() -> tuple[PasswordHasher, str]:
-    """The argon2id hasher with the configured cost (the library's recommended one unless overridden)."""
-    config = current_app.config
-    return _hasher_for(
-        config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_COST"], config["PASSWORD_HASH_PARALLELISM"]
-    )
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher()[0].hash(password)
-
-
-def check_password_strength(password: str) -> None:
-    """DomainError unless the password is long enough to be worth having."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field="password"
-        )
-
-
-def _verify(stored_hash: str, password: str) -> bool:
-    try:
-        return _hasher()[0].verify(stored_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -72,76 +33,25 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -> User:
-    """The user whose e-mail and password these are; DomainError otherwise.
-
-    Five failures in a row lock the account for 15 minutes; the failure count is part of the
-    caller's transaction, so the caller must commit it even though the login failed.
-    """
-    now = now or utcnow()
-    user = find_user_by_email(email)
-    if user is None:
-        _verify(_hasher()[1], password)
-        raise DomainError(_("The e-mail address or the password is wrong."))
-    if user.is_locked(now):
-        raise DomainError(_("Too many failed attempts: this account is locked for 15 minutes."))
-    if not _verify(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins = 0
-            user.locked_until = now + LOCK_DURATION
-            raise DomainError(_("Too many failed attempts: this account is locked for 15 minutes."))
-        raise DomainError(_("The e-mail address or the password is wrong."))
-    if _hasher()[0].check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    return user
-
-
-def totp_required(user: User) -> bool:
-    """Whether this user must give a two-factor code: they set one up, or their role requires it."""
-    if user.totp_secret:
-        return True
-    policy = db.session.get(RolePolicy, user.role)
-    return bool(policy and policy.require_totp)
-
-
-def verify_totp(secret: str, code: str, *, now: dt.datetime | None = None) -> bool:
-    """Whether `code` is the current (or an adjacent) six-digit code for `secret`."""
-    cleaned = "".join(ch for ch in code if ch.isdigit())
-    return pyotp.TOTP(secret).verify(cleaned, for_time=now or utcnow(), valid_window=1)
-
-
-def new_totp_secret() -> str:
-    """A new random secret for an authenticator app."""
-    return pyotp.random_base32()
-
-
-def totp_uri(user: User, secret: str) -> str:
-    """The otpauth:// address an authenticator app reads from a QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Wananchi")
-
-
-def record_login(user: User, *, now: dt.datetime | None = None) -> None:
-    """Note a successful login."""
-    user.last_login_at = now or utcnow()
-
-
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; every other session of the user ends."""
-    if not _verify(user.password_hash, current):
+    """Set a new password after checking the current one; every other session of the user ends, and their API
+    tokens are revoked (password_changed). Audited, and so is a wrong current password (the caller commits that
+    refusal)."""
+    if not verify_password(user.password_hash, current):
+        record_security_event("password_change_failed", user, actor_id=user.id, details={"reason": "wrong_password"})
         raise DomainError(_("The current password is wrong."), field="current_password")
-    check_password_strength(new)
+    check_password_strength(new, name=user.name, email=user.email)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
+    record_security_event("password_changed", user, actor_id=user.id)
+    signals.password_changed.send(user, reason="changed")
 
 
 def create_user(
     *, email: str, name: str, role: Role, password: str, institution: Institution | None, is_admin: bool = False
 ) -> User:
     """A new staff account; officers, supervisors and oversight users belong to an institution."""
-    check_password_strength(password)
+    check_password_strength(password, name=name, email=email)
     if role != Role.ADMIN and institution is None:
         raise DomainError(_("Officers, supervisors and oversight users belong to an institution."), field="institution")
     if find_user_by_email(email) is not None:
@@ -177,19 +87,16 @@ def password_reset_token(user: User) -> str:
 
 
 def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> None:
-    """Write a one-hour password-reset link to the outbox for the active user with this address; others get nothing."""
+    """Write a password-reset message to the outbox for the active user with this address; others get nothing.
+
+    The message is written without its text: the link in it is a credential, so it is made and rendered only
+    when the message is sent, and never stored (wananchi/notifications/deferred.py, password_reset_context).
+    """
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
     now = now or utcnow()
-    rendered = render_notification(
-        "password_reset",
-        user.language,
-        recipient_name=user.name,
-        email=user.email,
-        reset_url=public_url("auth.reset_password", token=password_reset_token(user)),
-        minutes=int(RESET_LINK_LIFETIME.total_seconds() // 60),
-    )
+    record_security_event("password_reset_sent", user)
     add_messages(
         [
             {
@@ -198,11 +105,21 @@ def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> N
                 "recipient": user.email,
                 "recipient_user_id": user.id,
                 "language": user.language,
-                **rendered.for_channel(Channel.EMAIL),
+                **UNRENDERED.for_channel(Channel.EMAIL),
             }
         ],
         now,
     )
+
+
+def password_reset_context(user: User) -> dict[str, Any]:
+    """What the password-reset message says, with a new one-hour link (made now, as the message is sent)."""
+    return {
+        "recipient_name": user.name,
+        "email": user.email,
+        "reset_url": public_url("auth.reset_password", token=password_reset_token(user)),
+        "minutes": int(RESET_LINK_LIFETIME.total_seconds() // 60),
+    }
 
 
 def user_for_reset_token(token: str) -> User:
@@ -223,12 +140,15 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new: str) -> User:
-    """Set a new password through a reset link: the link and every session end, and a lock-out is lifted."""
+    """Set a new password through a reset link: the link, every session and every API token end (password_changed),
+    and a delay on logging in is lifted."""
     user = user_for_reset_token(token)
-    check_password_strength(new)
+    check_password_strength(new, name=user.name, email=user.email)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     user.failed_logins = 0
     user.locked_until = None
+    record_security_event("password_reset", user, actor_id=user.id)
+    signals.password_changed.send(user, reason="reset")
     db.session.flush()
     return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 import segno
@@ -12,21 +13,26 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from wananchi.accounts.auth import start_staff_session
 from wananchi.accounts.forms import LoginForm, PasswordChangeForm, PasswordForgotForm, PasswordResetForm, TotpForm
-from wananchi.accounts.models import Role, User
-from wananchi.accounts.services import (
-    authenticate,
-    change_password,
+from wananchi.accounts.logins import (
+    check_login_attempt,
+    check_two_step_code,
+    complete_login,
+    count_login_attempt,
+    count_two_step_attempt,
+    end_sessions,
     new_totp_secret,
-    record_login,
-    reset_password,
     totp_required,
     totp_uri,
-    user_for_reset_token,
-    verify_totp,
 )
+from wananchi.accounts.models import Role, User
+from wananchi.accounts.services import change_password, reset_password, user_for_reset_token
+from wananchi.core.audit import client_address, record_security_event
+from wananchi.core.db import commit_now
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import queue_from_form
+from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db, limiter
 from wananchi.tasks import send_password_reset
 
@@ -64,43 +70,58 @@ def _landing(user: User) -> str:
     return url_for("staff.dashboard")
 
 
-def _safe_next(target: str | None, user: User) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return _landing(user)
+MAX_NEXT_LENGTH = 2000
 
 
-def _finish_login(user: User, remember: bool, next_url: str | None):
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site to go to after logging in, else None (the landing page is used).
+
+    Only a relative path: it starts with one slash, holds no backslash (which browsers read as a slash:
+    "/\\evil.example") and no control or formatting character (a line break would split the Location
+    header), and names no scheme or host.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(unicodedata.category(char).startswith("C") for char in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _finish_login(user: User, next_url: str | None, *, two_step: bool):
     session.clear()  # a new session for the logged-in user: no fixation
-    login_user(user, remember=remember)
-    record_login(user)
-    return redirect(_safe_next(next_url, user), code=303)
+    login_user(user)  # no remember-me cookie: a staff session ends after 30 minutes idle or 12 hours at most
+    start_staff_session()
+    complete_login(user, two_step=two_step)
+    return redirect(next_url or _landing(user), code=303)
 
 
 @bp.route("/ingia", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
-    """E-mail and password; then the two-factor step when the user or their role needs it."""
+    """E-mail and password; then the two-factor step when the user or their role needs it.
+
+    Every refusal is the same page (422) after the same work; the attempt is counted and committed before the
+    password is checked, and the refusal's audit entry is committed too (wananchi/accounts/logins.py).
+    """
+    next_url = safe_next(request.args.get("next"))  # before anything else: a bad one is dropped, never followed
     if current_user.is_authenticated:
-        return redirect(_landing(current_user))
+        return redirect(next_url or _landing(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        email, password = form.email.data or "", form.password.data or ""
+        attempt = count_login_attempt(email, client_address())
+        commit_now()
         try:
-            user = authenticate(form.email.data or "", form.password.data or "")
+            user = check_login_attempt(attempt, email, password)
         except DomainError as error:
+            commit_now()
             form.form_errors.append(error.message)
-            # Status 200 so the failed attempt (which counts towards the lock) is committed.
-            return render_template("accounts/login.html", form=form)
-        next_url = request.args.get("next")
+            return render_template("accounts/login.html", form=form), 422
         if totp_required(user):
-            session[PENDING] = {
-                "user": user.id,
-                "token": user.session_token,
-                "remember": bool(form.remember.data),
-                "next": next_url,
-            }
+            session[PENDING] = {"user": user.id, "token": user.session_token, "next": next_url}
             return redirect(url_for("auth.totp"), code=303)
-        return _finish_login(user, bool(form.remember.data), next_url)
+        return _finish_login(user, next_url, two_step=False)
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -108,7 +129,7 @@ def login():
 def _pending_user() -> User | None:
     pending = session.get(PENDING) or {}
     user = db.session.get(User, pending.get("user", 0))
-    if user is None or user.session_token != pending.get("token"):
+    if user is None or user.session_token != pending.get("token") or not user.active:
         return None
     return user
 
@@ -116,7 +137,10 @@ def _pending_user() -> User | None:
 @bp.route("/ingia/msimbo", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def totp():
-    """The two-factor step: the code, or setting up an authenticator app when the role requires one."""
+    """The two-factor step: the code, or setting up an authenticator app when the role requires one.
+
+    A code counts as a login attempt of the account (the same growing delay) and is accepted once.
+    """
     user = _pending_user()
     if user is None:
         return redirect(url_for("auth.login"))
@@ -128,11 +152,18 @@ def totp():
     secret = user.totp_secret or pending["secret"]
     form = TotpForm()
     if form.validate_on_submit():
-        if verify_totp(secret, form.code.data or ""):
+        attempt = count_two_step_attempt(user)
+        commit_now()
+        try:
+            check_two_step_code(attempt, secret, form.code.data or "")
+        except DomainError as error:
+            commit_now()
+            _show_error(form, error)
+        else:
             if setting_up:
                 user.totp_secret = secret
-            return _finish_login(user, pending.get("remember", False), pending.get("next"))
-        form.code.errors = [*form.code.errors, _("This code is wrong or has expired. Try the current one.")]
+                record_security_event("two_step_enabled", user, actor_id=user.id)
+            return _finish_login(user, pending.get("next"), two_step=True)
     return render_template(
         "accounts/totp.html",
         form=form,
@@ -144,9 +175,11 @@ def totp():
 
 @bp.post("/toka")
 def logout():
-    """End this session."""
-    logout_user()
+    """End this session, and every copy of its cookie: the user's session token changes."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
     session.clear()
+    logout_user()  # after the clearing, so that Flask-Login also deletes a remember-me cookie from before
     flash(_("You have logged out."), "success")
     return redirect(url_for("auth.login"), code=303)
 
@@ -184,15 +217,22 @@ def new_password(token: str) -> ResponseReturnValue:
         except DomainError as error:
             _show_error(form, error)
         else:
-            logout_user()
             session.clear()
-            flash(_("Your new password has been set and all your sessions have ended. Log in with it."), "success")
+            logout_user()
+            flash(
+                _(
+                    "Your new password has been set: all your sessions have ended and your API tokens have been "
+                    "revoked. Log in with it."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.login"), code=303)
     return render_template("accounts/password_reset.html", form=form), (422 if form.is_submitted() else 200)
 
 
 @account_bp.route("", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"])  # the current password is checked here too
 def profile():
     """The user's own account: who they are, and changing the password (which ends other sessions)."""
     form = PasswordChangeForm()
@@ -200,9 +240,19 @@ def profile():
         try:
             change_password(current_user, form.current_password.data or "", form.password.data or "")
         except DomainError as error:
+            commit_now()  # a wrong current password stays in the audit log
             _show_error(form, error)
         else:
-            login_user(current_user, remember=False)  # this session carries the new token; others end
-            flash(_("Your password has been changed. Your other sessions have ended."), "success")
+            login_user(current_user)  # this session carries the new token; others end
+            flash(
+                _(
+                    "Your password has been changed. Your other sessions have ended and your API tokens have been "
+                    "revoked."
+                ),
+                "success",
+            )
             return redirect(url_for("account.profile"), code=303)
-    return render_template("accounts/profile.html", form=form), (422 if form.is_submitted() else 200)
+    sees_keys = can(current_user, Permission.VIEW_INTEGRATION_KEYS, current_user.institution)
+    return render_template("accounts/profile.html", form=form, sees_institution_keys=sees_keys), (
+        422 if form.is_submitted() else 200
+    )

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from wananchi.accounts.labels import ROLE_LABELS
-from wananchi.accounts.services import MIN_PASSWORD_LENGTH
+from wananchi.accounts.passwords import MIN_PASSWORD_LENGTH
 from wananchi.admin.labels import KIND_LABELS, LANGUAGE_LABELS
 from wananchi.admin.sla_services import INTERVALS_PER_DAY, WEEKDAYS, hours_field
 from wananchi.core.contact import InvalidContact, normalise_email

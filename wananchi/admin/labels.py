@@ -1,4 +1,5 @@
-"""The words the administration pages use for institution kinds, audit actions and changed fields."""
+"""The words the administration pages use for institution kinds, audit actions (security events among them) and
+the objects they concern."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -36,6 +37,21 @@ ACTION_LABELS = {
     "update_canned_response": _l("Canned response changed"),
     "delete_canned_response": _l("Canned response deleted"),
     "resend_outbox_message": _l("Message sent again"),
+    # Security events (wananchi/core/audit.py record_security_event)
+    "login_succeeded": _l("Logged in"),
+    "login_failed": _l("Login refused"),
+    "login_delayed": _l("Logins made to wait"),
+    "two_step_failed": _l("Two-step code refused"),
+    "two_step_enabled": _l("Two-step login set up"),
+    "logout": _l("Logged out"),
+    "password_changed": _l("Password changed"),
+    "password_change_failed": _l("Password change refused"),
+    "password_reset_sent": _l("Password-reset link sent"),
+    "password_reset": _l("Password set through a reset link"),
+    "api_token_created": _l("API token created"),
+    "api_token_revoked": _l("API token revoked"),
+    "integration_key_issued": _l("Integration key issued"),
+    "integration_key_revoked": _l("Integration key revoked"),
 }
 
 OBJECT_LABELS = {
@@ -46,4 +62,8 @@ OBJECT_LABELS = {
     "RolePolicy": _l("Role"),
     "CannedResponse": _l("Canned response"),
     "OutboxMessage": _l("Message"),
+    "ApiToken": _l("API token"),
+    "IntegrationKey": _l("Integration key"),
+    "LoginAddress": _l("E-mail address without an account (keyed hash)"),
+    "ClientAddress": _l("Client address"),
 }

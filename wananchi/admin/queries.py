@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import desc, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from wananchi.accounts.models import Role, RolePolicy, User
+from wananchi.accounts.models import ACCOUNT_ROLES, Role, RolePolicy, User
 from wananchi.core.audit import AuditEntry
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
@@ -143,7 +143,7 @@ def users_page(search: str, number: int) -> Page:
 def role_policies() -> dict[Role, bool]:
     """Whether each role requires two-step login (roles without a stored policy do not)."""
     stored = {policy.role: policy.require_totp for policy in db.session.scalars(select(RolePolicy))}
-    return {role: stored.get(role, False) for role in Role}
+    return {role: stored.get(role, False) for role in ACCOUNT_ROLES}
 
 
 def canned_by_institution() -> list[tuple[Institution, list[CannedResponse]]]:

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from wananchi.accounts.models import Role, User
+from wananchi.accounts.models import ACCOUNT_ROLES, Role, User
 from wananchi.admin import queries
 from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, page_number, show_error
 from wananchi.admin.forms import NOTHING, NewUserForm, PolicyForm, UserForm, institution_choices
@@ -155,7 +155,7 @@ def user_reset_totp(user_id: int) -> ResponseReturnValue:
 def _policy_forms() -> list[tuple[Role, PolicyForm]]:
     """One small form per role, filled from the stored policies."""
     stored = queries.role_policies()
-    return [(role, PolicyForm(prefix=role.value, data={"require_totp": stored[role]})) for role in Role]
+    return [(role, PolicyForm(prefix=role.value, data={"require_totp": stored[role]})) for role in ACCOUNT_ROLES]
 
 
 @bp.get("/usalama")
@@ -167,9 +167,8 @@ def policies() -> ResponseReturnValue:
 @bp.post("/usalama/<role>")
 def policy_edit(role: str) -> ResponseReturnValue:
     """Save one role's security policy."""
-    try:
-        chosen = Role(role)
-    except ValueError:
+    chosen = next((candidate for candidate in ACCOUNT_ROLES if candidate.value == role), None)
+    if chosen is None:
         abort(404)
     form = PolicyForm(prefix=chosen.value)
     set_role_policy(chosen, form.require_totp.data, actor=actor())

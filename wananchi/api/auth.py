@@ -1,8 +1,9 @@
 """Bearer-token authentication of the API: never the session cookie.
 
 A personal token acts as its user, with that user's permissions, limited to its scopes. An integration
-key acts as an officer of its institution who may read (queue, tickets) and submit tickets on citizens'
-behalf; it never changes a ticket (staff actions need a person's token).
+key acts as its institution's system (Role.INTEGRATION): it reads the institution's queue, the tickets
+routed to it and those about its own services, and submits tickets on citizens' behalf about those services
+or to be routed to it; it never changes a ticket (staff actions need a person's token).
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, current_app, g, request
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from wananchi.accounts.models import Role, User
 from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKey
 from wananchi.api.tokens import find_api_token, find_integration_key, mark_used
+from wananchi.core.permissions import Permission, can
+from wananchi.institutions.models import Category, District
+from wananchi.institutions.routing import route_ticket
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,12 @@ def bearer_token() -> str | None:
     return value.strip()
 
 
-def _integration_officer(key: IntegrationKey) -> User:
-    """A transient officer of the key's institution (never stored) for permission checks and reads."""
+def integration_user(key: IntegrationKey) -> User:
+    """The key's institution's system, as a transient user (never stored) for permission checks and reads."""
     return User(
         id=0,
         name=f"API: {key.name}",
-        role=Role.OFFICER,
+        role=Role.INTEGRATION,
         institution_id=key.institution_id,
         active=True,
         email="",
@@ -71,10 +76,30 @@ def current_principal() -> Principal | None:
         else:
             key = find_integration_key(raw)
             if key is not None:
-                principal = Principal(user=_integration_officer(key), scopes=key.scope_set, credential=key)
+                principal = Principal(user=integration_user(key), scopes=key.scope_set, credential=key)
                 mark_used(key)
     g.api_principal = principal
     return principal
+
+
+def integration_may_submit(user: User, category: Category | None, district: District | None) -> bool:
+    """Whether an institution's system may submit a ticket about `category` in `district`: a service its
+    institution owns, or a ticket that would be routed to its institution."""
+    if category is not None and can(user, Permission.SUBMIT_FOR_INSTITUTION, category):
+        return True
+    try:
+        routed = route_ticket(category, district)
+    except LookupError:  # no triage desk is configured: nowhere to route a "sijui" ticket
+        return False
+    return can(user, Permission.SUBMIT_FOR_INSTITUTION, routed)
+
+
+def integration_refusal() -> str:
+    """Why an institution's system may not submit a ticket (in the current language)."""
+    return _(
+        "This integration key may submit tickets only about its institution's own services, or tickets that go "
+        "to its institution."
+    )
 
 
 def require_token(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

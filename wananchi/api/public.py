@@ -11,7 +11,15 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wananchi.api.auth import current_principal, optional_token, rate_limit, rate_limit_key, submit_rate_limit
+from wananchi.api.auth import (
+    current_principal,
+    integration_may_submit,
+    integration_refusal,
+    optional_token,
+    rate_limit,
+    rate_limit_key,
+    submit_rate_limit,
+)
 from wananchi.api.errors import api_language, error_response, register_api_error_handlers
 from wananchi.api.models import ApiToken, IntegrationKey
 from wananchi.api.schemas import (
@@ -45,6 +53,7 @@ limiter.limit(rate_limit, key_func=rate_limit_key)(blp)
 ERRORS = {
     400: "Bad request",
     401: "Credentials were sent but are not valid",
+    403: "An integration key outside its institution's services",
     404: "Not found",
     422: "Invalid",
     429: "Too many requests",
@@ -178,15 +187,21 @@ def _district(code: str | None) -> District | None:
 @blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
 @blp.arguments(SubmitSchema)
 @blp.response(201, ReceiptSchema)
-@_document_errors(400, 401, 422, 429)
+@_document_errors(400, 401, 403, 422, 429)
 def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     """Submit a ticket: the same rules, routing, targets and notifications as the web form."""
     language = api_language()
-    credential = principal.credential if (principal := current_principal()) else None
+    principal = current_principal()
+    credential = principal.credential if principal else None
+    category, district = _category(data["category"]), _district(data["district"])
+    system = principal.user if principal is not None and isinstance(credential, IntegrationKey) else None
+    if system is not None and not integration_may_submit(system, category, district):
+        with force_locale(language):
+            abort(error_response(403, message=integration_refusal()))
     submission = Submission(
         type=data["type"],
-        category=_category(data["category"]),
-        district=_district(data["district"]),
+        category=category,
+        district=district,
         subject=data["subject"],
         description=data["description"],
         identity=data["identity"],

@@ -1,15 +1,18 @@
-"""Issuing, finding and revoking API tokens and integration keys; only SHA-256 hashes are stored."""
+"""Issuing, finding and revoking API tokens and integration keys (audited); only SHA-256 hashes are stored."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 
+from wananchi.accounts import signals
 from wananchi.accounts.models import User
 from wananchi.api.models import SCOPES, ApiToken, IntegrationKey
+from wananchi.core.audit import record_security_event
 from wananchi.core.db import utcnow
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
@@ -42,7 +45,9 @@ def create_api_token(user: User, name: str, scopes: Iterable[str]) -> tuple[ApiT
         user=user, name=name.strip()[:80], prefix=raw[:10], token_hash=hash_secret(raw), scopes=_clean_scopes(scopes)
     )
     db.session.add(token)
-    db.session.flush()
+    record_security_event(
+        "api_token_created", token, actor_id=user.id, details={"name": token.name, "scopes": token.scopes}
+    )
     return token, raw
 
 
@@ -60,22 +65,52 @@ def create_integration_key(
         created_by=actor,
     )
     db.session.add(key)
-    db.session.flush()
+    record_security_event(
+        "integration_key_issued",
+        key,
+        actor_id=actor.id if actor else None,
+        details={"institution": institution.slug, "name": key.name, "scopes": key.scopes},
+    )
     return key, raw
 
 
-def revoke_api_token(token: ApiToken) -> None:
+def revoke_api_token(token: ApiToken, *, actor: User | None = None, reason: str = "revoked") -> None:
     """Revoke a personal token; it stops working at once."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        record_security_event(
+            "api_token_revoked",
+            token,
+            actor_id=actor.id if actor else None,
+            details={"name": token.name, "user": token.user_id, "reason": reason},
+        )
         db.session.flush()
 
 
-def revoke_integration_key(key: IntegrationKey) -> None:
+def revoke_integration_key(key: IntegrationKey, *, actor: User | None = None) -> None:
     """Revoke an integration key; it stops working at once."""
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        record_security_event(
+            "integration_key_revoked",
+            key,
+            actor_id=actor.id if actor else None,
+            details={"institution": key.institution.slug, "name": key.name},
+        )
         db.session.flush()
+
+
+def _revoke_tokens_of(user: User, *, reason: str, **_: Any) -> None:
+    """A new password revokes every personal token of its user: a token made by whoever knew the old password
+    must not outlive it."""
+    active = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    for token in db.session.scalars(active):
+        revoke_api_token(token, actor=user, reason=f"password_{reason}")
+
+
+def connect_handlers() -> None:
+    """Subscribe the tokens to the accounts domain's signals (idempotent: blinker keeps one connection each)."""
+    signals.password_changed.connect(_revoke_tokens_of, weak=False)
 
 
 def find_api_token(raw: str) -> ApiToken | None:

@@ -1,4 +1,5 @@
-"""Token pages: personal API tokens in the user's account, integration keys in the administration area."""
+"""Token pages: personal API tokens in the user's account, integration keys in the administration area, and the
+keys of their institution for its supervisors."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -19,8 +21,10 @@ from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKe
 from wananchi.api.tokens import create_api_token, create_integration_key, revoke_api_token, revoke_integration_key
 from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
+from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.tickets.staff import bp as staff_bp
 
 SCOPE_CHOICES = [SelectChoice(SCOPE_READ, _l("Read")), SelectChoice(SCOPE_WRITE, _l("Write (act on tickets)"))]
 
@@ -77,7 +81,7 @@ def token_revoke(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id or not RevokeForm().validate_on_submit():
         abort(404)
-    revoke_api_token(token)
+    revoke_api_token(token, actor=current_user)
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("account.tokens"), code=303)
 
@@ -108,6 +112,21 @@ def integration_key_revoke(key_id: int) -> ResponseReturnValue:
     key = db.session.get(IntegrationKey, key_id)
     if key is None or not RevokeForm().validate_on_submit():
         abort(404)
-    revoke_integration_key(key)
+    revoke_integration_key(key, actor=current_user)
     flash(_("The key has been revoked."), "success")
     return redirect(url_for("admin.integration_keys"), code=303)
+
+
+@staff_bp.get("/funguo")
+def institution_keys() -> ResponseReturnValue:
+    """Supervisors: the integration keys issued to their institution, when and by whom, last used, revoked."""
+    institution = db.session.get(Institution, current_user.institution_id) if current_user.institution_id else None
+    if institution is None or not can(current_user, Permission.VIEW_INTEGRATION_KEYS, institution):
+        abort(404)
+    keys = db.session.scalars(
+        select(IntegrationKey)
+        .where(IntegrationKey.institution_id == institution.id)
+        .options(selectinload(IntegrationKey.created_by))
+        .order_by(IntegrationKey.id.desc())
+    )
+    return render_template("api/institution_keys.html", institution=institution, keys=list(keys))

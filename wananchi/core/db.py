@@ -118,6 +118,19 @@ def rollback() -> None:
         _run_rollback_callbacks()
 
 
+def commit_now() -> None:
+    """Commit what this request has written so far, before it answers; the rest runs in a new transaction.
+
+    Only for writes that must stand whatever the answer is, which the boundary below would roll back with a
+    refusal: a login attempt is counted (and committed) before its password is checked, so that concurrent
+    guesses see each other's count, and a refused login leaves its count and its audit entry although the
+    page answers 422. Everything else is committed once, by the boundary.
+    """
+    db.session.commit()
+    if has_app_context():
+        g.pop("rollback_callbacks", None)  # what is committed is no longer rolled back
+
+
 def init_transaction_boundary(app: Flask) -> None:
     """One transaction per request: committed once after a successful view, rolled back otherwise."""
 

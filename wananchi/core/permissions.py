@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from wananchi.institutions.models import Institution
+from wananchi.institutions.models import Category, Institution
 
 if TYPE_CHECKING:
     from wananchi.accounts.models import User
@@ -26,6 +26,10 @@ class Permission(enum.StrEnum):
     READ_REPORT = "read_report"  # an institution's report and its exports (obj: Institution)
     READ_NODE_REPORT = "read_node_report"  # a node's report with everything below it, and its league (obj: Institution)
     VIEW_ESCALATIONS = "view_escalations"  # the escalation inbox of the user's own node
+    # An institution's system (integration key) submits a ticket about a service the institution owns, or one
+    # routed to it (obj: the service's Category, or the Institution the ticket would be routed to).
+    SUBMIT_FOR_INSTITUTION = "submit_for_institution"
+    VIEW_INTEGRATION_KEYS = "view_integration_keys"  # the keys issued to an institution (obj: Institution)
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -51,10 +55,32 @@ def _in_reach(user: User, institution: Institution) -> bool:
 
     if user.institution_id is None:
         return False
-    if user.role in (Role.OFFICER, Role.SUPERVISOR):
+    if user.role in (Role.OFFICER, Role.SUPERVISOR, Role.INTEGRATION):
         return institution.id == user.institution_id
     if user.role == Role.OVERSIGHT:
         return user.institution_id in ancestor_ids(institution)
+    return False
+
+
+def _integration_permission(user: User, permission: Permission, obj: Any) -> bool:
+    """An institution's system reads the tickets routed to it and those about its own services, sees the
+    citizen's contact on the first, and submits tickets of either kind; it never changes a ticket."""
+    from wananchi.tickets.models import Ticket
+
+    institution_id = user.institution_id
+    if permission == Permission.VIEW_QUEUE:
+        return isinstance(obj, Institution) and obj.id == institution_id
+    if permission == Permission.SUBMIT_FOR_INSTITUTION:
+        return (isinstance(obj, Category) and obj.institution_id == institution_id) or (
+            isinstance(obj, Institution) and obj.id == institution_id
+        )
+    if not isinstance(obj, Ticket):
+        return False
+    routed_to_it = obj.institution_id == institution_id
+    if permission == Permission.VIEW_TICKET:
+        return routed_to_it or (obj.category is not None and obj.category.institution_id == institution_id)
+    if permission == Permission.VIEW_CONTACT:
+        return routed_to_it
     return False
 
 
@@ -90,8 +116,12 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
 
     if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
         return False
+    if user.role == Role.INTEGRATION:
+        return _integration_permission(user, permission, obj)
     if permission == Permission.ADMINISTER:
         return user.can_administer
+    if permission == Permission.VIEW_INTEGRATION_KEYS:
+        return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.VIEW_QUEUE:
         return isinstance(obj, Institution) and _in_reach(user, obj)
     if permission == Permission.VIEW_ESCALATIONS:

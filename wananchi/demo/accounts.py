@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from wananchi.accounts.models import Role, User
-from wananchi.accounts.services import hash_password
+from wananchi.accounts.passwords import hash_password
 from wananchi.demo.places import slugify
 from wananchi.demo.threads import SUPERVISORS
 from wananchi.extensions import db

@@ -1,8 +1,13 @@
-"""Messages written unrendered and rendered when they are sent: those whose every word comes from their ticket.
+"""Messages written unrendered and rendered when they are sent: those whose every word comes from their ticket,
+or from their recipient's account.
 
 The citizen's receipt is one, and a new tracking code another: their code is never stored, only derived again.
 Rendering them in the worker spares the submission (the busiest request of the service) the work, and a fault
 in their templates can then delay a receipt, retried like any failed delivery, but never refuse a submission.
+
+A password reset is one too: its link is a credential, made when the message is sent, and its text is sent
+from a copy that is never written to the outbox (NEVER_STORED), so no one who can read the outbox (an
+administrator, a backup) finds a working link there.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from wananchi.accounts.models import User
 from wananchi.extensions import db
 from wananchi.notifications.channels import DeliveryError
 from wananchi.notifications.models import Channel, OutboxMessage
@@ -18,15 +24,36 @@ from wananchi.tickets.models import Ticket
 from wananchi.tickets.services import current_tracking_code
 
 
-def _code_and_link(ticket: Ticket) -> dict[str, Any]:
+def _ticket(message: OutboxMessage) -> Ticket:
+    ticket = db.session.get(Ticket, message.ticket_id) if message.ticket_id is not None else None
+    if ticket is None:
+        raise DeliveryError(f"the ticket of this {message.event} message no longer exists")
+    return ticket
+
+
+def _code_and_link(message: OutboxMessage) -> dict[str, Any]:
     # The code that opens the ticket now, derived again from the submission's key: it is never stored.
-    return {"tracking_code": current_tracking_code(ticket), "tracking_url": tracking_url(ticket)}
+    ticket = _ticket(message)
+    return {"ticket": ticket, "tracking_code": current_tracking_code(ticket), "tracking_url": tracking_url(ticket)}
 
 
-RENDERED_WHEN_SENT: dict[str, Callable[[Ticket], dict[str, Any]]] = {
+def _reset_link(message: OutboxMessage) -> dict[str, Any]:
+    # Imported here: the accounts services write their messages through the outbox, which imports this module.
+    from wananchi.accounts.services import password_reset_context
+
+    # A link made now, for the account as it is now: only to the address it still has, and only if still active.
+    user = db.session.get(User, message.recipient_user_id) if message.recipient_user_id is not None else None
+    if user is None or not user.active or user.email != message.recipient:
+        raise DeliveryError("the account of this password reset is gone, deactivated or has another address now")
+    return password_reset_context(user)
+
+
+RENDERED_WHEN_SENT: dict[str, Callable[[OutboxMessage], dict[str, Any]]] = {
     "receipt": _code_and_link,
     "tracking_code": _code_and_link,
+    "password_reset": _reset_link,
 }
+NEVER_STORED = frozenset({"password_reset"})
 
 
 def is_unrendered(message: OutboxMessage) -> bool:
@@ -34,19 +61,19 @@ def is_unrendered(message: OutboxMessage) -> bool:
     return message.event in RENDERED_WHEN_SENT and not message.body_text
 
 
-def render_when_sent(message: OutboxMessage) -> None:
-    """Fill in the subject and bodies of an unrendered message, from its ticket as it is now."""
-    ticket = db.session.get(Ticket, message.ticket_id) if message.ticket_id is not None else None
-    if ticket is None:
-        raise DeliveryError(f"the ticket of this {message.event} message no longer exists")
+def render_when_sent(message: OutboxMessage) -> OutboxMessage:
+    """The message to send, with its subject and bodies rendered from its ticket or account as they are now:
+    `message` itself, filled in, or for a message whose text is never stored, a copy outside the session."""
     email = message.channel == Channel.EMAIL
     rendered = render_notification(
         message.event,
         message.language,
         for_email=email,
         for_sms=not email,
-        ticket=ticket,
-        **RENDERED_WHEN_SENT[message.event](ticket),
-    )
-    for name, value in rendered.for_channel(message.channel).items():
+        **RENDERED_WHEN_SENT[message.event](message),
+    ).for_channel(message.channel)
+    if message.event in NEVER_STORED:
+        return OutboxMessage(id=message.id, channel=message.channel, recipient=message.recipient, **rendered)
+    for name, value in rendered.items():
         setattr(message, name, value)
+    return message

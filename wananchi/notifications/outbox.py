@@ -110,9 +110,8 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
     if message is None:
         return None
     try:
-        if is_unrendered(message):
-            render_when_sent(message)
-        delivered = SENDERS[message.channel](message)
+        outgoing = render_when_sent(message) if is_unrendered(message) else message
+        delivered = SENDERS[message.channel](outgoing)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried, never left "sending"
         if not isinstance(error, DeliveryError):
             current_app.logger.exception("outbox message %s: unexpected error while sending", message_id)

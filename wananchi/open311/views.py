@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
+from wananchi.api.auth import integration_may_submit, integration_refusal, integration_user
 from wananchi.api.models import SCOPE_WRITE
 from wananchi.api.tokens import find_integration_key, mark_used
 from wananchi.core.db import utcnow
@@ -183,6 +184,8 @@ def create_request(fmt: str) -> Response:
         raise Open311Error(403, _("This api_key is not valid for submitting requests."))
     mark_used(key)
     submission = read_submission(request.form, _language())
+    if not integration_may_submit(integration_user(key), submission.category, submission.district):
+        raise Open311Error(403, integration_refusal())
     submission.integration_key_id = key.id
     try:
         receipt = submit_ticket(submission)

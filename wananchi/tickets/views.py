@@ -59,6 +59,7 @@ from wananchi.tickets.services import (
     add_citizen_message,
     appeal_ticket,
     can_appeal,
+    current_tracking_code,
     find_tracked_ticket,
     form_submission_key,
     rate_ticket,
@@ -179,19 +180,23 @@ def submit():
         else:
             form.form_errors.append(error.message)
         return _render_submit(form, 422, files_dropped=bool(submission.files))
-    session["receipt"] = {"reference": receipt.ticket.reference, "code": receipt.tracking_code}
+    session["receipt"] = receipt.ticket.reference  # never the code: the session cookie is signed, not encrypted
     _grant(receipt.ticket)
     return redirect(url_for("tickets.receipt", reference=receipt.ticket.reference), code=303)
 
 
 @bp.get("/wasilisha/<reference>/imepokelewa")
 def receipt(reference: str):
-    """The confirmation: reference number, tracking code, where the ticket went and what happens next."""
+    """The confirmation: reference number, tracking code, where the ticket went and what happens next.
+
+    The browser that submitted the ticket can show it again (a reload, a page lost on a slow network) while its
+    grant lasts: the code is derived again from the ticket, never kept in the session cookie.
+    """
     ticket = _granted_ticket(reference)
-    stored = session.get("receipt") or {}
-    if ticket is None or stored.get("reference") != reference:
+    if ticket is None or session.get("receipt") != reference:
         return redirect(url_for("tickets.track", ref=reference))
-    return render_template("tickets/receipt.html", ticket=ticket, tracking_code=format_tracking_code(stored["code"]))
+    code = format_tracking_code(current_tracking_code(ticket))
+    return render_template("tickets/receipt.html", ticket=ticket, tracking_code=code)
 
 
 @bp.route("/fuatilia", methods=["GET", "POST"])

@@ -1,0 +1,9 @@
+"""Domain signals of the accounts domain: sent with the user as sender, after the change is written, in the same
+transaction."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# A user's password was changed (reason="changed") or set through a reset link (reason="reset").
+password_changed = _signals.signal("password-changed")
