@@ -69,7 +69,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute;60 per hour")
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;100 per day")
-    TRACK_PER_REFERENCE_LIMIT = os.environ.get("TRACK_PER_REFERENCE_LIMIT", "20 per hour")
+    # Per ticket and address together: guesses from elsewhere never lock a citizen out of their own ticket.
+    TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT = os.environ.get("TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT", "20 per hour")
     NEW_CODE_RATE_LIMIT = os.environ.get("NEW_CODE_RATE_LIMIT", "5 per hour;20 per day")
     NEW_CODE_PER_REFERENCE_LIMIT = os.environ.get("NEW_CODE_PER_REFERENCE_LIMIT", "3 per day")
 

@@ -90,24 +90,26 @@ def test_guessing_is_rate_limited_per_address(client, submitted, app):
         app.config["TRACK_RATE_LIMIT"] = "1000 per minute"
 
 
-def test_guessing_one_reference_is_limited_across_addresses(app, submitted):
-    reference, _code = submitted
-    app.config["TRACK_PER_REFERENCE_LIMIT"] = "3 per hour"
+def track_from(app, address, reference, code):
+    """Track in a new browser from `address`."""
+    browser = app.test_client()
+    page = browser.get("/fuatilia", environ_base={"REMOTE_ADDR": address})
+    data = {**hidden_fields(page.data), "reference": reference, "code": code}
+    return browser.post("/fuatilia", data=data, environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_strangers_guesses_at_a_ticket_are_limited_and_never_lock_its_citizen_out(app, submitted):
+    reference, code = submitted
+    app.config["TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"] = "3 per hour"
     try:
-        statuses = []
-        for i in range(4):
-            guesser = app.test_client()
-            page = guesser.get("/fuatilia")
-            statuses.append(
-                guesser.post(
-                    "/fuatilia",
-                    data={**hidden_fields(page.data), "reference": reference, "code": f"BBBBB-BBBB{i}"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"},
-                ).status_code
-            )
-        assert statuses == [422, 422, 422, 429]
+        guesses = [track_from(app, "10.0.0.66", reference, f"BBBBB-BBBB{i}").status_code for i in range(4)]
+        assert guesses == [422, 422, 422, 429]
+        assert track_from(app, "10.0.0.66", reference, code).status_code == 429  # this address waits
+        assert track_from(app, "10.0.0.7", reference, code).status_code == 303  # the citizen, elsewhere, does not
+        other_ticket = track_from(app, "10.0.0.66", "WN-2026-999999", "BBBBB-BBBBB")
+        assert other_ticket.status_code == 422  # the limit is per ticket: the address's own limit is apart
     finally:
-        app.config["TRACK_PER_REFERENCE_LIMIT"] = "1000 per minute"
+        app.config["TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"] = "1000 per minute"
 
 
 def test_empty_and_oversized_fields_are_explained(client, world):

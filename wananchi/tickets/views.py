@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -75,6 +76,13 @@ def _configured(name: str) -> Callable[[], str]:
 def _per_reference(prefix: str) -> Callable[[], str]:
     """A rate-limit key for the ticket a form names, however its reference was typed."""
     return lambda: prefix + (normalise_reference(request.form.get("reference", "")) or "invalid")
+
+
+def _per_reference_and_address(prefix: str) -> Callable[[], str]:
+    """A rate-limit key for the ticket a form names and the address it came from: one address's guesses at a
+    ticket are limited without locking out its citizen, who tracks it from another."""
+    per_reference = _per_reference(prefix)
+    return lambda: f"{per_reference()}:{get_remote_address()}"
 
 
 def _incoming(field) -> list[IncomingFile]:
@@ -187,7 +195,11 @@ def receipt(reference: str):
 
 @bp.route("/fuatilia", methods=["GET", "POST"])
 @limiter.limit(_configured("TRACK_RATE_LIMIT"), methods=["POST"])
-@limiter.limit(_configured("TRACK_PER_REFERENCE_LIMIT"), methods=["POST"], key_func=_per_reference("track:"))
+@limiter.limit(
+    _configured("TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"),
+    methods=["POST"],
+    key_func=_per_reference_and_address("track:"),
+)
 def track():
     """Open a ticket with its reference number and tracking code."""
     form = TrackForm()
