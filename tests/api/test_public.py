@@ -10,6 +10,8 @@ from tests.world import PASSWORD
 from wananchi.api.tokens import create_integration_key
 from wananchi.tickets.actions import transfer_ticket
 from wananchi.tickets.models import Channel, Ticket
+from wananchi.tickets.references import format_tracking_code
+from wananchi.tickets.services import current_tracking_code, reissue_tracking_code
 
 
 def test_institutions_and_categories_in_both_languages(client, setting):
@@ -72,6 +74,23 @@ def test_an_idempotency_key_sent_again_with_another_ticket_is_refused(client, se
     other = client.post("/api/v1/tickets", json=api_submission(subject="Mita ya maji imeharibika"), headers=headers)
     assert first.status_code == 201 and other.status_code == 422
     assert other.json["message"] == "Ufunguo huu wa ombi ulishatumika kwa hoja nyingine."
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
+def test_a_request_sent_again_after_a_new_tracking_code_never_shows_the_new_code(client, setting, db):
+    headers = {"Idempotency-Key": "ombi-1234"}
+    first = client.post("/api/v1/tickets", json=api_submission(), headers=headers).json
+    ticket = reissue_tracking_code(first["reference"], "asha@example.co.tz")
+    db.session.commit()
+    new_code = format_tracking_code(current_tracking_code(ticket))
+    again = client.post("/api/v1/tickets", json=api_submission(), headers=headers)
+    english = client.post("/api/v1/tickets", json=api_submission(), headers={**headers, "Accept-Language": "en"})
+    assert again.status_code == english.status_code == 422
+    assert new_code not in again.get_data(as_text=True) and first["tracking_code"] not in again.get_data(as_text=True)
+    assert english.json["message"] == (
+        f"This form was already sent: it is ticket {first['reference']}. Its tracking code has since been "
+        "replaced, and the new one was sent to the e-mail address or phone number given with the ticket."
+    )
     assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
 
 

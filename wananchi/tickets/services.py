@@ -130,11 +130,34 @@ def _said(source: Submission | Ticket, contact: tuple[str | None, ...]) -> list[
     ]
 
 
+class TrackingCodeReplaced(DomainError):
+    """A submission sent again after its citizen was given a new tracking code: its receipt is not shown again."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            _(
+                "This form was already sent: it is ticket %(reference)s. Its tracking code has since been replaced, "
+                "and the new one was sent to the e-mail address or phone number given with the ticket.",
+                reference=reference,
+            )
+        )
+
+
 def stored_receipt(submission_key: str) -> Receipt | None:
-    """The receipt of the ticket already stored under `submission_key`, if there is one."""
+    """The receipt of the ticket already stored under `submission_key`, if there is one (TrackingCodeReplaced if
+    its citizen has since been given a new code)."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
-    if ticket is None:
-        return None
+    return _receipt_again(ticket) if ticket is not None else None
+
+
+def _receipt_again(ticket: Ticket) -> Receipt:
+    """The receipt of a stored ticket for its submission sent again, with the code it first showed.
+
+    Once the citizen has asked for a new code, whoever holds the first submission (the browser's back button,
+    an API client's retry) is refused: the new code goes only to the contact given with the ticket.
+    """
+    if ticket.tracking_code_version:
+        raise TrackingCodeReplaced(ticket.reference)
     return Receipt(ticket=ticket, tracking_code=current_tracking_code(ticket), created=False)
 
 
@@ -144,7 +167,8 @@ def current_tracking_code(ticket: Ticket) -> str:
 
 
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
-    """Create, route and record a new ticket; a repeated submission key returns the first receipt.
+    """Create, route and record a new ticket; a repeated submission key returns the first receipt (or, once
+    the citizen has been given a new tracking code, TrackingCodeReplaced).
 
     A form sent again (a double click, a browser resend, an API retry) is found when its ticket's
     INSERT collides with its twin's, stored before or being stored at the same time: no query looks
@@ -199,13 +223,12 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         # The twin got there first (PostgreSQL let this INSERT wait for the twin's commit, SQLite
         # for its write lock). Nothing of this attempt is kept, and the citizen gets the twin's receipt.
         rollback()
-        existing = stored_receipt(submission.submission_key)
-        if existing is None:
+        stored = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission.submission_key))
+        if stored is None:
             raise
-        stored = existing.ticket
         if _said(stored, (stored.citizen_name, stored.citizen_email, stored.citizen_phone)) != _content(submission):
             raise SubmissionKeyReused(_("This request key was already used for a different ticket.")) from None
-        return existing
+        return _receipt_again(stored)
     _attach(ticket, None, files, now)
     db.session.execute(  # the history, written in one statement: nothing reads it back in this request
         insert(_table(TicketEvent)),
