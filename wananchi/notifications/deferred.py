@@ -1,8 +1,9 @@
-"""Messages written unrendered and rendered when they are sent: those whose every word comes from their ticket.
+"""Messages written unrendered and rendered each time they are sent: those whose every word comes from their ticket.
 
-The citizen's receipt is one, and a new tracking code another: their code is never stored, only derived again.
-Rendering them in the worker spares the submission (the busiest request of the service) the work, and a fault
-in their templates can then delay a receipt, retried like any failed delivery, but never refuse a submission.
+The citizen's receipt is one, and a new tracking code another: their code is never stored, in the outbox or
+anywhere, only derived again when the message goes out, and what was sent is not kept. Rendering them in the
+worker spares the submission (the busiest request of the service) the work, and a fault in their templates can
+then delay a receipt, retried like any failed delivery, but never refuse a submission.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wananchi.extensions import db
-from wananchi.notifications.channels import DeliveryError
+from wananchi.notifications.channels import Content, DeliveryError
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.notifications.render import render_notification, tracking_url
 from wananchi.tickets.models import Ticket
@@ -34,8 +35,8 @@ def is_unrendered(message: OutboxMessage) -> bool:
     return message.event in RENDERED_WHEN_SENT and not message.body_text
 
 
-def render_when_sent(message: OutboxMessage) -> None:
-    """Fill in the subject and bodies of an unrendered message, from its ticket as it is now."""
+def render_when_sent(message: OutboxMessage) -> Content:
+    """The subject and bodies of an unrendered message, from its ticket as it is now (the row is left unrendered)."""
     ticket = db.session.get(Ticket, message.ticket_id) if message.ticket_id is not None else None
     if ticket is None:
         raise DeliveryError(f"the ticket of this {message.event} message no longer exists")
@@ -48,5 +49,6 @@ def render_when_sent(message: OutboxMessage) -> None:
         ticket=ticket,
         **RENDERED_WHEN_SENT[message.event](ticket),
     )
-    for name, value in rendered.for_channel(message.channel).items():
-        setattr(message, name, value)
+    if email:
+        return Content(subject=rendered.subject, text=rendered.text, html=rendered.html)
+    return Content(subject="", text=rendered.sms, html=None)
