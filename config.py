@@ -73,6 +73,8 @@ class Config:
     TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT = os.environ.get("TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT", "20 per hour")
     NEW_CODE_RATE_LIMIT = os.environ.get("NEW_CODE_RATE_LIMIT", "5 per hour;20 per day")
     NEW_CODE_PER_REFERENCE_LIMIT = os.environ.get("NEW_CODE_PER_REFERENCE_LIMIT", "3 per day")
+    # Receipts to one e-mail address or phone number (anyone can type someone else's); past it, none is sent.
+    RECEIPTS_PER_CONTACT_LIMIT = os.environ.get("RECEIPTS_PER_CONTACT_LIMIT", "5 per hour;20 per day")
 
     # Number of proxies in front of the service whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)

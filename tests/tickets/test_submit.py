@@ -263,8 +263,10 @@ def test_a_submission_writes_its_ticket_once_with_the_due_dates_messages_and_his
         "INSERT INTO REFERENCE_COUNTER",
         "INSERT INTO TICKET",  # with its due dates: no UPDATE after, and no SELECT to read it back
         "INSERT INTO TICKET_EVENT",  # both events in one statement
+        "SELECT OUTBOX_MESSAGE.CREATED_AT FROM",  # the receipts each contact was sent lately (an index range each)
         "INSERT INTO OUTBOX_MESSAGE",  # one statement per message, or one for both (PostgreSQL)
     ]
+    assert sent.count("SELECT OUTBOX_MESSAGE.CREATED_AT FROM") == 2  # the e-mail address and the phone number
     assert sent.count("INSERT INTO TICKET") == sent.count("INSERT INTO TICKET_EVENT") == 1
     if backend == "postgresql":
         # drawn and committed on a connection of its own: the counter is not held while the ticket is written

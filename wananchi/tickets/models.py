@@ -272,6 +272,7 @@ class EventKind(enum.StrEnum):
     RATED = "rated"
     APPEALED = "appealed"
     TRACKING_CODE_REISSUED = "tracking_code_reissued"
+    RECEIPT_WITHHELD = "receipt_withheld"  # its contact had been sent too many receipts lately
 
 
 class TicketEvent(Model):

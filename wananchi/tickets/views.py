@@ -49,7 +49,7 @@ from wananchi.tickets.labels import (
     TYPE_HINTS,
     TYPE_LABELS,
 )
-from wananchi.tickets.models import Attachment, Identity, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.progress import citizen_progress
 from wananchi.tickets.references import format_tracking_code, normalise_reference
 from wananchi.tickets.services import (
@@ -190,7 +190,12 @@ def receipt(reference: str):
     stored = session.get("receipt") or {}
     if ticket is None or stored.get("reference") != reference:
         return redirect(url_for("tickets.track", ref=reference))
-    return render_template("tickets/receipt.html", ticket=ticket, tracking_code=format_tracking_code(stored["code"]))
+    return render_template(
+        "tickets/receipt.html",
+        ticket=ticket,
+        tracking_code=format_tracking_code(stored["code"]),
+        receipt_withheld=any(event.kind == EventKind.RECEIPT_WITHHELD for event in ticket.events),
+    )
 
 
 @bp.route("/fuatilia", methods=["GET", "POST"])
