@@ -8,7 +8,7 @@ from tests.api.conftest import api_submission, bearer, submit
 from tests.helpers import log_in
 from tests.world import PASSWORD
 from wananchi.api.tokens import create_integration_key
-from wananchi.tickets.actions import transfer_ticket
+from wananchi.tickets.actions import merge_ticket, reply_to_citizen, resolve_ticket, transfer_ticket
 from wananchi.tickets.models import Channel, Ticket
 from wananchi.tickets.references import format_tracking_code
 from wananchi.tickets.services import current_tracking_code, reissue_tracking_code
@@ -182,3 +182,32 @@ def test_a_submission_records_the_credential_it_came_with_and_officers_see_it(ap
     assert 'id="sent-through"' not in pages["nobody"]
     assert "tokeni binafsi ya " + setting.staff.officer_a.name in pages["person"]
     assert "mfumo wa Kituo cha simu (ufunguo " + tickets["system"].integration_key.prefix in pages["system"]
+
+
+def test_tracking_a_merged_ticket_shows_the_survivors_status_and_resolution_never_its_replies(client, setting, db):
+    first = submit(client).json
+    other = submit(client, subject="Hakuna maji mtaa wa Kisasa", name="Juma Ali", email="juma@example.co.tz").json
+    survivor, duplicate = (
+        db.session.scalar(select(Ticket).where(Ticket.reference == receipt["reference"])) for receipt in (first, other)
+    )
+    officer = setting.staff.officer_a
+    merge_ticket(duplicate, survivor, actor=officer)
+    reply_to_citizen(survivor, "Asha, mita yako namba 12345 ina deni la shilingi 40,000.", actor=officer)
+    db.session.commit()
+    credentials = {"reference": other["reference"], "code": other["tracking_code"]}
+    tracked = client.post("/api/v1/tickets/track", json=credentials).json
+    assert (tracked["status"], tracked["merged_into"], tracked["merged_into_status"]) == (
+        "closed",
+        first["reference"],
+        "answered",
+    )
+    assert tracked["resolution_summary"] is None and tracked["messages"] == []
+    assert "12345" not in str(tracked)
+    resolve_ticket(survivor, "Bomba kuu limetengenezwa; maji yamerudi.", actor=officer)
+    db.session.commit()
+    tracked = client.post("/api/v1/tickets/track", json=credentials).json
+    assert tracked["merged_into_status"] == "resolved"
+    assert tracked["resolution_summary"] == "Bomba kuu limetengenezwa; maji yamerudi."
+    assert "12345" not in str(tracked) and "Bili ya maji si sahihi" not in str(tracked)
+    own = client.post("/api/v1/tickets/track", json={"reference": first["reference"], "code": first["tracking_code"]})
+    assert own.json["merged_into"] is None and own.json["merged_into_status"] is None

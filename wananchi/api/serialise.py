@@ -50,9 +50,11 @@ def _message_dict(message: TicketMessage, *, staff: bool) -> dict[str, Any]:
 
 
 def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
-    """What the citizen sees of their ticket: no internal notes, no officers' ids."""
+    """What the citizen sees of their ticket: no internal notes, no officers' ids. A duplicate merged into another
+    ticket shows that ticket's status and resolution summary (written for every merged citizen), not its messages."""
     with force_locale(language):
         progress = [dataclasses.asdict(step) for step in citizen_progress(ticket)]
+    survivor = ticket.survivor
     return {
         "reference": ticket.reference,
         "type": str(ticket.type),
@@ -60,8 +62,9 @@ def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
         "subject": ticket.subject,
         "description": ticket.description,
         "institution": institution_dict(ticket.institution, language),
-        "resolution_summary": ticket.resolution_summary,
-        "merged_into": ticket.merged_into.reference if ticket.merged_into is not None else None,
+        "resolution_summary": (survivor or ticket).resolution_summary,
+        "merged_into": survivor.reference if survivor is not None else None,
+        "merged_into_status": str(survivor.status) if survivor is not None else None,
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "messages": [_message_dict(m, staff=False) for m in ticket.messages if m.kind != MessageKind.NOTE],

@@ -147,7 +147,11 @@ def _on_transferred(ticket: Ticket, *, now: dt.datetime, transfer: Any = None, *
 
 
 def _on_resolved(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
+    """The resolution, to the ticket's citizen and to the citizens of the tickets merged into it (never its replies:
+    those are written to one citizen, the summary to all of them)."""
     notify_citizen(ticket, "resolution", now)
+    for duplicate in ticket.merged_duplicates:
+        notify_citizen(duplicate, "merged_resolution", now, survivor=ticket)
 
 
 def _on_tracking_code_reissued(ticket: Ticket, *, now: dt.datetime, channel: str, **_: Any) -> None:

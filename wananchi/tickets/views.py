@@ -46,6 +46,7 @@ from wananchi.tickets.labels import (
     IDENTITY_HINTS,
     MESSAGE_AUTHORS,
     OUTCOME_LABELS,
+    STAFF_STATUS_LABELS,
     TYPE_HINTS,
     TYPE_LABELS,
 )
@@ -272,9 +273,7 @@ def _render_detail(
     rating_form: RatingForm | None = None,
     appeal_form: AppealForm | None = None,
 ):
-    survivor = ticket.merged_into
-    while survivor is not None and survivor.merged_into is not None:
-        survivor = survivor.merged_into
+    survivor = ticket.survivor
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
@@ -284,7 +283,8 @@ def _render_detail(
         can_rate=ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and ticket.satisfaction_rating is None,
         can_appeal=can_appeal(ticket, utcnow()),
         survivor=survivor,
-        survivor_status=CITIZEN_STATUS_LABELS[survivor.status] if survivor else None,
+        # Another citizen's ticket: "awaiting citizen" is not waiting for this one.
+        survivor_status=STAFF_STATUS_LABELS[survivor.status] if survivor else None,
         outcome_labels=OUTCOME_LABELS,
         status_label=CITIZEN_STATUS_LABELS[ticket.status],
         status_explanation=CITIZEN_STATUS_EXPLANATIONS[ticket.status],
