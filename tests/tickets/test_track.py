@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.helpers import hidden_fields, post_submission, valid_submission
 from tests.tickets.test_submit import png_bytes
 from tests.world import build_world
+from wananchi.core.db import CONFLICT_ATTEMPTS
 from wananchi.tickets.models import EventKind, MessageKind, Ticket, TicketMessage, TicketStatus
 
 
@@ -195,3 +199,51 @@ def test_information_typed_into_an_expired_form_comes_back(client, submitted, db
     retry = client.post(f"/hoja/{reference}", data={**hidden_fields(html), "body": "Mita iko nje ya nyumba."})
     assert retry.status_code == 303
     assert db.session.scalar(select(TicketMessage.body)) == "Mita iko nje ya nyumba."
+
+
+@pytest.fixture
+def changed_at_every_try(app, db, backend):
+    """Another writer changes the ticket after each try read it, before that try writes anything."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL: the citizen's change holds the ticket's row, so another writer waits for it")
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    def change_first(session, _context, _instances):  # type: ignore[no-untyped-def]
+        if "changed" not in session.info and any(isinstance(instance, Ticket) for instance in session.dirty):
+            session.info["changed"] = True  # once per try: its own writes then hold SQLite's lock
+            with other.begin() as connection:
+                connection.execute(sa.update(Ticket).values(version=Ticket.version + 1))
+
+    def next_try(session):  # type: ignore[no-untyped-def]
+        session.info.pop("changed", None)
+
+    sa.event.listen(Session, "before_flush", change_first)
+    sa.event.listen(Session, "after_rollback", next_try)
+    yield
+    sa.event.remove(Session, "after_rollback", next_try)
+    sa.event.remove(Session, "before_flush", change_first)
+    other.dispose()
+
+
+def test_information_the_ticket_kept_refusing_is_given_back_in_its_form(
+    app, client, submitted, db, changed_at_every_try
+):
+    reference, code = submitted
+    track(client, reference, code)
+    page = client.get(f"/hoja/{reference}")
+    version = db.session.scalar(select(Ticket.version).where(Ticket.reference == reference))
+    data = {
+        **hidden_fields(page.data),
+        "body": "Mita iko nje ya nyumba.",
+        "attachments": [(io.BytesIO(png_bytes()), "mita.png")],
+    }
+    response = client.post(f"/hoja/{reference}", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "taarifa zako za ziada hazikuongezwa" in html and "Mita iko nje ya nyumba.</textarea>" in html
+    db.session.expire_all()
+    assert db.session.scalar(select(Ticket.version).where(Ticket.reference == reference)) == version + CONFLICT_ATTEMPTS
+    assert db.session.scalar(select(TicketMessage.id)) is None
+    assert list(Path(app.config["UPLOAD_FOLDER"]).iterdir()) == []  # each try's stored file went with it
+    api = client.post("/api/v1/tickets/information", json={"reference": reference, "code": code, "body": "Mita."})
+    assert api.status_code == 409 and api.json["code"] == "conflict" and "hazikuongezwa" in api.json["message"]

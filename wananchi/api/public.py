@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import abort, current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from wananchi.api.auth import current_principal, rate_limit, rate_limit_key, submit_rate_limit
 from wananchi.api.errors import api_language, error_response, register_api_error_handlers
@@ -29,6 +31,7 @@ from wananchi.api.schemas import (
 )
 from wananchi.api.serialise import category_dict, institution_dict, tracked_ticket_dict
 from wananchi.core.contact import normalise_email, normalise_phone
+from wananchi.core.db import retry_on_conflict
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Category, District, Institution
@@ -42,7 +45,13 @@ blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="Publi
 register_api_error_handlers(blp)
 limiter.limit(rate_limit, key_func=rate_limit_key)(blp)
 
-ERRORS = {400: "Bad request", 404: "Not found", 422: "Invalid", 429: "Too many requests"}
+ERRORS = {
+    400: "Bad request",
+    404: "Not found",
+    409: "Changed at the same moment",
+    422: "Invalid",
+    429: "Too many requests",
+}
 
 
 def _document_errors(*codes: int) -> Any:
@@ -190,13 +199,24 @@ def track(data: dict[str, Any]) -> dict[str, Any]:
 @limiter.limit(_track_limit, key_func=rate_limit_key)
 @blp.arguments(InformationSchema)
 @blp.response(201, PublicMessageSchema)
-@_document_errors(400, 404, 422, 429)
+@_document_errors(400, 404, 409, 422, 429)
 def add_information(data: dict[str, Any]) -> dict[str, Any]:
-    """Add the citizen's information to a ticket (reference number and tracking code required)."""
+    """Add the citizen's information to a ticket (reference number and tracking code required); 409 if the ticket
+    kept changing at the same moment, so it was not added: send it again."""
     ticket = _tracked(data["reference"], data["code"])
     try:
         with force_locale(api_language()):
-            message = add_citizen_message(ticket, data["body"], [])
+            message = retry_on_conflict(lambda: add_citizen_message(ticket, data["body"], []))
+    except StaleDataError:
+        with force_locale(api_language()):
+            abort(
+                error_response(
+                    409,
+                    message=_(
+                        "The ticket changed at the same moment, so the information was not added. Send it again."
+                    ),
+                )
+            )
     except DomainError as error:
         abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
     return {

@@ -397,6 +397,12 @@ def _matching_channel(ticket: Ticket, contact: str) -> str | None:
     return None
 
 
+def _read_for_change(ticket: Ticket) -> None:
+    """Read the ticket's row again and hold it until the transaction ends (PostgreSQL; SQLite lets one writer in at
+    a time), so a change someone made meanwhile (a double click, an officer) is built on rather than refused."""
+    db.session.refresh(ticket, with_for_update=True)
+
+
 def add_citizen_message(
     ticket: Ticket, body: str, files: list[IncomingFile], *, now: dt.datetime | None = None
 ) -> TicketMessage:
@@ -405,6 +411,7 @@ def add_citizen_message(
     checked = check_files(files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
     if not body.strip() and not checked:
         raise DomainError(_("Write the information you want to add, or attach a file."), field="body")
+    _read_for_change(ticket)
     if ticket.status == TicketStatus.CLOSED:
         raise DomainError(_("This ticket is closed; you can no longer add information to it."))
     new_status = next_status(ticket.status, Action.CITIZEN_MESSAGE)
@@ -429,6 +436,7 @@ UNSATISFIED_AT_MOST = 2
 
 def rate_ticket(ticket: Ticket, rating: int, comment: str = "", *, now: dt.datetime | None = None) -> None:
     """The citizen answers "umeridhika?" (1-5, with an optional comment) once the ticket is resolved."""
+    _read_for_change(ticket)
     next_status(ticket.status, Action.RATE)
     if ticket.satisfaction_rating is not None:
         raise DomainError(_("You have already rated the answer to this ticket."))
@@ -457,6 +465,7 @@ def can_appeal(ticket: Ticket, now: dt.datetime) -> bool:
 
 def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None) -> None:
     """Reopen an unsatisfied complaint as an appeal, which lands on the supervisor's list."""
+    _read_for_change(ticket)
     now = now or utcnow()
     status = next_status(ticket.status, Action.APPEAL)
     if not can_appeal(ticket, now):

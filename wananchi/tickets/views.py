@@ -20,9 +20,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from wananchi.core.db import utcnow
+from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.forms import queue_from_form
 from wananchi.core.i18n import current_language
@@ -255,14 +256,34 @@ def detail(reference: str):
     if form.is_submitted():
         status = 422
         if form.validate():
+            files = _incoming(form.attachments)
             try:
-                add_citizen_message(ticket, form.body.data or "", _incoming(form.attachments))
+                retry_on_conflict(lambda: add_citizen_message(ticket, form.body.data or "", _rewound(files)))
+            except StaleDataError:
+                form.form_errors.append(
+                    _(
+                        "The ticket changed at the same moment, so your information was not added. It is still "
+                        "below: check it and press Send again (attach any files again)."
+                    )
+                )
+                status = 409
             except DomainError as error:
                 form.body.errors = [*form.body.errors, error.message]
             else:
                 session["flash_added"] = True
                 return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
     return _render_detail(ticket, form, status)
+
+
+def _rewound(files: list[IncomingFile]) -> list[IncomingFile]:
+    """The files, each to be read from its start again (a try to add them may be repeated)."""
+    for incoming in files:
+        incoming.stream.seek(0)
+    return files
+
+
+def _not_saved() -> str:
+    return _("The ticket changed at the same moment, so this was not saved. Check what you chose, then send it again.")
 
 
 def _render_detail(
@@ -302,14 +323,19 @@ def rate(reference: str):
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
     rating_form = RatingForm()
+    status = 422
     if rating_form.validate():
+        rating, comment = int(rating_form.rating.data or 0), rating_form.comment.data or ""
         try:
-            rate_ticket(ticket, int(rating_form.rating.data or 0), rating_form.comment.data or "")
+            retry_on_conflict(lambda: rate_ticket(ticket, rating, comment))
+        except StaleDataError:
+            rating_form.form_errors.append(_not_saved())
+            status = 409
         except DomainError as error:
             rating_form.form_errors.append(error.message)
         else:
             return redirect(url_for("tickets.detail", reference=reference, _anchor="rating"), code=303)
-    return _render_detail(ticket, AddInformationForm(formdata=None), 422, rating_form=rating_form)
+    return _render_detail(ticket, AddInformationForm(formdata=None), status, rating_form=rating_form)
 
 
 @bp.post("/hoja/<reference>/rufaa")
@@ -319,14 +345,18 @@ def appeal(reference: str):
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
     appeal_form = AppealForm()
+    status = 422
     if appeal_form.validate():
         try:
-            appeal_ticket(ticket, appeal_form.reason.data or "")
+            retry_on_conflict(lambda: appeal_ticket(ticket, appeal_form.reason.data or ""))
+        except StaleDataError:
+            appeal_form.form_errors.append(_not_saved())
+            status = 409
         except DomainError as error:
             appeal_form.form_errors.append(error.message)
         else:
             return redirect(url_for("tickets.detail", reference=reference), code=303)
-    return _render_detail(ticket, AddInformationForm(formdata=None), 422, appeal_form=appeal_form)
+    return _render_detail(ticket, AddInformationForm(formdata=None), status, appeal_form=appeal_form)
 
 
 @bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
