@@ -78,7 +78,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute;60 per hour")
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;100 per day")
-    TRACK_PER_REFERENCE_LIMIT = os.environ.get("TRACK_PER_REFERENCE_LIMIT", "20 per hour")
+    # Per ticket and address together: guesses from elsewhere never lock a citizen out of their own ticket.
+    TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT = os.environ.get("TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT", "20 per hour")
     NEW_CODE_RATE_LIMIT = os.environ.get("NEW_CODE_RATE_LIMIT", "5 per hour;20 per day")
     NEW_CODE_PER_REFERENCE_LIMIT = os.environ.get("NEW_CODE_PER_REFERENCE_LIMIT", "3 per day")
     ADD_INFORMATION_RATE_LIMIT = os.environ.get("ADD_INFORMATION_RATE_LIMIT", "10 per minute;60 per hour")
@@ -88,6 +89,8 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "600 per minute")
     API_SUBMIT_RATE_LIMIT = os.environ.get("API_SUBMIT_RATE_LIMIT", SUBMIT_RATE_LIMIT)
+    # Receipts to one e-mail address or phone number (anyone can type someone else's); past it, none is sent.
+    RECEIPTS_PER_CONTACT_LIMIT = os.environ.get("RECEIPTS_PER_CONTACT_LIMIT", "5 per hour;20 per day")
 
     # Number of proxies in front of the service whose X-Forwarded-* headers are trusted.
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)

@@ -114,7 +114,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
         SUBMIT_RATE_LIMIT="1000 per minute",
         TRACK_RATE_LIMIT="1000 per minute",
-        TRACK_PER_REFERENCE_LIMIT="1000 per minute",
+        TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT="1000 per minute",
         ADD_INFORMATION_RATE_LIMIT="1000 per minute",
         ADD_INFORMATION_PER_TICKET_LIMIT="1000 per minute",
     )

@@ -458,6 +458,9 @@ GARBAGE = (
     "' OR 1=1 --",
     "\u202e\u200b",
     "a\x00b",
+    "2147483648",  # 2**31: one more than an id column holds
+    "9223372036854775808",  # 2**63: one more than a BIGINT holds
+    "1\r\nSet-Cookie: x=1",
 )
 
 
@@ -591,7 +594,18 @@ def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, ma
             assert response.status_code < 500, (url, value, response.get_data(as_text=True)[:1500])
 
 
-PATH_GARBAGE = ("0", "99999999999999999999999999", "WN-2026-999999", "𝕏" * 40, "%E2%80%AE", "..%2F..%2Fetc", "a" * 300)
+PATH_GARBAGE = (
+    "0",
+    "99999999999999999999999999",
+    "2147483648",  # 2**31: one more than an id column holds
+    "9223372036854775808",  # 2**63: one more than a BIGINT holds
+    "WN-2026-999999",
+    "𝕏" * 40,
+    "%E2%80%AE",
+    "..%2F..%2Fetc",
+    "1%0D%0ASet-Cookie:%20x=1",
+    "a" * 300,
+)
 
 
 @pytest.mark.slow

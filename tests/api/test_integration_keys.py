@@ -101,7 +101,9 @@ def test_issuing_and_revoking_a_key_is_audited(client, setting, db):
     key = db.session.scalars(select(IntegrationKey)).one()
     revoked = client.post(f"/utawala/funguo/{key.id}/futa", data=hidden_fields(client.get("/utawala/funguo").data))
     assert revoked.status_code == 303
-    entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "IntegrationKey")))
+    entries = list(
+        db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "IntegrationKey").order_by(AuditEntry.id))
+    )
     assert [(e.action, e.actor_id, e.object_id, e.client_address) for e in entries] == [
         ("integration_key_issued", admin.id, str(key.id), "127.0.0.1"),
         ("integration_key_revoked", admin.id, str(key.id), "127.0.0.1"),

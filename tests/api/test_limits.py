@@ -82,10 +82,10 @@ def tracked(client, setting) -> dict[str, str]:
     return {"reference": receipt["reference"], "code": receipt["tracking_code"]}
 
 
-def test_tracking_guesses_at_one_ticket_meet_the_per_reference_limit(
+def test_tracking_guesses_at_one_ticket_from_one_address_meet_the_per_reference_limit(
     app, client, setting, db, tracked, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(app.config, "TRACK_PER_REFERENCE_LIMIT", "5 per hour")
+    monkeypatch.setitem(app.config, "TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT", "5 per hour")
     year, number = tracked["reference"].split("-")[1:]
     spellings = [tracked["reference"], tracked["reference"].lower(), f"{year}-{int(number)}", f" WN{year}{number} "]
     integration = create_integration_key(setting.world.agency, "Kituo", ["read"], actor=None)[1]
@@ -98,6 +98,8 @@ def test_tracking_guesses_at_one_ticket_meet_the_per_reference_limit(
     assert statuses[:5] == [401, 404, 404, 404, 401]
     assert statuses[5:] == [429] * 35
     assert client.post("/api/v1/tickets/track", json=tracked).status_code == 429  # even the right code, for now
+    owner = {"REMOTE_ADDR": "10.0.2.7"}  # the citizen, elsewhere: a stranger's guesses do not lock them out
+    assert client.post("/api/v1/tickets/track", json=tracked, environ_base=owner).status_code == 200
     information = {**tracked, "body": "Namba ya mita ni 1234."}
     assert client.post("/api/v1/tickets/information", json=information).status_code == 429  # the same count
     other = submit(client).json
@@ -110,7 +112,7 @@ def test_tracking_guesses_at_one_ticket_meet_the_per_reference_limit(
 def test_adding_information_counts_towards_the_same_per_reference_limit(
     app, client, setting, tracked, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(app.config, "TRACK_PER_REFERENCE_LIMIT", "3 per hour")
+    monkeypatch.setitem(app.config, "TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT", "3 per hour")
     wrong = {**tracked, "code": "AAAAA-AAAAA", "body": "Namba ya mita ni 1234."}
     statuses = [client.post("/api/v1/tickets/information", json=wrong).status_code for _ in range(3)]
     assert statuses == [404, 404, 404]

@@ -10,9 +10,17 @@ from tests.api.conftest import api_submission, bearer, submit
 from tests.helpers import hidden_fields, log_in
 from tests.world import PASSWORD
 from wananchi.api.tokens import create_integration_key
-from wananchi.tickets.actions import add_note, reply_to_citizen, request_information, transfer_ticket
+from wananchi.tickets.actions import (
+    add_note,
+    merge_ticket,
+    reply_to_citizen,
+    request_information,
+    resolve_ticket,
+    transfer_ticket,
+)
 from wananchi.tickets.models import Channel, Ticket
-from wananchi.tickets.services import add_citizen_message
+from wananchi.tickets.references import format_tracking_code
+from wananchi.tickets.services import add_citizen_message, current_tracking_code, reissue_tracking_code
 
 
 def test_institutions_and_categories_in_both_languages(client, setting):
@@ -75,6 +83,23 @@ def test_an_idempotency_key_sent_again_with_another_ticket_is_refused(client, se
     other = client.post("/api/v1/tickets", json=api_submission(subject="Mita ya maji imeharibika"), headers=headers)
     assert first.status_code == 201 and other.status_code == 422
     assert other.json["message"] == "Ufunguo huu wa ombi ulishatumika kwa hoja nyingine."
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
+def test_a_request_sent_again_after_a_new_tracking_code_never_shows_the_new_code(client, setting, db):
+    headers = {"Idempotency-Key": "ombi-1234"}
+    first = client.post("/api/v1/tickets", json=api_submission(), headers=headers).json
+    ticket = reissue_tracking_code(first["reference"], "asha@example.co.tz")
+    db.session.commit()
+    new_code = format_tracking_code(current_tracking_code(ticket))
+    again = client.post("/api/v1/tickets", json=api_submission(), headers=headers)
+    english = client.post("/api/v1/tickets", json=api_submission(), headers={**headers, "Accept-Language": "en"})
+    assert again.status_code == english.status_code == 422
+    assert new_code not in again.get_data(as_text=True) and first["tracking_code"] not in again.get_data(as_text=True)
+    assert english.json["message"] == (
+        f"This form was already sent: it is ticket {first['reference']}. Its tracking code has since been "
+        "replaced, and the new one was sent to the e-mail address or phone number given with the ticket."
+    )
     assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
 
 
@@ -256,3 +281,32 @@ def test_a_submission_records_the_credential_it_came_with_and_officers_see_it(ap
     assert 'id="sent-through"' not in pages["nobody"]
     assert "tokeni binafsi ya " + setting.staff.officer_a.name in pages["person"]
     assert "mfumo wa Kituo cha simu (ufunguo " + tickets["system"].integration_key.prefix in pages["system"]
+
+
+def test_tracking_a_merged_ticket_shows_the_survivors_status_and_resolution_never_its_replies(client, setting, db):
+    first = submit(client).json
+    other = submit(client, subject="Hakuna maji mtaa wa Kisasa", name="Juma Ali", email="juma@example.co.tz").json
+    survivor, duplicate = (
+        db.session.scalar(select(Ticket).where(Ticket.reference == receipt["reference"])) for receipt in (first, other)
+    )
+    officer = setting.staff.officer_a
+    merge_ticket(duplicate, survivor, actor=officer)
+    reply_to_citizen(survivor, "Asha, mita yako namba 12345 ina deni la shilingi 40,000.", actor=officer)
+    db.session.commit()
+    credentials = {"reference": other["reference"], "code": other["tracking_code"]}
+    tracked = client.post("/api/v1/tickets/track", json=credentials).json
+    assert (tracked["status"], tracked["merged_into"], tracked["merged_into_status"]) == (
+        "closed",
+        first["reference"],
+        "answered",
+    )
+    assert tracked["resolution_summary"] is None and tracked["messages"] == []
+    assert "12345" not in str(tracked)
+    resolve_ticket(survivor, "Bomba kuu limetengenezwa; maji yamerudi.", actor=officer)
+    db.session.commit()
+    tracked = client.post("/api/v1/tickets/track", json=credentials).json
+    assert tracked["merged_into_status"] == "resolved"
+    assert tracked["resolution_summary"] == "Bomba kuu limetengenezwa; maji yamerudi."
+    assert "12345" not in str(tracked) and "Bili ya maji si sahihi" not in str(tracked)
+    own = client.post("/api/v1/tickets/track", json={"reference": first["reference"], "code": first["tracking_code"]})
+    assert own.json["merged_into"] is None and own.json["merged_into_status"] is None

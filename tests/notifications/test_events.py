@@ -26,6 +26,7 @@ from tests.notifications.setting import (
     submit,
     work_through,
 )
+from tests.world import complaint
 from wananchi.extensions import db as _db
 from wananchi.notifications.models import Channel, OutboxStatus
 from wananchi.notifications.outbox import sweep
@@ -33,9 +34,10 @@ from wananchi.notifications.render import public_url, render_notification
 from wananchi.sla.escalation import scan_batch
 from wananchi.tickets import actions
 from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
-from wananchi.tickets.services import add_citizen_message
+from wananchi.tickets.services import add_citizen_message, submit_ticket
 
 CITIZEN_EVENTS = ("reply", "information_request", "transfer", "resolution")
+OTHER_EMAIL, OTHER_PHONE = "juma@example.co.tz", "+255754111222"
 
 
 @pytest.fixture
@@ -311,3 +313,34 @@ def test_a_message_renders_only_its_channels_parts(setting, db):
         both.html,
         "",
     )
+
+
+def test_a_merged_citizen_hears_of_the_resolution_written_for_all_never_of_the_replies(
+    setting, db, smtp_server, sms_gateway
+):
+    staff, world = setting.staff, setting.world
+    survivor = submit(world)
+    other = complaint(world, identity=Identity.NAMED, name="Juma Ali", email=OTHER_EMAIL, phone=OTHER_PHONE)
+    duplicate = submit_ticket(other).ticket
+    actions.merge_ticket(duplicate, survivor, actor=staff.officer_a)
+    actions.reply_to_citizen(survivor, REPLY, actor=staff.officer_a)
+    actions.request_information(survivor, QUESTION, actor=staff.officer_a)
+    _db.session.commit()
+    actions.resolve_ticket(survivor, SUMMARY, actor=staff.officer_a)
+    _db.session.commit()
+    sweep()
+    for event in ("reply", "information_request", "resolution"):
+        assert recipients(event) == {(CITIZEN_EMAIL, Channel.EMAIL), (CITIZEN_PHONE, Channel.SMS)}, event
+    assert recipients("merged_resolution") == {(OTHER_EMAIL, Channel.EMAIL), (OTHER_PHONE, Channel.SMS)}
+    mails = smtp_server.mailbox.to(OTHER_EMAIL)
+    texts = [sms["message"] for sms in sms_gateway.received if sms["to"] == OTHER_PHONE]
+    assert len(mails) == len(texts) == 2  # the receipt, and the resolution
+    resolved = mails[-1]
+    assert resolved["Subject"] == f"Hoja yako {duplicate.reference}: jambo hili limetatuliwa"
+    for body in (resolved.get_body(("plain",)).get_content(), resolved.get_body(("html",)).get_content()):
+        assert SUMMARY in body and duplicate.reference in body and survivor.reference in body
+        assert public_url("tickets.track", ref=duplicate.reference) in body
+    everything = " ".join([*texts, *(m.get_body(("plain",)).get_content() for m in mails)])
+    assert REPLY not in everything and QUESTION not in everything and "Asha" not in everything
+    assert texts[-1].startswith(f"Hoja {duplicate.reference} imetatuliwa pamoja na hoja {survivor.reference}.")
+    assert len(texts[-1]) <= 160 and set(texts[-1]) <= GSM_7

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from tests.helpers import hidden_fields, post_submission
-from tests.notifications.conftest import SmtpServer, smtp_server  # noqa: F401  (the real SMTP server fixture)
+from tests.notifications.conftest import SmtpServer, sms_gateway, smtp_server  # noqa: F401  (the real peers)
+from tests.notifications.test_delivery import assert_no_code_stored
 from tests.world import build_world
 from wananchi.notifications.deferred import render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage
@@ -79,11 +80,27 @@ def test_a_phone_number_written_another_way_gets_the_code_by_sms_only(app, clien
     assert SENT in ask(client, reference, "+255 712 345 678").get_data(as_text=True)
     [message] = messages(db)
     assert (message.channel, message.recipient, message.body_text) == (Channel.SMS, "+255712345678", "")
-    render_when_sent(message)  # what the worker does before sending: the code is never stored
+    sms = render_when_sent(message).text  # what the worker sends: the code is never stored
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     code = format_tracking_code(current_tracking_code(ticket))
-    assert message.body_text.startswith(f"Hoja {reference}: msimbo mpya wa ufuatiliaji ni {code}.")
-    assert len(message.body_text) <= 160
+    assert sms.startswith(f"Hoja {reference}: msimbo mpya wa ufuatiliaji ni {code}.")
+    assert len(sms) <= 160
+
+
+def test_no_tracking_code_is_stored_in_the_outbox(app, client, world, db, smtp_server, sms_gateway):  # noqa: F811
+    reference, first_code = submit(app)
+    sweep()
+    ask(client, reference, "0712 345 678")
+    sweep()
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    new_code = format_tracking_code(current_tracking_code(ticket))
+    texts = [sms["message"] for sms in sms_gateway.received]
+    assert len(texts) == 2 and first_code in texts[0] and new_code in texts[1]  # both were sent
+    db.session.expire_all()
+    rows = list(db.session.scalars(select(OutboxMessage)))
+    assert {(row.event, row.status) for row in rows} == {("receipt", "sent"), ("tracking_code", "sent")}
+    assert all((row.subject, row.body_text, row.body_html) == ("", "", None) for row in rows)
+    assert_no_code_stored(db, first_code, new_code)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +158,7 @@ def test_a_new_code_also_closes_the_ticket_to_browsers_the_old_one_opened(app, c
     assert closed.status_code == 302 and closed.headers["Location"] == f"/fuatilia?ref={reference}"
 
 
-def test_a_resent_form_shows_the_code_that_works_now(app, client, world, db):
+def test_a_form_sent_again_after_a_new_code_never_shows_the_new_code(app, client, world, db):
     page = client.get("/wasilisha")
     data = {**hidden_fields(page.data), "type": "complaint", "category": "maji-bili", "district": ""}
     data |= {"subject": "Bili ya maji si sahihi", "identity": "named", "name": "Asha Juma"}
@@ -150,10 +167,17 @@ def test_a_resent_form_shows_the_code_that_works_now(app, client, world, db):
     first = client.post("/wasilisha", data=data)
     reference = first.headers["Location"].split("/")[2]
     ask(app.test_client(), reference, "asha@example.co.tz")
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    new_code = format_tracking_code(current_tracking_code(ticket))
     again = client.post("/wasilisha", data=data)  # the browser sends the form once more, days later
-    receipt = client.get(again.headers["Location"]).get_data(as_text=True)
-    code = re.search(r'id="tracking-code">([0-9A-Z-]+)<', receipt).group(1)
-    assert find_tracked_ticket(reference, code) is not None
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert f"Fomu hii ilishatumwa: ni hoja {reference}." in html
+    assert "msimbo mpya umetumwa kwa barua pepe au namba ya simu iliyotolewa pamoja na hoja" in html
+    assert new_code not in html and new_code.replace("-", "") not in html
+    assert client.get(f"/hoja/{reference}").status_code == 302  # and the ticket stays closed to this browser
+    assert client.get(f"/wasilisha/{reference}/imepokelewa").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 1
 
 
 def test_new_codes_for_one_ticket_are_limited(app, client, world, db):

@@ -175,19 +175,50 @@ def test_transfer_moves_the_ticket_and_the_sender_keeps_a_read_only_view(app, db
     assert "Halmashauri ya Jiji la Dodoma" in citizen.get(f"/hoja/{reference}").get_data(as_text=True)
 
 
-def test_merge_points_the_citizen_to_the_surviving_ticket(app, db, setting):
+PRIVATE_REPLY = "Asha, mita yako namba 12345 ya Mtaa wa Kisasa ina deni la shilingi 40,000."
+
+
+def test_a_merged_citizen_reads_the_survivors_status_and_resolution_never_its_replies(app, db, setting):
     _world, staff = setting
-    first_citizen, survivor, _code = submit(app, subject="Maji hayatoki Kisasa")
-    duplicate_citizen, duplicate, _code2 = submit(app, subject="Hakuna maji mtaa wa Kisasa")
+    _first_citizen, survivor, _code = submit(app, subject="Maji hayatoki Kisasa")
+    duplicate_citizen, duplicate, _code2 = submit(
+        app, subject="Hakuna maji mtaa wa Kisasa", name="Juma Ali", email="juma@example.co.tz", phone="0754 111 222"
+    )
     asha = officer(app, staff.officer_a)
+    assert 'id="merge-explained"' in asha.get(f"/afisa/hoja/{duplicate}").get_data(as_text=True)
     assert act(asha, duplicate, "merge", reference=duplicate).status_code == 422
     assert act(asha, duplicate, "merge", reference=survivor).status_code == 303
     ticket = load(db, duplicate)
     assert ticket.status == TicketStatus.CLOSED and ticket.merged_into.reference == survivor
-    act(asha, survivor, "reply", body="Mafundi wako njiani.")
+    assert act(asha, survivor, "reply", body=PRIVATE_REPLY).status_code == 303
+    assert act(asha, survivor, "request-info", body="Asha, tuma picha ya bili yako.").status_code == 303
     page = duplicate_citizen.get(f"/hoja/{duplicate}").get_data(as_text=True)
-    assert survivor in page and "Mafundi wako njiani." in page
-    assert "Maji hayatoki Kisasa" not in page  # the other citizen's words stay private
+    assert survivor in page and 'id="survivor-status">Inasubiri mwananchi<' in page  # not "awaiting your information"
+    for private in (PRIVATE_REPLY, "tuma picha ya bili", "Maji hayatoki Kisasa", "Asha"):
+        assert private not in page, private  # the other citizen's words, and the institution's to them
+    assert 'name="body"' not in page  # information goes to the ticket being worked
+    officer_page = asha.get(f"/afisa/hoja/{survivor}").get_data(as_text=True)
+    [notice] = re.findall(r'<p class="hint" id="resolve-for-all">[^<]*</p>', officer_page)
+    assert duplicate in notice and "muhtasari huu" in notice
+    summary = "Bomba kuu la Kisasa limetengenezwa na maji yamerudi mtaa mzima."
+    assert act(asha, survivor, "resolve", summary=summary).status_code == 303
+    page = duplicate_citizen.get(f"/hoja/{duplicate}").get_data(as_text=True)
+    assert 'id="survivor-status">Imetatuliwa<' in page and f'id="survivor-resolution">{summary}<' in page
+    assert PRIVATE_REPLY not in page
+
+
+def test_a_ticket_with_duplicates_is_not_answered_and_resolved_in_one_step(app, db, setting):
+    _world, staff = setting
+    _citizen, survivor, _code = submit(app, type="question")
+    _other, duplicate, _code2 = submit(app, type="question", subject="Swali hilo hilo la bili")
+    asha = officer(app, staff.officer_a)
+    assert 'name="resolve"' in asha.get(f"/afisa/hoja/{survivor}").get_data(as_text=True)
+    assert act(asha, duplicate, "merge", reference=survivor).status_code == 303
+    assert 'name="resolve"' not in asha.get(f"/afisa/hoja/{survivor}").get_data(as_text=True)
+    refused = act(asha, survivor, "reply", body=PRIVATE_REPLY, resolve="y")
+    assert refused.status_code == 422 and "muhtasari ulioandikwa kwa ajili yao wote" in refused.get_data(as_text=True)
+    ticket = load(db, survivor)
+    assert ticket.status == TicketStatus.RECEIVED and ticket.resolution_summary is None and not ticket.messages
 
 
 def test_a_commendation_is_passed_to_an_officer_and_counted(app, db, setting):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.helpers import hidden_fields, post_submission, valid_submission
 from tests.tickets.test_submit import png_bytes
 from tests.world import build_world
+from wananchi.core.db import CONFLICT_ATTEMPTS
 from wananchi.tickets.models import EventKind, MessageKind, Ticket, TicketMessage, TicketStatus
 
 
@@ -90,24 +94,26 @@ def test_guessing_is_rate_limited_per_address(client, submitted, app):
         app.config["TRACK_RATE_LIMIT"] = "1000 per minute"
 
 
-def test_guessing_one_reference_is_limited_across_addresses(app, submitted):
-    reference, _code = submitted
-    app.config["TRACK_PER_REFERENCE_LIMIT"] = "3 per hour"
+def track_from(app, address, reference, code):
+    """Track in a new browser from `address`."""
+    browser = app.test_client()
+    page = browser.get("/fuatilia", environ_base={"REMOTE_ADDR": address})
+    data = {**hidden_fields(page.data), "reference": reference, "code": code}
+    return browser.post("/fuatilia", data=data, environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_strangers_guesses_at_a_ticket_are_limited_and_never_lock_its_citizen_out(app, submitted):
+    reference, code = submitted
+    app.config["TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"] = "3 per hour"
     try:
-        statuses = []
-        for i in range(4):
-            guesser = app.test_client()
-            page = guesser.get("/fuatilia")
-            statuses.append(
-                guesser.post(
-                    "/fuatilia",
-                    data={**hidden_fields(page.data), "reference": reference, "code": f"BBBBB-BBBB{i}"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"},
-                ).status_code
-            )
-        assert statuses == [422, 422, 422, 429]
+        guesses = [track_from(app, "10.0.0.66", reference, f"BBBBB-BBBB{i}").status_code for i in range(4)]
+        assert guesses == [422, 422, 422, 429]
+        assert track_from(app, "10.0.0.66", reference, code).status_code == 429  # this address waits
+        assert track_from(app, "10.0.0.7", reference, code).status_code == 303  # the citizen, elsewhere, does not
+        other_ticket = track_from(app, "10.0.0.66", "WN-2026-999999", "BBBBB-BBBBB")
+        assert other_ticket.status_code == 422  # the limit is per ticket: the address's own limit is apart
     finally:
-        app.config["TRACK_PER_REFERENCE_LIMIT"] = "1000 per minute"
+        app.config["TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"] = "1000 per minute"
 
 
 def test_empty_and_oversized_fields_are_explained(client, world):
@@ -256,3 +262,51 @@ def test_adding_information_to_one_ticket_is_limited_across_addresses_and_with_t
     assert (web.status_code, api.status_code, limited.status_code) == (303, 201, 429)
     assert "Kutoka simu nyingine." in limited.get_data(as_text=True)
     assert len(db.session.scalars(select(TicketMessage.id)).all()) == 2
+
+
+@pytest.fixture
+def changed_at_every_try(app, db, backend):
+    """Another writer changes the ticket after each try read it, before that try writes anything."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL: the citizen's change holds the ticket's row, so another writer waits for it")
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    def change_first(session, _context, _instances):  # type: ignore[no-untyped-def]
+        if "changed" not in session.info and any(isinstance(instance, Ticket) for instance in session.dirty):
+            session.info["changed"] = True  # once per try: its own writes then hold SQLite's lock
+            with other.begin() as connection:
+                connection.execute(sa.update(Ticket).values(version=Ticket.version + 1))
+
+    def next_try(session):  # type: ignore[no-untyped-def]
+        session.info.pop("changed", None)
+
+    sa.event.listen(Session, "before_flush", change_first)
+    sa.event.listen(Session, "after_rollback", next_try)
+    yield
+    sa.event.remove(Session, "after_rollback", next_try)
+    sa.event.remove(Session, "before_flush", change_first)
+    other.dispose()
+
+
+def test_information_the_ticket_kept_refusing_is_given_back_in_its_form(
+    app, client, submitted, db, changed_at_every_try
+):
+    reference, code = submitted
+    track(client, reference, code)
+    page = client.get(f"/hoja/{reference}")
+    version = db.session.scalar(select(Ticket.version).where(Ticket.reference == reference))
+    data = {
+        **hidden_fields(page.data),
+        "body": "Mita iko nje ya nyumba.",
+        "attachments": [(io.BytesIO(png_bytes()), "mita.png")],
+    }
+    response = client.post(f"/hoja/{reference}", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "taarifa zako za ziada hazikuongezwa" in html and "Mita iko nje ya nyumba.</textarea>" in html
+    db.session.expire_all()
+    assert db.session.scalar(select(Ticket.version).where(Ticket.reference == reference)) == version + CONFLICT_ATTEMPTS
+    assert db.session.scalar(select(TicketMessage.id)) is None
+    assert list(Path(app.config["UPLOAD_FOLDER"]).iterdir()) == []  # each try's stored file went with it
+    api = client.post("/api/v1/tickets/information", json={"reference": reference, "code": code, "body": "Mita."})
+    assert api.status_code == 409 and api.json["code"] == "conflict" and "hazikuongezwa" in api.json["message"]

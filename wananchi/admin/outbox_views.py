@@ -23,6 +23,8 @@ EVENT_LABELS = {
     "information_request": _l("Request for information"),
     "transfer": _l("Transfer"),
     "resolution": _l("Resolution"),
+    "merged_resolution": _l("Resolution of the ticket a duplicate was merged into"),
+    "tracking_code": _l("New tracking code"),
     "assignment": _l("Assignment"),
     "citizen_message": _l("Message from the citizen"),
     "sla_warning": _l("Response time at risk"),

@@ -7,9 +7,12 @@ from typing import Any
 
 from flask import abort, current_app, request
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from wananchi.api.auth import (
     current_principal,
@@ -37,6 +40,7 @@ from wananchi.api.schemas import (
 )
 from wananchi.api.serialise import category_dict, institution_dict, public_message_dict, tracked_ticket_dict
 from wananchi.core.contact import normalise_email, normalise_phone
+from wananchi.core.db import retry_on_conflict
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Category, District, Institution
@@ -55,6 +59,7 @@ ERRORS = {
     401: "Credentials were sent but are not valid",
     403: "An integration key outside its institution's services",
     404: "Not found",
+    409: "Changed at the same moment",
     422: "Invalid",
     429: "Too many requests",
 }
@@ -76,7 +81,7 @@ def _track_limit() -> str:
 
 
 def _per_reference_limit() -> str:
-    return str(current_app.config["TRACK_PER_REFERENCE_LIMIT"])
+    return str(current_app.config["TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"])
 
 
 def _reference_in_body() -> str:
@@ -87,9 +92,10 @@ def _reference_in_body() -> str:
 
 
 def _tracked_reference_key() -> str:
-    """The rate-limit key of the ticket a tracking request names: guesses at one ticket's code are counted
-    together, whatever address or credentials they come with."""
-    return "api-track:" + _reference_in_body()
+    """The rate-limit key of the ticket a tracking request names, with the caller's address (as the tracking
+    page counts): guesses at one ticket's code are counted together whatever credentials they come with, and
+    a stranger's guesses never lock its citizen out."""
+    return f"api-track:{_reference_in_body()}:{get_remote_address()}"
 
 
 # Both operations that take a reference and a tracking code answer whether the code is right: one count.
@@ -260,13 +266,24 @@ def track(data: dict[str, Any]) -> dict[str, Any]:
 @optional_token
 @blp.arguments(InformationSchema)
 @blp.response(201, PublicMessageSchema)
-@_document_errors(400, 401, 404, 422, 429)
+@_document_errors(400, 401, 404, 409, 422, 429)
 def add_information(data: dict[str, Any]) -> dict[str, Any]:
-    """Add the citizen's information to a ticket (reference number and tracking code required)."""
+    """Add the citizen's information to a ticket (reference number and tracking code required); 409 if the ticket
+    kept changing at the same moment, so it was not added: send it again."""
     ticket = _tracked(data["reference"], data["code"])
     try:
         with force_locale(api_language()):
-            message = add_citizen_message(ticket, data["body"], [])
+            message = retry_on_conflict(lambda: add_citizen_message(ticket, data["body"], []))
+    except StaleDataError:
+        with force_locale(api_language()):
+            abort(
+                error_response(
+                    409,
+                    message=_(
+                        "The ticket changed at the same moment, so the information was not added. Send it again."
+                    ),
+                )
+            )
     except DomainError as error:
         abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
     return public_message_dict(message, api_language())

@@ -154,8 +154,19 @@ class TrackedTicketSchema(Schema):
     subject = fields.String(required=True)
     description = fields.String(required=True)
     institution = fields.Nested(InstitutionSchema, required=True)
-    resolution_summary = fields.String(allow_none=True, required=True)
-    merged_into = fields.String(allow_none=True, required=True)
+    resolution_summary = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "For a ticket merged into another, that ticket's summary, written for both."},
+    )
+    merged_into = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The ticket this one was merged into (the last, if that one was merged too)."},
+    )
+    merged_into_status = fields.String(
+        allow_none=True, required=True, metadata={"description": "The status of the ticket it was merged into."}
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(
         required=True, metadata={"description": "The latest step or message shown to the citizen."}

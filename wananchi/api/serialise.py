@@ -58,11 +58,14 @@ def public_message_dict(message: TicketMessage, language: str) -> dict[str, Any]
 
 def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
     """What the citizen's tracking page shows of their ticket: no internal notes, no officers' names, and no
-    change they cannot see (`updated_at` is the latest step or message shown, not an officer's latest note)."""
+    change they cannot see (`updated_at` is the latest step or message shown, not an officer's latest note). A
+    duplicate merged into another ticket shows that ticket's status and resolution summary (written for every
+    merged citizen), not its messages."""
     with force_locale(language):
         progress = [dataclasses.asdict(step) for step in citizen_progress(ticket)]
     messages = ticket.public_messages
     shown = [ticket.created_at, *(step["at"] for step in progress), *(message.created_at for message in messages)]
+    survivor = ticket.survivor
     return {
         "reference": ticket.reference,
         "type": str(ticket.type),
@@ -70,8 +73,9 @@ def tracked_ticket_dict(ticket: Ticket, language: str) -> dict[str, Any]:
         "subject": ticket.subject,
         "description": ticket.description,
         "institution": institution_dict(ticket.institution, language),
-        "resolution_summary": ticket.resolution_summary,
-        "merged_into": ticket.merged_into.reference if ticket.merged_into is not None else None,
+        "resolution_summary": (survivor or ticket).resolution_summary,
+        "merged_into": survivor.reference if survivor is not None else None,
+        "merged_into_status": str(survivor.status) if survivor is not None else None,
         "created_at": ticket.created_at,
         "updated_at": max(shown),
         "messages": [public_message_dict(message, language) for message in messages],

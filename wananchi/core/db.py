@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, g, has_app_context
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from wananchi.extensions import db
@@ -129,6 +130,29 @@ def commit_now() -> None:
     db.session.commit()
     if has_app_context():
         g.pop("rollback_callbacks", None)  # what is committed is no longer rolled back
+
+
+T = TypeVar("T")
+CONFLICT_ATTEMPTS = 5
+
+
+def retry_on_conflict(change: Callable[[], T], attempts: int = CONFLICT_ATTEMPTS) -> T:
+    """Run `change`, and again (`attempts` times in all) while a row it writes was changed by another transaction
+    after it was read (SQLAlchemy's StaleDataError, from a version counter): each refused try is rolled back first,
+    so the next one reads its rows afresh. The last refusal is rolled back and raised.
+
+    For a change that does not depend on what its user saw, such as a citizen adding information; an officer's
+    action on the version they read is refused instead.
+    """
+    attempt = 1
+    while True:
+        try:
+            return change()
+        except StaleDataError:
+            rollback()
+            if attempt >= attempts:
+                raise
+            attempt += 1
 
 
 def init_transaction_boundary(app: Flask) -> None:

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from typing import Any
 
-MAX_DIGITS = 18  # fits a BIGINT and SQLite's INTEGER
+from werkzeug.routing import IntegerConverter, Map
+
+# The largest number the id and version columns hold (INTEGER: 32 bits, signed, on PostgreSQL).
+MAX_ROW_ID = 2**31 - 1
+MAX_DIGITS = len(str(MAX_ROW_ID))
 
 
 def whole_number(value: object) -> int | None:
     """A row id, a version or a page number as sent by a form or an address, or None when it is not one: only
-    ASCII digits, at most 18 of them (`str.isdigit` alone lets through "²" and numbers no database column holds)."""
+    ASCII digits (`str.isdigit` alone lets through "²"), and no larger than an id column holds."""
     if isinstance(value, str) and 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit():
-        return int(value)
+        number = int(value)
+        return number if number <= MAX_ROW_ID else None
     return None
 
 
 class RowIdConverter(IntegerConverter):
-    """`<int:...>` in the service's addresses: at most 18 digits, so a longer number matches no route (404)
-    instead of reaching the database as a number no column holds."""
+    """`<int:...>` in the service's addresses: a number no id column can hold matches no route (404) instead of
+    reaching the database, which would refuse it with an error."""
 
     regex = rf"\d{{1,{MAX_DIGITS}}}"
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)

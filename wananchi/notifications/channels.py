@@ -30,6 +30,20 @@ class Delivered:
     provider_response: str
 
 
+@dataclass(frozen=True)
+class Content:
+    """What a message says: the e-mail's subject, plain text and HTML bodies, or the SMS text (`text`)."""
+
+    subject: str
+    text: str
+    html: str | None
+
+    @classmethod
+    def stored(cls, message: OutboxMessage) -> Content:
+        """The text written into the outbox with the message."""
+        return cls(subject=message.subject, text=message.body_text, html=message.body_html)
+
+
 class _Message(Message):
     """Flask-Mail's message with quoted-printable bodies: no line exceeds SMTP's 998 characters, however long
     an officer's paragraph (Flask-Mail registers UTF-8 bodies as 8-bit, unwrapped)."""
@@ -57,13 +71,13 @@ class _TimeoutConnection(Connection):
         return host
 
 
-def send_email(message: OutboxMessage) -> Delivered:
+def send_email(message: OutboxMessage, content: Content) -> Delivered:
     """Send one e-mail (plain text and, when there is one, HTML)."""
     mail = _Message(
-        subject=message.subject,
+        subject=content.subject,
         recipients=[message.recipient],
-        body=message.body_text,
-        html=message.body_html,
+        body=content.text,
+        html=content.html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers={"X-Wananchi-Outbox-Id": str(message.id)},
     )
@@ -147,6 +161,6 @@ def sms_backend() -> SmsBackend:
     return FileSmsBackend(Path(current_app.instance_path) / "sms.txt")
 
 
-def send_sms(message: OutboxMessage) -> Delivered:
+def send_sms(message: OutboxMessage, content: Content) -> Delivered:
     """Send one SMS through the configured backend."""
-    return sms_backend().send(message.recipient, message.body_text)
+    return sms_backend().send(message.recipient, content.text)

@@ -1,13 +1,13 @@
-"""Messages written unrendered and rendered when they are sent: those whose every word comes from their ticket,
-or from their recipient's account.
+"""Messages written unrendered and rendered each time they are sent: those whose every word comes from their
+ticket, or from their recipient's account.
 
-The citizen's receipt is one, and a new tracking code another: their code is never stored, only derived again.
-Rendering them in the worker spares the submission (the busiest request of the service) the work, and a fault
-in their templates can then delay a receipt, retried like any failed delivery, but never refuse a submission.
+The citizen's receipt is one, and a new tracking code another: their code is never stored, in the outbox or
+anywhere, only derived again when the message goes out, and what was sent is not kept. Rendering them in the
+worker spares the submission (the busiest request of the service) the work, and a fault in their templates can
+then delay a receipt, retried like any failed delivery, but never refuse a submission.
 
-A password reset is one too: its link is a credential, made when the message is sent, and its text is sent
-from a copy that is never written to the outbox (NEVER_STORED), so no one who can read the outbox (an
-administrator, a backup) finds a working link there.
+A password reset is one too: its link is a credential, made when the message is sent and never written to the
+outbox, so no one who can read the outbox (an administrator, a backup) finds a working link there.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from wananchi.accounts.models import User
 from wananchi.extensions import db
-from wananchi.notifications.channels import DeliveryError
+from wananchi.notifications.channels import Content, DeliveryError
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.notifications.render import render_notification, tracking_url
 from wananchi.tickets.models import Ticket
@@ -53,7 +53,6 @@ RENDERED_WHEN_SENT: dict[str, Callable[[OutboxMessage], dict[str, Any]]] = {
     "tracking_code": _code_and_link,
     "password_reset": _reset_link,
 }
-NEVER_STORED = frozenset({"password_reset"})
 
 
 def is_unrendered(message: OutboxMessage) -> bool:
@@ -61,9 +60,9 @@ def is_unrendered(message: OutboxMessage) -> bool:
     return message.event in RENDERED_WHEN_SENT and not message.body_text
 
 
-def render_when_sent(message: OutboxMessage) -> OutboxMessage:
-    """The message to send, with its subject and bodies rendered from its ticket or account as they are now:
-    `message` itself, filled in, or for a message whose text is never stored, a copy outside the session."""
+def render_when_sent(message: OutboxMessage) -> Content:
+    """The subject and bodies of an unrendered message, from its ticket or account as they are now (the row is left
+    unrendered)."""
     email = message.channel == Channel.EMAIL
     rendered = render_notification(
         message.event,
@@ -71,9 +70,7 @@ def render_when_sent(message: OutboxMessage) -> OutboxMessage:
         for_email=email,
         for_sms=not email,
         **RENDERED_WHEN_SENT[message.event](message),
-    ).for_channel(message.channel)
-    if message.event in NEVER_STORED:
-        return OutboxMessage(id=message.id, channel=message.channel, recipient=message.recipient, **rendered)
-    for name, value in rendered.items():
-        setattr(message, name, value)
-    return message
+    )
+    if email:
+        return Content(subject=rendered.subject, text=rendered.text, html=rendered.html)
+    return Content(subject="", text=rendered.sms, html=None)

@@ -13,19 +13,23 @@ from collections.abc import Callable
 from typing import Any
 
 from blinker import NamedSignal
+from flask import current_app
 
 from wananchi.accounts.models import User
+from wananchi.extensions import db
 from wananchi.notifications.deferred import RENDERED_WHEN_SENT
+from wananchi.notifications.limits import receipt_allowed
 from wananchi.notifications.models import Channel, OutboxStatus
 from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.preferences import wants_digest
 from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
 from wananchi.notifications.render import UNRENDERED, public_url, render_notification, tracking_url
 from wananchi.sla import signals as sla_signals
+from wananchi.sla.escalation import SYSTEM
 from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets import signals
 from wananchi.tickets.models import Channel as TicketChannel
-from wananchi.tickets.models import Identity, Ticket
+from wananchi.tickets.models import EventKind, Identity, Ticket, TicketEvent
 
 
 def _messages(
@@ -72,12 +76,23 @@ def _messages(
     )
 
 
-def notify_citizen(ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:
-    """Tell the citizen about `event` by e-mail and SMS, where they gave them (never anonymous citizens)."""
+def citizen_contacts(ticket: Ticket) -> list[tuple[Channel, str]]:
+    """The e-mail address and phone number the citizen gave, as (channel, address) (none for anonymous citizens)."""
     if ticket.identity == Identity.ANONYMOUS or ticket.channel == TicketChannel.DEMO:
-        return
+        return []
     recipients = [(Channel.EMAIL, ticket.citizen_email)] if ticket.citizen_email else []
-    recipients += [(Channel.SMS, ticket.citizen_phone)] if ticket.citizen_phone else []
+    return recipients + ([(Channel.SMS, ticket.citizen_phone)] if ticket.citizen_phone else [])
+
+
+def notify_citizen(
+    ticket: Ticket,
+    event: str,
+    now: dt.datetime,
+    recipients: list[tuple[Channel, str]] | None = None,
+    **context: Any,
+) -> None:
+    """Tell the citizen about `event` by e-mail and SMS, where they gave them (or at `recipients`, some of them)."""
+    recipients = citizen_contacts(ticket) if recipients is None else recipients
     if recipients:
         if event not in RENDERED_WHEN_SENT:  # those find their link when they are rendered
             context["tracking_url"] = tracking_url(ticket)
@@ -100,7 +115,23 @@ def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime
 
 
 def _on_submitted(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
-    notify_citizen(ticket, "receipt", now)
+    """The receipt, to each contact given that has not been sent too many lately (wananchi/notifications/limits.py)."""
+    recipients = []
+    for channel, recipient in citizen_contacts(ticket):
+        if receipt_allowed(recipient, now):
+            recipients.append((channel, recipient))
+            continue
+        db.session.add(
+            TicketEvent(
+                ticket_id=ticket.id,
+                kind=EventKind.RECEIPT_WITHHELD,
+                actor=SYSTEM,
+                created_at=now,
+                data={"channel": str(channel)},
+            )
+        )
+        current_app.logger.warning("receipt of %s not sent by %s: too many to its contact", ticket.reference, channel)
+    notify_citizen(ticket, "receipt", now, recipients)
 
 
 def _on_replied(ticket: Ticket, *, now: dt.datetime, message: Any = None, **_: Any) -> None:
@@ -116,7 +147,11 @@ def _on_transferred(ticket: Ticket, *, now: dt.datetime, transfer: Any = None, *
 
 
 def _on_resolved(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
+    """The resolution, to the ticket's citizen and to the citizens of the tickets merged into it (never its replies:
+    those are written to one citizen, the summary to all of them)."""
     notify_citizen(ticket, "resolution", now)
+    for duplicate in ticket.merged_duplicates:
+        notify_citizen(duplicate, "merged_resolution", now, survivor=ticket)
 
 
 def _on_tracking_code_reissued(ticket: Ticket, *, now: dt.datetime, channel: str, **_: Any) -> None:

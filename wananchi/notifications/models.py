@@ -30,7 +30,11 @@ class OutboxMessage(Model):
     """A message to deliver, in the recipient's language: rendered when the change happened, or when sent."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+        # The receipts one contact was sent lately (wananchi/notifications/limits.py).
+        Index("ix_outbox_message_recipient_event_created_at", "recipient", "event", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event: Mapped[str] = mapped_column(String(60))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from wananchi.core.db import utcnow
 from wananchi.extensions import db
-from wananchi.notifications.channels import Delivered, DeliveryError, send_email, send_sms
+from wananchi.notifications.channels import Content, Delivered, DeliveryError, send_email, send_sms
 from wananchi.notifications.deferred import is_unrendered, render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 
@@ -99,7 +99,10 @@ def claim(message_id: int, now: dt.datetime | None = None) -> bool:
     return bool(cast(CursorResult[Any], result).rowcount)
 
 
-SENDERS: dict[Channel, Callable[[OutboxMessage], Delivered]] = {Channel.EMAIL: send_email, Channel.SMS: send_sms}
+SENDERS: dict[Channel, Callable[[OutboxMessage, Content], Delivered]] = {
+    Channel.EMAIL: send_email,
+    Channel.SMS: send_sms,
+}
 
 
 def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | None:
@@ -110,8 +113,8 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
     if message is None:
         return None
     try:
-        outgoing = render_when_sent(message) if is_unrendered(message) else message
-        delivered = SENDERS[message.channel](outgoing)
+        content = render_when_sent(message) if is_unrendered(message) else Content.stored(message)
+        delivered = SENDERS[message.channel](message, content)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried, never left "sending"
         if not isinstance(error, DeliveryError):
             current_app.logger.exception("outbox message %s: unexpected error while sending", message_id)

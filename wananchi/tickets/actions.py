@@ -124,6 +124,14 @@ def reply_to_citizen(
     text = _text(body, "body", _("Write the reply."))
     if resolve and ticket.type != TicketType.QUESTION:
         raise DomainError(_("Only a question can be answered and resolved in one step."))
+    if resolve and ticket.duplicates:  # a reply is written to one citizen; a resolution is read by all of them
+        raise DomainError(
+            _(
+                "Other tickets were merged into this one, and their citizens read its resolution: send the reply, "
+                "then resolve the ticket with a summary written for all of them."
+            ),
+            field="resolve",
+        )
     now = now or utcnow()
     message = _message(ticket, MessageKind.REPLY, text, actor, now)
     ticket.first_response_at = ticket.first_response_at or now
@@ -263,7 +271,9 @@ def transfer_ticket(
 def merge_ticket(
     ticket: Ticket, into: Ticket, *, actor: User, version: int | None = None, now: dt.datetime | None = None
 ) -> None:
-    """Close a duplicate into the surviving ticket; the citizen's tracking page points to the survivor."""
+    """Close a duplicate into the surviving ticket. Its citizen's tracking page then shows the survivor's status and,
+    once written, its resolution summary (which the officer writes for every merged citizen), never its replies:
+    those are written to another citizen."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.MERGE, version)
     if into.id == ticket.id or not into.is_open or into.merged_into_id is not None:
         raise DomainError(_("Choose another ticket that is still open."), field="reference")

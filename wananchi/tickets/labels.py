@@ -94,6 +94,7 @@ EVENT_LABELS = {
     EventKind.RATED: _l("The citizen rated the answer"),
     EventKind.APPEALED: _l("The citizen appealed"),
     EventKind.TRACKING_CODE_REISSUED: _l("The citizen asked for a new tracking code"),
+    EventKind.RECEIPT_WITHHELD: _l("No receipt sent: this e-mail address or phone number had received too many lately"),
 }
 
 OUTCOME_LABELS = {

@@ -141,7 +141,7 @@ class Ticket(Model):
     publication_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
     resolution_summary: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[SuggestionOutcome | None] = mapped_column(str_enum(SuggestionOutcome))
     commended_to: Mapped[str | None] = mapped_column(String(200))
@@ -182,7 +182,8 @@ class Ticket(Model):
     api_token: Mapped[ApiToken | None] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     commended_user: Mapped[User | None] = relationship(foreign_keys=[commended_user_id])
-    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id")
+    merged_into: Mapped[Ticket | None] = relationship(remote_side="Ticket.id", back_populates="duplicates")
+    duplicates: Mapped[list[Ticket]] = relationship(back_populates="merged_into", order_by="Ticket.id")
     transfers: Mapped[list[TicketTransfer]] = relationship(
         back_populates="ticket", order_by="TicketTransfer.id", cascade="all, delete-orphan"
     )
@@ -210,6 +211,25 @@ class Ticket(Model):
         """Whether the ticket's text and the latest reply are published (on Open311): only with its citizen's consent,
         and never for a ticket sent anonymously. Its citizen's name and contact are never published."""
         return self.publication_consent and self.identity != Identity.ANONYMOUS
+
+    @property
+    def survivor(self) -> Ticket | None:
+        """The ticket this duplicate was merged into, at the end of the chain of merges; None unless merged."""
+        survivor = self.merged_into
+        while survivor is not None and survivor.merged_into is not None:
+            survivor = survivor.merged_into
+        return survivor
+
+    @property
+    def merged_duplicates(self) -> list[Ticket]:
+        """The tickets merged into this one, and into those, whose citizens read this ticket's status and resolution."""
+        found: list[Ticket] = []
+        waiting = list(self.duplicates)
+        while waiting:
+            duplicate = waiting.pop(0)
+            found.append(duplicate)
+            waiting.extend(duplicate.duplicates)
+        return found
 
     @property
     def public_messages(self) -> list[TicketMessage]:
@@ -281,6 +301,7 @@ class EventKind(enum.StrEnum):
     RATED = "rated"
     APPEALED = "appealed"
     TRACKING_CODE_REISSUED = "tracking_code_reissued"
+    RECEIPT_WITHHELD = "receipt_withheld"  # its contact had been sent too many receipts lately
 
 
 class TicketEvent(Model):

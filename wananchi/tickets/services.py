@@ -139,11 +139,34 @@ def _said(source: Submission | Ticket, contact: tuple[str | None, ...]) -> list[
     ]
 
 
+class TrackingCodeReplaced(DomainError):
+    """A submission sent again after its citizen was given a new tracking code: its receipt is not shown again."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            _(
+                "This form was already sent: it is ticket %(reference)s. Its tracking code has since been replaced, "
+                "and the new one was sent to the e-mail address or phone number given with the ticket.",
+                reference=reference,
+            )
+        )
+
+
 def stored_receipt(submission_key: str) -> Receipt | None:
-    """The receipt of the ticket already stored under `submission_key`, if there is one."""
+    """The receipt of the ticket already stored under `submission_key`, if there is one (TrackingCodeReplaced if
+    its citizen has since been given a new code)."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission_key))
-    if ticket is None:
-        return None
+    return _receipt_again(ticket) if ticket is not None else None
+
+
+def _receipt_again(ticket: Ticket) -> Receipt:
+    """The receipt of a stored ticket for its submission sent again, with the code it first showed.
+
+    Once the citizen has asked for a new code, whoever holds the first submission (the browser's back button,
+    an API client's retry) is refused: the new code goes only to the contact given with the ticket.
+    """
+    if ticket.tracking_code_version:
+        raise TrackingCodeReplaced(ticket.reference)
     return Receipt(ticket=ticket, tracking_code=current_tracking_code(ticket), created=False)
 
 
@@ -153,7 +176,8 @@ def current_tracking_code(ticket: Ticket) -> str:
 
 
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
-    """Create, route and record a new ticket; a repeated submission key returns the first receipt.
+    """Create, route and record a new ticket; a repeated submission key returns the first receipt (or, once
+    the citizen has been given a new tracking code, TrackingCodeReplaced).
 
     A form sent again (a double click, a browser resend, an API retry) is found when its ticket's
     INSERT collides with its twin's, stored before or being stored at the same time: no query looks
@@ -210,13 +234,12 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         # The twin got there first (PostgreSQL let this INSERT wait for the twin's commit, SQLite
         # for its write lock). Nothing of this attempt is kept, and the citizen gets the twin's receipt.
         rollback()
-        existing = stored_receipt(submission.submission_key)
-        if existing is None:
+        stored = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission.submission_key))
+        if stored is None:
             raise
-        stored = existing.ticket
         if _said(stored, (stored.citizen_name, stored.citizen_email, stored.citizen_phone)) != _content(submission):
             raise SubmissionKeyReused(_("This request key was already used for a different ticket.")) from None
-        return existing
+        return _receipt_again(stored)
     _attach(ticket, None, files, now)
     db.session.execute(  # the history, written in one statement: nothing reads it back in this request
         insert(_table(TicketEvent)),
@@ -421,6 +444,12 @@ def _matching_channel(ticket: Ticket, contact: str) -> str | None:
     return None
 
 
+def _read_for_change(ticket: Ticket) -> None:
+    """Read the ticket's row again and hold it until the transaction ends (PostgreSQL; SQLite lets one writer in at
+    a time), so a change someone made meanwhile (a double click, an officer) is built on rather than refused."""
+    db.session.refresh(ticket, with_for_update=True)
+
+
 def add_citizen_message(
     ticket: Ticket, body: str, files: list[IncomingFile], *, now: dt.datetime | None = None
 ) -> TicketMessage:
@@ -432,6 +461,7 @@ def add_citizen_message(
     _check_room(ticket.attachments, len(checked), sum(len(item.content) for item in checked))
     if not body.strip() and not checked:
         raise DomainError(_("Write the information you want to add, or attach a file."), field="body")
+    _read_for_change(ticket)
     if ticket.status == TicketStatus.CLOSED:
         raise DomainError(_("This ticket is closed; you can no longer add information to it."))
     new_status = next_status(ticket.status, Action.CITIZEN_MESSAGE)
@@ -456,6 +486,7 @@ UNSATISFIED_AT_MOST = 2
 
 def rate_ticket(ticket: Ticket, rating: int, comment: str = "", *, now: dt.datetime | None = None) -> None:
     """The citizen answers "umeridhika?" (1-5, with an optional comment) once the ticket is resolved."""
+    _read_for_change(ticket)
     next_status(ticket.status, Action.RATE)
     if ticket.satisfaction_rating is not None:
         raise DomainError(_("You have already rated the answer to this ticket."))
@@ -484,6 +515,7 @@ def can_appeal(ticket: Ticket, now: dt.datetime) -> bool:
 
 def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None) -> None:
     """Reopen an unsatisfied complaint as an appeal, which lands on the supervisor's list."""
+    _read_for_change(ticket)
     now = now or utcnow()
     status = next_status(ticket.status, Action.APPEAL)
     if not can_appeal(ticket, now):

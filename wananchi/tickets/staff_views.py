@@ -125,6 +125,7 @@ def render_ticket(
         can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
         can_note=can(current_user, Permission.NOTE_TICKET, ticket),
         can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket),
+        duplicates=ticket.merged_duplicates,
         show_contact=show_contact,
         conflict=conflict,
         allowed={action.value for action in Action if is_allowed(ticket.status, action)},

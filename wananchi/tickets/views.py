@@ -21,10 +21,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from wananchi.core.db import utcnow
+from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.forms import queue_from_form
 from wananchi.core.i18n import current_language
@@ -48,10 +50,11 @@ from wananchi.tickets.labels import (
     IDENTITY_HINTS,
     MESSAGE_AUTHORS,
     OUTCOME_LABELS,
+    STAFF_STATUS_LABELS,
     TYPE_HINTS,
     TYPE_LABELS,
 )
-from wananchi.tickets.models import Attachment, Identity, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.progress import citizen_progress
 from wananchi.tickets.references import format_tracking_code, normalise_reference
 from wananchi.tickets.services import (
@@ -84,6 +87,13 @@ def _per_reference(prefix: str) -> Callable[[], str]:
 def _per_ticket(prefix: str) -> Callable[[], str]:
     """A rate-limit key for the ticket whose page is posted to."""
     return lambda: prefix + (normalise_reference((request.view_args or {}).get("reference", "")) or "invalid")
+
+
+def _per_reference_and_address(prefix: str) -> Callable[[], str]:
+    """A rate-limit key for the ticket a form names and the address it came from: one address's guesses at a
+    ticket are limited without locking out its citizen, who tracks it from another."""
+    per_reference = _per_reference(prefix)
+    return lambda: f"{per_reference()}:{get_remote_address()}"
 
 
 def _incoming(field) -> list[IncomingFile]:
@@ -195,13 +205,21 @@ def receipt(reference: str):
     ticket = _granted_ticket(reference)
     if ticket is None or session.get("receipt") != reference:
         return redirect(url_for("tickets.track", ref=reference))
-    code = format_tracking_code(current_tracking_code(ticket))
-    return render_template("tickets/receipt.html", ticket=ticket, tracking_code=code)
+    return render_template(
+        "tickets/receipt.html",
+        ticket=ticket,
+        tracking_code=format_tracking_code(current_tracking_code(ticket)),
+        receipt_withheld=any(event.kind == EventKind.RECEIPT_WITHHELD for event in ticket.events),
+    )
 
 
 @bp.route("/fuatilia", methods=["GET", "POST"])
 @limiter.limit(_configured("TRACK_RATE_LIMIT"), methods=["POST"])
-@limiter.limit(_configured("TRACK_PER_REFERENCE_LIMIT"), methods=["POST"], key_func=_per_reference("track:"))
+@limiter.limit(
+    _configured("TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT"),
+    methods=["POST"],
+    key_func=_per_reference_and_address("track:"),
+)
 def track():
     """Open a ticket with its reference number and tracking code."""
     form = TrackForm()
@@ -274,8 +292,17 @@ def detail(reference: str):
     if form.is_submitted():
         status = 422
         if form.validate():
+            files = _incoming(form.attachments)
             try:
-                add_citizen_message(ticket, form.body.data or "", _incoming(form.attachments))
+                retry_on_conflict(lambda: add_citizen_message(ticket, form.body.data or "", _rewound(files)))
+            except StaleDataError:
+                form.form_errors.append(
+                    _(
+                        "The ticket changed at the same moment, so your information was not added. It is still "
+                        "below: check it and press Send again (attach any files again)."
+                    )
+                )
+                status = 409
             except DomainError as error:
                 target = form.attachments if error.field == "attachments" else form.body
                 target.errors = [*target.errors, error.message]
@@ -283,6 +310,17 @@ def detail(reference: str):
                 session["flash_added"] = True
                 return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
     return _render_detail(ticket, form, status)
+
+
+def _rewound(files: list[IncomingFile]) -> list[IncomingFile]:
+    """The files, each to be read from its start again (a try to add them may be repeated)."""
+    for incoming in files:
+        incoming.stream.seek(0)
+    return files
+
+
+def _not_saved() -> str:
+    return _("The ticket changed at the same moment, so this was not saved. Check what you chose, then send it again.")
 
 
 def _render_detail(
@@ -293,9 +331,7 @@ def _render_detail(
     rating_form: RatingForm | None = None,
     appeal_form: AppealForm | None = None,
 ):
-    survivor = ticket.merged_into
-    while survivor is not None and survivor.merged_into is not None:
-        survivor = survivor.merged_into
+    survivor = ticket.survivor
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
@@ -305,7 +341,8 @@ def _render_detail(
         can_rate=ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and ticket.satisfaction_rating is None,
         can_appeal=can_appeal(ticket, utcnow()),
         survivor=survivor,
-        survivor_status=CITIZEN_STATUS_LABELS[survivor.status] if survivor else None,
+        # Another citizen's ticket: "awaiting citizen" is not waiting for this one.
+        survivor_status=STAFF_STATUS_LABELS[survivor.status] if survivor else None,
         outcome_labels=OUTCOME_LABELS,
         status_label=CITIZEN_STATUS_LABELS[ticket.status],
         status_explanation=CITIZEN_STATUS_EXPLANATIONS[ticket.status],
@@ -323,14 +360,19 @@ def rate(reference: str):
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
     rating_form = RatingForm()
+    status = 422
     if rating_form.validate():
+        rating, comment = int(rating_form.rating.data or 0), rating_form.comment.data or ""
         try:
-            rate_ticket(ticket, int(rating_form.rating.data or 0), rating_form.comment.data or "")
+            retry_on_conflict(lambda: rate_ticket(ticket, rating, comment))
+        except StaleDataError:
+            rating_form.form_errors.append(_not_saved())
+            status = 409
         except DomainError as error:
             rating_form.form_errors.append(error.message)
         else:
             return redirect(url_for("tickets.detail", reference=reference, _anchor="rating"), code=303)
-    return _render_detail(ticket, AddInformationForm(formdata=None), 422, rating_form=rating_form)
+    return _render_detail(ticket, AddInformationForm(formdata=None), status, rating_form=rating_form)
 
 
 @bp.post("/hoja/<reference>/rufaa")
@@ -340,14 +382,18 @@ def appeal(reference: str):
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
     appeal_form = AppealForm()
+    status = 422
     if appeal_form.validate():
         try:
-            appeal_ticket(ticket, appeal_form.reason.data or "")
+            retry_on_conflict(lambda: appeal_ticket(ticket, appeal_form.reason.data or ""))
+        except StaleDataError:
+            appeal_form.form_errors.append(_not_saved())
+            status = 409
         except DomainError as error:
             appeal_form.form_errors.append(error.message)
         else:
             return redirect(url_for("tickets.detail", reference=reference), code=303)
-    return _render_detail(ticket, AddInformationForm(formdata=None), 422, appeal_form=appeal_form)
+    return _render_detail(ticket, AddInformationForm(formdata=None), status, appeal_form=appeal_form)
 
 
 @bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
