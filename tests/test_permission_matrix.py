@@ -452,6 +452,8 @@ GARBAGE = (
     "1e309",
     "NaN",
     "2026-02-30",
+    "9999-12-31",  # far future: a day after it is past the calendar
+    "0001-01-01",  # far past: a day before it too
     "25:99",
     "𝕏" * 3000,
     "<script>alert(1)</script>",

@@ -236,7 +236,10 @@ def test_adding_information_is_limited_per_address_and_the_typed_text_comes_back
     assert statuses == [303, 303] and limited.status_code == 429
     assert "Taarifa za ziada zimeongezwa kwenye hoja hii mara nyingi kwa muda mfupi" in html
     assert "Mita imeibiwa usiku." in html and 'name="body"' in html
-    assert db.session.scalars(select(TicketMessage.body)).all() == ["Taarifa namba 0.", "Taarifa namba 1."]
+    assert db.session.scalars(select(TicketMessage.body).order_by(TicketMessage.id)).all() == [
+        "Taarifa namba 0.",
+        "Taarifa namba 1.",
+    ]
 
 
 def test_adding_information_to_one_ticket_is_limited_across_addresses_and_with_the_api(app, submitted, db):
