@@ -34,6 +34,8 @@ ROOT = BENCH_DIR.parent
 # Import the application from the repository root and keep this folder (scripts, not packages) off the path.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR)]
 
+from tests.helpers import pdf_bomb  # noqa: E402 - once the repository root is on the path
+
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -82,42 +84,6 @@ def scanned_pdf(pages: int) -> bytes:
     output = io.BytesIO()
     pdf.save(output)
     return output.getvalue()
-
-
-def pdf_bomb(streams: int, inflated_mb: int) -> bytes:
-    """A PDF whose catalog points at `streams` objects, each said to be in an object stream of its own that
-    inflates to `inflated_mb` MB of spaces (all of them the same compressed bytes, about a thousandth of that)."""
-    compressor = zlib.compressobj(9)
-    megabyte = b" " * (1024 * 1024)
-    blob = b"".join(compressor.compress(megabyte) for _ in range(inflated_mb)) + compressor.flush()
-    objects = {
-        1: b"<< /Type /Catalog /Pages 2 0 R /Bombs [%s] >>"
-        % b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(streams)),
-        2: b"<< /Type /Pages /Kids [] /Count 0 >>",
-    }
-    rows = {0: (0, 0, 65535)}
-    data = bytearray(b"%PDF-1.5\n")
-    for number, body in objects.items():
-        rows[number] = (1, len(data), 0)
-        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    for index in range(streams):
-        member, holder = 3 + 2 * index, 4 + 2 * index
-        rows[member], rows[holder] = (2, holder, 0), (1, len(data), 0)
-        data += b"%d 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % (
-            holder,
-            len(blob),
-        )
-        data += blob + b"\nendstream\nendobj\n"
-    xref = 3 + 2 * streams
-    rows[xref] = (1, len(data), 0)
-    table = b"".join(struct.pack(">BIH", *rows.get(number, (0, 0, 0))) for number in range(xref + 1))
-    data += b"%d 0 obj\n<< /Type /XRef /W [1 4 2] /Size %d /Root 1 0 R /Length %d >>\nstream\n" % (
-        xref,
-        xref + 1,
-        len(table),
-    )
-    data += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % rows[xref][1]
-    return bytes(data)
 
 
 INPUTS = {

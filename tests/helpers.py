@@ -8,8 +8,10 @@ import json
 import os
 import secrets
 import socket
+import struct
 import subprocess
 import sys
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -149,3 +151,35 @@ def pdf_bytes(text: str = "Barua kwa Halmashauri", **save: Any) -> bytes:
     output = io.BytesIO()
     pdf.save(output, **save)
     return output.getvalue()
+
+
+def pdf_bomb(streams: int, inflated_mb: int) -> bytes:
+    """A PDF of a few kilobytes per stream whose catalog points at `streams` objects, each in an object stream of
+    its own that inflates to `inflated_mb` MB (all of them the same compressed bytes)."""
+    compressor = zlib.compressobj(9)
+    blob = b"".join(compressor.compress(b" " * 1024 * 1024) for _ in range(inflated_mb)) + compressor.flush()
+    members = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(streams))
+    rows = {0: (0, 0, 65535)}
+    data = bytearray(b"%PDF-1.5\n")
+    for number, body in ((1, b"<< /Type /Catalog /Pages 2 0 R /Bombs [%s] >>" % members),
+                         (2, b"<< /Type /Pages /Kids [] /Count 0 >>")):  # fmt: skip
+        rows[number] = (1, len(data), 0)
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    for index in range(streams):
+        member, holder = 3 + 2 * index, 4 + 2 * index
+        rows[member], rows[holder] = (2, holder, 0), (1, len(data), 0)
+        data += b"%d 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % (
+            holder,
+            len(blob),
+        )
+        data += blob + b"\nendstream\nendobj\n"
+    xref = 3 + 2 * streams
+    rows[xref] = (1, len(data), 0)
+    table = b"".join(struct.pack(">BIH", *rows.get(number, (0, 0, 0))) for number in range(xref + 1))
+    data += b"%d 0 obj\n<< /Type /XRef /W [1 4 2] /Size %d /Root 1 0 R /Length %d >>\nstream\n" % (
+        xref,
+        xref + 1,
+        len(table),
+    )
+    data += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % rows[xref][1]
+    return bytes(data)

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from tests.helpers import hidden_fields, pdf_bytes, valid_submission
+from tests.helpers import hidden_fields, pdf_bomb, pdf_bytes, valid_submission
 from tests.tickets.test_submit import jpeg_bytes, png_bytes
 from tests.world import build_world
 from wananchi.tickets.models import Attachment, Ticket
@@ -216,38 +216,6 @@ def test_a_damaged_document_is_refused_with_a_plain_message(client, world, db, a
     response = submit(client, [("nusu.pdf", content)])
     assert response.status_code == 422 and stored(db, app) == []
     assert "Hati nusu.pdf haikuweza kusomwa. Ichague tena, au tuma nyingine." in response.get_data(as_text=True)
-
-
-def pdf_bomb(streams: int, inflated_mb: int) -> bytes:
-    """A PDF of a few kilobytes per stream whose catalog points at `streams` objects, each in an object stream of
-    its own that inflates to `inflated_mb` MB (all of them the same compressed bytes)."""
-    compressor = zlib.compressobj(9)
-    blob = b"".join(compressor.compress(b" " * 1024 * 1024) for _ in range(inflated_mb)) + compressor.flush()
-    members = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(streams))
-    rows = {0: (0, 0, 65535)}
-    data = bytearray(b"%PDF-1.5\n")
-    for number, body in ((1, b"<< /Type /Catalog /Pages 2 0 R /Bombs [%s] >>" % members),
-                         (2, b"<< /Type /Pages /Kids [] /Count 0 >>")):  # fmt: skip
-        rows[number] = (1, len(data), 0)
-        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    for index in range(streams):
-        member, holder = 3 + 2 * index, 4 + 2 * index
-        rows[member], rows[holder] = (2, holder, 0), (1, len(data), 0)
-        data += b"%d 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % (
-            holder,
-            len(blob),
-        )
-        data += blob + b"\nendstream\nendobj\n"
-    xref = 3 + 2 * streams
-    rows[xref] = (1, len(data), 0)
-    table = b"".join(struct.pack(">BIH", *rows.get(number, (0, 0, 0))) for number in range(xref + 1))
-    data += b"%d 0 obj\n<< /Type /XRef /W [1 4 2] /Size %d /Root 1 0 R /Length %d >>\nstream\n" % (
-        xref,
-        xref + 1,
-        len(table),
-    )
-    data += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % rows[xref][1]
-    return bytes(data)
 
 
 def children_cpu_seconds() -> float:
