@@ -1,0 +1,1 @@
+"""Reports: read-only figures of tickets, for staff and the public."""
