@@ -167,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     import wananchi.notifications.views  # noqa: F401  (registers the notification settings on the account blueprint)
     import wananchi.sla.views  # noqa: F401  (registers the escalation inbox on the staff blueprint)
     import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
+    import wananchi.tickets.record_views  # noqa: F401  (registers the form for tickets taken by telephone, desk...)
     import wananchi.tickets.staff_views  # noqa: F401  (registers the ticket page and actions)
     from wananchi.accounts.views import account_bp
     from wananchi.accounts.views import bp as auth_bp
