@@ -13,7 +13,12 @@ INSTANCE_DIR = Path(os.environ.get("WANANCHI_INSTANCE_PATH", BASE_DIR / "instanc
 # Secret keys published in this repository: production refuses to start with any of them.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - development only, refused in production
 TESTING_SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite only, refused in production
-KNOWN_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY})
+# The gateways' shared secrets of `make run` (the terminal phone sends them) and of the test suite.
+DEVELOPMENT_GATEWAY_SECRET = "development-gateway-not-secret"  # noqa: S105 - development only, refused in production
+TESTING_GATEWAY_SECRET = "testing-gateway-not-secret"  # noqa: S105 - the test suite only, refused in production
+KNOWN_SECRET_KEYS = frozenset(
+    {DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, DEVELOPMENT_GATEWAY_SECRET, TESTING_GATEWAY_SECRET}
+)
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -118,6 +123,27 @@ class Config:
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
+    # The phone channels (wananchi/phone/): the USSD code citizens dial and the number they send SMS to, each
+    # gateway's shared secret (one per purpose, sent in the X-Gateway-Secret header or as ?secret= in the URL), and
+    # the networks their callbacks may come from (comma-separated CIDR blocks; empty: any).
+    USSD_SERVICE_CODE = os.environ.get("USSD_SERVICE_CODE", "*152*00#")
+    SMS_SHORT_CODE = os.environ.get("SMS_SHORT_CODE", "15200")
+    USSD_GATEWAY_SECRET = os.environ.get("USSD_GATEWAY_SECRET")
+    SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET")
+    GATEWAY_ALLOWED_NETWORKS = os.environ.get("GATEWAY_ALLOWED_NETWORKS", "")
+    # USSD session state: "redis" (several web processes share it) or "database"; Redis whenever REDIS_URL is set.
+    USSD_SESSION_STORE = os.environ.get("USSD_SESSION_STORE", "redis" if os.environ.get("REDIS_URL") else "database")
+    USSD_SESSION_SECONDS = _env_int("USSD_SESSION_SECONDS", 600)
+    # An entry confirmed again from the same phone within this many seconds (a session the operator dropped, then
+    # dialled again) is the ticket already made, not a second one.
+    USSD_REPEAT_SECONDS = _env_int("USSD_REPEAT_SECONDS", 24 * 60 * 60)
+    USSD_SCREEN_LIMIT = 182  # characters a basic phone shows on one USSD screen
+    USSD_GATEWAY_RATE_LIMIT = os.environ.get("USSD_GATEWAY_RATE_LIMIT", "3000 per minute")
+    USSD_PHONE_RATE_LIMIT = os.environ.get("USSD_PHONE_RATE_LIMIT", "60 per minute;600 per day")
+    SMS_GATEWAY_RATE_LIMIT = os.environ.get("SMS_GATEWAY_RATE_LIMIT", "3000 per minute")
+    SMS_PHONE_RATE_LIMIT = os.environ.get("SMS_PHONE_RATE_LIMIT", "10 per minute;100 per day")
+    # What one SMS part costs the government (Tanzanian shillings), for the reports.
+    SMS_PRICE_TZS = float(os.environ.get("SMS_PRICE_TZS", "19"))
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.
@@ -131,6 +157,8 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wananchi.sqlite3'}")
     DEMO_DATA_ALLOWED = True
+    USSD_GATEWAY_SECRET = os.environ.get("USSD_GATEWAY_SECRET", DEVELOPMENT_GATEWAY_SECRET)
+    SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", DEVELOPMENT_GATEWAY_SECRET)
 
 
 class TestingConfig(Config):
@@ -139,6 +167,9 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+    USSD_GATEWAY_SECRET = TESTING_GATEWAY_SECRET
+    SMS_GATEWAY_SECRET = TESTING_GATEWAY_SECRET
+    USSD_SESSION_STORE = "database"
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_DATA_ALLOWED = True
@@ -161,9 +192,10 @@ class ProductionConfig(Config):
     # refusing every page that has a limit.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
-    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL")
-    # Every secret key (SECRET_KEY, any other setting named ..._SECRET_KEY, each of SECRET_KEY_FALLBACKS) must
-    # have at least MIN_SECRET_KEY_LENGTH characters and must not be one of KNOWN_SECRET_KEYS.
+    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "USSD_GATEWAY_SECRET", "SMS_GATEWAY_SECRET")
+    # Every secret key (SECRET_KEY, any other setting named ..._SECRET_KEY, each of SECRET_KEY_FALLBACKS, and the
+    # gateways' ..._GATEWAY_SECRET) must have at least MIN_SECRET_KEY_LENGTH characters and must not be one of
+    # KNOWN_SECRET_KEYS.
     SECRET_KEYS_CHECKED = True
 
 

@@ -130,6 +130,8 @@ def worker_environment(database_url: str, secret_key: str, smtp_port: int, workd
     env.update(
         WANANCHI_CONFIG="production",
         SECRET_KEY=secret_key,
+        USSD_GATEWAY_SECRET=secrets.token_urlsafe(32),
+        SMS_GATEWAY_SECRET=secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
         RATELIMIT_STORAGE_URI="memory://",
@@ -295,6 +297,8 @@ def bench_backend(
             "production",
             SQLALCHEMY_DATABASE_URI=database_url,
             SECRET_KEY=secret_key,
+            USSD_GATEWAY_SECRET=secrets.token_urlsafe(32),
+            SMS_GATEWAY_SECRET=secrets.token_urlsafe(32),
             REDIS_URL=REDIS_URL,
             RATELIMIT_STORAGE_URI="memory://",
         )

@@ -425,6 +425,8 @@ def load_reference_data(database_url: str, secret_key: str) -> Choices:
         "production",
         SQLALCHEMY_DATABASE_URI=database_url,
         SECRET_KEY=secret_key,
+        USSD_GATEWAY_SECRET=secrets.token_urlsafe(32),
+        SMS_GATEWAY_SECRET=secrets.token_urlsafe(32),
         REDIS_URL=REDIS_URL,
         RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_ENABLED=False,
@@ -450,6 +452,8 @@ def server_environment(database_url: str, secret_key: str, workdir: Path) -> dic
     env.update(
         WANANCHI_CONFIG="production",
         SECRET_KEY=secret_key,
+        USSD_GATEWAY_SECRET=secrets.token_urlsafe(32),
+        SMS_GATEWAY_SECRET=secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
         FORCE_HTTPS="0",

@@ -13,7 +13,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from config import DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, ProductionConfig
+from config import DEVELOPMENT_SECRET_KEY, TESTING_GATEWAY_SECRET, TESTING_SECRET_KEY, ProductionConfig
 from tests.helpers import ROOT
 from wananchi import create_app
 from wananchi.accounts.models import User
@@ -21,12 +21,16 @@ from wananchi.core.db import normalise_database_url
 from wananchi.extensions import db
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "USSD_GATEWAY_SECRET", "SMS_GATEWAY_SECRET"]
+)
 def test_production_refuses_to_start_without_required_settings(monkeypatch, missing):
     settings = {
         "SECRET_KEY": "s" * 32,
         "SQLALCHEMY_DATABASE_URI": "postgresql://x@127.0.0.1/db",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "USSD_GATEWAY_SECRET": "u" * 32,
+        "SMS_GATEWAY_SECRET": "m" * 32,
     }
     for name, value in settings.items():
         monkeypatch.setattr(ProductionConfig, name, value)
@@ -37,6 +41,8 @@ def test_production_refuses_to_start_without_required_settings(monkeypatch, miss
 
 def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "s" * 32)
+    monkeypatch.setattr(ProductionConfig, "USSD_GATEWAY_SECRET", "u" * 32)
+    monkeypatch.setattr(ProductionConfig, "SMS_GATEWAY_SECRET", "m" * 32)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "postgres://u@127.0.0.1/db")
     monkeypatch.setattr(ProductionConfig, "REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
@@ -50,6 +56,8 @@ def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
 def production(monkeypatch, tmp_path):
     """The production configuration's required settings, with a strong secret key and a SQLite file."""
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setattr(ProductionConfig, "USSD_GATEWAY_SECRET", secrets.token_urlsafe(32))
+    monkeypatch.setattr(ProductionConfig, "SMS_GATEWAY_SECRET", secrets.token_urlsafe(32))
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'production.sqlite3'}")
     monkeypatch.setattr(ProductionConfig, "REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
@@ -64,6 +72,8 @@ def production(monkeypatch, tmp_path):
         ("SECRET_KEY", DEVELOPMENT_SECRET_KEY.encode()),
         ("SECRET_KEY_FALLBACKS", [secrets.token_urlsafe(32), DEVELOPMENT_SECRET_KEY]),
         ("TRACKING_SECRET_KEY", "fupi"),  # any other secret key, one per purpose
+        ("USSD_GATEWAY_SECRET", "fupi"),  # the gateways' shared secrets
+        ("SMS_GATEWAY_SECRET", TESTING_GATEWAY_SECRET),
     ],
 )
 def test_production_refuses_a_short_or_published_secret_key(production, setting, value):

@@ -104,6 +104,10 @@ RULES: dict[tuple[str, str], Rule] = {
         LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
     ),
     ("staff.queue", "GET"): staff_area,
+    # Officers and supervisors record tickets for their institution; the receipt page is the recording browser's only.
+    ("staff.record", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
+    ("staff.record", "POST"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
+    ("staff.recorded", "GET"): lambda role, _t: LOGIN if role == "anonymous" else HIDDEN,
     ("staff.escalations", "GET"): lambda role, _t: (
         LOGIN
         if role == "anonymous"

@@ -107,7 +107,7 @@ def build_world() -> World:
         name_en="Dodoma City Council",
     )
     national_service = CategoryFactory(
-        code="maji-bili", institution=agency, name_sw="Bili ya maji", name_en="Water bills"
+        code="maji-bili", institution=agency, name_sw="Bili ya maji", name_en="Water bills", topic="water"
     )
     local_service = CategoryFactory(
         code="usafi-taka",
@@ -115,6 +115,7 @@ def build_world() -> World:
         is_local=True,
         name_sw="Usafi na ukusanyaji wa taka",
         name_en="Cleanliness and waste collection",
+        topic="other",
     )
     RoutingRuleFactory(category=national_service, institution=agency)
     RoutingRuleFactory(category=local_service, institution=region_office)

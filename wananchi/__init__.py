@@ -83,9 +83,9 @@ def _check_config(app: Flask) -> None:
 
 def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Every secret key of the configuration, by setting name: SECRET_KEY, any other setting whose name ends in
-    SECRET_KEY (one secret per purpose), and each of the SECRET_KEY_FALLBACKS."""
+    SECRET_KEY (one secret per purpose), each of the SECRET_KEY_FALLBACKS, and the gateways' shared secrets."""
     for name, value in config.items():
-        if not name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS")) or not value:
+        if not name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS", "GATEWAY_SECRET")) or not value:
             continue
         for key in value if isinstance(value, list | tuple) else [value]:
             yield name, key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
@@ -145,6 +145,7 @@ def _import_models() -> None:
     import wananchi.core.audit  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
     import wananchi.notifications.models  # noqa: F401
+    import wananchi.phone.models  # noqa: F401
     import wananchi.reports.models  # noqa: F401
     import wananchi.sla.models  # noqa: F401
     import wananchi.tickets.models  # noqa: F401
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     import wananchi.notifications.views  # noqa: F401  (registers the notification settings on the account blueprint)
     import wananchi.sla.views  # noqa: F401  (registers the escalation inbox on the staff blueprint)
     import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
+    import wananchi.tickets.record_views  # noqa: F401  (registers the form for tickets taken by telephone, desk...)
     import wananchi.tickets.staff_views  # noqa: F401  (registers the ticket page and actions)
     from wananchi.accounts.views import account_bp
     from wananchi.accounts.views import bp as auth_bp
@@ -173,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.notifications.devmail import register_dev_mail_page
     from wananchi.open311.views import bp as open311_bp
     from wananchi.pages.views import bp as pages_bp
+    from wananchi.phone.views import bp as phone_bp
     from wananchi.reports.public import bp as statistics_bp
     from wananchi.reports.views import bp as reports_bp
     from wananchi.tickets.staff import bp as staff_bp
@@ -187,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(open311_bp)
+    app.register_blueprint(phone_bp)
     register_dev_mail_page(app)
 
     from wananchi.api.setup import init_api

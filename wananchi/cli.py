@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from wananchi.notifications.devmail import mailcatcher_command
+from wananchi.phone.terminal import phone_command
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -19,6 +20,7 @@ POT_FILE = TRANSLATIONS / "messages.pot"
 wananchi_cli = AppGroup("wananchi", help="Wananchi administration commands.")
 translate_cli = AppGroup("translate", help="Swahili and English message catalogues.")
 wananchi_cli.add_command(mailcatcher_command)
+wananchi_cli.add_command(phone_command)
 
 
 def _refuse_demo_data_unless_allowed() -> None:

@@ -122,3 +122,15 @@ def refresh_report_snapshots() -> int:
     from wananchi.reports.snapshots import refresh_snapshots
 
     return refresh_snapshots(db.session.commit)
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+@in_app_context
+def delete_expired_phone_state() -> int:
+    """Every ten minutes, delete the USSD sessions and confirmed entries whose time has passed (database store)."""
+    from wananchi.extensions import db
+    from wananchi.phone.state import delete_expired
+
+    deleted = delete_expired()
+    db.session.commit()
+    return deleted

@@ -653,3 +653,21 @@ def test_the_audit_log_lists_changes_newest_first_fifty_a_page(db, world, admin_
     assert second.count("<code>short_name</code>") == 5
     assert "0 → 1" in second
     assert admin_client.get("/utawala/kumbukumbu?page=abc").status_code == 200
+
+
+def test_a_services_topic_puts_it_on_a_basic_phones_menu(admin_client, world, db):
+    response = submit_form(
+        admin_client,
+        f"/utawala/huduma/{world.national_service.id}",
+        name_sw="Bili ya maji",
+        name_en="Water bills",
+        code="maji-bili",
+        institution=str(world.agency.id),
+        topic="health",
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert world.national_service.topic == "health"
+    assert (
+        submit_form(admin_client, f"/utawala/huduma/{world.national_service.id}", topic="nonsense").status_code == 422
+    )

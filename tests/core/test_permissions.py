@@ -33,6 +33,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.VIEW_ESCALATIONS, None): {"supervisor_a", "oversight_above_a", "oversight_elsewhere"},
     (Permission.VIEW_INTEGRATION_KEYS, "A"): {"supervisor_a"},
     (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
+    (Permission.RECORD_TICKET, "A"): {"officer_a", "supervisor_a"},  # its own officers, for citizens who call...
+    (Permission.RECORD_TICKET, "B"): {"officer_b"},
 }
 
 

@@ -9,6 +9,7 @@ escalations. Assertions are on reference numbers, links and the `language` colum
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 
 from tests.notifications.setting import (
     CITIZEN_EMAIL,
@@ -31,6 +32,7 @@ from wananchi.extensions import db as _db
 from wananchi.notifications.models import Channel, OutboxStatus
 from wananchi.notifications.outbox import sweep
 from wananchi.notifications.render import public_url, render_notification
+from wananchi.notifications.segments import sms_segments
 from wananchi.sla.escalation import scan_batch
 from wananchi.tickets import actions
 from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
@@ -70,8 +72,9 @@ def test_named_and_contact_hidden_citizens_hear_about_every_step(setting, db, sm
     assert SUMMARY in resolved_mail and "14" in resolved_mail  # a complaint may be reopened within 14 days
     texts = [sms["message"] for sms in sms_gateway.received if sms["to"] == CITIZEN_PHONE]
     assert len(texts) == 1 + len(CITIZEN_EVENTS)
-    assert all(ticket.reference in text and len(text) <= 160 and set(text) <= GSM_7 for text in texts)
-    assert any(QUESTION in text for text in texts)  # a short request travels whole in the SMS
+    assert all(ticket.reference in text and sms_segments(text) <= 3 and set(text) <= GSM_7 for text in texts)
+    assert any(QUESTION in text for text in texts)  # a request travels whole in the SMS
+    assert any(REPLY in text for text in texts)  # and so does a reply
     assert all(NOTE not in text for text in texts)
 
 
@@ -273,10 +276,18 @@ def sms_texts(setting, language):
 
 @pytest.mark.parametrize("language", ["sw", "en"])
 def test_every_sms_fits_one_message_and_carries_the_reference(setting, db, language):
+    """Every SMS is one message, but a reply and a request for information, which carry their text in up to three
+    and end with the reference and how to answer by SMS."""
     reference, texts = sms_texts(setting, language)
+    short_code = current_app.config["SMS_SHORT_CODE"]
     for event, text in texts:
         assert reference in text, (event, text)
-        assert len(text) <= 160, (event, len(text), text)
+        if event in ("reply", "information_request"):
+            assert sms_segments(text) <= 3, (event, len(text), text)
+            assert text.endswith(f"{short_code}."), text  # ends with how to answer: the reference, then the number
+            assert reference in text.rsplit('"', 1)[-1], text
+        else:
+            assert len(text) <= 160, (event, len(text), text)
         assert set(text) <= GSM_7, (event, set(text) - GSM_7)
 
 

@@ -20,6 +20,7 @@ from wananchi.core.contact import InvalidContact, normalise_email
 from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.models import Category, Institution, Region
+from wananchi.institutions.topics import TOPIC_LABELS, Topic
 from wananchi.sla.models import Calendar
 from wananchi.tickets.labels import TYPE_LABELS
 
@@ -133,6 +134,11 @@ class CategoryForm(Form):
     code = _code(_l("Code"), 60)
     institution = _choice(_l("Institution responsible"), required_message=_l("Choose the institution."))
     is_local = BooleanField(_l("Local service: tickets go to the council of the chosen district"))
+    topic = SelectField(
+        _l("Topic on a basic phone's menu (USSD)"),
+        choices=[SelectChoice(topic.value, label) for topic, label in TOPIC_LABELS.items()],
+        default=Topic.OTHER.value,
+    )
 
 
 class RoutingRuleForm(Form):

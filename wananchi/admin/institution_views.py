@@ -44,6 +44,7 @@ from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region, RoutingRule
 from wananchi.institutions.routing import route_ticket
+from wananchi.institutions.topics import Topic
 from wananchi.sla.models import Calendar
 from wananchi.tickets.forms import DONT_KNOW, category_groups, district_groups
 
@@ -139,6 +140,7 @@ def _category_form(category: Category | None) -> CategoryForm:
             "code": category.code,
             "institution": category.institution_id,
             "is_local": category.is_local,
+            "topic": category.topic or Topic.OTHER.value,
         }
     form = CategoryForm(data=data)
     form.institution.choices = [NOTHING, *institution_choices(queries.flatten(queries.institution_tree()))]
@@ -163,6 +165,7 @@ def category_edit(category_id: int | None) -> ResponseReturnValue:
             name_en=form.name_en.data or "",
             institution=get_or_404(Institution, form.institution.data or 0),
             is_local=form.is_local.data,
+            topic=form.topic.data or Topic.OTHER.value,
         )
         try:
             if category is None:

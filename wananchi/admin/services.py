@@ -47,6 +47,7 @@ class CategoryValues:
     name_en: str
     institution: Institution
     is_local: bool
+    topic: str | None = None  # the topic a basic phone finds it under (wananchi/institutions/topics.py)
 
 
 @dataclass
@@ -218,7 +219,7 @@ def create_category(values: CategoryValues, *, actor: User) -> Category:
 
 
 def update_category(category: Category, values: CategoryValues, *, actor: User) -> Category:
-    """Change a service's code, names, owner or whether it is local."""
+    """Change a service's code, names, owner, whether it is local, or its topic on a basic phone's menu."""
     _check_category(category, values)
     changes = _apply(category, _values(values))
     _save(actor, "update_category", category, changes)

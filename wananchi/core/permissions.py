@@ -30,6 +30,8 @@ class Permission(enum.StrEnum):
     # routed to it (obj: the service's Category, or the Institution the ticket would be routed to).
     SUBMIT_FOR_INSTITUTION = "submit_for_institution"
     VIEW_INTEGRATION_KEYS = "view_integration_keys"  # the keys issued to an institution (obj: Institution)
+    # Record a ticket on a citizen's behalf (a call, a letter, a visit to the desk): its officers (obj: Institution).
+    RECORD_TICKET = "record_ticket"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -124,6 +126,8 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.VIEW_QUEUE:
         return isinstance(obj, Institution) and _in_reach(user, obj)
+    if permission == Permission.RECORD_TICKET:
+        return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
     if permission == Permission.VIEW_ESCALATIONS:
         return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
     if permission == Permission.READ_REPORT:

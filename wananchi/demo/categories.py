@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wananchi.demo.institutions import TAMISEMI
+from wananchi.institutions.topics import Topic
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,14 @@ class CategorySpec:
     name_sw: str
     name_en: str
     is_local: bool = False
+
+    @property
+    def topic(self) -> str:
+        """The topic a basic phone finds the service under (by the start of its code, or the code itself)."""
+        for key, topic in TOPICS.items():
+            if self.code == key or self.code.startswith(key + "-"):
+                return str(topic)
+        return str(Topic.OTHER)
 
 
 def _local(code: str, name_sw: str, name_en: str) -> CategorySpec:
@@ -164,3 +173,43 @@ LOCAL_SERVICES: tuple[CategorySpec, ...] = (
 )
 
 ALL_SERVICES: tuple[CategorySpec, ...] = (*NATIONAL_SERVICES, *LOCAL_SERVICES)
+
+
+# The topic of each service, by code or the start of its code (the institution's prefix).
+TOPICS: dict[str, Topic] = {
+    "dawasa": Topic.WATER,
+    "ruwasa": Topic.WATER,
+    "tanesco": Topic.ELECTRICITY,
+    "nhif": Topic.HEALTH,
+    "afya": Topic.HEALTH,
+    "zahanati-vituo-afya": Topic.HEALTH,
+    "heslb": Topic.EDUCATION,
+    "necta": Topic.EDUCATION,
+    "shule": Topic.EDUCATION,
+    "ardhi": Topic.LAND,
+    "mipango-miji": Topic.LAND,
+    "vibali-ujenzi": Topic.LAND,
+    "nida": Topic.IDENTITY,
+    "rita": Topic.IDENTITY,
+    "uhamiaji": Topic.IDENTITY,
+    "tcra-laini": Topic.IDENTITY,
+    "serikali-za-mitaa": Topic.IDENTITY,
+    "tra": Topic.TAX,
+    "brela": Topic.TAX,
+    "leseni-biashara": Topic.TAX,
+    "ushuru-halmashauri": Topic.TAX,
+    "masoko": Topic.TAX,
+    "tanroads": Topic.TRANSPORT,
+    "latra": Topic.TRANSPORT,
+    "polisi-usalama-barabarani": Topic.TRANSPORT,
+    "barabara-mitaa": Topic.TRANSPORT,
+    "kilimo": Topic.FARMING,
+    "mifugo": Topic.FARMING,
+    "maliasili": Topic.FARMING,
+    "ugani": Topic.FARMING,
+    "psssf": Topic.SOCIAL,
+    "nssf": Topic.SOCIAL,
+    "utumishi": Topic.SOCIAL,
+    "ustawi-jamii": Topic.SOCIAL,
+    "mikopo-asilimia-10": Topic.SOCIAL,
+}

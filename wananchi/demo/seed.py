@@ -131,6 +131,7 @@ def _seed_categories(institutions: dict[str, Institution], tally: Tally) -> dict
             "name_en": spec.name_en,
             "institution": institutions[spec.owner],
             "is_local": spec.is_local,
+            "topic": spec.topic,
         }
         _upsert(Category, categories, spec.code, values, tally, "Categories")
     return categories

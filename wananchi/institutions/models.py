@@ -88,6 +88,8 @@ class Category(Model):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The short topic menu a basic phone finds it under (wananchi/institutions/topics.py); None: "Other".
+    topic: Mapped[str | None] = mapped_column(String(20))
 
     institution: Mapped[Institution] = relationship(back_populates="categories")
 

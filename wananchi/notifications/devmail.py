@@ -1,4 +1,5 @@
-"""Development only: an SMTP server that keeps every e-mail in instance/mail/, and a page that shows them with the SMS.
+"""Development only: an SMTP server that keeps every e-mail in instance/mail/, and a page that shows them with the SMS
+(those the service sent, and those phones sent it).
 
 `make run` starts the catcher (`flask --app wsgi wananchi mailcatcher`) on MAIL_SERVER:MAIL_PORT, where the
 development configuration sends; the page /dev/barua exists only when the application runs in debug mode
@@ -22,6 +23,9 @@ import click
 from flask import Blueprint, Flask, current_app, render_template_string
 from flask.cli import with_appcontext
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from wananchi.extensions import db
 
 if TYPE_CHECKING:
     from aiosmtpd.controller import Controller
@@ -113,6 +117,15 @@ PAGE = """{% extends "base.html" %}
 {% else %}
 <p>{{ _("No e-mail yet. Is the catcher running (make run starts it)?") }}</p>
 {% endfor %}
+<h2>{{ _("SMS received from phones") }}</h2>
+{% for sms in inbound %}
+<article class="caught">
+  <p class="meta">{{ sms.phone }} → {{ sms.to }} · {{ sms.received_at|local_datetime }} · {{ sms.outcome }}</p>
+  <pre>{{ sms.text }}</pre>
+</article>
+{% else %}
+<p>{{ _("No SMS received yet. Send one with flask --app wsgi wananchi phone.") }}</p>
+{% endfor %}
 <h2>{{ _("SMS") }}</h2>
 {% for sms in sms_messages %}
 <article class="caught">
@@ -129,10 +142,18 @@ PAGE = """{% extends "base.html" %}
 @bp.get("/barua")
 def messages() -> ResponseReturnValue:
     """The caught e-mails and SMS, newest first, so the person running the demo can read them."""
+    from wananchi.phone.models import InboundSms  # the phone channels build on notifications, not the reverse
+
     folder = mail_folder(current_app)
     sms_path = Path(current_app.instance_path) / SMS_FILE
+    inbound = db.session.scalars(select(InboundSms).order_by(InboundSms.id.desc()).limit(SHOWN))
     return render_template_string(
-        PAGE, mails=caught_mail(folder), sms_messages=caught_sms(sms_path), folder=folder, sms_path=sms_path
+        PAGE,
+        mails=caught_mail(folder),
+        sms_messages=caught_sms(sms_path),
+        inbound=list(inbound),
+        folder=folder,
+        sms_path=sms_path,
     )
 
 

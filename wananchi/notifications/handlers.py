@@ -20,6 +20,7 @@ from wananchi.extensions import db
 from wananchi.notifications.deferred import RENDERED_WHEN_SENT
 from wananchi.notifications.limits import receipt_allowed
 from wananchi.notifications.models import Channel, OutboxStatus
+from wananchi.notifications.optout import stopped_phones
 from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.preferences import wants_digest
 from wananchi.notifications.recipients import officers_of, oversight_of, staff_channels, supervisors_of
@@ -43,7 +44,9 @@ def _messages(
     **context: Any,
 ) -> None:
     """Render `event` once in `language` and put one message per (channel, address) in the outbox
-    (unrendered, for an event rendered when it is sent)."""
+    (unrendered, for an event rendered when it is sent); no SMS to a phone that asked for none (ACHA, STOP)."""
+    stopped = stopped_phones([recipient for channel, recipient in recipients if channel == Channel.SMS])
+    recipients = [(channel, recipient) for channel, recipient in recipients if recipient not in stopped]
     if not recipients:
         return
     channels = {channel for channel, _recipient in recipients}

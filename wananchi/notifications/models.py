@@ -34,6 +34,8 @@ class OutboxMessage(Model):
         Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
         # The receipts one contact was sent lately (wananchi/notifications/limits.py).
         Index("ix_outbox_message_recipient_event_created_at", "recipient", "event", "created_at"),
+        # The SMS sent in a period, for the reports (wananchi/reports/queries.py).
+        Index("ix_outbox_message_channel_sent_at", "channel", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +56,8 @@ class OutboxMessage(Model):
     provider_response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # An SMS's concatenated parts as sent (GSM-7 or UCS-2: wananchi/notifications/segments.py); what it cost.
+    sms_segments: Mapped[int | None] = mapped_column(Integer)
 
 
 class NotificationPreference(Model):
@@ -66,3 +70,12 @@ class NotificationPreference(Model):
     email: Mapped[bool] = mapped_column(Boolean, default=True)
     sms: Mapped[bool] = mapped_column(Boolean, default=False)
     digest: Mapped[bool] = mapped_column(Boolean, default=False)  # warnings only: once a day, not one by one
+
+
+class SmsOptOut(Model):
+    """A phone that asked for no more SMS (it sent ACHA or STOP); it gets none until it sends ANZA or START."""
+
+    __tablename__ = "sms_opt_out"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,6 +22,7 @@ from wananchi.extensions import db
 from wananchi.notifications.channels import Content, Delivered, DeliveryError, send_email, send_sms
 from wananchi.notifications.deferred import is_unrendered, render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+from wananchi.notifications.segments import sms_segments
 
 LEASE = dt.timedelta(minutes=5)
 _NEW_IDS = "wananchi.outbox.new"
@@ -131,6 +132,8 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
         message.sent_at = utcnow()
         message.lease_until = None
         message.provider_response = delivered.provider_response
+        if message.channel == Channel.SMS:
+            message.sms_segments = sms_segments(content.text)
     db.session.commit()
     return message.status
 

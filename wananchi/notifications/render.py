@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 from wananchi.notifications.models import Channel
+from wananchi.notifications.segments import fit_sms
 
 if TYPE_CHECKING:
     from wananchi.tickets.models import Ticket
@@ -62,13 +63,19 @@ def _optional(name: str, context: dict[str, Any]) -> str | None:
 def render_notification(
     event: str, language: str, *, for_email: bool = True, for_sms: bool = True, **context: Any
 ) -> Rendered:
-    """Render `event` in `language`; the SMS is kept to one 160-character message where possible.
+    """Render `event` in `language`; the SMS is kept to one 160-character message where possible (a reply or a
+    request for information carries its text, in up to three: `fit_sms`).
 
     `for_email=False` or `for_sms=False` leaves that channel's parts empty, unrendered.
     """
     folder = f"notifications/{event}"
     with force_locale(language):
-        context = {**context, "language": language}
+        context = {
+            **context,
+            "language": language,
+            "fit_sms": fit_sms,
+            "sms_short_code": current_app.config["SMS_SHORT_CODE"],
+        }
         subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
         text = render_template(f"{folder}/body.txt", **context).strip() + "\n" if for_email else ""
         html = _optional(f"{folder}/body.html", context) if for_email else None

@@ -14,6 +14,9 @@ Definitions (also on the pages):
 - transfers in and out: moves in the period into and out of the institutions; a move between two institutions of
   one node counts both ways. Time held before transfer: working minutes the sender kept the ticket.
 - tickets count where they are now (their responsible institution).
+- SMS: the SMS sent in the period about the scope's tickets (to their citizens and to staff), counted where the
+  tickets are now; segments are the concatenated parts billed (GSM-7 or UCS-2), and the cost is segments times
+  SMS_PRICE_TZS.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from wananchi.core.i18n import localized_name
 from wananchi.core.permissions import subtree_ids
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.notifications.models import Channel as MessageChannel
+from wananchi.notifications.models import OutboxMessage, OutboxStatus
 from wananchi.reports.days import working_day_number
 from wananchi.reports.periods import LOCAL_TIME, Period
 from wananchi.reports.sql import local_month, week_index
@@ -71,6 +76,8 @@ class Figures:
     transfers_out: int = 0
     held_median: int | None = None  # working minutes a sender kept a ticket it transferred out
     held_p90: int | None = None
+    sms_sent: int = 0  # SMS sent in the period about these tickets
+    sms_segments: int = 0  # their concatenated parts: what the government pays for
 
     @property
     def first_response_share(self) -> float | None:
@@ -453,6 +460,28 @@ def _transfers(figures: _Table, ids: Sequence[int], period: Period, by_instituti
         figures[key].held_median, figures[key].held_p90 = median, p90
 
 
+def _sms(figures: _Table, ids: Sequence[int], period: Period, by_institution: bool) -> None:
+    """The SMS sent in the period about the scope's tickets, and their segments, per institution holding them."""
+    statement = (
+        select(Ticket.institution_id, func.count(), func.coalesce(func.sum(OutboxMessage.sms_segments), 0))
+        .join(Ticket, Ticket.id == OutboxMessage.ticket_id)
+        .where(
+            OutboxMessage.channel == MessageChannel.SMS,
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.sent_at >= period.start,
+            OutboxMessage.sent_at < period.end,
+            Ticket.institution_id.in_(ids),
+        )
+        .group_by(Ticket.institution_id)
+    )
+    for institution_id, count, segments in db.session.execute(statement).tuples():
+        figures[TOTAL].sms_sent += count
+        figures[TOTAL].sms_segments += int(segments or 0)
+        if by_institution:
+            figures["institution", str(institution_id)].sms_sent = count
+            figures["institution", str(institution_id)].sms_segments = int(segments or 0)
+
+
 class _Table(dict[Key, Figures]):
     """Figures by (dimension, value), created on first use."""
 
@@ -488,6 +517,7 @@ def build_report(
         _resolved(figures, ids, period, window, names)
         _backlog(figures, ids, now, names)
         _transfers(figures, ids, period, by_institution)
+        _sms(figures, ids, period, by_institution)
     splits_found: dict[str, dict[str | None, Figures]] = {name: {} for name in splits}
     institutions: dict[int, Figures] = {institution_id: Figures() for institution_id in ids} if by_institution else {}
     weeks: dict[int, Figures] = {}

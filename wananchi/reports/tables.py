@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,18 +15,12 @@ from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region
 from wananchi.reports.queries import RATINGS, Figures, OldTicket, Report
-from wananchi.tickets.labels import TYPE_LABELS
+from wananchi.tickets.labels import CHANNEL_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Channel, TicketType
 
 # A date is shown in the page's language, written in ISO 8601 to a CSV and as a date cell to a workbook.
 Cell = int | float | str | dt.date | None
 
-CHANNEL_LABELS = {
-    Channel.WEB: _l("Website"),
-    Channel.API: _l("API"),
-    Channel.SMS: _l("SMS"),
-    Channel.DEMO: _l("Demonstration"),
-}
 SPLIT_TITLES = {
     "category": _l("By service"),
     "type": _l("By type of ticket"),
@@ -105,9 +100,19 @@ FIGURE_COLUMNS: list[tuple[Column, Callable[[Figures], Cell]]] = [
 # The splits show counts and shares within target; medians and percentiles are in the summary and the league table.
 PERCENTILE_KEYS = {"first_response_median", "first_response_p90", "resolution_median", "resolution_p90"}
 SPLIT_COLUMNS = [(column, value) for column, value in FIGURE_COLUMNS if column.key not in PERCENTILE_KEYS]
+
+
+def sms_cost(segments: int) -> float:
+    """What SMS segments cost, in Tanzanian shillings (SMS_PRICE_TZS each)."""
+    return round(segments * float(current_app.config["SMS_PRICE_TZS"]), 2)
+
+
 LEAGUE_EXTRA: list[tuple[Column, Callable[[Figures], Cell]]] = [
     (Column("transfers_in", _l("Transfers in")), lambda f: f.transfers_in),
     (Column("transfers_out", _l("Transfers out")), lambda f: f.transfers_out),
+    (Column("sms_sent", _l("SMS sent")), lambda f: f.sms_sent),
+    (Column("sms_segments", _l("SMS segments")), lambda f: f.sms_segments),
+    (Column("sms_cost", _l("SMS cost (TZS)")), lambda f: sms_cost(f.sms_segments)),
 ]
 LEAGUE_COLUMNS = FIGURE_COLUMNS + LEAGUE_EXTRA
 LEAGUE_SORT_KEYS = {"name"} | {column.key for column, _value in LEAGUE_COLUMNS}
@@ -148,6 +153,9 @@ def summary_table(report: Report) -> Table:
         [str(_l("Transfers out")), total.transfers_out],
         [str(_l("Median time held before a transfer out (working hours)")), hours(total.held_median)],
         [str(_l("90th percentile, time held before a transfer out (working hours)")), hours(total.held_p90)],
+        [str(_l("SMS sent")), total.sms_sent],
+        [str(_l("SMS segments")), total.sms_segments],
+        [str(_l("SMS cost (TZS)")), sms_cost(total.sms_segments)],
     ]
     return Table("summary", _l("Summary"), [Column("figure", _l("Figure"), False), Column("value", _l("Value"))], rows)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from wananchi.tickets.models import EventKind, Identity, MessageKind, SuggestionOutcome, TicketStatus, TicketType
+from wananchi.tickets.models import (
+    Channel,
+    EventKind,
+    Identity,
+    MessageKind,
+    SuggestionOutcome,
+    TicketStatus,
+    TicketType,
+)
 
 TYPE_LABELS = {
     TicketType.QUESTION: _l("Question"),
@@ -95,6 +103,21 @@ EVENT_LABELS = {
     EventKind.APPEALED: _l("The citizen appealed"),
     EventKind.TRACKING_CODE_REISSUED: _l("The citizen asked for a new tracking code"),
     EventKind.RECEIPT_WITHHELD: _l("No receipt sent: this e-mail address or phone number had received too many lately"),
+    EventKind.RECORDED_BY_STAFF: _l("Recorded by an officer on the citizen's behalf"),
+}
+
+# How a ticket came in (GLOSSARY.md, "Channels").
+CHANNEL_LABELS = {
+    Channel.WEB: _l("Website"),
+    Channel.API: _l("Another system (API)"),
+    Channel.SMS: _l("SMS (text message)"),
+    Channel.USSD: _l("USSD"),
+    Channel.TELEPHONE: _l("Telephone (call centre)"),
+    Channel.WALK_IN: _l("Front desk (in person)"),
+    Channel.LETTER: _l("Letter"),
+    Channel.EMAIL: _l("E-mail"),
+    Channel.SOCIAL_MEDIA: _l("Social media"),
+    Channel.DEMO: _l("Demonstration"),
 }
 
 OUTCOME_LABELS = {

@@ -60,10 +60,22 @@ class SuggestionOutcome(enum.StrEnum):
 
 
 class Channel(enum.StrEnum):
+    """How a ticket reached the service: by the citizen (web, USSD, SMS, another system), or recorded by staff."""
+
     WEB = "web"
     API = "api"
     SMS = "sms"
+    USSD = "ussd"
+    TELEPHONE = "telephone"  # a call centre records it
+    WALK_IN = "walk_in"  # a front desk records it
+    LETTER = "letter"
+    EMAIL = "email"
+    SOCIAL_MEDIA = "social_media"
     DEMO = "demo"
+
+
+# The channels a member of staff records a ticket from, on the citizen's behalf.
+STAFF_CHANNELS = (Channel.TELEPHONE, Channel.WALK_IN, Channel.LETTER, Channel.EMAIL, Channel.SOCIAL_MEDIA)
 
 
 class MessageKind(enum.StrEnum):
@@ -100,6 +112,8 @@ class Ticket(Model):
         # Reports: what an institution resolved or first answered in a period.
         Index("ix_ticket_institution_id_resolved_at", "institution_id", "resolved_at"),
         Index("ix_ticket_institution_id_first_response_at", "institution_id", "first_response_at"),
+        # A phone's tickets (USSD and SMS find them by the number that calls or writes).
+        Index("ix_ticket_citizen_phone", "citizen_phone"),
         Index(
             "ix_ticket_assignee_id_institution_id_status",
             "assignee_id",
@@ -302,6 +316,7 @@ class EventKind(enum.StrEnum):
     APPEALED = "appealed"
     TRACKING_CODE_REISSUED = "tracking_code_reissued"
     RECEIPT_WITHHELD = "receipt_withheld"  # its contact had been sent too many receipts lately
+    RECORDED_BY_STAFF = "recorded_by_staff"  # an officer recorded it on the citizen's behalf (telephone, desk...)
 
 
 class TicketEvent(Model):

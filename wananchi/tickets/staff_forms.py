@@ -9,7 +9,9 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from wananchi.core.forms import Form
 from wananchi.core.numbers import whole_number
-from wananchi.tickets.labels import OUTCOME_LABELS
+from wananchi.tickets.forms import SubmitForm
+from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS
+from wananchi.tickets.models import STAFF_CHANNELS
 
 TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))
 
@@ -115,3 +117,23 @@ class AssignForm(VersionedForm):
 class CommendationForm(VersionedForm):
     officer = SelectField(_l("Officer"), validate_choice=False, validators=[Optional()])
     unit = StringField(_l("Or a unit or section"), filters=[_strip], validators=[Length(max=200)])
+
+
+class RecordForm(SubmitForm):
+    """A ticket an officer records on a citizen's behalf: the citizen's words and choices, and how they came."""
+
+    channel = SelectField(
+        _l("How did the citizen reach you?"),
+        choices=[SelectChoice(channel.value, CHANNEL_LABELS[channel]) for channel in STAFF_CHANNELS],
+        validators=[InputRequired(message=_l("Choose how the citizen reached you."))],
+    )
+    language = SelectField(
+        _l("The citizen's language (messages are sent in it)"),
+        choices=[SelectChoice("sw", "Kiswahili"), SelectChoice("en", "English")],
+        default="sw",
+        validators=[InputRequired(message=_l("Choose the citizen's language."))],
+    )
+    identity_consent = BooleanField(
+        _l("The citizen agreed to be identified as chosen above"),
+        validators=[InputRequired(message=_l("Ask the citizen how they want to be identified, and tick the box."))],
+    )

@@ -19,7 +19,7 @@ from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
-from wananchi.tickets.labels import OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
+from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.references import normalise_reference
 from wananchi.tickets.staff import bp
@@ -132,6 +132,7 @@ def render_ticket(
         status_label=STAFF_STATUS_LABELS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
         action_labels=ACTION_LABELS,
+        channel_labels=CHANNEL_LABELS,
         outcome_labels=OUTCOME_LABELS,
         canned=canned,
         is_question=ticket.type == TicketType.QUESTION,
