@@ -100,6 +100,8 @@ class Ticket(Model):
         # Reports: what an institution resolved or first answered in a period.
         Index("ix_ticket_institution_id_resolved_at", "institution_id", "resolved_at"),
         Index("ix_ticket_institution_id_first_response_at", "institution_id", "first_response_at"),
+        # Reports and public statistics: what fell due for resolution in a period.
+        Index("ix_ticket_institution_id_resolution_due_at", "institution_id", "resolution_due_at"),
         Index(
             "ix_ticket_assignee_id_institution_id_status",
             "assignee_id",
