@@ -267,3 +267,45 @@ def reference_figures(
         figures.held_p90 = nearest_rank(held, 9, 10)
     return figures
 
+
+# --- tickets written one by one, for a data set with a known outcome ------------------------------------------------
+
+
+def due_ticket(
+    institution_id: int,
+    due: dt.datetime,
+    *,
+    resolved: dt.datetime | None = None,
+    status: TicketStatus | None = None,
+    type: TicketType = TicketType.COMPLAINT,  # noqa: A002  (the column's name)
+    paused: dt.datetime | None = None,
+) -> Ticket:
+    """A stored ticket whose resolution falls due at `due`: resolved at `resolved`, else open (overdue once past
+    due, unless `paused` since then)."""
+    created = due - dt.timedelta(days=14)
+    status = status or (TicketStatus.RESOLVED if resolved else TicketStatus.IN_PROGRESS)
+    count = db.session.query(Ticket).count()
+    ticket = Ticket(
+        reference=f"WN-2026-{900000 + count:06d}",
+        tracking_code_hash="0" * 64,
+        submission_key=f"due-{institution_id}-{count}",
+        type=type,
+        status=status,
+        channel=Channel.WEB,
+        institution_id=institution_id,
+        subject="Hoja ya majaribio",
+        description="Maelezo ya majaribio.",
+        identity=Identity.ANONYMOUS,
+        created_at=created,
+        updated_at=created,
+        first_response_due_at=created + dt.timedelta(days=2),
+        resolution_due_at=due,
+        resolved_at=resolved,
+        resolution_minutes=480 if resolved else None,
+        submitted_day=working_day_number(created),
+        next_due_at=due if status in OPEN_STATUSES else None,
+        sla_paused_at=paused,
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    return ticket

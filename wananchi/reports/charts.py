@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup, escape
 
 from wananchi.reports.queries import Figures
@@ -86,8 +87,8 @@ def weekly_volume_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
     shapes = _y_axis(top_value)
     for n, (monday, figures) in enumerate(weeks):
         for offset, value, colour, label in (
-            (0.1, figures.received, RECEIVED_COLOUR, _("Received")),
-            (0.52, figures.resolved, RESOLVED_COLOUR, _("Resolved")),
+            (0.1, figures.received, RECEIVED_COLOUR, pgettext("count", "Received")),
+            (0.52, figures.resolved, RESOLVED_COLOUR, pgettext("count", "Resolved")),
         ):
             height = plot_height * value / top_value
             shapes.append(
@@ -109,7 +110,7 @@ def weekly_volume_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
         _("Tickets received and resolved, week by week"),
         description,
         shapes,
-        [(RECEIVED_COLOUR, _("Received")), (RESOLVED_COLOUR, _("Resolved"))],
+        [(RECEIVED_COLOUR, pgettext("count", "Received")), (RESOLVED_COLOUR, pgettext("count", "Resolved"))],
     )
 
 

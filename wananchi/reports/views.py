@@ -25,7 +25,7 @@ from wananchi.reports.exports import table_csv, tables_xlsx
 from wananchi.reports.periods import PRESETS, Period, parse_period
 from wananchi.reports.queries import oldest_open, scope_ids
 from wananchi.reports.snapshots import Served, institution_scope, node_scope, served_report
-from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, Table, report_tables
+from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, PERFORMANCE, Table, report_tables
 
 bp = Blueprint("reports", __name__, url_prefix="/ripoti")
 
@@ -41,8 +41,8 @@ def _institution_in_reach(institution_id: int, *, node: bool) -> Institution:
 
 def _sort_args() -> tuple[str, bool]:
     """The league table's sort column and direction from the query string."""
-    sort = request.args.get("sort", "received")
-    return (sort if sort in LEAGUE_SORT_KEYS else "received"), request.args.get("dir", "desc") != "asc"
+    sort = request.args.get("sort", PERFORMANCE)
+    return (sort if sort in LEAGUE_SORT_KEYS else PERFORMANCE), request.args.get("dir", "desc") != "asc"
 
 
 def _build(institution: Institution, *, node: bool) -> tuple[Period, list[str], Served, list[Table]]:
