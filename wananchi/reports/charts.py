@@ -20,6 +20,7 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 44
 RECEIVED_COLOUR = "#1d5b8c"
 RESOLVED_COLOUR = "#2e7d32"
 FIRST_RESPONSE_COLOUR = "#8c4a1d"
+LATE_COLOUR = "#b10e1e"
 AXIS_COLOUR = "#555555"
 GRID_COLOUR = "#d9d9d9"
 FONT = 'font-family="sans-serif" font-size="12" fill="#222222"'
@@ -183,3 +184,44 @@ def backlog_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
         )
     description = "; ".join(f"{label}: {count}" for label, count in zip(labels, counts, strict=True))
     return _frame("chart-backlog", _("Open tickets by age"), description, shapes, [])
+
+
+def monthly_due_chart(months: Sequence[tuple[str, int, int]]) -> Markup:
+    """Stacked bars of the tickets that fell due each month: resolved on time below, late above.
+
+    `months`: (label, on time, late) for every month, oldest first.
+    """
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top_value = _nice_max(max([on_time + late for _label, on_time, late in months] + [1]))
+    slot = plot_width / max(1, len(months))
+    bar = slot * 0.6
+    shapes = _y_axis(top_value)
+    for n, (label, on_time, late) in enumerate(months):
+        x = LEFT + slot * n + slot * 0.2
+        bottom = float(TOP + plot_height)
+        for value, colour, name in ((on_time, RESOLVED_COLOUR, _("On time")), (late, LATE_COLOUR, _("Late"))):
+            height = plot_height * value / top_value
+            bottom -= height
+            shapes.append(
+                f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{bar:.1f}" height="{height:.1f}" fill="{colour}">'
+                f"<title>{escape(label)}: {escape(name)} {value}</title></rect>"
+            )
+        if n % max(1, len(months) // 6) == 0:
+            shapes.append(
+                f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - 26}" text-anchor="middle" {FONT}>{escape(label)}</text>'
+            )
+    on_time_total = sum(on_time for _label, on_time, _late in months)
+    late_total = sum(late for _label, _on_time, late in months)
+    description = _(
+        "%(months)d months: %(on_time)d tickets resolved on time and %(late)d late or still open past their due date.",
+        months=len(months),
+        on_time=on_time_total,
+        late=late_total,
+    )
+    return _frame(
+        "chart-due",
+        _("Tickets that fell due, month by month"),
+        description,
+        shapes,
+        [(RESOLVED_COLOUR, _("On time")), (LATE_COLOUR, _("Late"))],
+    )
