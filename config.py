@@ -118,6 +118,10 @@ class Config:
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
+    # A report's shares within target are green from REPORT_SHARE_GREEN percent, amber from REPORT_SHARE_AMBER
+    # percent and red below (the page states both).
+    REPORT_SHARE_GREEN = _env_int("REPORT_SHARE_GREEN", 90)
+    REPORT_SHARE_AMBER = _env_int("REPORT_SHARE_AMBER", 75)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.

@@ -21,6 +21,7 @@ RECEIVED_COLOUR = "#1d5b8c"
 RESOLVED_COLOUR = "#2e7d32"
 FIRST_RESPONSE_COLOUR = "#8c4a1d"
 LATE_COLOUR = "#b10e1e"
+TARGET_COLOUR = "#6a1b9a"
 AXIS_COLOUR = "#555555"
 GRID_COLOUR = "#d9d9d9"
 FONT = 'font-family="sans-serif" font-size="12" fill="#222222"'
@@ -115,11 +116,24 @@ def weekly_volume_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
     )
 
 
-def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
-    """Lines of the share answered and resolved within target in each week (gaps where nothing was counted)."""
+def _target_line(target: int) -> list[str]:
+    """A dashed horizontal line at a target share (percent), labelled at its right end."""
+    plot_height = HEIGHT - TOP - BOTTOM
+    y = TOP + plot_height * (1 - target / 100)
+    label = _("Target %(target)s %%", target=target)
+    return [
+        f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
+        f'stroke-width="2" stroke-dasharray="6 4"/>'
+        f'<text x="{WIDTH - RIGHT - 4}" y="{y - 5:.1f}" text-anchor="end" {FONT}>{escape(label)}</text>'
+    ]
+
+
+def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]], target: int) -> Markup:
+    """Lines of the share answered and resolved within target in each week (gaps where nothing was counted), and
+    a dashed line at the target share."""
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / max(1, len(weeks))
-    shapes = _y_axis(100, "%")
+    shapes = _y_axis(100, "%") + _target_line(target)
     for colour, share_of in (
         (FIRST_RESPONSE_COLOUR, lambda f: f.first_response_share),
         (RESOLVED_COLOUR, lambda f: f.resolution_share),
@@ -147,18 +161,23 @@ def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
     resolved = [f.resolution_share for _m, f in weeks if f.resolution_share is not None]
     description = _(
         "Share within target each week. Answered: from %(a_low)s to %(a_high)s. "
-        "Resolved: from %(r_low)s to %(r_high)s.",
+        "Resolved: from %(r_low)s to %(r_high)s. Target: %(target)s %%.",
         a_low=_percent(min(answered, default=None)),
         a_high=_percent(max(answered, default=None)),
         r_low=_percent(min(resolved, default=None)),
         r_high=_percent(max(resolved, default=None)),
+        target=target,
     )
     return _frame(
         "chart-share",
         _("Share within target, week by week"),
         description,
         shapes,
-        [(FIRST_RESPONSE_COLOUR, _("Answered within target")), (RESOLVED_COLOUR, _("Resolved within target"))],
+        [
+            (FIRST_RESPONSE_COLOUR, _("Answered within target")),
+            (RESOLVED_COLOUR, _("Resolved within target")),
+            (TARGET_COLOUR, _("Target")),
+        ],
     )
 
 

@@ -512,8 +512,13 @@ def build_report(
     by_institution: bool = False,
     weekly: bool = True,
     monthly: bool = False,
+    current: bool = True,
 ) -> Report:
-    """Every figure for the institutions `ids` over `period`: total, splits, per institution, weeks, months."""
+    """Every figure for the institutions `ids` over `period`: total, splits, per institution, weeks, months.
+
+    `current=False` leaves out what is counted now whatever the period (open, overdue, ages) and the transfers: a
+    comparison with the period before needs neither.
+    """
     names = list(splits) + (["institution"] if by_institution else []) + (["week"] if weekly else [])
     names += ["month"] if monthly else []
     window = period.trend_start if weekly else period.start
@@ -529,6 +534,7 @@ def build_report(
         _responded(figures, ids, period, window, names)
         _resolved(figures, ids, period, window, names)
         _fell_due(figures, ids, period, window, now, names)
+    if ids and current:
         _backlog(figures, ids, now, names)
         _transfers(figures, ids, period, by_institution)
     splits_found: dict[str, dict[str | None, Figures]] = {name: {} for name in splits}
