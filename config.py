@@ -144,6 +144,10 @@ class Config:
     SMS_PHONE_RATE_LIMIT = os.environ.get("SMS_PHONE_RATE_LIMIT", "10 per minute;100 per day")
     # What one SMS part costs the government (Tanzanian shillings), for the reports.
     SMS_PRICE_TZS = float(os.environ.get("SMS_PRICE_TZS", "19"))
+    # A report's shares within target are green from REPORT_SHARE_GREEN percent, amber from REPORT_SHARE_AMBER
+    # percent and red below (the page states both).
+    REPORT_SHARE_GREEN = _env_int("REPORT_SHARE_GREEN", 90)
+    REPORT_SHARE_AMBER = _env_int("REPORT_SHARE_AMBER", 75)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.

@@ -19,8 +19,9 @@ from wananchi.core.forms import WTFORMS_MESSAGES
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "wananchi" / "translations"
 LANGUAGES = ("sw", "en")
-# The same keywords as `flask --app wsgi translate extract` (Babel's defaults plus `_l` for lazy_gettext).
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+# The same keywords as `flask --app wsgi translate extract` (Babel's defaults plus `_l` for lazy_gettext and `_lp`
+# for lazy_pgettext).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "_lp": ((1, "c"), 2)}
 JINJA_EXTENSIONS = ("jinja2.ext.do",)
 # Named placeholders such as %(name)s or %(count)d, with their conversion.
 PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")

@@ -146,7 +146,9 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("extract")
 def extract_command() -> None:
     """Collect every translatable message into messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-output", "--no-location", "-o", str(POT_FILE), ".")
+    # _l: lazy_gettext; _lp: lazy_pgettext (context, message), e.g. _lp("count", "Received") for a label over a count.
+    keywords = ("-k", "_l", "-k", "_lp:1c,2")
+    _pybabel("extract", "-F", "babel.cfg", *keywords, "--sort-output", "--no-location", "-o", str(POT_FILE), ".")
 
 
 @translate_cli.command("update")
@@ -154,7 +156,7 @@ def extract_command() -> None:
 def update_command(ctx: click.Context) -> None:
     """Extract, then merge new messages into the sw and en catalogues."""
     ctx.invoke(extract_command)
-    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate_cli.command("compile")

@@ -153,7 +153,7 @@ def test_tracking_shows_what_the_page_shows_and_never_an_officers_name(app, clie
     swahili = client.post("/api/v1/tickets/track", json=credentials)
     english = client.post("/api/v1/tickets/track", json=credentials, headers={"Accept-Language": "en"})
     assert [m["author"] for m in swahili.json["messages"]] == [
-        "Taasisi inaomba maelezo zaidi",
+        "Taasisi inaomba taarifa za ziada",
         "Wewe",
         "Jibu kutoka kwa taasisi",
     ]

@@ -200,7 +200,7 @@ def test_tracking_adding_information_rating_and_appeal(ussd, db, setting):
     listing = session.send("3")
     assert f"1. {ticket.reference}" in listing
     shown = session.send("1")
-    assert "Inasubiri maelezo yako" in shown and "Tuma namba ya mita" in shown and "1. Ongeza maelezo" in shown
+    assert "Inasubiri maelezo yako" in shown and "Tuma namba ya mita" in shown and "1. Ongeza taarifa za ziada" in shown
     assert "2. Kadiria" not in shown and "3. Kata rufaa" not in shown  # only what is allowed now
     session.send("1")
     end = session.send("Namba ya mita ni 12345")

@@ -198,6 +198,13 @@ def reference_figures(
     received = [r for r in mine if _in(r.created_at, period.start, period.end)]
     responded = [r for r in mine if _in(r.first_response_at, period.start, period.end)]
     resolved = [r for r in mine if _in(r.resolved_at, period.start, period.end)]
+    fell_due = [
+        r
+        for r in mine
+        if _in(r.resolution_due_at, period.start, min(period.end, now))
+        and r.type != TicketType.COMMENDATION.value
+        and (r.sla_paused_at is None or r.sla_paused_at >= r.resolution_due_at)  # type: ignore[operator]
+    ]
     open_ = [r for r in mine if r.status in {s.value for s in OPEN_STATUSES}]
     today = working_day_number(now)
     ages = [0] * len(AGE_BUCKETS)
@@ -235,11 +242,20 @@ def reference_figures(
             [r.resolution_minutes for r in resolved if r.resolution_minutes is not None], 9, 10
         ),
         open=len(open_),
-        overdue=sum(1 for r in open_ if r.sla_paused_at is None and r.next_due_at is not None and r.next_due_at <= now),
+        overdue=sum(
+            1
+            for r in open_
+            if r.sla_paused_at is None
+            and r.next_due_at is not None
+            and r.next_due_at <= now
+            and r.type != TicketType.COMMENDATION.value
+        ),
         ages=ages,
         rated=len(rated),
         rating_sum=sum(rated),
         ratings=[rated.count(value) for value in RATINGS],
+        fell_due=len(fell_due),
+        fell_due_on_time=sum(1 for r in fell_due if r.resolved_at is not None and r.resolved_at <= r.resolution_due_at),  # type: ignore[operator]
     )
     if transfers:
         moved = [m for m in moves if _in(m.created_at, period.start, period.end)]
@@ -250,3 +266,46 @@ def reference_figures(
         figures.held_median = nearest_rank(held, 1, 2)
         figures.held_p90 = nearest_rank(held, 9, 10)
     return figures
+
+
+# --- tickets written one by one, for a data set with a known outcome ------------------------------------------------
+
+
+def due_ticket(
+    institution_id: int,
+    due: dt.datetime,
+    *,
+    resolved: dt.datetime | None = None,
+    status: TicketStatus | None = None,
+    type: TicketType = TicketType.COMPLAINT,  # noqa: A002  (the column's name)
+    paused: dt.datetime | None = None,
+) -> Ticket:
+    """A stored ticket whose resolution falls due at `due`: resolved at `resolved`, else open (overdue once past
+    due, unless `paused` since then)."""
+    created = due - dt.timedelta(days=14)
+    status = status or (TicketStatus.RESOLVED if resolved else TicketStatus.IN_PROGRESS)
+    count = db.session.query(Ticket).count()
+    ticket = Ticket(
+        reference=f"WN-2026-{900000 + count:06d}",
+        tracking_code_hash="0" * 64,
+        submission_key=f"due-{institution_id}-{count}",
+        type=type,
+        status=status,
+        channel=Channel.WEB,
+        institution_id=institution_id,
+        subject="Hoja ya majaribio",
+        description="Maelezo ya majaribio.",
+        identity=Identity.ANONYMOUS,
+        created_at=created,
+        updated_at=created,
+        first_response_due_at=created + dt.timedelta(days=2),
+        resolution_due_at=due,
+        resolved_at=resolved,
+        resolution_minutes=480 if resolved else None,
+        submitted_day=working_day_number(created),
+        next_due_at=due if status in OPEN_STATUSES else None,
+        sla_paused_at=paused,
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    return ticket

@@ -59,6 +59,7 @@ def test_institution_report_equals_the_reference(seeded, period):
     report = build_report(ids, period, now=NOW)
     assert report.total == reference_figures(rows, moves, set(ids), period, NOW)
     assert report.total.received > 0 or period.preset == "week"
+    assert report.total.fell_due > report.total.fell_due_on_time > 0 or period.preset == "week"
     for split in SPLITS:
         values = {SPLIT_VALUE[split](r) for r in rows if r.institution_id in ids}
         shown = report.splits[split]
@@ -144,6 +145,8 @@ def test_monthly_figures_equal_the_reference(seeded):
             "commendations",
             "rated",
             "rating_sum",
+            "fell_due",
+            "fell_due_on_time",
         ):
             assert getattr(figures, name) == getattr(expected, name), (month, name)
 

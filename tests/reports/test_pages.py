@@ -12,8 +12,9 @@ import pytest
 import time_machine
 from babel.dates import format_date
 
+from tests.factories import InstitutionFactory
 from tests.helpers import log_in
-from tests.reports.data import NOW, seed_tickets
+from tests.reports.data import NOW, due_ticket, seed_tickets
 from tests.world import PASSWORD, build_staff, build_world
 from wananchi.tickets.models import Ticket, TicketStatus
 
@@ -21,16 +22,21 @@ FORMULA = '=HYPERLINK("http://x","y")'
 
 
 class TableReader(HTMLParser):
-    """The cells of every `<table data-table=...>` of a page, as text."""
+    """The cells of every `<table data-table=...>` of a page, as text; notes beside a value (its number of tickets,
+    a mark) are kept apart, by (table, row, column)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tables: dict[str, list[list[str]]] = {}
+        self.notes: dict[tuple[str, int, int], str] = {}
         self.current: str | None = None
         self.cell: list[str] | None = None
+        self.note: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table" and dict(attrs).get("data-table"):
+        if self.cell is not None and tag == "span" and "cell-note" in (dict(attrs).get("class") or ""):
+            self.note = []
+        elif tag == "table" and dict(attrs).get("data-table"):
             self.current = dict(attrs)["data-table"]
             self.tables[self.current] = []
         elif self.current and tag == "tr":
@@ -39,7 +45,11 @@ class TableReader(HTMLParser):
             self.cell = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
+        if tag == "span" and self.note is not None and self.current is not None:
+            rows = self.tables[self.current]
+            self.notes[self.current, len(rows) - 1, len(rows[-1])] = " ".join("".join(self.note).split())
+            self.note = None
+        elif tag == "table":
             self.current = None
         elif self.current and tag in ("td", "th") and self.cell is not None:
             text = " ".join("".join(self.cell).split()).replace(" ▼", "").replace(" ▲", "")
@@ -47,7 +57,9 @@ class TableReader(HTMLParser):
             self.cell = None
 
     def handle_data(self, data: str) -> None:
-        if self.cell is not None:
+        if self.note is not None:
+            self.note.append(data)
+        elif self.cell is not None:
             self.cell.append(data)
 
 
@@ -190,3 +202,51 @@ def test_weeks_are_dated_in_the_page_language_and_iso_in_the_exports(client, set
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [cell.value for cell in cells[-2:]] == [dt.datetime(2026, 9, 7), dt.datetime(2026, 9, 14)]
     assert all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in cells)
+
+
+@pytest.fixture
+def league_setting(db):  # type: ignore[no-untyped-def]
+    """Five agencies under the ministry with what fell due this month (on time, late), and one with nothing."""
+    world = build_world()
+    staff = build_staff(world)
+    due = NOW - dt.timedelta(days=5)
+    for name, (on_time, late) in {"A": (9, 1), "B": (5, 5), "C": (2, 8), "D": (7, 3), "E": (3, 0)}.items():
+        agency = InstitutionFactory(slug=f"wakala-{name.lower()}", parent=world.ministry, name_sw=f"Wakala {name}")
+        for _n in range(on_time):
+            due_ticket(agency.id, due, resolved=due - dt.timedelta(hours=1))
+        for _n in range(late):
+            due_ticket(agency.id, due)
+    InstitutionFactory(slug="wakala-tupu", parent=world.ministry, name_sw="Wakala Tupu")
+    db.session.commit()
+    return world, staff
+
+
+def _league(client, world, query: str = "") -> tuple[list[list[str]], TableReader, str]:  # type: ignore[no-untyped-def]
+    html = client.get(f"/ripoti/ngazi/{world.ministry.id}?period=month{query}").get_data(as_text=True)
+    reader = TableReader()
+    reader.feed(html)
+    return reader.tables["league"], reader, html
+
+
+def test_the_league_table_ranks_on_time_hides_empty_rows_and_marks_the_lowest(client, league_setting):
+    world, staff = league_setting
+    log_in(client, staff.oversight_above_a.email, PASSWORD)
+    league, reader, html = _league(client, world)
+    header = league[0]
+    share = header.index("Zilizotatuliwa kwa wakati, kati ya zilizopaswa kutatuliwa (%)")
+    assert [(row[0], row[share]) for row in league[1:]] == [
+        ("Wakala A", "90"),
+        ("Wakala D", "70"),
+        ("Wakala B", "50"),
+        ("Wakala C", "20"),
+        ("Wakala E", "100"),  # 3 tickets: after those with enough, greyed
+    ]
+    assert reader.notes["league", 5, share] == "(hoja 3)"
+    marked = [row for row in range(1, 6) if ("league", row, 0) in reader.notes]
+    assert marked == [3, 4] and reader.notes["league", 4, 0] == "miongoni mwa za mwisho"
+    assert "Imewekwa alama" not in html and "Zimewekwa alama: taasisi 2 zenye sehemu ndogo zaidi" in html
+    assert "Taasisi 3 hazikuwa na hoja katika kipindi wala hoja zilizo wazi: hazijaorodheshwa." in html
+    ascending, _reader, _html = _league(client, world, "&sort=on_time_share&dir=asc")
+    assert [row[0] for row in ascending[1:]] == ["Wakala C", "Wakala B", "Wakala D", "Wakala A", "Wakala E"]
+    exported = client.get(f"/ripoti/ngazi/{world.ministry.id}/csv?period=month&table=league").get_data(as_text=True)
+    assert [row[0] for row in csv.reader(io.StringIO(exported.lstrip("\ufeff")))][1:] == [row[0] for row in league[1:]]

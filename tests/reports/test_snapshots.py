@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 
@@ -24,6 +25,7 @@ from wananchi.reports.snapshots import (
     report_from_json,
     report_to_json,
     served_report,
+    totals_scope,
 )
 from wananchi.tasks import refresh_report_snapshots
 from wananchi.tickets.models import Ticket
@@ -173,3 +175,29 @@ def test_the_page_says_when_stored_figures_were_counted(client, world, db, alway
             for text, value in zip(page_row, csv_row, strict=True)
         )
     assert 'id="snapshot-note"' not in public and 'id="snapshot-note"' in again
+
+
+def test_the_period_before_is_stored_as_totals_and_moves_on_with_the_calendar(world, db, always_stored):
+    """The report's comparison (the same days of last month) is a snapshot of totals only, kept fresh as its own
+    period moves on."""
+    scope = totals_scope(node_scope(world.national.id))
+    before = preset_period("month", NOW).previous()
+    served = served_report(scope, before, now=NOW)
+    db.session.commit()
+    full = compute(node_scope(world.national.id), before, NOW)
+    assert served.report.total.received > 0
+    assert served.report.total == dataclasses.replace(
+        full.total,
+        open=0,
+        overdue=0,
+        ages=[0] * len(full.total.ages),
+        transfers_in=0,
+        transfers_out=0,
+        held_median=None,
+        held_p90=None,
+    )
+    assert served.report.splits == {} and served.report.institutions == {} and served.report.weeks == []
+    tomorrow = NOW + dt.timedelta(days=1)
+    refresh_snapshots(db.session.commit, now=tomorrow)
+    rows = [(s.preset, s.first, s.last) for s in _snapshots(db) if s.scope == scope]
+    assert rows == [("before_month", before.first, before.last + dt.timedelta(days=1))]

@@ -112,7 +112,7 @@ def test_a_late_ticket_says_so_and_where_it_was_raised_without_the_warning(app, 
         (
             "escalated",
             "Imepandishwa ngazi",
-            "Hoja imechelewa, hivyo imepandishwa kwa mamlaka ya usimamizi iliyo juu ya taasisi.",
+            "Hoja imechelewa, hivyo imepandishwa kwa kiongozi wa ufuatiliaji wa ngazi iliyo juu ya taasisi.",
         ),
         ("escalated", "Imepandishwa ngazi", "Hoja bado imechelewa, hivyo imepandishwa hadi ngazi ya taifa."),
         ("overdue", "Imechelewa", "Utatuzi umepita muda wake: msimamizi wa taasisi amejulishwa."),

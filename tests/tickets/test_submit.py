@@ -152,7 +152,7 @@ def test_contact_hidden_keeps_contact_for_notifications(client, world, db):
         ({"category": "haipo"}, "category", "Chagua huduma kutoka kwenye orodha"),
         ({"category": "usafi-taka", "district": ""}, "district", "chagua wilaya"),
         ({"district": "atlantis"}, "district", "Chagua wilaya kutoka kwenye orodha"),
-        ({"subject": ""}, "subject", "Andika kichwa cha habari"),
+        ({"subject": ""}, "subject", "Andika kichwa cha hoja"),
         ({"subject": "abc"}, "subject", "kati ya herufi 5 na 150"),
         ({"subject": "x" * 151}, "subject", "kati ya herufi 5 na 150"),
         ({"description": "fupi sana"}, "description", "kati ya herufi 20 na 5,000"),
@@ -495,7 +495,7 @@ def test_a_file_sent_as_text_and_text_sent_as_a_file_are_refused_field_by_field(
     response = post_submission(client, subject=(io.BytesIO(b"Bili ya maji"), "somo.txt"), attachments="picha.png")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and tickets(db) == []
-    assert "Andika kichwa cha habari kifupi." in page  # the subject is empty: a file is not a subject
+    assert "Andika kichwa cha hoja kifupi." in page  # the subject is empty: a file is not a subject
     assert 'value="Asha Juma"' in page  # the rest is kept as typed
 
 

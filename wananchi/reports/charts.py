@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup, escape
 
 from wananchi.reports.queries import Figures
@@ -19,6 +20,8 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 44
 RECEIVED_COLOUR = "#1d5b8c"
 RESOLVED_COLOUR = "#2e7d32"
 FIRST_RESPONSE_COLOUR = "#8c4a1d"
+LATE_COLOUR = "#b10e1e"
+TARGET_COLOUR = "#6a1b9a"
 AXIS_COLOUR = "#555555"
 GRID_COLOUR = "#d9d9d9"
 FONT = 'font-family="sans-serif" font-size="12" fill="#222222"'
@@ -86,8 +89,8 @@ def weekly_volume_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
     shapes = _y_axis(top_value)
     for n, (monday, figures) in enumerate(weeks):
         for offset, value, colour, label in (
-            (0.1, figures.received, RECEIVED_COLOUR, _("Received")),
-            (0.52, figures.resolved, RESOLVED_COLOUR, _("Resolved")),
+            (0.1, figures.received, RECEIVED_COLOUR, pgettext("count", "Received")),
+            (0.52, figures.resolved, RESOLVED_COLOUR, pgettext("count", "Resolved")),
         ):
             height = plot_height * value / top_value
             shapes.append(
@@ -109,15 +112,28 @@ def weekly_volume_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
         _("Tickets received and resolved, week by week"),
         description,
         shapes,
-        [(RECEIVED_COLOUR, _("Received")), (RESOLVED_COLOUR, _("Resolved"))],
+        [(RECEIVED_COLOUR, pgettext("count", "Received")), (RESOLVED_COLOUR, pgettext("count", "Resolved"))],
     )
 
 
-def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
-    """Lines of the share answered and resolved within target in each week (gaps where nothing was counted)."""
+def _target_line(target: int) -> list[str]:
+    """A dashed horizontal line at a target share (percent), labelled at its right end."""
+    plot_height = HEIGHT - TOP - BOTTOM
+    y = TOP + plot_height * (1 - target / 100)
+    label = _("Target %(target)s %%", target=target)
+    return [
+        f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
+        f'stroke-width="2" stroke-dasharray="6 4"/>'
+        f'<text x="{WIDTH - RIGHT - 4}" y="{y - 5:.1f}" text-anchor="end" {FONT}>{escape(label)}</text>'
+    ]
+
+
+def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]], target: int) -> Markup:
+    """Lines of the share answered and resolved within target in each week (gaps where nothing was counted), and
+    a dashed line at the target share."""
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / max(1, len(weeks))
-    shapes = _y_axis(100, "%")
+    shapes = _y_axis(100, "%") + _target_line(target)
     for colour, share_of in (
         (FIRST_RESPONSE_COLOUR, lambda f: f.first_response_share),
         (RESOLVED_COLOUR, lambda f: f.resolution_share),
@@ -145,18 +161,23 @@ def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]]) -> Markup:
     resolved = [f.resolution_share for _m, f in weeks if f.resolution_share is not None]
     description = _(
         "Share within target each week. Answered: from %(a_low)s to %(a_high)s. "
-        "Resolved: from %(r_low)s to %(r_high)s.",
+        "Resolved: from %(r_low)s to %(r_high)s. Target: %(target)s %%.",
         a_low=_percent(min(answered, default=None)),
         a_high=_percent(max(answered, default=None)),
         r_low=_percent(min(resolved, default=None)),
         r_high=_percent(max(resolved, default=None)),
+        target=target,
     )
     return _frame(
         "chart-share",
         _("Share within target, week by week"),
         description,
         shapes,
-        [(FIRST_RESPONSE_COLOUR, _("Answered within target")), (RESOLVED_COLOUR, _("Resolved within target"))],
+        [
+            (FIRST_RESPONSE_COLOUR, _("Answered within target")),
+            (RESOLVED_COLOUR, _("Resolved within target")),
+            (TARGET_COLOUR, _("Target")),
+        ],
     )
 
 
@@ -182,3 +203,44 @@ def backlog_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:
         )
     description = "; ".join(f"{label}: {count}" for label, count in zip(labels, counts, strict=True))
     return _frame("chart-backlog", _("Open tickets by age"), description, shapes, [])
+
+
+def monthly_due_chart(months: Sequence[tuple[str, int, int]]) -> Markup:
+    """Stacked bars of the tickets that fell due each month: resolved on time below, late above.
+
+    `months`: (label, on time, late) for every month, oldest first.
+    """
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top_value = _nice_max(max([on_time + late for _label, on_time, late in months] + [1]))
+    slot = plot_width / max(1, len(months))
+    bar = slot * 0.6
+    shapes = _y_axis(top_value)
+    for n, (label, on_time, late) in enumerate(months):
+        x = LEFT + slot * n + slot * 0.2
+        bottom = float(TOP + plot_height)
+        for value, colour, name in ((on_time, RESOLVED_COLOUR, _("On time")), (late, LATE_COLOUR, _("Late"))):
+            height = plot_height * value / top_value
+            bottom -= height
+            shapes.append(
+                f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{bar:.1f}" height="{height:.1f}" fill="{colour}">'
+                f"<title>{escape(label)}: {escape(name)} {value}</title></rect>"
+            )
+        if n % max(1, len(months) // 6) == 0:
+            shapes.append(
+                f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - 26}" text-anchor="middle" {FONT}>{escape(label)}</text>'
+            )
+    on_time_total = sum(on_time for _label, on_time, _late in months)
+    late_total = sum(late for _label, _on_time, late in months)
+    description = _(
+        "%(months)d months: %(on_time)d tickets resolved on time and %(late)d late or still open past their due date.",
+        months=len(months),
+        on_time=on_time_total,
+        late=late_total,
+    )
+    return _frame(
+        "chart-due",
+        _("Tickets that fell due, month by month"),
+        description,
+        shapes,
+        [(RESOLVED_COLOUR, _("On time")), (LATE_COLOUR, _("Late"))],
+    )

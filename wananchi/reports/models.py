@@ -14,8 +14,9 @@ from wananchi.extensions import Model
 class ReportSnapshot(Model):
     """Every figure of one report (a scope over a period) as computed at `computed_at`, serialised as JSON.
 
-    `scope` names what was counted: "node:<id>", "institution:<id>", "public" (the country) or "public:<id>".
-    A preset period ("month", "year", ...) is recomputed for the preset's current dates by the worker.
+    `scope` names what was counted: "node:<id>", "institution:<id>", "public" (the country) or "public:<id>", or
+    "totals-<scope>" for the totals only (what a report compares with over the period before its own).
+    A preset period ("month", "year", "before_month", ...) is recomputed for the preset's current dates by the worker.
     """
 
     __tablename__ = "report_snapshot"

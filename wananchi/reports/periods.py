@@ -50,9 +50,26 @@ class Period:
 
     def query_args(self) -> dict[str, str]:
         """The GET arguments that select this period again."""
-        if self.preset != "range":
+        if self.preset in PRESETS and self.preset != "range":
             return {"period": self.preset}
         return {"period": "range", "from": self.first.isoformat(), "to": self.last.isoformat()}
+
+    def previous(self) -> Period:
+        """The period a report compares with: the same stretch of the previous week, month, quarter or 12 months
+        (1–18 October for 1–18 November), the quarter before a complete quarter, or as many days just before a
+        range of dates. Its preset, "before_<preset>", lets a stored snapshot move on with the calendar."""
+        if self.preset == "week":
+            return Period(self.first - dt.timedelta(weeks=1), self.last - dt.timedelta(weeks=1), "before_week")
+        months = {"month": 1, "quarter": 3, "last_quarter": 3, "year": 12}.get(self.preset)
+        if months is None:
+            length = self.last - self.first + dt.timedelta(days=1)
+            return Period(self.first - length, self.first - dt.timedelta(days=1))
+        first = _months_back(self.first, months)
+        if self.preset == "last_quarter":
+            return Period(first, self.first - dt.timedelta(days=1), "before_last_quarter")
+        return Period(
+            first, min(_months_back(self.last, months), self.first - dt.timedelta(days=1)), f"before_{self.preset}"
+        )
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -65,12 +82,23 @@ def local_today(now: dt.datetime) -> dt.date:
     return now.astimezone(LOCAL_TIME).date()
 
 
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier, or the last day of that month if it is shorter."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    first = dt.date(year, month + 1, 1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
+
+
 def _quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
 def preset_period(preset: str, now: dt.datetime) -> Period:
-    """A named period ending today (or the last complete quarter)."""
+    """A named period ending today (or the last complete quarter); "before_<preset>": the one it compares with."""
+    if preset.startswith("before_"):
+        return preset_period(preset.removeprefix("before_"), now).previous()
     today = local_today(now)
     if preset == "week":
         return Period(today - dt.timedelta(days=today.weekday()), today, preset)

@@ -9,8 +9,12 @@ Definitions (also on the pages):
 - durations are the working minutes stored on the ticket when the event happened (pauses excluded).
 - median and 90th percentile are nearest-rank: sort the n values; the p-th percentile is the value at position
   ceil(p × n) (the median of 4 values is the 2nd, of 5 values the 3rd).
+- fell due: tickets whose resolution due instant fell in the period, up to now; on time: resolved by that instant.
+  Resolved late and still open past due count as late. Not counted: commendations (passed on, not chased),
+  duplicates merged into another ticket, and tickets whose clock is paused since before their due instant (the
+  due instant moves on when the citizen answers).
 - open and overdue are counted now, whatever the period; the age of an open ticket is the number of working
-  days (standard calendar) since the day it was submitted.
+  days (standard calendar) since the day it was submitted. Commendations are never overdue.
 - transfers in and out: moves in the period into and out of the institutions; a move between two institutions of
   one node counts both ways. Time held before transfer: working minutes the sender kept the ticket.
 - tickets count where they are now (their responsible institution).
@@ -78,6 +82,8 @@ class Figures:
     held_p90: int | None = None
     sms_sent: int = 0  # SMS sent in the period about these tickets
     sms_segments: int = 0  # their concatenated parts: what the government pays for
+    fell_due: int = 0  # tickets whose resolution fell due in the period
+    fell_due_on_time: int = 0  # of those, resolved by their due instant
 
     @property
     def first_response_share(self) -> float | None:
@@ -88,6 +94,11 @@ class Figures:
     def resolution_share(self) -> float | None:
         """Share of the resolutions within target, 0–1."""
         return self.resolution_within / self.resolved if self.resolved else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Share of the tickets that fell due which were resolved on time, 0–1."""
+        return self.fell_due_on_time / self.fell_due if self.fell_due else None
 
     @property
     def satisfaction_average(self) -> float | None:
@@ -315,8 +326,10 @@ def _ticket_base(
     window: dt.datetime,
     end: dt.datetime,
     *extra: ColumnElement[Any],
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> CTE:
-    """The scope's tickets whose instant `at` falls in [window, end), with the dimensions and `in_period`."""
+    """The scope's tickets whose instant `at` falls in [window, end) (and that meet `where`), with the dimensions
+    and `in_period`."""
     statement = select(
         Ticket.category_id,
         Ticket.type,
@@ -327,7 +340,7 @@ def _ticket_base(
         at.label("at"),
         case((at >= start, 1), else_=0).label("in_period"),
         *extra,
-    ).where(Ticket.institution_id.in_(ids), at >= window, at < end)
+    ).where(Ticket.institution_id.in_(ids), at >= window, at < end, *where)
     return statement.cte(name).prefix_with("MATERIALIZED")
 
 
@@ -401,6 +414,25 @@ def _resolved(figures: _Table, ids: Sequence[int], period: Period, window: dt.da
         figures[key].resolution_median, figures[key].resolution_p90 = median, p90
 
 
+def _fell_due(
+    figures: _Table, ids: Sequence[int], period: Period, window: dt.datetime, now: dt.datetime, names: list[str]
+) -> None:
+    """Tickets whose resolution fell due in the period (up to now), and how many were resolved by then."""
+    late_before_pause = or_(Ticket.sla_paused_at.is_(None), Ticket.sla_paused_at >= Ticket.resolution_due_at)
+    base = _ticket_base(
+        "fell_due",
+        ids,
+        Ticket.resolution_due_at,
+        period.start,
+        window,
+        min(period.end, now),
+        _within(Ticket.resolved_at, Ticket.resolution_due_at).label("ok"),
+        where=(Ticket.type != TicketType.COMMENDATION, Ticket.merged_into_id.is_(None), late_before_pause),
+    )
+    for key, row in _grouped(base, _dims(base, names, window), [func.count(), func.sum(base.c.ok)]).items():
+        figures[key].fell_due, figures[key].fell_due_on_time = _ints(row)
+
+
 def _backlog(figures: _Table, ids: Sequence[int], now: dt.datetime, names: list[str]) -> None:
     """Open tickets now: by age in working days, and those past a due instant (not paused)."""
     today = working_day_number(now)
@@ -415,7 +447,17 @@ def _backlog(figures: _Table, ids: Sequence[int], now: dt.datetime, names: list[
             Ticket.institution_id,
             literal(1).label("in_period"),
             age.label("age"),
-            case((and_(Ticket.sla_paused_at.is_(None), Ticket.next_due_at <= now), 1), else_=0).label("overdue"),
+            case(
+                (
+                    and_(
+                        Ticket.sla_paused_at.is_(None),
+                        Ticket.next_due_at <= now,
+                        Ticket.type != TicketType.COMMENDATION,
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("overdue"),
         )
         .where(Ticket.institution_id.in_(ids), Ticket.status.in_(sorted(OPEN_STATUSES)))
         .cte("backlog")
@@ -499,8 +541,13 @@ def build_report(
     by_institution: bool = False,
     weekly: bool = True,
     monthly: bool = False,
+    current: bool = True,
 ) -> Report:
-    """Every figure for the institutions `ids` over `period`: total, splits, per institution, weeks, months."""
+    """Every figure for the institutions `ids` over `period`: total, splits, per institution, weeks, months.
+
+    `current=False` leaves out what is counted now whatever the period (open, overdue, ages) and the transfers: a
+    comparison with the period before needs neither.
+    """
     names = list(splits) + (["institution"] if by_institution else []) + (["week"] if weekly else [])
     names += ["month"] if monthly else []
     window = period.trend_start if weekly else period.start
@@ -515,6 +562,8 @@ def build_report(
         _received(figures, ids, period, window, names)
         _responded(figures, ids, period, window, names)
         _resolved(figures, ids, period, window, names)
+        _fell_due(figures, ids, period, window, now, names)
+    if ids and current:
         _backlog(figures, ids, now, names)
         _transfers(figures, ids, period, by_institution)
         _sms(figures, ids, period, by_institution)

@@ -5,7 +5,8 @@ institution's exact median over the whole period, which no per-month summary can
 computation takes at least REPORT_SNAPSHOT_MIN_MS is stored with the instant it was computed; readers within
 REPORT_SNAPSHOT_MAX_AGE get the stored figures (the page says when they were counted), and the worker's
 `refresh_snapshots` recomputes every snapshot read in the last day before it expires, so readers never wait.
-Reports that compute quickly (an institution's month) are never stored: they are always live.
+Reports that compute quickly (an institution's month) are never stored: they are always live. The totals of the
+period a report compares with (the same days of the month before, say) are a report of their own, stored alike.
 """
 
 from __future__ import annotations
@@ -62,22 +63,39 @@ def public_scope(institution_id: int | None = None) -> str:
     return "public" if institution_id is None else f"public:{institution_id}"
 
 
+def totals_scope(scope: str) -> str:
+    """Only the totals of a scope: what a report compares with over the period before its own."""
+    return f"totals-{scope}"
+
+
 def active_institution_ids() -> list[int]:
     """The institutions the public country page counts."""
     return sorted(db.session.scalars(select(Institution.id).where(Institution.is_active)))
 
 
+def _ids(kind: str, ident: str) -> list[int]:
+    """The institutions a kind of scope counts."""
+    if kind == "node":
+        return scope_ids(int(ident))
+    if kind == "institution":
+        return [int(ident)]
+    if kind == "public":
+        return [int(ident)] if ident else active_institution_ids()
+    raise ValueError(f"unknown report scope {kind!r}")
+
+
 def compute(scope: str, period: Period, now: dt.datetime) -> Report:
     """The figures of a scope over a period, computed now from the tickets."""
     kind, _sep, ident = scope.partition(":")
+    if kind.startswith("totals-"):
+        ids = _ids(kind.removeprefix("totals-"), ident)
+        return build_report(ids, period, now=now, splits=(), weekly=False, current=False)
+    ids = _ids(kind, ident)
     if kind == "node":
-        return build_report(scope_ids(int(ident)), period, now=now, by_institution=True)
+        return build_report(ids, period, now=now, by_institution=True)
     if kind == "institution":
-        return build_report([int(ident)], period, now=now)
-    if kind == "public":
-        ids = [int(ident)] if ident else active_institution_ids()
-        return build_report(ids, period, now=now, splits=(), by_institution=not ident, weekly=False, monthly=True)
-    raise ValueError(f"unknown report scope {scope!r}")
+        return build_report(ids, period, now=now)
+    return build_report(ids, period, now=now, splits=(), by_institution=not ident, weekly=False, monthly=True)
 
 
 # --- JSON ---------------------------------------------------------------------------------------------------------

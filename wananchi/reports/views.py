@@ -7,6 +7,8 @@ administrators get 404, as for any page outside their reach.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -22,10 +24,12 @@ from wananchi.institutions.models import Institution
 from wananchi.reports import charts
 from wananchi.reports.days import working_day_number
 from wananchi.reports.exports import table_csv, tables_xlsx
+from wananchi.reports.headline import ARROWS, CHANGE_LABELS, STATE_LABELS, Headline, build_headline, target_days
 from wananchi.reports.periods import PRESETS, Period, parse_period
-from wananchi.reports.queries import oldest_open, scope_ids
-from wananchi.reports.snapshots import Served, institution_scope, node_scope, served_report
-from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, Table, report_tables
+from wananchi.reports.queries import OldTicket, oldest_open, scope_ids
+from wananchi.reports.snapshots import Served, institution_scope, node_scope, served_report, totals_scope
+from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, PERFORMANCE, Table, report_tables
+from wananchi.sla.calendars import calendar_for
 
 bp = Blueprint("reports", __name__, url_prefix="/ripoti")
 
@@ -41,27 +45,59 @@ def _institution_in_reach(institution_id: int, *, node: bool) -> Institution:
 
 def _sort_args() -> tuple[str, bool]:
     """The league table's sort column and direction from the query string."""
-    sort = request.args.get("sort", "received")
-    return (sort if sort in LEAGUE_SORT_KEYS else "received"), request.args.get("dir", "desc") != "asc"
+    sort = request.args.get("sort", PERFORMANCE)
+    return (sort if sort in LEAGUE_SORT_KEYS else PERFORMANCE), request.args.get("dir", "desc") != "asc"
 
 
-def _build(institution: Institution, *, node: bool) -> tuple[Period, list[str], Served, list[Table]]:
-    """The period asked for, its messages, the report as served (perhaps from a snapshot), and its tables."""
+@dataclass(frozen=True)
+class Built:
+    """A report page's figures: the period asked for and its messages, the report as served (perhaps from a
+    snapshot), its tables, and what the first screen needs besides."""
+
+    period: Period
+    messages: list[str]
+    served: Served
+    tables: list[Table]
+    ids: list[int]
+    scope: str
+    oldest: list[OldTicket]
+    now: dt.datetime
+
+
+def _build(institution: Institution, *, node: bool) -> Built:
+    """Every figure of the report of `institution` (`node`: with everything below it) over the period asked for."""
     now = utcnow()
     period, messages = parse_period(request.args, now)
     ids = scope_ids(institution.id) if node else [institution.id]
     scope = node_scope(institution.id) if node else institution_scope(institution.id)
     served = served_report(scope, period, now=now)
     sort, descending = _sort_args()
+    oldest = oldest_open(ids)
     tables = report_tables(
-        served.report, oldest_open(ids), working_day_number(now), league=node, sort=sort, descending=descending
+        served.report, oldest, working_day_number(now), league=node, sort=sort, descending=descending
     )
-    return period, messages, served, tables
+    return Built(period, messages, served, tables, ids, scope, oldest, now)
+
+
+def _headline(institution: Institution, built: Built) -> Headline:
+    """Overdue now, the oldest open ticket's age, and the headline figures against the period before."""
+    previous_period = built.period.previous()
+    previous = served_report(totals_scope(built.scope), previous_period, now=built.now).report.total
+    day = built.oldest[0].submitted_day if built.oldest else None
+    return build_headline(
+        built.served.report.total,
+        previous,
+        previous_period,
+        oldest_age=working_day_number(built.now) - day if day is not None else None,
+        targets=target_days(built.ids),
+        minutes_per_day=calendar_for(institution).minutes_per_working_day,
+    )
 
 
 def _page(institution: Institution, *, node: bool) -> str:
-    period, messages, served, tables = _build(institution, node=node)
-    report = served.report
+    built = _build(institution, node=node)
+    period, served, report = built.period, built.served, built.served.report
+    headline = _headline(institution, built)
     endpoint = "reports.node" if node else "reports.institution"
     sort, descending = _sort_args()
     args: dict[str, Any] = dict(period.query_args())
@@ -81,12 +117,17 @@ def _page(institution: Institution, *, node: bool) -> str:
         node=node,
         period=period,
         presets=PRESETS,
-        messages=messages,
+        messages=built.messages,
         report=report,
         served=served,
-        tables=tables,
+        tables=built.tables,
         volume_chart=charts.weekly_volume_chart(report.weeks),
-        share_chart=charts.weekly_share_chart(report.weeks),
+        share_chart=charts.weekly_share_chart(report.weeks, target=headline.green),
+        headline=headline,
+        state_labels=STATE_LABELS,
+        arrows=ARROWS,
+        change_labels=CHANGE_LABELS,
+        own_institution=institution.id == current_user.institution_id,
         backlog_chart=charts.backlog_chart([str(label) for label in AGE_LABELS], report.total.ages),
         endpoint=endpoint,
         sort=sort,
@@ -103,25 +144,27 @@ def _filename(institution: Institution, period: Period, suffix: str) -> str:
 
 
 def _csv(institution: Institution, *, node: bool) -> Response:
-    period, _messages, _report, tables = _build(institution, node=node)
+    built = _build(institution, node=node)
     name = request.args.get("table", "summary")
-    table = next((t for t in tables if t.name == name), None)
+    table = next((t for t in built.tables if t.name == name), None)
     if table is None:
         abort(404)
     return Response(
         "\ufeff" + table_csv(table),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(institution, period, f"-{name}.csv")}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{_filename(institution, built.period, f"-{name}.csv")}"'
+        },
     )
 
 
 def _xlsx(institution: Institution, *, node: bool) -> Response:
-    period, _messages, _report, tables = _build(institution, node=node)
+    built = _build(institution, node=node)
     title = _("Report: %(name)s", name=localized_name(institution))
     return Response(
-        tables_xlsx(tables, title),
+        tables_xlsx(built.tables, title),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(institution, period, ".xlsx")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{_filename(institution, built.period, ".xlsx")}"'},
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -31,8 +32,8 @@ TAB_LABELS = {
     "new": _l("New"),
     "mine": _l("Assigned to me"),
     "due_today": _l("Due today"),
-    "overdue": _l("Overdue"),
-    "awaiting": _l("Awaiting citizen"),
+    "overdue": _lp("count", "Overdue"),  # a tab over a count: plural in Swahili (one ticket's badge is singular)
+    "awaiting": _lp("count", "Awaiting citizen"),
     "open": _l("All open"),
     "closed": _l("Resolved and closed"),
     "appeals": _l("Appeals"),
