@@ -54,10 +54,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
 
     from wananchi.cli import register_cli
+    from wananchi.core.db import init_transaction_boundary
     from wananchi.tasks import init_tasks
 
     register_cli(app)
     init_tasks(app)
+    init_transaction_boundary(app)  # last: every view registered above runs as its request's one transaction
     return app
 
 
@@ -94,7 +96,6 @@ def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 def _init_extensions(app: Flask) -> None:
     from wananchi.accounts.auth import init_auth
     from wananchi.core import templating
-    from wananchi.core.db import init_transaction_boundary
     from wananchi.core.i18n import select_locale
     from wananchi.extensions import babel, csrf, db, limiter, mail, migrate, talisman
 
@@ -122,7 +123,6 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
-    init_transaction_boundary(app)
     templating.init_templating(app)
     init_auth(app)
 
