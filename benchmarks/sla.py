@@ -300,6 +300,7 @@ def measure_scan(admin_url: str, tickets: int, due: int, seed: int, show_plans: 
             "production",
             SQLALCHEMY_DATABASE_URI=url,
             SECRET_KEY=secrets.token_hex(32),
+            TRACKING_CODE_KEY=secrets.token_hex(32),
             REDIS_URL=REDIS_URL,
             RATELIMIT_STORAGE_URI="memory://",
             RATELIMIT_ENABLED=False,

@@ -425,6 +425,7 @@ def load_reference_data(database_url: str, secret_key: str) -> Choices:
         "production",
         SQLALCHEMY_DATABASE_URI=database_url,
         SECRET_KEY=secret_key,
+        TRACKING_CODE_KEY=secrets.token_urlsafe(32),  # no ticket is stored here: no code is derived
         REDIS_URL=REDIS_URL,
         RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_ENABLED=False,
@@ -450,6 +451,7 @@ def server_environment(database_url: str, secret_key: str, workdir: Path) -> dic
     env.update(
         WANANCHI_CONFIG="production",
         SECRET_KEY=secret_key,
+        TRACKING_CODE_KEY=secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
         FORCE_HTTPS="0",

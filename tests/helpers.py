@@ -97,6 +97,7 @@ def production_environment(tmp_path: Path, **env: str) -> dict[str, str]:
         **os.environ,
         "WANANCHI_CONFIG": "production",
         "SECRET_KEY": secrets.token_urlsafe(32),
+        "TRACKING_CODE_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'wananchi.sqlite3'}",
         "FORCE_HTTPS": "0",
         "WANANCHI_INSTANCE_PATH": str(tmp_path / "instance"),

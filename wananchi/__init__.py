@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH
+from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,9 +85,9 @@ def _check_config(app: Flask) -> None:
 
 def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Every secret key of the configuration, by setting name: SECRET_KEY, any other setting whose name ends in
-    SECRET_KEY (one secret per purpose), and each of the SECRET_KEY_FALLBACKS."""
+    SECRET_KEY or is one of OTHER_SECRET_KEYS (one secret per purpose), and each of the SECRET_KEY_FALLBACKS."""
     for name, value in config.items():
-        if not name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS")) or not value:
+        if not (name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS")) or name in OTHER_SECRET_KEYS) or not value:
             continue
         for key in value if isinstance(value, list | tuple) else [value]:
             yield name, key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)

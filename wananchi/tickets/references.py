@@ -111,14 +111,14 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def tracking_code_for(secret_key: str, submission_key: str, version: int = 0) -> str:
-    """The tracking code of a submission: unpredictable without the secret, and the same on a retry.
+def tracking_code_for(key: str, submission_key: str, version: int = 0) -> str:
+    """The tracking code of a submission: unpredictable without the key (TRACKING_CODE_KEY), and the same on a retry.
 
     Derived by HMAC from the random submission key, so a double-submitted form shows the same
     confirmation; only its hash is stored. Each new code the citizen asks for has the next `version`.
     """
     message = b"tracking-code:" + submission_key.encode() + (f":{version}".encode() if version else b"")
-    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
+    digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
     value = int.from_bytes(digest[:8], "big")
     chars = []
     for _position in range(CODE_LENGTH):

@@ -170,9 +170,13 @@ def _receipt_again(ticket: Ticket) -> Receipt:
     return Receipt(ticket=ticket, tracking_code=current_tracking_code(ticket), created=False)
 
 
+def _tracking_code(submission_key: str, version: int = 0) -> str:
+    return tracking_code_for(current_app.config["TRACKING_CODE_KEY"], submission_key, version)
+
+
 def current_tracking_code(ticket: Ticket) -> str:
     """The code that opens `ticket` now (after any new ones its citizen asked for), derived again from its key."""
-    return tracking_code_for(current_app.config["SECRET_KEY"], ticket.submission_key, ticket.tracking_code_version)
+    return _tracking_code(ticket.submission_key, ticket.tracking_code_version)
 
 
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
@@ -225,7 +229,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         updated_at=now,
     )
     signals.ticket_submitting.send(ticket, now=now)  # the due dates, written with the ticket
-    code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
+    code = _tracking_code(submission.submission_key)
     ticket.reference = allocate_reference(now.astimezone(LOCAL_TIME).year)  # last: SQLite locks from here
     ticket.tracking_code_hash = hash_tracking_code(ticket.reference, code)
     try:
@@ -402,8 +406,7 @@ def reissue_tracking_code(reference: str, contact: str, *, now: dt.datetime | No
     if channel is None:
         return None
     version = ticket.tracking_code_version + 1
-    secret = current_app.config["SECRET_KEY"]
-    code_hash = hash_tracking_code(ticket.reference, tracking_code_for(secret, ticket.submission_key, version))
+    code_hash = hash_tracking_code(ticket.reference, _tracking_code(ticket.submission_key, version))
     changed = db.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket.id, Ticket.tracking_code_version == version - 1)
