@@ -26,7 +26,7 @@ from wananchi.open311 import serializers
 from wananchi.open311.intake import Open311Error, active_category, read_submission
 from wananchi.open311.queries import find_request, find_requests
 from wananchi.tickets.references import format_tracking_code
-from wananchi.tickets.services import submit_ticket
+from wananchi.tickets.services import AlreadySubmitted, submit_ticket
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -189,6 +189,8 @@ def create_request(fmt: str) -> Response:
     submission.integration_key_id = key.id
     try:
         receipt = submit_ticket(submission)
+    except AlreadySubmitted as resent:
+        receipt = resent.receipt
     except DomainError as error:
         raise Open311Error(400, error.message) from None
     ticket = receipt.ticket

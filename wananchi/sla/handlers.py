@@ -13,10 +13,6 @@ from wananchi.tickets import signals
 from wananchi.tickets.models import Ticket
 
 
-def _on_submitting(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
-    clock.start(ticket, now)
-
-
 def _on_responded(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
     clock.responded(ticket, now)
     clock.follow_status(ticket, now)
@@ -41,7 +37,6 @@ def _on_reopened(ticket: Ticket, *, now: dt.datetime, **_: Any) -> None:
 
 
 CONNECTIONS: list[tuple[NamedSignal, Callable[..., None]]] = [
-    (signals.ticket_submitting, _on_submitting),
     (signals.ticket_replied, _on_responded),
     (signals.information_requested, _on_responded),
     (signals.citizen_message_added, _on_status_change),

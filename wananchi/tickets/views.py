@@ -58,6 +58,7 @@ from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, Tic
 from wananchi.tickets.progress import citizen_progress
 from wananchi.tickets.references import format_tracking_code, normalise_reference
 from wananchi.tickets.services import (
+    AlreadySubmitted,
     Submission,
     add_citizen_message,
     appeal_ticket,
@@ -183,6 +184,8 @@ def submit():
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
         receipt = submit_ticket(submission)
+    except AlreadySubmitted as resent:  # a double click, a browser's resend: the same receipt
+        receipt = resent.receipt
     except DomainError as error:
         refuse(form, error)
         return _render_submit(form, 422, files_dropped=bool(submission.files))
