@@ -151,12 +151,11 @@ def _import_models() -> None:
 
 
 def _connect_signal_handlers() -> None:
-    """Subscribe other domains to the tickets and accounts domains' signals."""
+    """Subscribe other domains to the tickets, SLA and accounts domains' signals (in any order: no receiver
+    depends on another)."""
     from wananchi.api.tokens import connect_handlers as connect_api_tokens
     from wananchi.notifications.handlers import connect_handlers as connect_notifications
-    from wananchi.sla.handlers import connect_handlers as connect_sla
 
-    connect_sla()  # first: messages read the due dates the clock sets
     connect_notifications()
     connect_api_tokens()
 

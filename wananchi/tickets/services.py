@@ -1,4 +1,10 @@
-"""Every change to a ticket made on a citizen's behalf: submitting, adding information."""
+"""Every change to a ticket made on a citizen's behalf: submitting, adding information, rating, appealing.
+
+Each change reads top to bottom in its function: it checks the rules, builds the rows, moves the response-time
+clock (wananchi/sla/clock.py), appends the history, and writes it all with one flush; then it sends a domain
+signal for the side effects whose order does not matter (the outbox). Changes are built with autoflush off, so
+that a query made on the way (the clock's) does not write the ticket's row part-way. Nothing here commits.
+"""
 
 from __future__ import annotations
 
@@ -446,15 +452,19 @@ def add_citizen_message(
         raise DomainError(_("This ticket is closed; you can no longer add information to it."))
     new_status = next_status(ticket.status, Action.CITIZEN_MESSAGE)
     now = now or utcnow()
-    message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
-    ticket.messages.append(message)
-    _attach(ticket, message, checked, now)
-    event_data: dict[str, Any] = {"attachments": len(checked)}
-    if new_status != ticket.status:
-        event_data["from"], event_data["to"] = str(ticket.status), str(new_status)
-        ticket.status = new_status
-    ticket.events.append(TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data))
-    ticket.updated_at = now
+    with db.session.no_autoflush:
+        message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
+        ticket.messages.append(message)
+        _attach(ticket, message, checked, now)
+        event_data: dict[str, Any] = {"attachments": len(checked)}
+        if new_status != ticket.status:
+            event_data["from"], event_data["to"] = str(ticket.status), str(new_status)
+            ticket.status = new_status
+        ticket.events.append(
+            TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data)
+        )
+        ticket.updated_at = now
+        clock.follow_status(ticket, now)  # an answer to a request for information ends the pause
     db.session.flush()
     signals.citizen_message_added.send(ticket, message=message, now=now)
     return message
@@ -473,9 +483,10 @@ def rate_ticket(ticket: Ticket, rating: int, comment: str = "", *, now: dt.datet
     if rating not in range(1, 6):
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
     now = now or utcnow()
-    ticket.satisfaction_rating = rating
-    ticket.satisfaction_comment = comment.strip()[:2000] or None
-    ticket.events.append(TicketEvent(kind=EventKind.RATED, actor=CITIZEN, created_at=now, data={"rating": rating}))
+    with db.session.no_autoflush:
+        ticket.satisfaction_rating = rating
+        ticket.satisfaction_comment = comment.strip()[:2000] or None
+        ticket.events.append(TicketEvent(kind=EventKind.RATED, actor=CITIZEN, created_at=now, data={"rating": rating}))
     db.session.flush()
     signals.ticket_rated.send(ticket, now=now)
 
@@ -503,18 +514,23 @@ def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None
     text = reason.strip()
     if not text:
         raise DomainError(_("Write why you are not satisfied."), field="reason")
-    ticket.appealed_at = now
-    ticket.resolved_at = None
-    ticket.messages.append(
-        TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN, created_at=now)
-    )
-    ticket.events.append(
-        TicketEvent(
-            kind=EventKind.APPEALED, actor=CITIZEN, created_at=now, data={"from": str(ticket.status), "to": str(status)}
+    with db.session.no_autoflush:
+        ticket.appealed_at = now
+        ticket.resolved_at = None
+        ticket.messages.append(
+            TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN, created_at=now)
         )
-    )
-    ticket.status = status
-    ticket.assignee_id = None
-    ticket.updated_at = now
+        ticket.events.append(
+            TicketEvent(
+                kind=EventKind.APPEALED,
+                actor=CITIZEN,
+                created_at=now,
+                data={"from": str(ticket.status), "to": str(status)},
+            )
+        )
+        ticket.status = status
+        ticket.assignee = None
+        ticket.updated_at = now
+        clock.reopened(ticket, now)  # new work: a fresh resolution target
     db.session.flush()
     signals.ticket_appealed.send(ticket, now=now)

@@ -1,5 +1,10 @@
-"""Domain signals of the tickets domain: sent with the ticket as sender and the change's instant as `now`,
-after the change is written, in the same transaction."""
+"""Domain signals of the tickets domain: sent with the ticket as sender and the change's instant as `now`, once
+the change is written (flushed), in its transaction.
+
+They carry the side effects whose order does not matter, such as the outbox's messages. What a ticket needs
+to be valid (its due dates, its history) is written by the change itself, never by a receiver: blinker keeps
+receivers in no order that may be relied on.
+"""
 
 from blinker import Namespace
 
