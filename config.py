@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +17,21 @@ TESTING_SECRET_KEY = "testing-only-not-secret"  # noqa: S105 - the test suite on
 # The gateways' shared secrets of `make run` (the terminal phone sends them) and of the test suite.
 DEVELOPMENT_GATEWAY_SECRET = "development-gateway-not-secret"  # noqa: S105 - development only, refused in production
 TESTING_GATEWAY_SECRET = "testing-gateway-not-secret"  # noqa: S105 - the test suite only, refused in production
+DEVELOPMENT_TRACKING_CODE_KEY = "development-only-tracking-codes"  # noqa: S105 - refused in production
+TESTING_TRACKING_CODE_KEY = "testing-only-tracking-codes"  # noqa: S105 - refused in production
 KNOWN_SECRET_KEYS = frozenset(
-    {DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, DEVELOPMENT_GATEWAY_SECRET, TESTING_GATEWAY_SECRET}
+    {
+        DEVELOPMENT_SECRET_KEY,
+        TESTING_SECRET_KEY,
+        DEVELOPMENT_GATEWAY_SECRET,
+        TESTING_GATEWAY_SECRET,
+        DEVELOPMENT_TRACKING_CODE_KEY,
+        TESTING_TRACKING_CODE_KEY,
+    }
 )
 MIN_SECRET_KEY_LENGTH = 32
+# Secret keys whose names do not end in SECRET_KEY; production checks them like SECRET_KEY.
+OTHER_SECRET_KEYS = ("TRACKING_CODE_KEY", "USSD_GATEWAY_SECRET", "SMS_GATEWAY_SECRET")
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -27,6 +39,18 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> list[str]:
+    """A list of strings given as a JSON list (empty when the variable is not set)."""
+    message = f"{name} must be a JSON list of strings, such as '[\"the-old-key\"]'"
+    try:
+        value = json.loads(os.environ.get(name) or "[]")
+    except json.JSONDecodeError:
+        raise ValueError(message) from None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(message)
+    return value
 
 
 def _env_int(name: str, default: int) -> int:
@@ -37,7 +61,21 @@ def _env_int(name: str, default: int) -> int:
 class Config:
     """Settings shared by every environment."""
 
+    # One secret per purpose, so that one can be changed without breaking what the others sign.
+    # SECRET_KEY signs the session cookie, the forms' CSRF tokens, the queue's page cursors and password-reset
+    # links, and keys the audit log's hashes of unknown login addresses. It may be rotated: make the new key
+    # SECRET_KEY and put the old one in SECRET_KEY_FALLBACKS (a JSON list: '["the-old-key"]') until the
+    # longest session has ended (31 days), then remove it. Sessions stay open (Flask reads them with either
+    # key) and tracking codes are untouched; a form opened before the change is refused once as expired (the
+    # citizen's forms come back as typed), a queue's page cursor starts again from the first page, a reset link
+    # sent before it stops working (ask again), and the audit log hashes an unknown address differently after it.
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SECRET_KEY_FALLBACKS: list[str] = _env_list("SECRET_KEY_FALLBACKS")
+    # TRACKING_CODE_KEY derives each ticket's tracking code, which is never stored (only a hash of it is): it is
+    # derived again whenever a receipt or a new code is sent, or a receipt is shown again. It is not rotated:
+    # the codes citizens already hold would keep opening their tickets, but every receipt still in the outbox,
+    # every receipt page shown again and every resent form would carry a code that opens nothing.
+    TRACKING_CODE_KEY: str | None = os.environ.get("TRACKING_CODE_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
@@ -159,6 +197,7 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    TRACKING_CODE_KEY = os.environ.get("TRACKING_CODE_KEY", DEVELOPMENT_TRACKING_CODE_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wananchi.sqlite3'}")
     DEMO_DATA_ALLOWED = True
     USSD_GATEWAY_SECRET = os.environ.get("USSD_GATEWAY_SECRET", DEVELOPMENT_GATEWAY_SECRET)
@@ -170,6 +209,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = TESTING_SECRET_KEY
+    TRACKING_CODE_KEY = TESTING_TRACKING_CODE_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     USSD_GATEWAY_SECRET = TESTING_GATEWAY_SECRET
     SMS_GATEWAY_SECRET = TESTING_GATEWAY_SECRET
@@ -196,9 +236,17 @@ class ProductionConfig(Config):
     # refusing every page that has a limit.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
-    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "USSD_GATEWAY_SECRET", "SMS_GATEWAY_SECRET")
-    # Every secret key (SECRET_KEY, any other setting named ..._SECRET_KEY, each of SECRET_KEY_FALLBACKS, and the
-    # gateways' ..._GATEWAY_SECRET) must have at least MIN_SECRET_KEY_LENGTH characters and must not be one of
+    REQUIRED = (
+        "SECRET_KEY",
+        "TRACKING_CODE_KEY",
+        "SQLALCHEMY_DATABASE_URI",
+        "REDIS_URL",
+        "USSD_GATEWAY_SECRET",
+        "SMS_GATEWAY_SECRET",
+    )
+    # Every secret key (SECRET_KEY, any other setting named ..._SECRET_KEY, each of SECRET_KEY_FALLBACKS, and
+    # those in OTHER_SECRET_KEYS: the tracking codes' key and the gateways' shared secrets) must have at least
+    # MIN_SECRET_KEY_LENGTH characters and must not be one of
     # KNOWN_SECRET_KEYS.
     SECRET_KEYS_CHECKED = True
 

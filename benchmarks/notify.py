@@ -54,6 +54,7 @@ from benchmarks.submit import (  # noqa: E402
 )
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # this benchmark's queue: huey's keys here are deleted before and after
+TRACKING_CODE_KEY = secrets.token_urlsafe(32)  # this run's: the workers and this process share it
 REDIS_DB = "14"
 READY_TIMEOUT_S = 60.0
 SUBJECT = "Hoja yako WN-2026-{n:06d} imepokelewa"
@@ -132,6 +133,7 @@ def worker_environment(database_url: str, secret_key: str, smtp_port: int, workd
         SECRET_KEY=secret_key,
         USSD_GATEWAY_SECRET=secrets.token_urlsafe(32),
         SMS_GATEWAY_SECRET=secrets.token_urlsafe(32),
+        TRACKING_CODE_KEY=TRACKING_CODE_KEY,
         DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
         RATELIMIT_STORAGE_URI="memory://",
@@ -299,6 +301,7 @@ def bench_backend(
             SECRET_KEY=secret_key,
             USSD_GATEWAY_SECRET=secrets.token_urlsafe(32),
             SMS_GATEWAY_SECRET=secrets.token_urlsafe(32),
+            TRACKING_CODE_KEY=TRACKING_CODE_KEY,
             REDIS_URL=REDIS_URL,
             RATELIMIT_STORAGE_URI="memory://",
         )

@@ -302,6 +302,7 @@ def measure_scan(admin_url: str, tickets: int, due: int, seed: int, show_plans: 
             SECRET_KEY=secrets.token_hex(32),
             USSD_GATEWAY_SECRET=secrets.token_hex(32),
             SMS_GATEWAY_SECRET=secrets.token_hex(32),
+            TRACKING_CODE_KEY=secrets.token_hex(32),
             REDIS_URL=REDIS_URL,
             RATELIMIT_STORAGE_URI="memory://",
             RATELIMIT_ENABLED=False,

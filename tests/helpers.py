@@ -101,6 +101,7 @@ def production_environment(tmp_path: Path, **env: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(32),
         "USSD_GATEWAY_SECRET": secrets.token_urlsafe(32),
         "SMS_GATEWAY_SECRET": secrets.token_urlsafe(32),
+        "TRACKING_CODE_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'wananchi.sqlite3'}",
         "FORCE_HTTPS": "0",
         "WANANCHI_INSTANCE_PATH": str(tmp_path / "instance"),

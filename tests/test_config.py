@@ -13,7 +13,14 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from config import DEVELOPMENT_SECRET_KEY, TESTING_GATEWAY_SECRET, TESTING_SECRET_KEY, ProductionConfig
+from config import (
+    DEVELOPMENT_SECRET_KEY,
+    DEVELOPMENT_TRACKING_CODE_KEY,
+    TESTING_GATEWAY_SECRET,
+    TESTING_SECRET_KEY,
+    TESTING_TRACKING_CODE_KEY,
+    ProductionConfig,
+)
 from tests.helpers import ROOT
 from wananchi import create_app
 from wananchi.accounts.models import User
@@ -22,11 +29,20 @@ from wananchi.extensions import db
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "REDIS_URL", "USSD_GATEWAY_SECRET", "SMS_GATEWAY_SECRET"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "TRACKING_CODE_KEY",
+        "SQLALCHEMY_DATABASE_URI",
+        "REDIS_URL",
+        "USSD_GATEWAY_SECRET",
+        "SMS_GATEWAY_SECRET",
+    ],
 )
 def test_production_refuses_to_start_without_required_settings(monkeypatch, missing):
     settings = {
         "SECRET_KEY": "s" * 32,
+        "TRACKING_CODE_KEY": "t" * 32,
         "SQLALCHEMY_DATABASE_URI": "postgresql://x@127.0.0.1/db",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "USSD_GATEWAY_SECRET": "u" * 32,
@@ -43,6 +59,7 @@ def test_production_starts_with_its_settings_and_secure_cookies(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "s" * 32)
     monkeypatch.setattr(ProductionConfig, "USSD_GATEWAY_SECRET", "u" * 32)
     monkeypatch.setattr(ProductionConfig, "SMS_GATEWAY_SECRET", "m" * 32)
+    monkeypatch.setattr(ProductionConfig, "TRACKING_CODE_KEY", "t" * 32)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "postgres://u@127.0.0.1/db")
     monkeypatch.setattr(ProductionConfig, "REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
@@ -58,6 +75,7 @@ def production(monkeypatch, tmp_path):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(32))
     monkeypatch.setattr(ProductionConfig, "USSD_GATEWAY_SECRET", secrets.token_urlsafe(32))
     monkeypatch.setattr(ProductionConfig, "SMS_GATEWAY_SECRET", secrets.token_urlsafe(32))
+    monkeypatch.setattr(ProductionConfig, "TRACKING_CODE_KEY", secrets.token_urlsafe(32))
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'production.sqlite3'}")
     monkeypatch.setattr(ProductionConfig, "REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
@@ -74,6 +92,9 @@ def production(monkeypatch, tmp_path):
         ("TRACKING_SECRET_KEY", "fupi"),  # any other secret key, one per purpose
         ("USSD_GATEWAY_SECRET", "fupi"),  # the gateways' shared secrets
         ("SMS_GATEWAY_SECRET", TESTING_GATEWAY_SECRET),
+        ("TRACKING_CODE_KEY", "k" * 31),
+        ("TRACKING_CODE_KEY", DEVELOPMENT_TRACKING_CODE_KEY),
+        ("TRACKING_CODE_KEY", TESTING_TRACKING_CODE_KEY),
     ],
 )
 def test_production_refuses_a_short_or_published_secret_key(production, setting, value):
@@ -84,6 +105,23 @@ def test_production_refuses_a_short_or_published_secret_key(production, setting,
 def test_development_and_tests_keep_their_published_keys():
     assert create_app("development").secret_key == DEVELOPMENT_SECRET_KEY
     assert create_app("testing").secret_key == TESTING_SECRET_KEY
+    assert create_app("development").config["TRACKING_CODE_KEY"] == DEVELOPMENT_TRACKING_CODE_KEY
+    assert create_app("testing").config["TRACKING_CODE_KEY"] == TESTING_TRACKING_CODE_KEY
+
+
+def test_the_old_session_keys_come_from_the_environment_as_a_json_list():
+    script = "import json, config; print(json.dumps(config.Config.SECRET_KEY_FALLBACKS))"
+    clean = {name: value for name, value in os.environ.items() if name != "SECRET_KEY_FALLBACKS"}
+
+    def fallbacks(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+        )
+
+    assert json.loads(fallbacks().stdout) == []
+    assert json.loads(fallbacks(SECRET_KEY_FALLBACKS='["ufunguo-wa-zamani"]').stdout) == ["ufunguo-wa-zamani"]
+    refused = fallbacks(SECRET_KEY_FALLBACKS="ufunguo-wa-zamani")
+    assert refused.returncode != 0 and "SECRET_KEY_FALLBACKS must be a JSON list" in refused.stderr
 
 
 @pytest.mark.parametrize("command", [["seed-demo", "--tickets", "0"], ["seed-if-empty"]])

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH
+from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,10 +54,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
 
     from wananchi.cli import register_cli
+    from wananchi.core.db import init_transaction_boundary
     from wananchi.tasks import init_tasks
 
     register_cli(app)
     init_tasks(app)
+    init_transaction_boundary(app)  # last: every view registered above runs as its request's one transaction
     return app
 
 
@@ -83,9 +85,9 @@ def _check_config(app: Flask) -> None:
 
 def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Every secret key of the configuration, by setting name: SECRET_KEY, any other setting whose name ends in
-    SECRET_KEY (one secret per purpose), each of the SECRET_KEY_FALLBACKS, and the gateways' shared secrets."""
+    SECRET_KEY or is one of OTHER_SECRET_KEYS (one secret per purpose), and each of the SECRET_KEY_FALLBACKS."""
     for name, value in config.items():
-        if not name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS", "GATEWAY_SECRET")) or not value:
+        if not (name.endswith(("SECRET_KEY", "SECRET_KEY_FALLBACKS")) or name in OTHER_SECRET_KEYS) or not value:
             continue
         for key in value if isinstance(value, list | tuple) else [value]:
             yield name, key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
@@ -94,7 +96,6 @@ def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 def _init_extensions(app: Flask) -> None:
     from wananchi.accounts.auth import init_auth
     from wananchi.core import templating
-    from wananchi.core.db import init_transaction_boundary
     from wananchi.core.i18n import select_locale
     from wananchi.extensions import babel, csrf, db, limiter, mail, migrate, talisman
 
@@ -122,7 +123,6 @@ def _init_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
-    init_transaction_boundary(app)
     templating.init_templating(app)
     init_auth(app)
 
@@ -152,12 +152,11 @@ def _import_models() -> None:
 
 
 def _connect_signal_handlers() -> None:
-    """Subscribe other domains to the tickets and accounts domains' signals."""
+    """Subscribe other domains to the tickets, SLA and accounts domains' signals (in any order: no receiver
+    depends on another)."""
     from wananchi.api.tokens import connect_handlers as connect_api_tokens
     from wananchi.notifications.handlers import connect_handlers as connect_notifications
-    from wananchi.sla.handlers import connect_handlers as connect_sla
 
-    connect_sla()  # first: messages read the due dates the clock sets
     connect_notifications()
     connect_api_tokens()
 

@@ -128,6 +128,18 @@ def test_a_growing_delay_instead_of_a_lock_that_anyone_can_set(app, staff, db, c
     assert ACCOUNT_DELAY.after(ACCOUNT_DELAY.free + 50) == ACCOUNT_DELAY.longest == dt.timedelta(minutes=15)
 
 
+def test_a_refused_login_answers_422_and_what_it_recorded_stands(app, staff, db):
+    """The refusal's page is a 4xx, yet its count towards the account's delay, its client address's failure and its
+    audit entry are kept: the boundary commits whatever a view answers unless an exception escaped it."""
+    with time_machine.travel(START, tick=False):
+        answers = [log_in(app.test_client(), staff.officer_a.email, WRONG) for _attempt in range(ACCOUNT_DELAY.free)]
+    assert {answer.status_code for answer in answers} == {422}
+    user = stored(db, staff.officer_a)
+    assert user.failed_logins == ACCOUNT_DELAY.free and user.locked_until == START + ACCOUNT_DELAY.first
+    assert db.session.get(LoginThrottle, "127.0.0.1").failures == ACCOUNT_DELAY.free
+    assert [entry.changes["reason"] for entry in events(db, "login_failed")] == ["wrong_password"] * ACCOUNT_DELAY.free
+
+
 def test_failures_and_delays_are_in_the_audit_log_and_the_application_log(app, staff, db, caplog):
     with time_machine.travel(START, tick=False):
         log_in(app.test_client(), "HAYUPO@dawasa.go.tz ", WRONG)

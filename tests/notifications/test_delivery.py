@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import post_submission
+from tests.helpers import hidden_fields, post_submission
 from tests.world import build_world, complaint
 from wananchi.core.db import utcnow
 from wananchi.extensions import db as _db
@@ -49,6 +49,30 @@ def test_the_receipt_reaches_the_citizen_by_email_and_sms_in_swahili(client, wor
     assert code in text and code in html and code in sms["message"]  # the code the confirmation page showed
     assert all(r.status == OutboxStatus.SENT and r.attempts == 1 for r in outbox(db))
     assert_no_code_stored(db, code)  # what was sent is not kept: the code is derived again for each attempt
+
+
+def test_a_session_key_changed_between_submission_and_delivery_leaves_the_mailed_code_working(
+    app, client, world, db, smtp_server
+):
+    """Tracking codes have their own key (TRACKING_CODE_KEY): rotating SECRET_KEY (the old one kept in
+    SECRET_KEY_FALLBACKS) before the worker renders the receipt changes nothing in it."""
+    response = post_submission(client, phone="")
+    confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
+    reference = re.search(r'id="reference">(WN-[0-9-]+)<', confirmation).group(1)
+    code = re.search(r'id="tracking-code">([0-9A-Z-]+)<', confirmation).group(1)
+    old_key = app.secret_key
+    try:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "a-new-session-key-for-this-test-only", [old_key]
+        assert sweep() == 1
+        [mail] = smtp_server.mailbox.to("asha@example.co.tz")
+        mailed = set(re.findall(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}\b", mail.get_body(("plain",)).get_content()))
+        assert mailed == {code}
+        other = app.test_client()  # a browser that never saw the ticket, with the mailed code
+        fields = hidden_fields(other.get("/fuatilia").data)
+        opened = other.post("/fuatilia", data={**fields, "reference": reference, "code": mailed.pop()})
+        assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/hoja/{reference}")
+    finally:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, []
 
 
 def assert_no_code_stored(db, *codes: str) -> None:

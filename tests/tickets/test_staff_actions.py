@@ -63,6 +63,23 @@ def test_claim_then_reply_reaches_the_citizen_in_swahili(app, db, setting):
     assert "Jibu kutoka kwa taasisi" in page or "taasisi" in page.lower()
 
 
+def test_an_officer_reply_updates_the_ticket_row_once(app, db, setting):
+    """The reply, its history, the met first-response target and the new status are one UPDATE of the ticket: its
+    version (which the page carries, and every UPDATE raises) goes up by one."""
+    _world, staff = setting
+    _citizen, reference, _code = submit(app)
+    asha = officer(app, staff.officer_a)
+    assert act(asha, reference, "claim").status_code == 303
+    claimed = load(db, reference).version
+    assert act(asha, reference, "reply", body="Tumerekebisha bili yako.").status_code == 303
+    ticket = load(db, reference)
+    assert ticket.version == claimed + 1
+    assert ticket.status == TicketStatus.ANSWERED and ticket.holder_responded_at is not None
+    assert f'name="version" type="hidden" value="{claimed + 1}"' in asha.get(f"/afisa/hoja/{reference}").get_data(
+        as_text=True
+    )
+
+
 @pytest.mark.parametrize(
     ("overrides", "public", "reason"),
     [

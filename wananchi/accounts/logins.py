@@ -177,7 +177,7 @@ def count_login_attempt(email: str, address: str | None, *, now: dt.datetime | N
 def check_login_attempt(attempt: LoginAttempt, email: str, password: str, *, now: dt.datetime | None = None) -> User:
     """The user of a counted attempt whose password is right; DomainError (the one answer) otherwise.
 
-    A refusal is written to the audit log (the caller commits it although the page answers with a refusal).
+    A refusal is written to the audit log (the caller keeps it although the page answers with a refusal).
     The account's count is not reset here: that is for complete_login, once a two-step code (if any) is right.
     """
     now = now or utcnow()

@@ -35,8 +35,8 @@ def find_user_by_email(email: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; every other session of the user ends, and their API
-    tokens are revoked (password_changed). Audited, and so is a wrong current password (the caller commits that
-    refusal)."""
+    tokens are revoked (password_changed). Audited, and so is a wrong current password (which the caller keeps
+    although it refuses the change)."""
     if not verify_password(user.password_hash, current):
         record_security_event("password_change_failed", user, actor_id=user.id, details={"reason": "wrong_password"})
         raise DomainError(_("The current password is wrong."), field="current_password")

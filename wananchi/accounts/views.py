@@ -10,7 +10,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from wananchi.accounts.auth import start_staff_session
@@ -31,7 +30,7 @@ from wananchi.accounts.services import change_password, reset_password, user_for
 from wananchi.core.audit import client_address, record_security_event
 from wananchi.core.db import commit_now
 from wananchi.core.errors import DomainError
-from wananchi.core.forms import queue_from_form
+from wananchi.core.forms import queue_from_form, refuse, show_refusal
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db, limiter
 from wananchi.tasks import send_password_reset
@@ -53,15 +52,6 @@ def _reset_address_limit() -> str:
 
 def _reset_address_key() -> str:
     return "password-reset:" + request.form.get("email", "").strip().lower()[:254]
-
-
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a refused change's message beside the field it concerns, or above the form."""
-    target = getattr(form, error.field or "", None)
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _landing(user: User) -> str:
@@ -102,7 +92,7 @@ def login():
     """E-mail and password; then the two-factor step when the user or their role needs it.
 
     Every refusal is the same page (422) after the same work; the attempt is counted and committed before the
-    password is checked, and the refusal's audit entry is committed too (wananchi/accounts/logins.py).
+    password is checked (wananchi/accounts/logins.py), and the refusal's audit entry is committed with the page.
     """
     next_url = safe_next(request.args.get("next"))  # before anything else: a bad one is dropped, never followed
     if current_user.is_authenticated:
@@ -111,11 +101,10 @@ def login():
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
         attempt = count_login_attempt(email, client_address())
-        commit_now()
+        commit_now()  # before the check: an attempt made at the same moment sees this one's count
         try:
             user = check_login_attempt(attempt, email, password)
-        except DomainError as error:
-            commit_now()
+        except DomainError as error:  # what the refusal recorded (its count, its audit entry) stands
             form.form_errors.append(error.message)
             return render_template("accounts/login.html", form=form), 422
         if totp_required(user):
@@ -153,12 +142,11 @@ def totp():
     form = TotpForm()
     if form.validate_on_submit():
         attempt = count_two_step_attempt(user)
-        commit_now()
+        commit_now()  # before the check, as for a password
         try:
             check_two_step_code(attempt, secret, form.code.data or "")
         except DomainError as error:
-            commit_now()
-            _show_error(form, error)
+            show_refusal(form, error)  # the refusal's audit entry stands
         else:
             if setting_up:
                 user.totp_secret = secret
@@ -215,7 +203,7 @@ def new_password(token: str) -> ResponseReturnValue:
         try:
             reset_password(token, form.password.data or "")
         except DomainError as error:
-            _show_error(form, error)
+            refuse(form, error)
         else:
             session.clear()
             logout_user()
@@ -240,8 +228,7 @@ def profile():
         try:
             change_password(current_user, form.current_password.data or "", form.password.data or "")
         except DomainError as error:
-            commit_now()  # a wrong current password stays in the audit log
-            _show_error(form, error)
+            show_refusal(form, error)  # a wrong current password stays in the audit log
         else:
             login_user(current_user)  # this session carries the new token; others end
             flash(

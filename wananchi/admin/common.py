@@ -9,7 +9,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from wananchi.accounts.models import User
-from wananchi.core.errors import DomainError
 from wananchi.core.numbers import whole_number
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
@@ -42,15 +41,6 @@ def get_or_404(model: type[ModelT], row_id: int) -> ModelT:
 def chosen(model: type[ModelT], row_id: int | None) -> ModelT | None:
     """The row chosen in a select field, if any."""
     return db.session.get(model, row_id) if row_id is not None else None
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a refused change's message beside the field it concerns, or above the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def form_status(form: FlaskForm) -> int:

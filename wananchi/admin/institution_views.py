@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wananchi.admin import queries
-from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, show_error
+from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404
 from wananchi.admin.forms import (
     NOTHING,
     STANDARD_WEEK,
@@ -41,6 +41,7 @@ from wananchi.admin.services import (
 from wananchi.admin.sla_services import assign_calendar
 from wananchi.admin.sla_views import all_calendars
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region, RoutingRule
 from wananchi.institutions.routing import route_ticket
@@ -110,7 +111,7 @@ def institution_edit(institution_id: int | None) -> ResponseReturnValue:
                 saved = update_institution(institution, values, actor=actor())
             assign_calendar(saved, chosen(Calendar, form.calendar.data), actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The institution has been saved."), "success")
             return redirect(url_for("admin.institutions"), code=303)
@@ -173,7 +174,7 @@ def category_edit(category_id: int | None) -> ResponseReturnValue:
             else:
                 update_category(category, values, actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The service has been saved."), "success")
             return redirect(url_for("admin.categories"), code=303)
@@ -188,7 +189,7 @@ def category_set_active(category_id: int) -> ResponseReturnValue:
         set_category_active(category, request.form.get("active") == "1", actor=actor())
     except DomainError as error:
         form = _category_form(category)
-        form.form_errors.append(error.message)
+        refuse(form, error)
         return _render_category(form, category, 422)
     flash(_("The service has been saved."), "success")
     return redirect(url_for("admin.category_edit", category_id=category.id), code=303)
@@ -267,7 +268,7 @@ def routing_edit(rule_id: int | None) -> ResponseReturnValue:
             else:
                 update_routing_rule(rule, values, actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The routing rule has been saved."), "success")
             return redirect(url_for("admin.routing"), code=303)

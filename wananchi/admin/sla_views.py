@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from wananchi.admin import queries
-from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, show_error
+from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404
 from wananchi.admin.forms import (
     ALL_CALENDARS,
     NOTHING,
@@ -45,6 +45,7 @@ from wananchi.admin.sla_services import (
 )
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution
@@ -139,7 +140,7 @@ def calendar_edit(calendar_id: int | None) -> ResponseReturnValue:
             else:
                 update_calendar(calendar, values, actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The calendar has been saved."), "success")
             return redirect(url_for("admin.calendars"), code=303)
@@ -227,7 +228,7 @@ def calendar_date_edit(date_id: int | None) -> ResponseReturnValue:
             else:
                 saved = update_calendar_date(row, values, actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The date has been saved."), "success")
             return redirect(url_for("admin.holidays", year=saved.day.year), code=303)
@@ -314,7 +315,7 @@ def target_edit(target_id: int | None) -> ResponseReturnValue:
             else:
                 update_response_target(target, values, actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The response target has been saved."), "success")
             return redirect(url_for("admin.targets"), code=303)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from wananchi.accounts.models import ACCOUNT_ROLES, Role, User
 from wananchi.admin import queries
-from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, page_number, show_error
+from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, page_number
 from wananchi.admin.forms import NOTHING, NewUserForm, PolicyForm, UserForm, institution_choices
 from wananchi.admin.labels import LANGUAGE_LABELS
 from wananchi.admin.services import (
@@ -24,6 +24,7 @@ from wananchi.admin.services import (
 )
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
 from wananchi.institutions.models import Institution
 
 SHOW_ONCE = "admin_show_once"  # session key: a new temporary password, until its page is shown
@@ -105,7 +106,7 @@ def user_edit(user_id: int | None) -> ResponseReturnValue:
             else:
                 update_user(user, _user_values(form), actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The user has been saved."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id), code=303)
@@ -119,7 +120,7 @@ def _user_action(user_id: int, change: Callable[[User], object], message: str) -
         change(user)
     except DomainError as error:
         form = _user_form(user)
-        form.form_errors.append(error.message)
+        refuse(form, error)
         return _render_user(form, user, 422)
     flash(message, "success")
     return redirect(url_for("admin.user_edit", user_id=user.id), code=303)

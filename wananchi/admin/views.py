@@ -13,7 +13,7 @@ import wananchi.admin.outbox_views  # noqa: F401  (registers the undelivered-mes
 import wananchi.admin.sla_views  # noqa: F401  (registers the calendar, holiday and response-target pages on bp)
 import wananchi.admin.user_views  # noqa: F401  (registers the user and security pages on bp)
 from wananchi.admin import queries
-from wananchi.admin.common import actor, bp, form_status, get_or_404, page_number, show_error
+from wananchi.admin.common import actor, bp, form_status, get_or_404, page_number
 from wananchi.admin.forms import NOTHING, CannedResponseForm, institution_choices
 from wananchi.admin.labels import ACTION_LABELS, OBJECT_LABELS
 from wananchi.admin.services import (
@@ -24,6 +24,7 @@ from wananchi.admin.services import (
 )
 from wananchi.admin.sla_views import SLA_ACTION_LABELS, SLA_OBJECT_LABELS
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
 from wananchi.institutions.models import Institution
 from wananchi.tickets.models import CannedResponse
 
@@ -77,7 +78,7 @@ def canned_edit(canned_id: int | None) -> ResponseReturnValue:
             else:
                 update_canned_response(canned_response, values, actor=actor())
         except DomainError as error:
-            show_error(form, error)
+            refuse(form, error)
         else:
             flash(_("The canned response has been saved."), "success")
             return redirect(url_for("admin.canned"), code=303)

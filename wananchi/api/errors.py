@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from wananchi.api.schemas import BAD_CHARACTERS, BAD_EMAIL, BAD_PHONE
-from wananchi.extensions import db
 
 API_PREFIX = "/api/"
 # How deeply arrays and objects may nest in a JSON body: the operations take flat objects, and Python's
@@ -102,8 +101,7 @@ def error_response(
     fields: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """A JSON error in the requested language; the transaction is rolled back."""
-    db.session.rollback()
+    """A JSON error in the requested language (raised with abort() in a view, whose transaction then rolls back)."""
     with force_locale(api_language()):
         body = {
             "code": code or ERROR_CODES.get(status, "error"),

@@ -48,7 +48,13 @@ from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.forms import DONT_KNOW
 from wananchi.tickets.models import Channel
 from wananchi.tickets.references import format_tracking_code, new_submission_key, normalise_reference
-from wananchi.tickets.services import Submission, add_citizen_message, find_tracked_ticket, submit_ticket
+from wananchi.tickets.services import (
+    AlreadySubmitted,
+    Submission,
+    add_citizen_message,
+    find_tracked_ticket,
+    submit_ticket,
+)
 
 blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="Public operations: no token needed.")
 register_api_error_handlers(blp)
@@ -224,6 +230,8 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
     try:
         with force_locale(language):
             receipt = submit_ticket(submission)
+    except AlreadySubmitted as resent:  # a retry with the same Idempotency-Key: the first answer again
+        receipt = resent.receipt
     except DomainError as error:
         abort(error_response(422, message=error.message, fields={error.field: [error.message]} if error.field else {}))
     ticket = receipt.ticket

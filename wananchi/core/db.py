@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, has_app_context
+from flask import Flask, g, has_app_context
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
@@ -119,17 +120,34 @@ def rollback() -> None:
         _run_rollback_callbacks()
 
 
-def commit_now() -> None:
-    """Commit what this request has written so far, before it answers; the rest runs in a new transaction.
-
-    Only for writes that must stand whatever the answer is, which the boundary below would roll back with a
-    refusal: a login attempt is counted (and committed) before its password is checked, so that concurrent
-    guesses see each other's count, and a refused login leaves its count and its audit entry although the
-    page answers 422. Everything else is committed once, by the boundary.
-    """
+def _commit() -> None:
     db.session.commit()
     if has_app_context():
         g.pop("rollback_callbacks", None)  # what is committed is no longer rolled back
+
+
+def commit_now() -> None:
+    """Commit what this request has written so far, before it answers; the rest runs in a new transaction.
+
+    Only for a write that must be seen by other requests before this one goes on: a login attempt is counted
+    and committed before its password is checked, so that concurrent guesses see each other's count.
+    Everything else is committed once, by the boundary (`init_transaction_boundary`).
+    """
+    _commit()
+
+
+ROLL_BACK_AT_END = "roll_back_at_end"
+
+
+def roll_back_at_end() -> None:
+    """The named opt-out of the request's commit: when the view returns, its transaction is rolled back instead of
+    committed, whatever it answers.
+
+    For a view that answers a refused change with its form, since the service may have written part of the change
+    before it refused (wananchi.core.forms.refuse does both). A view that must keep what a refusal recorded (a
+    failed login's count and audit entry) simply does not call it.
+    """
+    g.setdefault(ROLL_BACK_AT_END, True)
 
 
 T = TypeVar("T")
@@ -155,18 +173,33 @@ def retry_on_conflict(change: Callable[[], T], attempts: int = CONFLICT_ATTEMPTS
             attempt += 1
 
 
+View = Callable[..., Any]
+
+
+def in_one_transaction(view: View) -> View:
+    """`view`, run as its request's one transaction: committed when the view returns, rolled back when an exception
+    escapes it (an abort, a refusal it does not catch, a fault, a failed commit) or when it called
+    `roll_back_at_end`."""
+
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            answer = view(*args, **kwargs)
+            if g.pop(ROLL_BACK_AT_END, False):
+                rollback()
+            else:
+                _commit()
+        except Exception:
+            rollback()
+            raise
+        return answer
+
+    return run
+
+
 def init_transaction_boundary(app: Flask) -> None:
-    """One transaction per request: committed once after a successful view, rolled back otherwise."""
-
-    @app.after_request
-    def _commit(response: Response) -> Response:
-        if response.status_code < 400:
-            db.session.commit()
-            g.pop("rollback_callbacks", None)
-        else:
-            db.session.rollback()
-        return response
-
-    @app.teardown_request
-    def _cleanup(error: BaseException | None) -> None:
-        _run_rollback_callbacks()
+    """One transaction per request, ended in one place: every view of `app` runs `in_one_transaction`. The HTTP
+    status plays no part: a refused login answers 422 and its count stands; a view that raises is rolled back
+    whatever its error page answers. Call it once every view is registered."""
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = in_one_transaction(view)

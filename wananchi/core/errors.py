@@ -12,8 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from wananchi.extensions import db
-
 
 class DomainError(Exception):
     """A rule of the service refused an action; `message` is already translated for the user."""
@@ -53,7 +51,6 @@ def on_expired_form(endpoint: str) -> Callable[[ExpiredFormRenderer], ExpiredFor
 
 
 def _render_error(code: int, description: str | None = None):
-    db.session.rollback()
     if request_ctx.url_adapter is None:  # a Host header no address can be built for: a page without links
         return str(ERROR_TITLES.get(code, ERROR_TITLES[400])), code, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES), code

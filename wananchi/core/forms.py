@@ -1,5 +1,6 @@
 """The base of every web form: WTForms' own messages are shown in the page's language, like ours, and each
-field is given only the kind of value it takes; and what a form does when it only queues a request."""
+field is given only the kind of value it takes; how a form shows a service's refusal; and what a form does when it
+only queues a request."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms.fields import FileField
 
+from wananchi.core.db import roll_back_at_end
+from wananchi.core.errors import DomainError
 from wananchi.tasks import QUEUE_ERRORS
 
 
@@ -55,6 +58,23 @@ class Form(FlaskForm):
             own messages too (WTFORMS_MESSAGES): Flask-WTF's default looks in WTForms' catalogues, which
             have no Swahili."""
             return get_translations()
+
+
+def show_refusal(form: FlaskForm, error: DomainError, *, otherwise: str | None = None) -> None:
+    """Put a service's refusal beside the field of `form` it names, or else beside the field `otherwise` names, or
+    else above the form."""
+    name = error.field if error.field in form else otherwise
+    if name is not None:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def refuse(form: FlaskForm, error: DomainError, *, otherwise: str | None = None) -> None:
+    """Answer a service's refusal with its form: nothing the request wrote is kept (the service may have written
+    part of the change before it refused), and the form says why (`show_refusal`)."""
+    roll_back_at_end()
+    show_refusal(form, error, otherwise=otherwise)
 
 
 def queue_from_form(form: Any, task: Callable[..., Any], *args: Any, request_name: str) -> bool:

@@ -13,7 +13,7 @@ from wtforms.validators import Length
 from wananchi.accounts.models import User
 from wananchi.accounts.views import account_bp
 from wananchi.core.errors import DomainError
-from wananchi.core.forms import Form
+from wananchi.core.forms import Form, refuse
 from wananchi.notifications.preferences import DIGEST_EVENTS, STAFF_EVENTS, Choice, preference, save_preferences
 
 EVENT_LABELS = {
@@ -72,11 +72,7 @@ def notifications() -> ResponseReturnValue:
         try:
             save_preferences(user, choices, form.phone.data or "")
         except DomainError as error:
-            target = getattr(form, error.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
+            refuse(form, error)
         else:
             flash(_("Your notification settings have been saved."), "success")
             return redirect(url_for("account.notifications"), code=303)

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from wananchi.api.auth import integration_may_submit, integration_refusal, integration_user
 from wananchi.api.models import SCOPE_WRITE
 from wananchi.api.tokens import find_integration_key, mark_used
-from wananchi.core.db import utcnow
+from wananchi.core.db import roll_back_at_end, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import csrf, db, limiter
@@ -26,7 +26,7 @@ from wananchi.open311 import serializers
 from wananchi.open311.intake import Open311Error, active_category, read_submission
 from wananchi.open311.queries import find_request, find_requests
 from wananchi.tickets.references import format_tracking_code
-from wananchi.tickets.services import submit_ticket
+from wananchi.tickets.services import AlreadySubmitted, submit_ticket
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -62,7 +62,8 @@ def _format() -> str:
 
 
 def open311_view(view: View) -> View:
-    """Run a view in the client's language and turn its refusals into the spec's error list."""
+    """Run a view in the client's language and turn its refusals into the spec's error list (and nothing the
+    refused request wrote is kept)."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
@@ -70,6 +71,7 @@ def open311_view(view: View) -> View:
             try:
                 return view(*args, **kwargs)
             except Open311Error as error:
+                roll_back_at_end()
                 return serializers.render_error(error.code, error.description, _format())
 
     return wrapper
@@ -89,7 +91,6 @@ def _refuse_nul_bytes() -> Response | None:
 
 def _http_error(error: HTTPException) -> Response:
     """Not found, too large, too many requests…: the spec's error list with the same status."""
-    db.session.rollback()
     code = error.code or 500
     with force_locale(_language()):
         descriptions = {
@@ -111,7 +112,6 @@ bp.register_error_handler(HTTPException, _http_error)
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception) -> Response:
     """A failure on our side, logged, and answered in the spec's format."""
-    db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     with force_locale(_language()):
         return serializers.render_error(500, _("Something went wrong on our side."), _format())
@@ -189,6 +189,8 @@ def create_request(fmt: str) -> Response:
     submission.integration_key_id = key.id
     try:
         receipt = submit_ticket(submission)
+    except AlreadySubmitted as resent:
+        receipt = resent.receipt
     except DomainError as error:
         raise Open311Error(400, error.message) from None
     ticket = receipt.ticket

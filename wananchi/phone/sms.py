@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from wananchi.core.db import retry_on_conflict, rollback, utcnow
+from wananchi.core.db import retry_on_conflict, roll_back_at_end, rollback, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Category
@@ -38,7 +38,7 @@ from wananchi.phone.screens import shorten
 from wananchi.tickets.labels import CITIZEN_STATUS_LABELS
 from wananchi.tickets.models import OPEN_STATUSES, Channel, Identity, MessageKind, Ticket, TicketStatus, TicketType
 from wananchi.tickets.references import normalise_reference
-from wananchi.tickets.services import Submission, add_citizen_message, submit_ticket
+from wananchi.tickets.services import AlreadySubmitted, Submission, add_citizen_message, submit_ticket
 
 STOP_WORDS = frozenset({"ACHA", "STOP", "SITISHA"})
 START_WORDS = frozenset({"ANZA", "START"})
@@ -178,7 +178,10 @@ def _new_ticket(inbound: InboundSms, text: str, language: str, now: dt.datetime)
     )
     try:
         receipt = submit_ticket(submission, now=now)
+    except AlreadySubmitted as resent:
+        receipt = resent.receipt
     except DomainError as error:
+        roll_back_at_end()
         return error.message
     inbound.ticket_id, inbound.outcome = receipt.ticket.id, "ticket"
     return None

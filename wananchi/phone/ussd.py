@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from wananchi.core.db import retry_on_conflict, utcnow
+from wananchi.core.db import retry_on_conflict, roll_back_at_end, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
@@ -46,6 +46,7 @@ from wananchi.tickets.models import (
 )
 from wananchi.tickets.references import format_tracking_code, new_submission_key, normalise_reference
 from wananchi.tickets.services import (
+    AlreadySubmitted,
     Submission,
     add_citizen_message,
     appeal_ticket,
@@ -462,7 +463,10 @@ def _confirm(state: dict[str, Any], store: StateStore) -> None:
             receipt = stored_receipt(state["key"])
         if receipt is None:
             receipt = submit_ticket(_submission(state))
+    except AlreadySubmitted as resent:  # the confirmation sent again by a retrying aggregator
+        receipt = resent.receipt
     except DomainError as error:
+        roll_back_at_end()
         raise Ended(error.message) from None
     store.put(entry_key, {"key": state["key"]}, current_app.config["USSD_REPEAT_SECONDS"])
     ticket = receipt.ticket

@@ -1,7 +1,8 @@
 """The response-time clock of a ticket: due instants, pauses, transfers, and the state shown to people.
 
-Called by the handlers of the tickets domain's signals (wananchi/sla/handlers.py), in the transaction
-of the change. Targets are working days of the responsible institution's calendar.
+Called by each change to a ticket (wananchi/tickets/services.py and actions.py) before the change is
+written, so that the due dates are written with it. Targets are working days of the responsible
+institution's calendar.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """What staff do to tickets: claim, assign, reply, note, ask, resolve, close, reopen, transfer, merge.
 
-Every action checks the permission and the status machine, refuses a stale version, writes its
-history event, flushes and sends a signal. Nothing here commits.
+Every action reads top to bottom: it checks the permission and the status machine and refuses a stale
+version, then changes the ticket, moves its response-time clock (wananchi/sla/clock.py) and appends its
+history, with autoflush off (a query on the way, such as the clock's, would write the ticket's row
+part-way), and writes it all with one flush: the ticket's row is updated once. A signal then carries the
+side effects whose order does not matter (the outbox). Nothing here commits.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from wananchi.core.errors import DomainError
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.sla import clock
 from wananchi.tickets import signals
 from wananchi.tickets.models import (
     EventKind,
@@ -86,9 +90,11 @@ def claim_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now
     """The officer takes the ticket: it is assigned to them and moves to in progress."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.CLAIM, version)
     now = now or utcnow()
-    ticket.assignee = actor
-    _event(ticket, EventKind.CLAIMED, actor, now, assignee=actor.id)
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        ticket.assignee = actor
+        _event(ticket, EventKind.CLAIMED, actor, now, assignee=actor.id)
+        _set_status(ticket, status, actor, now)
+        clock.follow_status(ticket, now)
     db.session.flush()
     signals.ticket_assigned.send(ticket, assignee=actor, actor=actor, now=now)
 
@@ -101,11 +107,13 @@ def assign_ticket(
     if assignee.institution_id != ticket.institution_id or assignee.role not in STAFF_ROLES or not assignee.active:
         raise DomainError(_("Choose an officer of this institution."), field="assignee")
     now = now or utcnow()
-    ticket.assignee = assignee
-    _event(ticket, EventKind.ASSIGNED, actor, now, assignee=assignee.id, assignee_name=assignee.name)
-    if ticket.status in (TicketStatus.RECEIVED, TicketStatus.REOPENED):
-        _set_status(ticket, TicketStatus.IN_PROGRESS, actor, now)
-    ticket.updated_at = now
+    with db.session.no_autoflush:
+        ticket.assignee = assignee
+        _event(ticket, EventKind.ASSIGNED, actor, now, assignee=assignee.id, assignee_name=assignee.name)
+        if ticket.status in (TicketStatus.RECEIVED, TicketStatus.REOPENED):
+            _set_status(ticket, TicketStatus.IN_PROGRESS, actor, now)
+        ticket.updated_at = now
+        clock.follow_status(ticket, now)
     db.session.flush()
     signals.ticket_assigned.send(ticket, assignee=assignee, actor=actor, now=now)
 
@@ -133,16 +141,21 @@ def reply_to_citizen(
             field="resolve",
         )
     now = now or utcnow()
-    message = _message(ticket, MessageKind.REPLY, text, actor, now)
-    ticket.first_response_at = ticket.first_response_at or now
-    ticket.assignee = ticket.assignee or actor
-    _event(ticket, EventKind.REPLIED, actor, now)
-    if resolve:
-        ticket.resolution_summary = text
-        ticket.resolved_at = now
-        _event(ticket, EventKind.RESOLVED, actor, now)
-        status = TicketStatus.RESOLVED
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        message = _message(ticket, MessageKind.REPLY, text, actor, now)
+        ticket.first_response_at = ticket.first_response_at or now
+        ticket.assignee = ticket.assignee or actor
+        _event(ticket, EventKind.REPLIED, actor, now)
+        if resolve:
+            ticket.resolution_summary = text
+            ticket.resolved_at = now
+            _event(ticket, EventKind.RESOLVED, actor, now)
+            status = TicketStatus.RESOLVED
+        _set_status(ticket, status, actor, now)
+        clock.responded(ticket, now)
+        clock.follow_status(ticket, now)  # a reply to an awaiting ticket ends the pause
+        if resolve:
+            clock.resolved(ticket, now)
     db.session.flush()
     signals.ticket_replied.send(ticket, message=message, actor=actor, now=now)
     if resolve:
@@ -158,9 +171,10 @@ def add_note(
     directive = not can(actor, Permission.WORK_TICKET, ticket)
     text = _text(body, "body", _("Write the note."))
     now = now or utcnow()
-    message = _message(ticket, MessageKind.NOTE, text, actor, now)
-    _event(ticket, EventKind.NOTE_ADDED, actor, now, directive=directive)
-    ticket.updated_at = now
+    with db.session.no_autoflush:
+        message = _message(ticket, MessageKind.NOTE, text, actor, now)
+        _event(ticket, EventKind.NOTE_ADDED, actor, now, directive=directive)
+        ticket.updated_at = now
     db.session.flush()
     return message
 
@@ -172,11 +186,14 @@ def request_information(
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.REQUEST_INFO, version)
     text = _text(body, "body", _("Write what you need from the citizen."))
     now = now or utcnow()
-    message = _message(ticket, MessageKind.INFO_REQUEST, text, actor, now)
-    ticket.first_response_at = ticket.first_response_at or now
-    ticket.assignee = ticket.assignee or actor
-    _event(ticket, EventKind.INFO_REQUESTED, actor, now)
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        message = _message(ticket, MessageKind.INFO_REQUEST, text, actor, now)
+        ticket.first_response_at = ticket.first_response_at or now
+        ticket.assignee = ticket.assignee or actor
+        _event(ticket, EventKind.INFO_REQUESTED, actor, now)
+        _set_status(ticket, status, actor, now)
+        clock.responded(ticket, now)
+        clock.follow_status(ticket, now)  # the clock pauses while the ticket awaits the citizen
     db.session.flush()
     signals.information_requested.send(ticket, message=message, actor=actor, now=now)
     return message
@@ -199,12 +216,15 @@ def resolve_ticket(
     if ticket.type != TicketType.SUGGESTION and outcome is not None:
         raise DomainError(_("Only a suggestion has an outcome."), field="outcome")
     now = now or utcnow()
-    ticket.resolution_summary = text
-    ticket.outcome = outcome
-    ticket.resolved_at = now
-    ticket.assignee = ticket.assignee or actor
-    _event(ticket, EventKind.RESOLVED, actor, now, outcome=str(outcome) if outcome else None)
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        ticket.resolution_summary = text
+        ticket.outcome = outcome
+        ticket.resolved_at = now
+        ticket.assignee = ticket.assignee or actor
+        _event(ticket, EventKind.RESOLVED, actor, now, outcome=str(outcome) if outcome else None)
+        _set_status(ticket, status, actor, now)
+        clock.follow_status(ticket, now)  # a resolution straight from "awaiting" ends the pause first
+        clock.resolved(ticket, now)
     db.session.flush()
     signals.ticket_resolved.send(ticket, actor=actor, now=now)
 
@@ -213,9 +233,11 @@ def close_ticket(ticket: Ticket, *, actor: User, version: int | None = None, now
     """Close a resolved ticket for good."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.CLOSE, version)
     now = now or utcnow()
-    ticket.closed_at = now
-    _event(ticket, EventKind.CLOSED, actor, now)
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        ticket.closed_at = now
+        _event(ticket, EventKind.CLOSED, actor, now)
+        _set_status(ticket, status, actor, now)
+        clock.follow_status(ticket, now)
     db.session.flush()
     signals.ticket_closed.send(ticket, actor=actor, now=now)
 
@@ -227,9 +249,11 @@ def reopen_ticket(
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.REOPEN, version)
     text = _text(reason, "reason", _("Write why the ticket is reopened."))
     now = now or utcnow()
-    ticket.resolved_at = None
-    _event(ticket, EventKind.REOPENED, actor, now, reason=text)
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        ticket.resolved_at = None
+        _event(ticket, EventKind.REOPENED, actor, now, reason=text)
+        _set_status(ticket, status, actor, now)
+        clock.reopened(ticket, now)  # new work: a fresh resolution target
     db.session.flush()
     signals.ticket_reopened.send(ticket, actor=actor, now=now)
 
@@ -249,20 +273,28 @@ def transfer_ticket(
     if to.id == ticket.institution_id or not to.is_active:
         raise DomainError(_("Choose another, active institution."), field="institution")
     now = now or utcnow()
-    transfer = TicketTransfer(
-        from_institution_id=ticket.institution_id,
-        to_institution_id=to.id,
-        reason=text,
-        actor_id=actor.id,
-        created_at=now,
-    )
-    ticket.transfers.append(transfer)
-    _event(
-        ticket, EventKind.TRANSFERRED, actor, now, **{"from": ticket.institution.slug, "to": to.slug, "reason": text}
-    )
-    ticket.institution = to
-    ticket.assignee = None
-    _set_status(ticket, status, actor, now)
+    with db.session.no_autoflush:
+        transfer = TicketTransfer(
+            from_institution_id=ticket.institution_id,
+            to_institution_id=to.id,
+            reason=text,
+            actor_id=actor.id,
+            created_at=now,
+        )
+        ticket.transfers.append(transfer)
+        _event(
+            ticket,
+            EventKind.TRANSFERRED,
+            actor,
+            now,
+            **{"from": ticket.institution.slug, "to": to.slug, "reason": text},
+        )
+        ticket.institution = to
+        ticket.institution_id = to.id  # the clock reads the receiving institution's targets by its id
+        ticket.assignee = None
+        _set_status(ticket, status, actor, now)
+        clock.follow_status(ticket, now)
+        clock.transferred(ticket, now)  # the receiving institution's own first-response target starts now
     db.session.flush()
     signals.ticket_transferred.send(ticket, transfer=transfer, actor=actor, now=now)
     return transfer
@@ -280,12 +312,14 @@ def merge_ticket(
     if not can(actor, Permission.WORK_TICKET, into):
         raise DomainError(_("You can merge only into a ticket of your institution."), field="reference")
     now = now or utcnow()
-    ticket.merged_into = into
-    ticket.closed_at = now
-    _event(ticket, EventKind.MERGED, actor, now, into=into.reference)
-    _event(into, EventKind.MERGED_INTO_THIS, actor, now, duplicate=ticket.reference)
-    _set_status(ticket, status, actor, now)
-    into.updated_at = now
+    with db.session.no_autoflush:
+        ticket.merged_into = into
+        ticket.closed_at = now
+        _event(ticket, EventKind.MERGED, actor, now, into=into.reference)
+        _event(into, EventKind.MERGED_INTO_THIS, actor, now, duplicate=ticket.reference)
+        _set_status(ticket, status, actor, now)
+        into.updated_at = now
+        clock.follow_status(ticket, now)
     db.session.flush()
     signals.ticket_merged.send(ticket, into=into, actor=actor, now=now)
 
@@ -309,10 +343,11 @@ def pass_commendation(
     if not name:
         raise DomainError(_("Write the unit, or choose the officer, the commendation is for."), field="unit")
     now = now or utcnow()
-    ticket.commended_to = name
-    ticket.commended_user = to_user
-    _event(ticket, EventKind.COMMENDATION_PASSED, actor, now, to=name, officer=to_user.id if to_user else None)
-    ticket.updated_at = now
+    with db.session.no_autoflush:
+        ticket.commended_to = name
+        ticket.commended_user = to_user
+        _event(ticket, EventKind.COMMENDATION_PASSED, actor, now, to=name, officer=to_user.id if to_user else None)
+        ticket.updated_at = now
     db.session.flush()
 
 

@@ -17,21 +17,20 @@ from wananchi.tickets.services import Receipt, Submission, submit_ticket
 
 def record_ticket(submission: Submission, *, actor: User, now: dt.datetime | None = None) -> Receipt:
     """Submit a ticket the citizen gave `actor` by telephone, in person, by letter, e-mail or social media; the
-    citizen agreed to the identity chosen. A resent form gives the first receipt."""
+    citizen agreed to the identity chosen. A resent form raises AlreadySubmitted, with the first receipt."""
     if not can(actor, Permission.RECORD_TICKET, actor.institution) or submission.channel not in STAFF_CHANNELS:
         raise NotPermitted()
     now = now or utcnow()
-    receipt = submit_ticket(submission, now=now)
-    if receipt.created:
-        db.session.add(
-            TicketEvent(
-                ticket_id=receipt.ticket.id,
-                kind=EventKind.RECORDED_BY_STAFF,
-                actor=actor.name,
-                actor_id=actor.id,
-                created_at=now,
-                data={"channel": str(submission.channel), "identity_consent": True},
-            )
+    receipt = submit_ticket(submission, now=now)  # a resent form raises AlreadySubmitted, with the first receipt
+    db.session.add(
+        TicketEvent(
+            ticket_id=receipt.ticket.id,
+            kind=EventKind.RECORDED_BY_STAFF,
+            actor=actor.name,
+            actor_id=actor.id,
+            created_at=now,
+            data={"channel": str(submission.channel), "identity_consent": True},
         )
-        db.session.flush()
+    )
+    db.session.flush()
     return receipt

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.tickets.attachments import IncomingFile
@@ -15,7 +16,7 @@ from wananchi.tickets.intake import record_ticket
 from wananchi.tickets.labels import CHANNEL_LABELS, IDENTITY_HINTS, TYPE_HINTS
 from wananchi.tickets.models import Channel, EventKind, Identity, Ticket, TicketType
 from wananchi.tickets.references import format_tracking_code
-from wananchi.tickets.services import Submission, current_tracking_code, form_submission_key
+from wananchi.tickets.services import AlreadySubmitted, Submission, current_tracking_code, form_submission_key
 from wananchi.tickets.staff import bp
 from wananchi.tickets.staff_forms import RecordForm
 
@@ -62,12 +63,10 @@ def record():  # type: ignore[no-untyped-def]
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
         receipt = record_ticket(submission, actor=current_user)  # type: ignore[arg-type]
+    except AlreadySubmitted as resent:  # the form sent twice: the ticket recorded the first time
+        receipt = resent.receipt
     except DomainError as error:
-        target = getattr(form, error.field, None) if error.field else None
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            form.form_errors.append(error.message)
+        refuse(form, error)
         return _render(form, 422)
     session[RECORDED] = receipt.ticket.reference
     return redirect(url_for("staff.recorded", reference=receipt.ticket.reference), code=303)

@@ -1,9 +1,14 @@
-"""Every change to a ticket made on a citizen's behalf: submitting, adding information."""
+"""Every change to a ticket made on a citizen's behalf: submitting, adding information, rating, appealing.
+
+Each change reads top to bottom in its function: it checks the rules, builds the rows, moves the response-time
+clock (wananchi/sla/clock.py), appends the history, and writes it all with one flush; then it sends a domain
+signal for the side effects whose order does not matter (the outbox). Changes are built with autoflush off, so
+that a query made on the way (the clock's) does not write the ticket's row part-way. Nothing here commits.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -11,17 +16,16 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Insert, Table, insert, inspect, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
-from wananchi.core.db import on_rollback, rollback, utcnow
+from wananchi.core.db import on_rollback, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District
 from wananchi.institutions.routing import route_ticket
+from wananchi.sla import clock
 from wananchi.tickets import signals
 from wananchi.tickets.attachments import (
     CheckedFile,
@@ -47,6 +51,8 @@ from wananchi.tickets.references import (
     allocate_reference,
     hash_tracking_code,
     normalise_reference,
+    reference_taken,
+    skip_taken_references,
     tracking_code_for,
     tracking_code_matches,
 )
@@ -54,6 +60,7 @@ from wananchi.tickets.workflow import Action, next_status
 
 LOCAL_TIME = ZoneInfo("Africa/Dar_es_Salaam")
 CITIZEN = "mwananchi"
+SYSTEM = "mfumo"
 
 
 @dataclass
@@ -152,6 +159,17 @@ class TrackingCodeReplaced(DomainError):
         )
 
 
+class AlreadySubmitted(DomainError):
+    """The submission was stored before (a double click, a browser's resend, an API retry): nothing new is stored,
+    and `receipt` is the first one, to be shown again."""
+
+    def __init__(self, receipt: Receipt) -> None:
+        super().__init__(
+            _("This form was already sent: it is ticket %(reference)s.", reference=receipt.ticket.reference)
+        )
+        self.receipt = receipt
+
+
 def stored_receipt(submission_key: str) -> Receipt | None:
     """The receipt of the ticket already stored under `submission_key`, if there is one (TrackingCodeReplaced if
     its citizen has since been given a new code)."""
@@ -170,22 +188,23 @@ def _receipt_again(ticket: Ticket) -> Receipt:
     return Receipt(ticket=ticket, tracking_code=current_tracking_code(ticket), created=False)
 
 
+def _tracking_code(submission_key: str, version: int = 0) -> str:
+    return tracking_code_for(current_app.config["TRACKING_CODE_KEY"], submission_key, version)
+
+
 def current_tracking_code(ticket: Ticket) -> str:
     """The code that opens `ticket` now (after any new ones its citizen asked for), derived again from its key."""
-    return tracking_code_for(current_app.config["SECRET_KEY"], ticket.submission_key, ticket.tracking_code_version)
+    return _tracking_code(ticket.submission_key, ticket.tracking_code_version)
 
 
 def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
-    """Create, route and record a new ticket; a repeated submission key returns the first receipt (or, once
-    the citizen has been given a new tracking code, TrackingCodeReplaced).
+    """Create, route and record a new ticket with its due dates and history, and give it a reference number.
 
-    A form sent again (a double click, a browser resend, an API retry) is found when its ticket's
-    INSERT collides with its twin's, stored before or being stored at the same time: no query looks
-    for it first, as resends are rare. The attempt is then rolled back, with whatever else this
-    transaction changed (the API and Open311 views only mark their credential used, as the twin
-    did), and its number stays unused. Callers that resubmit on purpose look first: `stored_receipt`.
-    A key that comes back with a different ticket is refused (SubmissionKeyReused), as the
-    Idempotency-Key specification asks: the twin's receipt would hide that the new text was dropped.
+    A submission whose key is already stored (a form sent again, an API retry) stores nothing new and raises
+    AlreadySubmitted with the first receipt (TrackingCodeReplaced once its citizen was given a new code); a key
+    that comes back with a different ticket raises SubmissionKeyReused, as the Idempotency-Key specification
+    asks: the first receipt would hide that the new text was dropped. Callers that resubmit on purpose look
+    first: `stored_receipt`.
     """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
@@ -198,7 +217,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
 
     anonymous = submission.identity == Identity.ANONYMOUS
     category, district = submission.category, submission.district
-    ticket = _new_ticket(
+    ticket = Ticket(
         submission_key=submission.submission_key,
         type=submission.type,
         status=TicketStatus.RECEIVED,
@@ -206,7 +225,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         integration_key_id=submission.integration_key_id,
         api_token_id=submission.api_token_id,
         language=submission.language,
-        # The ids as well as the objects: the receivers of ticket_submitting read them before the INSERT.
+        # The ids as well as the objects: the clock reads the ids before the ticket is written.
         category=category,
         category_id=category.id if category else None,
         institution=institution,
@@ -224,98 +243,67 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         created_at=now,
         updated_at=now,
     )
-    signals.ticket_submitting.send(ticket, now=now)  # the due dates, written with the ticket
-    code = tracking_code_for(config["SECRET_KEY"], submission.submission_key)
-    ticket.reference = allocate_reference(now.astimezone(LOCAL_TIME).year)  # last: SQLite locks from here
-    ticket.tracking_code_hash = hash_tracking_code(ticket.reference, code)
-    try:
-        _insert_new(ticket)
-    except IntegrityError:
-        # The twin got there first (PostgreSQL let this INSERT wait for the twin's commit, SQLite
-        # for its write lock). Nothing of this attempt is kept, and the citizen gets the twin's receipt.
-        rollback()
-        stored = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission.submission_key))
-        if stored is None:
-            raise
-        if _said(stored, (stored.citizen_name, stored.citizen_email, stored.citizen_phone)) != _content(submission):
-            raise SubmissionKeyReused(_("This request key was already used for a different ticket.")) from None
-        return _receipt_again(stored)
+    clock.start(ticket, now)
+    ticket.events = [
+        TicketEvent(
+            kind=EventKind.SUBMITTED,
+            actor=CITIZEN,
+            created_at=now,
+            data={"channel": str(submission.channel), "type": str(submission.type)},
+        ),
+        TicketEvent(
+            kind=EventKind.ROUTED,
+            actor=SYSTEM,
+            created_at=now,
+            data={"institution": institution.slug, "category": category.code if category else None},
+        ),
+    ]
+    code = _tracking_code(submission.submission_key)
+    _store_new(ticket, code, now.astimezone(LOCAL_TIME).year, submission)
     _attach(ticket, None, files, now)
-    db.session.execute(  # the history, written in one statement: nothing reads it back in this request
-        insert(_table(TicketEvent)),
-        [
-            {
-                "ticket_id": ticket.id,
-                "kind": EventKind.SUBMITTED,
-                "actor": CITIZEN,
-                "created_at": now,
-                "data": {"channel": str(submission.channel), "type": str(submission.type)},
-            },
-            {
-                "ticket_id": ticket.id,
-                "kind": EventKind.ROUTED,
-                "actor": "mfumo",
-                "created_at": now,
-                "data": {"institution": institution.slug, "category": category.code if category else None},
-            },
-        ],
-    )
+    db.session.flush()
     signals.ticket_submitted.send(ticket, now=now)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
 
 
-def _table(model: type[Ticket] | type[TicketEvent]) -> Table:
-    return cast(Table, model.__table__)
+REFERENCE_ATTEMPTS = 3
 
 
-@functools.cache
-def _ticket_insert() -> Insert:
-    """INSERT a ticket and return its id (built once)."""
-    return insert(_table(Ticket)).returning(_table(Ticket).c.id)
+def _store_new(ticket: Ticket, code: str, year: int, submission: Submission) -> None:
+    """Give the new ticket the year's next reference number and write it, with its history.
 
-
-@functools.cache
-def _ticket_columns() -> tuple[tuple[tuple[str, str], ...], dict[str, Any]]:
-    """The ticket's (attribute, column) names but the id, and each column's value when none is given:
-    its scalar default, or None (read once from the mapping). Every new ticket shares these values, so a
-    mutable one (a list, a dict) is refused."""
-    columns = [prop for prop in inspect(Ticket).column_attrs if prop.key != "id"]
-    names = tuple((prop.key, prop.columns[0].name) for prop in columns)
-    defaults = {}
-    for prop in columns:
-        default = prop.columns[0].default
-        value = default.arg if default is not None and default.is_scalar else None
-        if not isinstance(value, str | int | float | None):  # enums are str, booleans int
-            raise TypeError(f"Ticket.{prop.key}: a default shared by every new ticket must be immutable")
-        defaults[prop.key] = value
-    return names, defaults
-
-
-def _new_ticket(**values: Any) -> Ticket:
-    """A new ticket holding `values` (columns and the reference data it points to), every other column at its
-    default: the object as it will be stored. Written straight into the instance, as a query's rows are, since
-    its one INSERT is written from it (`_insert_new`), not by the unit of work."""
-    ticket = Ticket()
-    state = inspect(ticket).dict
-    state.update(_ticket_columns()[1])
-    state.update(values)
-    return ticket
-
-
-def _insert_new(ticket: Ticket) -> None:
-    """Write a new ticket in one INSERT, outside the unit of work, and make it a persistent object of the session.
-
-    The busiest write of the service, so the unit of work's bookkeeping (a dependency graph for one row)
-    is skipped. The ticket holds every column already (`_new_ticket`), so the session holds it exactly as
-    stored and reading it back needs no query. Its collections (history, messages, attachments) load when
-    first read. Should the transaction roll back, the ticket is expired like any persistent object, and
-    its row is gone: read what is needed from it before.
+    The ticket is written in a savepoint, so that a collision with a stored ticket undoes only its own INSERT
+    (the number is drawn first, and on SQLite that write is what opens the transaction the savepoint nests in).
+    A stored ticket with the same submission key is the same submission sent again, stored before or at the same
+    time (PostgreSQL makes this INSERT wait for that one's commit, SQLite for its write lock). A stored ticket
+    with the same reference number was stored without the counter (an import): the counter skips the stored
+    numbers and the ticket is written with the next one.
     """
-    loaded = inspect(ticket).dict
-    row = {column: loaded[key] for key, column in _ticket_columns()[0]}
-    ticket.id = db.session.connection().execute(_ticket_insert(), row).scalar_one()
-    make_transient_to_detached(ticket)
-    db.session.add(ticket)
+    for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+        ticket.reference = allocate_reference(year)
+        ticket.tracking_code_hash = hash_tracking_code(ticket.reference, code)
+        try:
+            with db.session.begin_nested():
+                db.session.add(ticket)
+            return
+        except IntegrityError:
+            stored = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission.submission_key))
+            if stored is not None:
+                raise _sent_again(stored, submission) from None
+            if attempt == REFERENCE_ATTEMPTS or not reference_taken(ticket.reference):
+                raise
+            current_app.logger.warning(
+                "reference %s was taken already: the counter skips those stored", ticket.reference
+            )
+            skip_taken_references(year)
+
+
+def _sent_again(stored: Ticket, submission: Submission) -> DomainError:
+    """Why a submission whose key is stored is not stored again: it was (AlreadySubmitted, with the first receipt),
+    or the key came back with a different ticket (SubmissionKeyReused)."""
+    if _said(stored, (stored.citizen_name, stored.citizen_email, stored.citizen_phone)) != _content(submission):
+        return SubmissionKeyReused(_("This request key was already used for a different ticket."))
+    return AlreadySubmitted(_receipt_again(stored))
 
 
 def _check_room(held: list[Attachment], count: int, size: int) -> None:
@@ -402,8 +390,7 @@ def reissue_tracking_code(reference: str, contact: str, *, now: dt.datetime | No
     if channel is None:
         return None
     version = ticket.tracking_code_version + 1
-    secret = current_app.config["SECRET_KEY"]
-    code_hash = hash_tracking_code(ticket.reference, tracking_code_for(secret, ticket.submission_key, version))
+    code_hash = hash_tracking_code(ticket.reference, _tracking_code(ticket.submission_key, version))
     changed = db.session.execute(
         update(Ticket)
         .where(Ticket.id == ticket.id, Ticket.tracking_code_version == version - 1)
@@ -412,8 +399,7 @@ def reissue_tracking_code(reference: str, contact: str, *, now: dt.datetime | No
     )
     if not cast(CursorResult[Any], changed).rowcount:
         return None  # another request gave it a new code meanwhile, and that one is being sent
-    set_committed_value(ticket, "tracking_code_version", version)
-    set_committed_value(ticket, "tracking_code_hash", code_hash)
+    db.session.expire(ticket, ["tracking_code_version", "tracking_code_hash"])  # read again when next used
     now = now or utcnow()
     db.session.add(
         TicketEvent(
@@ -466,15 +452,19 @@ def add_citizen_message(
         raise DomainError(_("This ticket is closed; you can no longer add information to it."))
     new_status = next_status(ticket.status, Action.CITIZEN_MESSAGE)
     now = now or utcnow()
-    message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
-    ticket.messages.append(message)
-    _attach(ticket, message, checked, now)
-    event_data: dict[str, Any] = {"attachments": len(checked)}
-    if new_status != ticket.status:
-        event_data["from"], event_data["to"] = str(ticket.status), str(new_status)
-        ticket.status = new_status
-    ticket.events.append(TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data))
-    ticket.updated_at = now
+    with db.session.no_autoflush:
+        message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
+        ticket.messages.append(message)
+        _attach(ticket, message, checked, now)
+        event_data: dict[str, Any] = {"attachments": len(checked)}
+        if new_status != ticket.status:
+            event_data["from"], event_data["to"] = str(ticket.status), str(new_status)
+            ticket.status = new_status
+        ticket.events.append(
+            TicketEvent(kind=EventKind.CITIZEN_MESSAGE, actor=CITIZEN, created_at=now, data=event_data)
+        )
+        ticket.updated_at = now
+        clock.follow_status(ticket, now)  # an answer to a request for information ends the pause
     db.session.flush()
     signals.citizen_message_added.send(ticket, message=message, now=now)
     return message
@@ -493,9 +483,10 @@ def rate_ticket(ticket: Ticket, rating: int, comment: str = "", *, now: dt.datet
     if rating not in range(1, 6):
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
     now = now or utcnow()
-    ticket.satisfaction_rating = rating
-    ticket.satisfaction_comment = comment.strip()[:2000] or None
-    ticket.events.append(TicketEvent(kind=EventKind.RATED, actor=CITIZEN, created_at=now, data={"rating": rating}))
+    with db.session.no_autoflush:
+        ticket.satisfaction_rating = rating
+        ticket.satisfaction_comment = comment.strip()[:2000] or None
+        ticket.events.append(TicketEvent(kind=EventKind.RATED, actor=CITIZEN, created_at=now, data={"rating": rating}))
     db.session.flush()
     signals.ticket_rated.send(ticket, now=now)
 
@@ -523,18 +514,23 @@ def appeal_ticket(ticket: Ticket, reason: str, *, now: dt.datetime | None = None
     text = reason.strip()
     if not text:
         raise DomainError(_("Write why you are not satisfied."), field="reason")
-    ticket.appealed_at = now
-    ticket.resolved_at = None
-    ticket.messages.append(
-        TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN, created_at=now)
-    )
-    ticket.events.append(
-        TicketEvent(
-            kind=EventKind.APPEALED, actor=CITIZEN, created_at=now, data={"from": str(ticket.status), "to": str(status)}
+    with db.session.no_autoflush:
+        ticket.appealed_at = now
+        ticket.resolved_at = None
+        ticket.messages.append(
+            TicketMessage(kind=MessageKind.CITIZEN, body=text[:5000], author_name=CITIZEN, created_at=now)
         )
-    )
-    ticket.status = status
-    ticket.assignee_id = None
-    ticket.updated_at = now
+        ticket.events.append(
+            TicketEvent(
+                kind=EventKind.APPEALED,
+                actor=CITIZEN,
+                created_at=now,
+                data={"from": str(ticket.status), "to": str(status)},
+            )
+        )
+        ticket.status = status
+        ticket.assignee = None
+        ticket.updated_at = now
+        clock.reopened(ticket, now)  # new work: a fresh resolution target
     db.session.flush()
     signals.ticket_appealed.send(ticket, now=now)

@@ -1,16 +1,15 @@
-"""Domain signals of the tickets domain: sent with the ticket as sender and the change's instant as `now`,
-after the change is written, in the same transaction.
+"""Domain signals of the tickets domain: sent with the ticket as sender and the change's instant as `now`, once
+the change is written (flushed), in its transaction.
 
-Except `ticket_submitting`: it is sent before a new ticket is written (it has no id or reference yet and is
-not in the session), so that what its receivers set on it (the due dates) is written with it in its one INSERT.
-`ticket_submitted` follows once it is written, as for every other change.
+They carry the side effects whose order does not matter, such as the outbox's messages. What a ticket needs
+to be valid (its due dates, its history) is written by the change itself, never by a receiver: blinker keeps
+receivers in no order that may be relied on.
 """
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-ticket_submitting = _signals.signal("ticket-submitting")
 ticket_submitted = _signals.signal("ticket-submitted")
 citizen_message_added = _signals.signal("citizen-message-added")
 ticket_assigned = _signals.signal("ticket-assigned")

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from wananchi.accounts.models import STAFF_ROLES, User
+from wananchi.core.db import rollback
 from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
 from wananchi.core.i18n import localized_name
 from wananchi.core.numbers import whole_number
 from wananchi.core.permissions import Permission, can
@@ -260,16 +262,12 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
             abort(403)
         except actions.StaleTicket:
             return render_ticket(ticket, bound=(name, form), status=409, conflict=True)
-        except StaleDataError:
-            db.session.rollback()
+        except StaleDataError:  # another officer's change was written between this one's reading and writing
+            rollback()
             fresh = load_ticket(reference)
             return render_ticket(fresh, bound=(name, form), status=409, conflict=True)
         except DomainError as error:
-            target = getattr(form, error.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
+            refuse(form, error)
             return render_ticket(ticket, bound=(name, form), status=422)
         flash(message, "success")
         if can(current_user, Permission.VIEW_TICKET, ticket):

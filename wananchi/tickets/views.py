@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError, on_expired_form
-from wananchi.core.forms import queue_from_form
+from wananchi.core.forms import queue_from_form, refuse
 from wananchi.core.i18n import current_language
 from wananchi.extensions import db, limiter
 from wananchi.tasks import send_new_tracking_code
@@ -58,6 +58,7 @@ from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, Tic
 from wananchi.tickets.progress import citizen_progress
 from wananchi.tickets.references import format_tracking_code, normalise_reference
 from wananchi.tickets.services import (
+    AlreadySubmitted,
     Submission,
     add_citizen_message,
     appeal_ticket,
@@ -183,12 +184,10 @@ def submit():
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
         receipt = submit_ticket(submission)
+    except AlreadySubmitted as resent:  # a double click, a browser's resend: the same receipt
+        receipt = resent.receipt
     except DomainError as error:
-        target = getattr(form, error.field, None) if error.field else None
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            form.form_errors.append(error.message)
+        refuse(form, error)
         return _render_submit(form, 422, files_dropped=bool(submission.files))
     session["receipt"] = receipt.ticket.reference  # never the code: the session cookie is signed, not encrypted
     _grant(receipt.ticket)
@@ -304,8 +303,7 @@ def detail(reference: str):
                 )
                 status = 409
             except DomainError as error:
-                target = form.attachments if error.field == "attachments" else form.body
-                target.errors = [*target.errors, error.message]
+                refuse(form, error, otherwise="body")
             else:
                 session["flash_added"] = True
                 return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
@@ -369,7 +367,7 @@ def rate(reference: str):
             rating_form.form_errors.append(_not_saved())
             status = 409
         except DomainError as error:
-            rating_form.form_errors.append(error.message)
+            refuse(rating_form, error)
         else:
             return redirect(url_for("tickets.detail", reference=reference, _anchor="rating"), code=303)
     return _render_detail(ticket, AddInformationForm(formdata=None), status, rating_form=rating_form)
@@ -390,7 +388,7 @@ def appeal(reference: str):
             appeal_form.form_errors.append(_not_saved())
             status = 409
         except DomainError as error:
-            appeal_form.form_errors.append(error.message)
+            refuse(appeal_form, error)
         else:
             return redirect(url_for("tickets.detail", reference=reference), code=303)
     return _render_detail(ticket, AddInformationForm(formdata=None), status, appeal_form=appeal_form)
