@@ -516,7 +516,7 @@ def _sms(figures: _Table, ids: Sequence[int], period: Period, by_institution: bo
         )
         .group_by(Ticket.institution_id)
     )
-    for institution_id, count, segments in db.session.execute(statement).tuples():
+    for institution_id, count, segments in db.session.execute(statement):
         figures[TOTAL].sms_sent += count
         figures[TOTAL].sms_segments += int(segments or 0)
         if by_institution:
