@@ -87,8 +87,7 @@ class Config:
     LANGUAGE_COOKIE = "lugha"
     LANGUAGE_COOKIE_MAX_AGE = int(timedelta(days=365).total_seconds())
 
-    # Sessions and forms.
-    PERMANENT_SESSION_LIFETIME = timedelta(days=31)
+    # Sessions and forms: the session cookie lasts until the browser is closed (never made permanent).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire under the citizen
@@ -104,22 +103,35 @@ class Config:
     PASSWORD_HASH_MEMORY_COST = 65536
     PASSWORD_HASH_PARALLELISM = 4
 
-    # Uploads: up to 3 attachments of 5 MB each, plus the form itself; what one ticket may hold in all.
+    # Uploads: up to 3 attachments, documents of 5 MB each and photos of 15 MB (a phone's full-size photo: photos
+    # are drawn again at most 2,560 pixels long); what one ticket may hold in all.
     MAX_ATTACHMENTS = 3
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+    MAX_PHOTO_BYTES = 15 * 1024 * 1024
+    # A request's declared length is checked before its body is read: 16 MB for any request, and for the citizen
+    # forms that carry files, three photos and the form itself.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_UPLOAD_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_PHOTO_BYTES + 1024 * 1024
+    # A file that passed the checks on a form that came back with an error is kept for the browser session that
+    # sent it this long (the worker deletes it after), so that the citizen uploads it once.
+    KEPT_UPLOAD_MAX_AGE = timedelta(hours=6)
     MAX_TICKET_ATTACHMENTS = _env_int("MAX_TICKET_ATTACHMENTS", 20)
     MAX_TICKET_ATTACHMENT_BYTES = _env_int("MAX_TICKET_ATTACHMENT_BYTES", 30 * 1024 * 1024)
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
 
-    # Tracking: how long a successful look-up keeps the ticket open in this browser.
+    # Tracking: how long a successful look-up keeps the ticket open in this browser, at most (closing the browser,
+    # or "close this ticket on this device", ends it sooner).
     TRACKING_GRANT_SECONDS = 2 * 60 * 60
 
     # Rate limits (Flask-Limiter). Many citizens share a carrier's address, so limits are generous.
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Tickets sent per address: a form refused for a mistake is not counted, so a citizen who corrects a typo
+    # never uses up the allowance of everyone behind the same mobile operator's address. Every post of the form
+    # (its files are checked and kept) is counted against a larger limit.
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute;60 per hour")
+    SUBMIT_ATTEMPT_RATE_LIMIT = os.environ.get("SUBMIT_ATTEMPT_RATE_LIMIT", "30 per minute;300 per hour")
     TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;100 per day")
     # Per ticket and address together: guesses from elsewhere never lock a citizen out of their own ticket.
     TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT = os.environ.get("TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT", "20 per hour")
@@ -135,9 +147,46 @@ class Config:
     # Receipts to one e-mail address or phone number (anyone can type someone else's); past it, none is sent.
     RECEIPTS_PER_CONTACT_LIMIT = os.environ.get("RECEIPTS_PER_CONTACT_LIMIT", "5 per hour;20 per day")
 
-    # Number of proxies in front of the service whose X-Forwarded-* headers are trusted.
+    # Number of proxies in front of the service whose X-Forwarded-* headers are trusted: rate limits and the audit
+    # log key on the address the last of them saw. Production is behind a proxy unless BEHIND_PROXY=0 says not.
+    BEHIND_PROXY = False
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
     FORCE_HTTPS = False
+
+    # Static files are named by their content (?v=<hash>): cached for a year, never asked for again.
+    STATIC_MAX_AGE = int(timedelta(days=365).total_seconds())
+    # Compression (Flask-Compress): brotli where the browser asks for it, gzip otherwise (the pages, and the static
+    # files, which are sent as streams, alike).
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/csv",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/xml",
+        "text/xml",
+        "image/svg+xml",
+    ]
+
+    # The site's identity: the national emblem in the header (a file under static/, SVG; a deployment puts the
+    # official one there), and the contacts of the help page (each shown only when set).
+    SITE_EMBLEM = os.environ.get("SITE_EMBLEM", "img/nembo.svg")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "msaada@wananchi.go.tz")
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "")
+    CONTACT_ADDRESS = os.environ.get("CONTACT_ADDRESS", "")
+    # Officers open a ticket's coordinates on this map site (a link they choose to follow: nothing loads from it).
+    MAP_LINK = os.environ.get("MAP_LINK", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+    # Feedback on the service itself goes through the form, as an opinion about this service (a code), or to
+    # the triage desk when none is set.
+    FEEDBACK_CATEGORY = os.environ.get("FEEDBACK_CATEGORY", "")
+    # Personal Data Protection Act 2022: how long a closed ticket's personal data is kept before it is erased,
+    # shown in the privacy notice. Not set yet: erasure after a retention period is being built.
+    PERSONAL_DATA_RETENTION_DAYS: int | None = None
 
     REDIS_URL = os.environ.get("REDIS_URL")  # rate limits and background jobs when set (required in production)
     # E-mail (Flask-Mail over SMTP) and SMS; delivered by workers from the outbox.
@@ -235,6 +284,11 @@ class ProductionConfig(Config):
     # Redis unreachable: each process counts in its own memory until Redis answers again, rather than
     # refusing every page that has a limit.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Behind the TLS-terminating proxy (one, unless PROXY_FIX_X_FOR says more): without trusting its
+    # X-Forwarded-For, every citizen would be the proxy's address, and one limit would lock them all out.
+    BEHIND_PROXY = _env_bool("BEHIND_PROXY", True)
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 1 if BEHIND_PROXY else 0)
+    PROXY_CHECKED = True  # BEHIND_PROXY and PROXY_FIX_X_FOR must agree (wananchi._check_proxy)
 
     REQUIRED = (
         "SECRET_KEY",

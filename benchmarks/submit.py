@@ -225,6 +225,8 @@ def submission(rng: random.Random, choices: Choices, token: str) -> dict[str, st
         "type": rng.choice(TYPES),
         "category": code,
         "district": district,
+        # A council service needs the place (street or village, ward).
+        "place": f"Mtaa wa {_words(rng, 1).title()}, Kata ya {_words(rng, 1).title()}" if is_local else "",
         "subject": _words(rng, rng.randint(3, 10)).capitalize()[:150],
         "description": _words(rng, rng.randint(40, 120)).capitalize() + ".",
         "identity": identity,

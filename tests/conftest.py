@@ -25,6 +25,7 @@ from wananchi.core.db import normalise_database_url
 from wananchi.core.i18n import compile_catalogues
 from wananchi.extensions import db as _db
 from wananchi.extensions import limiter
+from wananchi.tasks import init_tasks
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("WANANCHI_TEST_DATABASE_URL")
@@ -113,6 +114,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
         SUBMIT_RATE_LIMIT="1000 per minute",
+        SUBMIT_ATTEMPT_RATE_LIMIT="1000 per minute",
         TRACK_RATE_LIMIT="1000 per minute",
         TRACK_PER_REFERENCE_AND_ADDRESS_LIMIT="1000 per minute",
         ADD_INFORMATION_RATE_LIMIT="1000 per minute",
@@ -146,6 +148,7 @@ def _empty_tables() -> None:
 @pytest.fixture
 def db(app: Flask) -> Iterator:
     """The database inside an application context; every table is emptied after the test."""
+    init_tasks(app)  # tasks run in this application again, whichever one another test created last
     with app.app_context():
         yield _db
         _db.session.rollback()

@@ -43,6 +43,7 @@ def valid_submission(**overrides: object) -> dict[str, object]:
         "type": "complaint",
         "category": "maji-bili",
         "district": "",
+        "place": "Mtaa wa Kisasa, Kata ya Nzuguni",
         "subject": "Bili ya maji si sahihi",
         "description": "Nimepokea bili ya maji ya shilingi laki mbili ingawa nyumba imefungwa mwezi mzima.",
         "identity": "named",

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
@@ -68,6 +68,8 @@ def _check_config(app: Flask) -> None:
     missing = [name for name in app.config.get("REQUIRED", ()) if not app.config.get(name)]
     if missing:
         raise RuntimeError(f"Refusing to start: set {', '.join(missing)} in the environment.")
+    if app.config.get("PROXY_CHECKED"):
+        _check_proxy(app.config)
     if app.config.get("SECRET_KEYS_CHECKED"):
         weak = sorted(
             {
@@ -81,6 +83,23 @@ def _check_config(app: Flask) -> None:
                 f"Refusing to start: {', '.join(weak)} must be a random value of at least {MIN_SECRET_KEY_LENGTH}"
                 " characters, not a development or test key published with the code."
             )
+
+
+def _check_proxy(config: Mapping[str, Any]) -> None:
+    """Refuse a proxy set-up that would key rate limits (and the audit log) on the wrong address: behind a proxy
+    without trusting its X-Forwarded-For, every citizen is the proxy and one limit locks them all out; trusting
+    the header with no proxy in front, any client picks its own address."""
+    if config["BEHIND_PROXY"] and config["PROXY_FIX_X_FOR"] < 1:
+        raise RuntimeError(
+            "Refusing to start: PROXY_FIX_X_FOR=0 behind a reverse proxy would count every citizen as the proxy's "
+            "address. Set PROXY_FIX_X_FOR to the number of proxies in front of the service, or BEHIND_PROXY=0 if "
+            "clients connect to it directly."
+        )
+    if not config["BEHIND_PROXY"] and config["PROXY_FIX_X_FOR"] > 0:
+        raise RuntimeError(
+            "Refusing to start: with BEHIND_PROXY=0, PROXY_FIX_X_FOR must be 0 (without a proxy, any client could "
+            "write the X-Forwarded-For header that would be trusted)."
+        )
 
 
 def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -97,11 +116,14 @@ def _init_extensions(app: Flask) -> None:
     from wananchi.accounts.auth import init_auth
     from wananchi.core import templating
     from wananchi.core.i18n import select_locale
-    from wananchi.extensions import babel, csrf, db, limiter, mail, migrate, talisman
+    from wananchi.core.static import init_static
+    from wananchi.extensions import babel, compress, csrf, db, limiter, mail, migrate, talisman
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
+    # Before the CSRF check, the first to read a form: the forms that carry files may be larger.
+    app.before_request(_room_for_uploads)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -111,7 +133,7 @@ def _init_extensions(app: Flask) -> None:
         session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
         content_security_policy={
             "default-src": "'self'",
-            "img-src": "'self' data:",
+            "img-src": "'self' data: blob:",  # blob: the photos the submit form's script shrinks
             "style-src": "'self'",
             "script-src": "'self'",
             "form-action": "'self'",
@@ -125,17 +147,32 @@ def _init_extensions(app: Flask) -> None:
     )
     templating.init_templating(app)
     init_auth(app)
+    init_static(app)
+    # Responses are compressed (brotli or gzip) whatever they hold. Pages that carry a secret (the CSRF token, a
+    # tracking code) beside text an attacker could choose would be open to BREACH, which needs the victim's session
+    # cookie on thousands of requests an attacker's page makes: the cookie is SameSite=Lax, so such requests
+    # carry none.
+    compress.init_app(app)
 
     @app.after_request
-    def _session_and_caching(response):
-        from flask import session
-
-        if session.modified and not session.permanent:
-            session.permanent = True  # survive a phone browser being closed: forms and tracking keep working
+    def _caching(response):
+        # The session cookie is never made permanent: it ends when the browser is closed, and with it the
+        # tickets it opened (a family phone, a cyber café). A form whose session ended comes back as typed.
         response.headers.add("Vary", "Cookie")
         if request.endpoint and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+# The citizen forms that carry files: their requests may declare up to MAX_UPLOAD_REQUEST_BYTES.
+UPLOAD_ENDPOINTS = frozenset({"tickets.submit", "tickets.detail"})
+
+
+def _room_for_uploads() -> None:
+    """Let the forms that carry files declare three photos' worth; every other request keeps MAX_CONTENT_LENGTH.
+    Either way a request declaring more is refused (413) before its body is read."""
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = current_app.config["MAX_UPLOAD_REQUEST_BYTES"]
 
 
 def _import_models() -> None:

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -42,3 +43,4 @@ mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 login_manager = LoginManager()
+compress = Compress()

@@ -134,3 +134,13 @@ def delete_expired_phone_state() -> int:
     deleted = delete_expired()
     db.session.commit()
     return deleted
+
+
+@huey.periodic_task(crontab(minute="17"))
+@in_app_context
+def remove_expired_uploads_hourly() -> int:
+    """Every hour, delete the files kept for forms that came back and were never sent (KEPT_UPLOAD_MAX_AGE)."""
+    from wananchi.extensions import db
+    from wananchi.tickets.uploads import remove_expired_uploads
+
+    return remove_expired_uploads(db.session.commit)

@@ -1,10 +1,9 @@
-"""phone channels: USSD session state, inbound SMS, phones that stopped SMS, SMS segments, service topics
+"""phone channels: USSD session state, inbound SMS, phones that stopped SMS, SMS segments
 
 A basic phone reaches the service by USSD and two-way SMS (wananchi/phone/): the state of a USSD session lives in
 phone_session when Redis is not used; every inbound SMS is kept once, by the gateway's id; a phone that sent
 ACHA/STOP is in sms_opt_out. Each SMS sent records its concatenated parts (outbox_message.sms_segments) for the
-reports, which count SMS per period (ix_outbox_message_channel_sent_at). A service is listed under a topic on the
-phone's menu (category.topic). A phone's tickets are found by its number (ix_ticket_citizen_phone: a plain CREATE
+reports, which count SMS per period (ix_outbox_message_channel_sent_at). A phone's tickets are found by its number (ix_ticket_citizen_phone: a plain CREATE
 INDEX, so the ticket table keeps its full-text triggers on SQLite). New ticket channels need no change: channels
 are stored as text.
 
@@ -54,7 +53,6 @@ def upgrade():
     )
     # Plain ADD COLUMNs (no batch copy on SQLite).
     op.add_column('outbox_message', sa.Column('sms_segments', sa.Integer(), nullable=True))
-    op.add_column('category', sa.Column('topic', sa.String(length=20), nullable=True))
     op.create_index('ix_outbox_message_channel_sent_at', 'outbox_message', ['channel', 'sent_at'], unique=False)
     op.create_index('ix_ticket_citizen_phone', 'ticket', ['citizen_phone'], unique=False)
 
@@ -63,7 +61,6 @@ def downgrade():
     op.drop_index('ix_ticket_citizen_phone', table_name='ticket')
     op.drop_index('ix_outbox_message_channel_sent_at', table_name='outbox_message')
     # DROP COLUMN in place (SQLite 3.35 and later as well).
-    op.execute('ALTER TABLE category DROP COLUMN topic')
     op.execute('ALTER TABLE outbox_message DROP COLUMN sms_segments')
     op.drop_table('sms_opt_out')
     op.drop_index(op.f('ix_inbound_sms_ticket_id'), table_name='inbound_sms')

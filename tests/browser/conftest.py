@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import make_server
 
 from tests.browser.support import Camera, png_bytes
 from tests.world import World, build_world
@@ -77,6 +81,51 @@ def world(db) -> World:
 def site(live_server: str, world: World) -> str:
     """The base URL of a live server whose database holds the test world."""
     return live_server
+
+
+@dataclass
+class Received:
+    """A request as the server received it: method, path and the bytes its body declared."""
+
+    method: str
+    path: str
+    length: int
+
+
+@pytest.fixture
+def recorded_site(app: Flask, world: World) -> Iterator[tuple[str, list[Received]]]:
+    """A live server (like `site`) that notes every request it receives, with the bytes the browser sent."""
+    received: list[Received] = []
+
+    def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        received.append(Received(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), length))
+        return app.wsgi_app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, recording, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", received
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+# A slow mobile network for the browser tests, about 3G (300 ms round trip, 1.6 Mbit/s down, 750 kbit/s up): slow
+# enough that a page which sends more than it should takes visibly longer, fast enough for a test suite.
+# benchmarks/page_weight.py measures a submission on 2G.
+SLOW_NETWORK = {
+    "offline": False,
+    "latency": 300,
+    "downloadThroughput": 1_600_000 // 8,
+    "uploadThroughput": 750_000 // 8,
+}
+
+
+def throttle(page: Page, conditions: dict[str, Any] = SLOW_NETWORK) -> None:
+    """Emulate a slow network for `page` (Chrome DevTools Protocol)."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", conditions)
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def submit_complaint(page: Page, site: str, subject: str, description: str) -> t
     page.locator("input[name='identity'][value='named']").check()
     page.locator("#name").fill("Asha Juma")
     page.locator("#phone").fill("0712 345 678")
-    page.locator("main form button[type='submit']").click()
+    page.get_by_role("button", name="Wasilisha", exact=True).click()
     expect(page).to_have_url(re.compile(r"/wasilisha/WN-\d{4}-\d{6}/imepokelewa$"))
     reference = page.locator("#reference").inner_text().strip()
     code = page.locator("#tracking-code").inner_text().strip()

@@ -99,8 +99,10 @@ def test_post_creates_a_routed_named_ticket(api: Open311Client, db, world: World
     assert ticket.institution_id == world.council.id
     assert ticket.district_id == world.district.id
     assert ticket.subject == "Taka hazijakusanywa mtaani kwetu kwa wiki tatu sasa."
-    assert ticket.description.startswith(DESCRIPTION)
-    assert "Mtaa wa Uhindini, Dodoma" in ticket.description and "https://example.org/picha.jpg" in ticket.description
+    assert ticket.description.startswith(DESCRIPTION) and "https://example.org/picha.jpg" in ticket.description
+    # The place and coordinates fill the ticket's own fields, as the web form's do, not the description.
+    assert (ticket.place, ticket.latitude, ticket.longitude) == ("Mtaa wa Uhindini, Dodoma", -6.163, 35.7516)
+    assert "Uhindini" not in ticket.description and "35.75" not in ticket.description
     assert (ticket.identity, ticket.citizen_name) == (Identity.NAMED, "Asha Mwakyusa")
     assert (ticket.citizen_email, ticket.citizen_phone) == (EMAIL, "+255712345678")
     assert ticket.resolution_due_at is not None
@@ -234,9 +236,11 @@ def test_get_one_request_every_field_and_no_contact(api: Open311Client, db, worl
     assert record["updated_datetime"] == w3c_datetime(ticket.updated_at)
     assert record["expected_datetime"] == w3c_datetime(ticket.resolution_due_at)
     assert str(record["requested_datetime"]).endswith("+03:00")
-    assert record["address"] == "Dodoma Jiji, Dodoma"
+    # Published with the text (its citizen consented): the place they wrote and the coordinates they gave.
+    assert record["address"] == "Mtaa wa Uhindini, Dodoma, Dodoma Jiji, Dodoma"
     assert record["address_id"] == "dodoma-jiji"
-    for empty in ("zipcode", "lat", "long", "media_url"):
+    assert (float(record["lat"]), float(record["long"])) == (-6.163, 35.7516)
+    for empty in ("zipcode", "media_url"):
         assert record[empty] is None
     for secret in (*NAME, EMAIL, "712345678", "dereva"):
         assert secret.encode() not in answer.body

@@ -399,5 +399,10 @@ def test_a_ticket_holds_at_most_its_bytes_of_attachments(client, world, db, app,
 def test_an_oversized_request_to_add_information_gets_the_friendly_413_page(client, world, db, app):
     assert submit(client, []).status_code == 303
     reference = only_ticket(db).reference
-    response = add_information(client, reference, "Kubwa mno.", [("a.png", b"\x00" * (17 * 1024 * 1024))])
-    assert response.status_code == 413 and "5 MB" in response.get_data(as_text=True)
+    response = client.post(
+        f"/hoja/{reference}",
+        input_stream=io.BytesIO(b"x" * 100),
+        content_type="multipart/form-data; boundary=x",
+        environ_overrides={"CONTENT_LENGTH": str(50 * 1024 * 1024)},
+    )
+    assert response.status_code == 413 and "Ulichotuma ni 50 MB" in response.get_data(as_text=True)

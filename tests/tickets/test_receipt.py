@@ -1,5 +1,5 @@
 """The receipt page: the citizen sees the tracking code, and can reload it in this visit, but the session cookie
-(signed, not encrypted, and kept for a month) never holds the code."""
+(signed, not encrypted, and kept until the browser is closed) never holds the code."""
 
 from __future__ import annotations
 

@@ -442,7 +442,7 @@ class TestAttachments:
         assert response.status_code == 422
         assert tickets(db) == [] and db.session.scalar(select(func.count(Attachment.id))) == 0
         assert name in html
-        assert "chagua faili tena" in html.lower()
+        assert "chagua faili nyingine" in html.lower()
         assert valid_submission()["description"] in html
 
     def test_more_than_three_files_are_refused(self, client, world, db):
@@ -450,18 +450,50 @@ class TestAttachments:
         assert response.status_code == 422 and tickets(db) == []
         assert "faili 3" in response.get_data(as_text=True)
 
-    def test_a_file_over_5_mb_is_refused(self, client, world, db):
-        big = png_bytes() + b"\x00" * (5 * 1024 * 1024)
-        response = self._post(client, [("kubwa.png", big)])
+    def test_a_document_over_5_mb_and_a_photo_over_15_mb_are_refused_saying_their_size(self, client, world, db):
+        big_document = PDF + b"%" + b"\x00" * (6 * 1024 * 1024 + 200 * 1024)
+        response = self._post(client, [("ripoti.pdf", big_document)])
         assert response.status_code == 422 and tickets(db) == []
-        assert "5 MB" in response.get_data(as_text=True)
+        assert "Hati ripoti.pdf ina 6.2 MB, na hati isizidi 5 MB." in response.get_data(as_text=True)
+        big_photo = png_bytes() + b"\x00" * (16 * 1024 * 1024)
+        response = self._post(client, [("kubwa.png", big_photo)])
+        assert response.status_code == 422 and tickets(db) == []
+        assert "Picha kubwa.png ina 16 MB, na picha isizidi 15 MB." in response.get_data(as_text=True)
 
-    def test_an_oversized_request_gets_a_413_page(self, client, world, db):
-        huge = b"\x00" * (17 * 1024 * 1024)
-        response = self._post(client, [("a.png", huge)])
-        assert response.status_code == 413
-        assert "5 MB" in response.get_data(as_text=True)
-        assert tickets(db) == []
+    def test_a_request_declaring_more_than_three_photos_is_refused_before_its_body_is_read(self, client, world, db):
+        class Unread(io.BytesIO):
+            def read(self, *args):  # the body of a refused request is never read
+                raise AssertionError("the body was read")
+
+            readline = read
+
+        page = client.get("/wasilisha")
+        body = Unread(b"x" * 100)
+        response = client.post(
+            "/wasilisha",
+            input_stream=body,
+            content_type="multipart/form-data; boundary=x",
+            environ_overrides={"CONTENT_LENGTH": str(60 * 1024 * 1024)},
+        )
+        assert page.status_code == 200 and response.status_code == 413 and tickets(db) == []
+        html = response.get_data(as_text=True)
+        assert "Ulichotuma ni 60 MB" in html and "picha zisizozidi 15 MB" in html and "hati zisizozidi 5 MB" in html
+        # Three full-size phone photos are within what a request may declare.
+        allowed = client.post(
+            "/wasilisha",
+            input_stream=io.BytesIO(b"x" * 100),
+            content_type="multipart/form-data; boundary=x",
+            environ_overrides={"CONTENT_LENGTH": str(46 * 1024 * 1024)},
+        )
+        assert allowed.status_code != 413
+        # Any other page keeps the smaller limit.
+        elsewhere = client.post(
+            "/fuatilia",
+            input_stream=Unread(b"x" * 100),
+            content_type="application/x-www-form-urlencoded",
+            environ_overrides={"CONTENT_LENGTH": str(17 * 1024 * 1024)},
+        )
+        assert elsewhere.status_code == 413
 
 
 def test_a_flood_of_submissions_gets_a_429_page(client, world, db, app):

@@ -15,7 +15,7 @@ from tests.helpers import hidden_fields, post_submission, valid_submission
 from tests.tickets.test_submit import png_bytes
 from tests.world import build_world
 from wananchi.core.db import CONFLICT_ATTEMPTS
-from wananchi.tickets.models import EventKind, MessageKind, Ticket, TicketMessage, TicketStatus
+from wananchi.tickets.models import EventKind, KeptUpload, MessageKind, Ticket, TicketMessage, TicketStatus
 
 
 @pytest.fixture
@@ -310,6 +310,9 @@ def test_information_the_ticket_kept_refusing_is_given_back_in_its_form(
     db.session.expire_all()
     assert db.session.scalar(select(Ticket.version).where(Ticket.reference == reference)) == version + CONFLICT_ATTEMPTS
     assert db.session.scalar(select(TicketMessage.id)) is None
-    assert list(Path(app.config["UPLOAD_FOLDER"]).iterdir()) == []  # each try's stored file went with it
+    # The photo stays kept for this browser and listed on the returned form: sent again without uploading it.
+    [kept] = db.session.scalars(select(KeptUpload)).all()
+    assert [path.name for path in Path(app.config["UPLOAD_FOLDER"]).iterdir()] == [kept.stored_name]
+    assert "mita.png" in html and f'name="kept" value="{kept.token}"' in html
     api = client.post("/api/v1/tickets/information", json={"reference": reference, "code": code, "body": "Mita."})
     assert api.status_code == 409 and api.json["code"] == "conflict" and "hazikuongezwa" in api.json["message"]

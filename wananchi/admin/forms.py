@@ -19,8 +19,8 @@ from wananchi.admin.sla_services import INTERVALS_PER_DAY, WEEKDAYS, hours_field
 from wananchi.core.contact import InvalidContact, normalise_email
 from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
-from wananchi.institutions.models import Category, Institution, Region
-from wananchi.institutions.topics import TOPIC_LABELS, Topic
+from wananchi.institutions.labels import TOPIC_LABELS
+from wananchi.institutions.models import Category, Institution, Region, Topic
 from wananchi.sla.models import Calendar
 from wananchi.tickets.labels import TYPE_LABELS
 
@@ -135,9 +135,10 @@ class CategoryForm(Form):
     institution = _choice(_l("Institution responsible"), required_message=_l("Choose the institution."))
     is_local = BooleanField(_l("Local service: tickets go to the council of the chosen district"))
     topic = SelectField(
-        _l("Topic on a basic phone's menu (USSD)"),
+        _l("Topic"),
         choices=[SelectChoice(topic.value, label) for topic, label in TOPIC_LABELS.items()],
         default=Topic.OTHER.value,
+        invalid_choice_message=CHOOSE_FROM_LIST,
     )
 
 

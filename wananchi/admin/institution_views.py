@@ -43,9 +43,16 @@ from wananchi.admin.sla_views import all_calendars
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
 from wananchi.extensions import db
-from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region, RoutingRule
+from wananchi.institutions.models import (
+    Category,
+    District,
+    Institution,
+    InstitutionKind,
+    Region,
+    RoutingRule,
+    Topic,
+)
 from wananchi.institutions.routing import route_ticket
-from wananchi.institutions.topics import Topic
 from wananchi.sla.models import Calendar
 from wananchi.tickets.forms import DONT_KNOW, category_groups, district_groups
 
@@ -141,7 +148,7 @@ def _category_form(category: Category | None) -> CategoryForm:
             "code": category.code,
             "institution": category.institution_id,
             "is_local": category.is_local,
-            "topic": category.topic or Topic.OTHER.value,
+            "topic": category.topic.value,
         }
     form = CategoryForm(data=data)
     form.institution.choices = [NOTHING, *institution_choices(queries.flatten(queries.institution_tree()))]
@@ -166,7 +173,7 @@ def category_edit(category_id: int | None) -> ResponseReturnValue:
             name_en=form.name_en.data or "",
             institution=get_or_404(Institution, form.institution.data or 0),
             is_local=form.is_local.data,
-            topic=form.topic.data or Topic.OTHER.value,
+            topic=Topic(form.topic.data),
         )
         try:
             if category is None:

@@ -16,7 +16,15 @@ from wananchi.accounts.services import create_user, find_user_by_email
 from wananchi.core.audit import record
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
-from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region, RoutingRule
+from wananchi.institutions.models import (
+    Category,
+    District,
+    Institution,
+    InstitutionKind,
+    Region,
+    RoutingRule,
+    Topic,
+)
 from wananchi.tickets.models import CannedResponse
 
 TEMPORARY_PASSWORD_BYTES = 12  # 16 URL-safe characters
@@ -47,7 +55,7 @@ class CategoryValues:
     name_en: str
     institution: Institution
     is_local: bool
-    topic: str | None = None  # the topic a basic phone finds it under (wananchi/institutions/topics.py)
+    topic: Topic = Topic.OTHER  # the group the submit form lists it under
 
 
 @dataclass

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from wananchi.api.schemas import BAD_CHARACTERS, BAD_EMAIL, BAD_PHONE
+from wananchi.api.schemas import BAD_CHARACTERS, BAD_EMAIL, BAD_PHONE, COORDINATES_APART
 
 API_PREFIX = "/api/"
 # How deeply arrays and objects may nest in a JSON body: the operations take flat objects, and Python's
@@ -50,6 +50,8 @@ _FIELD_MESSAGES = {
     BAD_CHARACTERS: _l("The text contains characters that cannot be used."),
     BAD_EMAIL: _l("Write a valid e-mail address, for example jina@mfano.go.tz."),
     BAD_PHONE: _l("Write a valid phone number, for example 0712 345 678."),
+    COORDINATES_APART: _l("Give latitude and longitude together."),
+    "Not a valid number.": _l("Give a number."),
 }
 
 

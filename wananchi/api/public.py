@@ -226,6 +226,9 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
         integration_key_id=credential.id if isinstance(credential, IntegrationKey) else None,
         api_token_id=credential.id if isinstance(credential, ApiToken) else None,
         publication_consent=data["publication_consent"],
+        place=data["place"] or None,
+        latitude=data["latitude"],
+        longitude=data["longitude"],
     )
     try:
         with force_locale(language):

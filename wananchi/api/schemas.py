@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
@@ -15,6 +15,7 @@ MAX_TEXT = 10_000
 BAD_CHARACTERS = "The text contains characters that cannot be used."
 BAD_EMAIL = "Write a valid e-mail address, for example jina@mfano.go.tz."
 BAD_PHONE = "Write a valid phone number, for example 0712 345 678."
+COORDINATES_APART = "Give latitude and longitude together."
 
 
 class Text(fields.String):
@@ -75,6 +76,20 @@ class SubmitSchema(Schema):
     email = Text(allow_none=True, load_default=None, validate=_length(None, 254))
     phone = Text(allow_none=True, load_default=None, validate=_length(None, 40))
     language = fields.String(load_default="sw", validate=validate.OneOf(["sw", "en"]))
+    place = Text(
+        allow_none=True,
+        load_default=None,
+        validate=_length(None, 200),
+        metadata={"description": "Where the problem is, below the district: street or village, and ward."},
+    )
+    latitude = fields.Float(
+        allow_none=True,
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(-90, 90),
+        metadata={"description": "Where the problem is, in WGS84 degrees (with longitude)."},
+    )
+    longitude = fields.Float(allow_none=True, load_default=None, allow_nan=False, validate=validate.Range(-180, 180))
     publication_consent = fields.Boolean(
         load_default=False,
         truthy={True},
@@ -85,6 +100,11 @@ class SubmitSchema(Schema):
             "details (Open311 then publishes them, unless the ticket is anonymous). False when left out."
         },
     )
+
+    @validates_schema
+    def _coordinates(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError(COORDINATES_APART, "longitude")
 
     @validates("email")
     def _email(self, value: str | None, **kwargs: Any) -> None:

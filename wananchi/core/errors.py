@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from wananchi.core.numbers import megabytes
+
 
 class DomainError(Exception):
     """A rule of the service refused an action; `message` is already translated for the user."""
@@ -82,11 +84,18 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(error: HTTPException):
+        """Refused by the size the request declared, before its body was read: say how large it was."""
+        config = app.config
         return _render_error(
             413,
             _(
-                "Each attachment may be at most 5 MB, and at most 3 files may be sent. "
-                "Go back, choose smaller files and send again."
+                "What you sent is %(size)s MB, more than can be sent at once: at most %(count)d files, photos of up "
+                "to %(photo)d MB and documents of up to %(document)d MB each. Go back (what you typed is still in "
+                "the form), choose smaller or fewer files, and send again.",
+                size=megabytes(request.content_length or 0),
+                count=config["MAX_ATTACHMENTS"],
+                photo=config["MAX_PHOTO_BYTES"] // (1024 * 1024),
+                document=config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
             ),
         )
 
@@ -94,6 +103,15 @@ def register_error_handlers(app: Flask) -> None:
     def _too_many(error: HTTPException):
         if error.response is not None:  # the page a limit's on_breach made (a form shown again as it was typed)
             return error.response
+        if request.method == "POST":  # a form: what was typed is in the page the browser goes back to
+            return _render_error(
+                429,
+                _(
+                    "Many forms were sent from your network in a short time, so this one was not sent. Go back with "
+                    "your browser's Back button: what you typed is still in the form. Wait a few minutes, then send "
+                    "it again."
+                ),
+            )
         return _render_error(
             429, _("You have sent many requests in a short time. Please wait a few minutes and try again.")
         )

@@ -9,6 +9,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
+from werkzeug.wrappers import Response
 
 
 def select_locale() -> str:
@@ -18,6 +19,20 @@ def select_locale() -> str:
         if chosen is not None and chosen in current_app.config["LANGUAGES"]:
             return chosen
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def remember_language(response: Response, language: str) -> Response:
+    """Set the cookie that keeps `language` for this browser (a year); an unknown language changes nothing."""
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            current_app.config["LANGUAGE_COOKIE"],
+            language,
+            max_age=current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+        )
+    return response
 
 
 def current_language() -> str:

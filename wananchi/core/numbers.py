@@ -1,9 +1,11 @@
-"""Whole numbers that come from outside: ids, versions and page numbers in forms and addresses."""
+"""Numbers: whole numbers that come from outside (ids, versions and page numbers in forms and addresses), and sizes
+as a reader writes them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_decimal
 from werkzeug.routing import IntegerConverter, Map
 
 # The largest number the id and version columns hold (INTEGER: 32 bits, signed, on PostgreSQL).
@@ -29,3 +31,8 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as a reader writes megabytes, in the page's language: "7.3", "16", never "0"."""
+    return format_decimal(max(size / (1024 * 1024), 0.1), "#,##0.#")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wananchi.demo.institutions import TAMISEMI
-from wananchi.institutions.topics import Topic
+from wananchi.institutions.models import Topic
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,6 @@ class CategorySpec:
     name_sw: str
     name_en: str
     is_local: bool = False
-
-    @property
-    def topic(self) -> str:
-        """The topic a basic phone finds the service under (by the start of its code, or the code itself)."""
-        for key, topic in TOPICS.items():
-            if self.code == key or self.code.startswith(key + "-"):
-                return str(topic)
-        return str(Topic.OTHER)
 
 
 def _local(code: str, name_sw: str, name_en: str) -> CategorySpec:
@@ -174,42 +166,59 @@ LOCAL_SERVICES: tuple[CategorySpec, ...] = (
 
 ALL_SERVICES: tuple[CategorySpec, ...] = (*NATIONAL_SERVICES, *LOCAL_SERVICES)
 
-
-# The topic of each service, by code or the start of its code (the institution's prefix).
+# The topic each service is listed under on the form (the services not named here: "other").
 TOPICS: dict[str, Topic] = {
-    "dawasa": Topic.WATER,
-    "ruwasa": Topic.WATER,
-    "tanesco": Topic.ELECTRICITY,
-    "nhif": Topic.HEALTH,
-    "afya": Topic.HEALTH,
-    "zahanati-vituo-afya": Topic.HEALTH,
-    "heslb": Topic.EDUCATION,
-    "necta": Topic.EDUCATION,
-    "shule": Topic.EDUCATION,
-    "ardhi": Topic.LAND,
-    "mipango-miji": Topic.LAND,
-    "vibali-ujenzi": Topic.LAND,
-    "nida": Topic.IDENTITY,
-    "rita": Topic.IDENTITY,
-    "uhamiaji": Topic.IDENTITY,
-    "tcra-laini": Topic.IDENTITY,
-    "serikali-za-mitaa": Topic.IDENTITY,
-    "tra": Topic.TAX,
-    "brela": Topic.TAX,
-    "leseni-biashara": Topic.TAX,
-    "ushuru-halmashauri": Topic.TAX,
-    "masoko": Topic.TAX,
-    "tanroads": Topic.TRANSPORT,
-    "latra": Topic.TRANSPORT,
-    "polisi-usalama-barabarani": Topic.TRANSPORT,
-    "barabara-mitaa": Topic.TRANSPORT,
-    "kilimo": Topic.FARMING,
-    "mifugo": Topic.FARMING,
-    "maliasili": Topic.FARMING,
-    "ugani": Topic.FARMING,
-    "psssf": Topic.SOCIAL,
-    "nssf": Topic.SOCIAL,
-    "utumishi": Topic.SOCIAL,
-    "ustawi-jamii": Topic.SOCIAL,
-    "mikopo-asilimia-10": Topic.SOCIAL,
+    **dict.fromkeys(
+        ("dawasa-maji", "dawasa-uvujaji", "dawasa-bili", "dawasa-majitaka", "dawasa-kuunganishiwa"), Topic.WATER
+    ),
+    "ruwasa-maji-vijijini": Topic.WATER,
+    **dict.fromkeys(
+        ("tanesco-kuunganishiwa", "tanesco-kukatika", "tanesco-luku", "tanesco-usalama"), Topic.ELECTRICITY
+    ),
+    **dict.fromkeys(
+        ("nhif-uanachama", "nhif-huduma", "afya-hospitali-rufaa", "afya-dawa", "zahanati-vituo-afya"), Topic.HEALTH
+    ),
+    **dict.fromkeys(("heslb-mikopo", "heslb-marejesho", "necta-matokeo", "shule"), Topic.EDUCATION),
+    **dict.fromkeys(("ardhi-hati", "ardhi-migogoro", "vibali-ujenzi", "mipango-miji"), Topic.LAND),
+    **dict.fromkeys(
+        ("tanroads-barabara", "barabara-mitaa", "latra-usafiri", "tra-leseni-udereva", "tra-usajili-magari"),
+        Topic.ROADS,
+    ),
+    "usafi-taka": Topic.ENVIRONMENT,
+    **dict.fromkeys(
+        (
+            "nida-usajili",
+            "nida-nin",
+            "nida-kadi",
+            "nida-marekebisho",
+            "rita-kuzaliwa",
+            "rita-vifo",
+            "rita-ndoa",
+            "rita-wosia-mirathi",
+            "rita-wadhamini",
+            "uhamiaji-pasipoti",
+            "uhamiaji-vibali",
+            "serikali-za-mitaa",
+        ),
+        Topic.IDENTITY,
+    ),
+    **dict.fromkeys(
+        (
+            "tra-tin",
+            "tra-kodi-mapato",
+            "tra-efd",
+            "tra-forodha",
+            "brela-usajili",
+            "brela-leseni",
+            "leseni-biashara",
+            "ushuru-halmashauri",
+            "masoko",
+        ),
+        Topic.TAXES,
+    ),
+    **dict.fromkeys(("kilimo-pembejeo", "mifugo-uvuvi", "maliasili-wanyamapori", "ugani"), Topic.FARMING),
+    **dict.fromkeys(("polisi-usalama-barabarani", "polisi-vituo"), Topic.SAFETY),
+    **dict.fromkeys(("tcra-laini", "tcra-huduma", "ega-barua-pepe", "ega-mifumo"), Topic.COMMUNICATION),
+    **dict.fromkeys(("psssf-mafao", "nssf-michango", "utumishi-watumishi"), Topic.WORK),
+    **dict.fromkeys(("mikopo-asilimia-10", "ustawi-jamii"), Topic.SOCIAL),
 }

@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from wananchi.core.db import utcnow
 from wananchi.demo.accounts import DEMO_PASSWORD, DemoStaff, seed_shown_accounts
-from wananchi.demo.categories import ALL_SERVICES
+from wananchi.demo.categories import ALL_SERVICES, TOPICS
 from wananchi.demo.institutions import COUNCILS, all_institutions, secretariat_slug
 from wananchi.demo.places import REGIONS, slugify
 from wananchi.demo.plan import SHOWCASE, Action, PlannedTicket, plan_tickets
 from wananchi.extensions import db
-from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule
+from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule, Topic
 from wananchi.sla.calendars import calendar_for
 from wananchi.sla.policies import next_working_instant
 from wananchi.tickets import actions
@@ -131,7 +131,7 @@ def _seed_categories(institutions: dict[str, Institution], tally: Tally) -> dict
             "name_en": spec.name_en,
             "institution": institutions[spec.owner],
             "is_local": spec.is_local,
-            "topic": spec.topic,
+            "topic": TOPICS.get(spec.code, Topic.OTHER),
         }
         _upsert(Category, categories, spec.code, values, tally, "Categories")
     return categories

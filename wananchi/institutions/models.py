@@ -24,6 +24,26 @@ class InstitutionKind(enum.StrEnum):
     UNIT = "unit"
 
 
+class Topic(enum.StrEnum):
+    """What a service is about, as a citizen looks for it: the groups of the form's list of services."""
+
+    WATER = "water"  # Maji
+    ELECTRICITY = "electricity"  # Umeme
+    HEALTH = "health"  # Afya
+    EDUCATION = "education"  # Elimu
+    LAND = "land"  # Ardhi na makazi
+    ROADS = "roads"  # Barabara na usafiri
+    ENVIRONMENT = "environment"  # Usafi na mazingira
+    IDENTITY = "identity"  # Vitambulisho, usajili na uhamiaji
+    TAXES = "taxes"  # Kodi, ushuru na biashara
+    FARMING = "farming"  # Kilimo, mifugo, uvuvi na maliasili
+    SAFETY = "safety"  # Usalama na polisi
+    COMMUNICATION = "communication"  # Mawasiliano na mifumo ya Serikali
+    WORK = "work"  # Ajira, mishahara na mafao
+    SOCIAL = "social"  # Ustawi wa jamii na mikopo
+    OTHER = "other"  # Mengineyo
+
+
 class Region(Model):
     """One of the regions (mikoa) of Tanzania."""
 
@@ -88,8 +108,8 @@ class Category(Model):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # The short topic menu a basic phone finds it under (wananchi/institutions/topics.py); None: "Other".
-    topic: Mapped[str | None] = mapped_column(String(20))
+    # The group the form lists the service under (Maji, Umeme, Afya, ...).
+    topic: Mapped[Topic] = mapped_column(str_enum(Topic), default=Topic.OTHER, server_default=Topic.OTHER.value)
 
     institution: Mapped[Institution] = relationship(back_populates="categories")
 

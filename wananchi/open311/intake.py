@@ -19,7 +19,8 @@ from wananchi.tickets.services import Submission
 SUBJECT_MIN, SUBJECT_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
 NAME_MAX = 120
-EXTRA_MAX = 500  # address_string, media_url
+PLACE_MAX = 200  # address_string: the ticket's place, as the web form's
+EXTRA_MAX = 500  # media_url
 # The extension attribute of the citizen's consent to publication (see the service definitions): off unless "true".
 CONSENT_ATTRIBUTE = "attribute[publication_consent]"
 CONSENT_VALUES = {"": False, "false": False, "true": True}
@@ -75,19 +76,23 @@ def _description(form: MultiDict[str, str]) -> str:
     description = _field(form, "description")
     if len(" ".join(description.split())) < DESCRIPTION_MIN or len(description) > DESCRIPTION_MAX:
         raise Open311Error(400, _("The description must be between 20 and 5,000 characters."))
-    extras = []
-    address = _field(form, "address_string")
     media_url = _field(form, "media_url")
-    lat, long = _coordinate(form, "lat", 90), _coordinate(form, "long", 180)
-    if len(address) > EXTRA_MAX or len(media_url) > EXTRA_MAX:
-        raise Open311Error(400, _("address_string and media_url may be at most 500 characters each."))
-    if address:
-        extras.append(_("Address: %(address)s", address=address))
-    if lat is not None and long is not None:
-        extras.append(_("Location: %(lat)s, %(long)s", lat=f"{lat:.6f}", long=f"{long:.6f}"))
+    if len(media_url) > EXTRA_MAX:
+        raise Open311Error(400, _("media_url may be at most 500 characters."))
     if media_url:
-        extras.append(_("Media: %(url)s", url=media_url))
-    return "\n\n".join([description, "\n".join(extras)]) if extras else description
+        return "\n\n".join([description, _("Media: %(url)s", url=media_url)])
+    return description
+
+
+def _place(form: MultiDict[str, str]) -> tuple[str | None, float | None, float | None]:
+    """The ticket's place (address_string) and coordinates (lat and long, kept only together), as the web form's."""
+    address = " ".join(_field(form, "address_string").split())
+    if len(address) > PLACE_MAX:
+        raise Open311Error(400, _("address_string may be at most 200 characters."))
+    lat, long = _coordinate(form, "lat", 90), _coordinate(form, "long", 180)
+    if lat is None or long is None:
+        lat = long = None
+    return address or None, lat, long
 
 
 def _contact(form: MultiDict[str, str]) -> tuple[Identity, str | None, str | None, str | None]:
@@ -141,6 +146,7 @@ def read_submission(form: MultiDict[str, str], language: str) -> Submission:
     elif category.is_local:
         raise Open311Error(400, _("attribute[district] is required for this service: it is provided by councils."))
     description = _description(form)
+    place, latitude, longitude = _place(form)
     identity, name, email, phone = _contact(form)
     consent = _consent(form)
     return Submission(
@@ -157,4 +163,7 @@ def read_submission(form: MultiDict[str, str], language: str) -> Submission:
         channel=Channel.API,
         submission_key=new_submission_key(),
         publication_consent=consent,
+        place=place,
+        latitude=round(latitude, 6) if latitude is not None else None,
+        longitude=round(longitude, 6) if longitude is not None else None,
     )

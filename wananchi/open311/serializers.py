@@ -179,6 +179,13 @@ def _expected_notice(ticket: Ticket) -> str | None:
     )
 
 
+def _address(ticket: Ticket, published: bool) -> str | None:
+    """The district and region, after the place the citizen wrote when the ticket's text is published."""
+    district = ticket.district
+    parts = [ticket.place if published else None, f"{district.name}, {district.region.name}" if district else None]
+    return ", ".join(part for part in parts if part) or None
+
+
 def service_request(ticket: Ticket) -> dict[str, Any]:
     """A ticket as a service request: never the citizen's name, e-mail address or phone number.
 
@@ -186,7 +193,8 @@ def service_request(ticket: Ticket) -> dict[str, Any]:
     when the ticket's text is public (`Ticket.text_is_public`: its citizen consented, and did not send it
     anonymously), whatever channel it came through; a contact-hidden ticket that consented is published too, since
     its contact never is. Otherwise only the metadata: the reference, service, institution, status, dates and
-    the district.
+    the district. The place the citizen wrote and the coordinates they shared are published with the text only:
+    a street, a village or a phone's position can tell who sent it.
     """
     district = ticket.district
     published = ticket.text_is_public
@@ -202,10 +210,10 @@ def service_request(ticket: Ticket) -> dict[str, Any]:
         "requested_datetime": w3c_datetime(ticket.created_at),
         "updated_datetime": w3c_datetime(ticket.updated_at),
         "expected_datetime": w3c_datetime(ticket.resolution_due_at),
-        "address": f"{district.name}, {district.region.name}" if district else None,
+        "address": _address(ticket, published),
         "address_id": district.code if district else None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": ticket.latitude if published else None,
+        "long": ticket.longitude if published else None,
         "media_url": None,
     }

@@ -1,4 +1,5 @@
-"""Home page, the language switch, and a health check for load balancers."""
+"""Home page, help and contact, the privacy notice and accessibility statement, the language switch, and a health
+check for load balancers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import text
 
+from wananchi.core.i18n import remember_language
 from wananchi.extensions import db
 from wananchi.tickets.labels import TYPE_HINTS, TYPE_LABELS
 
@@ -17,6 +19,31 @@ bp = Blueprint("pages", __name__)
 def home():
     """What the service is, and the two things a citizen comes to do."""
     return render_template("pages/home.html", type_labels=TYPE_LABELS, type_hints=TYPE_HINTS)
+
+
+@bp.get("/msaada", endpoint="help")
+def help_and_contact():
+    """How to do what citizens come to do (Nifanyeje), and whom to contact."""
+    return render_template("pages/help.html")
+
+
+@bp.get("/faragha")
+def privacy():
+    """The privacy notice: what is kept, for how long, who sees it, and the citizen's rights under the Personal Data
+    Protection Act 2022."""
+    hours = int(current_app.config["KEPT_UPLOAD_MAX_AGE"].total_seconds() // 3600)
+    return render_template(
+        "pages/privacy.html",
+        retention_days=current_app.config["PERSONAL_DATA_RETENTION_DAYS"],
+        kept_upload_hours=hours,
+        grant_hours=current_app.config["TRACKING_GRANT_SECONDS"] // 3600,
+    )
+
+
+@bp.get("/upatikanaji")
+def accessibility():
+    """The accessibility statement: what the service does for every user, what it does not yet, whom to tell."""
+    return render_template("pages/accessibility.html")
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,17 +59,7 @@ def _safe_next(target: str | None) -> str:
 @bp.get("/lugha/<language>")
 def set_language(language: str):
     """Switch the interface language and remember the choice for a year."""
-    response = redirect(_safe_next(request.args.get("next")))
-    if language in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            current_app.config["LANGUAGE_COOKIE"],
-            language,
-            max_age=current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
-            samesite="Lax",
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-            httponly=True,
-        )
-    return response
+    return remember_language(redirect(_safe_next(request.args.get("next"))), language)
 
 
 @bp.get("/healthz")

@@ -28,9 +28,9 @@ from wananchi.core.db import retry_on_conflict, roll_back_at_end, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
-from wananchi.institutions.models import Category, District, Region
+from wananchi.institutions.labels import TOPIC_MENU_LABELS
+from wananchi.institutions.models import Category, District, Region, Topic
 from wananchi.institutions.routing import active_category, district_with_code
-from wananchi.institutions.topics import TOPIC_LABELS, Topic, topic_of
 from wananchi.phone import screens
 from wananchi.phone.screens import BACK, MORE, Screen
 from wananchi.phone.state import StateStore
@@ -99,17 +99,17 @@ def _turn_page(state: dict[str, Any], count: int) -> bool:
 
 def _topics() -> list[Topic]:
     """The topics with at least one active service, in menu order."""
-    used = {topic_of(value) for value in db.session.scalars(select(Category.topic).where(Category.is_active))}
+    used = set(db.session.scalars(select(Category.topic).where(Category.is_active)))
     return [topic for topic in Topic if topic in used]
 
 
 def _topic_labels() -> list[str]:
-    return [str(TOPIC_LABELS[topic]) for topic in _topics()] + [_("I don't know")]
+    return [str(TOPIC_MENU_LABELS[topic]) for topic in _topics()] + [_("I don't know")]
 
 
 def _services(topic: str) -> list[Category]:
     """The active services of a topic, by name in the session's language."""
-    services = [c for c in db.session.scalars(select(Category).where(Category.is_active)) if topic_of(c.topic) == topic]
+    services = list(db.session.scalars(select(Category).where(Category.is_active, Category.topic == topic)))
     return sorted(services, key=localized_name)
 
 

@@ -1,5 +1,6 @@
 """Attachments: recognised by their content, limited in number and size, photos and documents stripped of what
-their metadata tells about the sender, stored under random names."""
+their metadata tells about the sender, phones' HEIC and WebP photos drawn again as JPEG, stored under random
+names."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from pathlib import Path
 from typing import IO
 
 import filetype
+import pillow_heif
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
 from wananchi.core.errors import DomainError
+from wananchi.core.numbers import megabytes
 from wananchi.tickets import pdf_rewrite
 
 # What citizens may send, by the type their content shows, with the endings that type may carry.
@@ -26,6 +29,19 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
     "image/png": (".png",),
     "application/pdf": (".pdf",),
+    "image/heic": (".heic", ".heif"),  # iPhones' photos
+    "image/heif": (".heif", ".heic"),
+    "image/webp": (".webp",),  # some Android cameras and messaging apps
+}
+# Phones' photo formats that few computers open: drawn again as JPEG (and named .jpg), as the type stored.
+CONVERTED_TO_JPEG = {"image/heic", "image/heif", "image/webp"}
+# The Pillow decoder of each type of photo (pillow-heif registers "HEIF" when a photo needs it).
+PHOTO_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/heic": "HEIF",
+    "image/heif": "HEIF",
+    "image/webp": "WEBP",
 }
 # The neutral name a file of each type is stored under when its own name could tell who sent it.
 NEUTRAL_NAMES = {"image/jpeg": "picha-{}.jpg", "image/png": "picha-{}.png", "application/pdf": "kiambatisho-{}.pdf"}
@@ -39,6 +55,8 @@ MAX_NAME = 200  # characters of a file's name that are kept
 # channels) per byte of file, a "bomb" of one colour about 1,000 (7000x7000 pixels in 143 KB).
 MAX_PHOTO_PIXELS = 50_000_000
 MAX_PNG_PIXELS = 24_000_000  # more than a 5K screen, or an A3 page scanned at 300 dpi
+# HEIC and WebP photos are decoded whole too: the same limit (an iPhone's photos have 12 or 24 megapixels).
+MAX_WHOLE_DECODE_PIXELS = MAX_PNG_PIXELS
 PNG_RATIO_FROM_PIXELS = 4_000_000  # fewer decode in a few milliseconds whatever their ratio
 MAX_PNG_SAMPLES_PER_BYTE = 300
 MAX_PHOTO_SIDE = 2560  # longer photos are scaled down: enough to read a meter or a receipt, light to download
@@ -82,33 +100,75 @@ def clean_filename(filename: str) -> str:
     return name or "file"
 
 
-def check_files(files: list[IncomingFile], *, max_files: int, max_bytes: int) -> list[CheckedFile]:
-    """Read and check the files; DomainError naming the first problem, in the user's language."""
+def _declared_size(stream: IO[bytes], read: int) -> int:
+    """The whole size of a file whose first `read` bytes were read: from its end when it can be found, else what
+    was read (a stream that cannot seek)."""
+    try:
+        return max(stream.seek(0, os.SEEK_END), read)
+    except (OSError, ValueError):
+        return read
+
+
+def check_files(
+    files: list[IncomingFile], *, max_files: int, max_bytes: int, max_photo_bytes: int | None = None
+) -> list[CheckedFile]:
+    """Read and check the files; DomainError naming the first problem, in the user's language. A document may
+    have `max_bytes`, a photo `max_photo_bytes` (as much as a document unless given): photos are drawn again
+    smaller, so a phone's full-size photo is welcome."""
+    max_photo_bytes = max(max_photo_bytes or max_bytes, max_bytes)
     files = [f for f in files if f.filename]
     if len(files) > max_files:
         raise DomainError(_("You may attach at most %(count)d files.", count=max_files), field="attachments")
     checked = []
     for incoming in files:
         name = clean_filename(incoming.filename)
-        content = incoming.stream.read(max_bytes + 1)
-        if len(content) > max_bytes:
-            raise DomainError(
-                _("The file %(name)s is larger than %(size)d MB.", name=name, size=max_bytes // (1024 * 1024)),
-                field="attachments",
-            )
+        content = incoming.stream.read(max_photo_bytes + 1)
         if not content:
-            raise DomainError(_("The file %(name)s is empty.", name=name), field="attachments")
+            raise DomainError(_("The file %(name)s is empty. Choose another file.", name=name), field="attachments")
         kind = filetype.guess(content[:SNIFF_BYTES])
         mime = kind.mime if kind else None
         extension = Path(name).suffix.lower()
         if mime not in ALLOWED_TYPES or extension not in ALLOWED_TYPES[mime]:
             raise DomainError(
-                _("The file %(name)s is not a photo (JPEG, PNG) or a PDF document.", name=name),
+                _(
+                    "The file %(name)s is not a photo (JPEG, PNG, HEIC, WebP) or a PDF document. Choose another file.",
+                    name=name,
+                ),
                 field="attachments",
             )
-        content = clean_pdf(content, name) if mime == "application/pdf" else _clean_photo(content, mime, name)
+        _check_size(incoming, content, name, mime, max_bytes if mime == "application/pdf" else max_photo_bytes)
+        if mime == "application/pdf":
+            content = clean_pdf(content, name)
+        else:
+            content = _clean_photo(content, mime, name)
+            if mime in CONVERTED_TO_JPEG:
+                mime, name = "image/jpeg", str(Path(name).with_suffix(".jpg"))
         checked.append(CheckedFile(filename=name, content_type=mime, content=content))
     return checked
+
+
+def _check_size(incoming: IncomingFile, content: bytes, name: str, mime: str, limit: int) -> None:
+    """Refuse a file larger than `limit`, saying how large it is and what to do instead."""
+    if len(content) <= limit:
+        return
+    size, most = megabytes(_declared_size(incoming.stream, len(content))), limit // (1024 * 1024)
+    if mime == "application/pdf":
+        message = _(
+            "The document %(name)s is %(size)s MB, and a document may be at most %(most)d MB. Send fewer pages, "
+            "a copy scanned in lower quality, or photos of its pages instead.",
+            name=name,
+            size=size,
+            most=most,
+        )
+    else:
+        message = _(
+            "The photo %(name)s is %(size)s MB, and a photo may be at most %(most)d MB. Choose a smaller size when "
+            "you share it, or set the camera to take smaller photos.",
+            name=name,
+            size=size,
+            most=most,
+        )
+    raise DomainError(message, field="attachments")
 
 
 def neutral_filename(content_type: str, number: int) -> str:
@@ -122,6 +182,8 @@ def _too_costly(image: Image.Image, mime: str, size: int) -> bool:
     pixels = image.width * image.height
     if mime == "image/jpeg":
         return pixels > MAX_PHOTO_PIXELS
+    if mime != "image/png":
+        return pixels > MAX_WHOLE_DECODE_PIXELS
     samples = pixels * len(image.getbands())
     return pixels > MAX_PNG_PIXELS or (pixels > PNG_RATIO_FROM_PIXELS and samples > MAX_PNG_SAMPLES_PER_BYTE * size)
 
@@ -130,11 +192,14 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
     """The photo drawn again from its pixels alone: turned as the camera meant, at most MAX_PHOTO_SIDE pixels
     long, without the metadata a phone writes (the place it was taken, the device, an owner's name) that would
     tell an officer more than an anonymous citizen chose to, and without anything hidden after the image.
-    Its size is read from the header first, and a photo that would cost too much to decode is refused."""
+    Its size is read from the header first, and a photo that would cost too much to decode is refused.
+    A HEIC or WebP photo comes out as a JPEG (on white where it was transparent)."""
+    if mime in ("image/heic", "image/heif"):
+        pillow_heif.register_heif_opener()  # Pillow reads HEIC through pillow-heif (registering twice is harmless)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(content), formats=["JPEG" if mime == "image/jpeg" else "PNG"]) as image:
+            with Image.open(io.BytesIO(content), formats=[PHOTO_FORMATS[mime]]) as image:
                 if _too_costly(image, mime, len(content)):
                     raise DomainError(
                         _("The photo %(name)s has too many pixels. Send a smaller one.", name=name),
@@ -148,7 +213,9 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
                 image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
                 ImageOps.exif_transpose(image, in_place=True)
                 output = io.BytesIO()
-                if mime == "image/jpeg":
+                if mime in CONVERTED_TO_JPEG:
+                    _flattened(image).save(output, "JPEG", quality=JPEG_QUALITY, exif=b"", icc_profile=icc_profile)
+                elif mime == "image/jpeg":
                     image.save(output, "JPEG", quality=JPEG_QUALITY, exif=b"", icc_profile=icc_profile)
                 else:
                     transparency = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
@@ -161,6 +228,16 @@ def _clean_photo(content: bytes, mime: str, name: str) -> bytes:
             field="attachments",
         ) from None
     return output.getvalue()
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """The photo's pixels as JPEG stores them: RGB, any transparent part on white."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
 
 def pdf_rewrite_command() -> list[str]:

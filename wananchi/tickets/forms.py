@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -24,6 +27,7 @@ from wananchi.core.contact import InvalidContact, normalise_email, normalise_pho
 from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
+from wananchi.institutions.labels import TOPIC_LABELS
 from wananchi.institutions.models import Category, District, Institution, Region
 from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.labels import IDENTITY_LABELS, TYPE_LABELS
@@ -68,6 +72,15 @@ class SubmitForm(Form):
             Length(min=20, max=5000, message=_l("The description must be between 20 and 5,000 characters.")),
         ],
     )
+    # Required for council services (validate_place); no Optional(), which would skip that check when empty.
+    place = StringField(
+        _l("Street or village, and ward"),
+        filters=[_strip],
+        validators=[Length(max=200, message=_l("The place may be at most 200 characters."))],
+    )
+    # Filled by the "use my location" button where the browser allows it (static/js/fomu.js).
+    latitude = HiddenField()
+    longitude = HiddenField()
     attachments = MultipleFileField(_l("Attachments (optional)"))
     identity = RadioField(
         _l("How do you want to be identified?"),
@@ -102,6 +115,11 @@ class SubmitForm(Form):
         if field.data and self.selected_district() is None:
             raise ValidationError(_l("Choose a district from the list."))
 
+    def validate_place(self, field: StringField) -> None:
+        category = self.selected_category()
+        if category is not None and category.is_local and not field.data:
+            raise ValidationError(_l("Write the street or village and the ward where the problem is."))
+
     def validate_email(self, field: EmailField) -> None:
         if field.data:
             try:
@@ -115,6 +133,29 @@ class SubmitForm(Form):
                 self.normalised_phone = normalise_phone(field.data)
             except InvalidContact:
                 raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None
+
+    def coordinates(self) -> tuple[float, float] | tuple[None, None]:
+        """The location the citizen's browser gave, in degrees; none unless both are numbers on the globe (only
+        the form's script fills them, so anything else was not a location and is left out)."""
+        try:
+            latitude, longitude = float(self.latitude.data or ""), float(self.longitude.data or "")
+        except ValueError:
+            return None, None
+        if not (math.isfinite(latitude) and math.isfinite(longitude)):
+            return None, None
+        if abs(latitude) > 90 or abs(longitude) > 180:
+            return None, None
+        return round(latitude, 6), round(longitude, 6)
+
+    def fill_in_from_link(self, args: Mapping[str, str]) -> None:
+        """Choose the type and service a link asked for (`?aina=opinion&huduma=<code>`, as the footer's link to
+        give feedback on this service does), when they are ones the form offers."""
+        ticket_type = args.get("aina", "")
+        if ticket_type in {t.value for t in TicketType}:
+            self.type.data = ticket_type
+        service = args.get("huduma", "")[:60]
+        if service == DONT_KNOW or (service and active_category(service) is not None):
+            self.category.data = service
 
     def selected_category(self) -> Category | None:
         """The chosen category, or None for "I don't know" or an unknown value (looked up once)."""
@@ -182,14 +223,18 @@ Groups = list[tuple[str, list[tuple[str, str, bool]]]]
 
 
 def category_groups() -> Groups:
-    """The active services as (institution name, [(code, name, is_local)]), sorted in the current language."""
+    """The active services as (topic, [(code, "service — institution", is_local)]): the topics in their order,
+    the services of each sorted by name in the current language. A council service names no institution (the
+    citizen's district decides which council gets it)."""
     rows = db.session.execute(
         select(Category, Institution).join(Category.institution).where(Category.is_active.is_(True))
     ).all()
+    order = {topic: number for number, topic in enumerate(TOPIC_LABELS)}
     groups: dict[str, list[tuple[str, str, bool]]] = {}
-    for category, institution in sorted(rows, key=lambda r: (localized_name(r[1]), localized_name(r[0]))):
-        groups.setdefault(localized_name(institution), []).append(
-            (category.code, localized_name(category), category.is_local)
+    for category, institution in sorted(rows, key=lambda r: (order[r[0].topic], localized_name(r[0]))):
+        provider = _("council") if category.is_local else institution.short_name or localized_name(institution)
+        groups.setdefault(str(TOPIC_LABELS[category.topic]), []).append(
+            (category.code, f"{localized_name(category)} — {provider}", category.is_local)
         )
     return list(groups.items())
 

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -147,6 +147,12 @@ class Ticket(Model):
 
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
+    # Where the problem is, below the district: the street or village and the ward as the citizen wrote them
+    # (required for council services on the web form), and the coordinates of the citizen's phone when they
+    # chose to share them (WGS84 degrees). Open311's address_string, lat and long fill the same columns.
+    place: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     identity: Mapped[Identity] = mapped_column(str_enum(Identity))
     citizen_name: Mapped[str | None] = mapped_column(String(120))
@@ -291,6 +297,24 @@ class Attachment(Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
     message: Mapped[TicketMessage | None] = relationship(back_populates="attachments")
+
+
+class KeptUpload(Model):
+    """A file that passed the checks on a form that came back to its citizen (an error elsewhere on it): stored,
+    and listed on the form again, so that it is uploaded once. Only the browser session that sent it can use it
+    (`owner`, a random id kept in its session) by its random `token`, until it is sent with the form (it then
+    becomes an attachment), removed, or expires (the worker deletes it and its file)."""
+
+    __tablename__ = "kept_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class EventKind(enum.StrEnum):

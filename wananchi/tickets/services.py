@@ -40,6 +40,7 @@ from wananchi.tickets.models import (
     Channel,
     EventKind,
     Identity,
+    KeptUpload,
     MessageKind,
     Ticket,
     TicketEvent,
@@ -56,6 +57,7 @@ from wananchi.tickets.references import (
     tracking_code_for,
     tracking_code_matches,
 )
+from wananchi.tickets.uploads import use_kept_uploads
 from wananchi.tickets.workflow import Action, next_status
 
 LOCAL_TIME = ZoneInfo("Africa/Dar_es_Salaam")
@@ -83,6 +85,13 @@ class Submission:
     integration_key_id: int | None = None  # the partner system's key an API or Open311 submission came with
     api_token_id: int | None = None  # the personal API token of the member of staff who sent it
     publication_consent: bool = False  # the citizen agreed to publication of the text and the answer
+    # Where the problem is, below the district (street or village, ward), and the coordinates the citizen shared.
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    # Files checked and kept when the form came back with an error (wananchi/tickets/uploads.py): attached
+    # without being uploaded or checked again.
+    kept: list[KeptUpload] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -210,8 +219,14 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         raise ValueError("a submission key is required")
     _check_rules(submission)
     config = current_app.config
-    files = check_files(submission.files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
-    _check_room([], len(files), sum(len(checked.content) for checked in files))
+    kept = submission.kept
+    files = check_files(
+        submission.files,
+        max_files=config["MAX_ATTACHMENTS"] - len(kept),
+        max_bytes=config["MAX_ATTACHMENT_BYTES"],
+        max_photo_bytes=config["MAX_PHOTO_BYTES"],
+    )
+    _check_room([], len(files) + len(kept), sum(len(checked.content) for checked in files) + _kept_size(kept))
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
 
@@ -235,6 +250,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
         region_id=district.region_id if district else None,
         subject=submission.subject,
         description=submission.description,
+        place=submission.place,
+        latitude=submission.latitude,
+        longitude=submission.longitude,
         identity=submission.identity,
         citizen_name=None if anonymous else (submission.name or None),
         citizen_email=None if anonymous else submission.email,
@@ -261,7 +279,9 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     code = _tracking_code(submission.submission_key)
     _store_new(ticket, code, now.astimezone(LOCAL_TIME).year, submission)
     _attach(ticket, None, files, now)
+    _attach_kept(ticket, None, kept, now)
     db.session.flush()
+    use_kept_uploads(kept)
     signals.ticket_submitted.send(ticket, now=now)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
 
@@ -361,6 +381,32 @@ def _attach(ticket: Ticket, message: TicketMessage | None, files: list[CheckedFi
         )
 
 
+def _kept_size(kept: list[KeptUpload]) -> int:
+    return sum(upload.size for upload in kept)
+
+
+def _attach_kept(ticket: Ticket, message: TicketMessage | None, kept: list[KeptUpload], now: dt.datetime) -> None:
+    """Make the kept uploads attachments of the ticket (and of `message`), their files left where they are, named as
+    `_attach` names files. They are taken off the kept list once the change is flushed (`use_kept_uploads`), so
+    that a change refused by another writer's has written nothing before."""
+    for upload in kept:
+        number = len(ticket.attachments) + 1
+        ticket.attachments.append(
+            Attachment(
+                filename=(
+                    upload.filename
+                    if ticket.identity == Identity.NAMED
+                    else neutral_filename(upload.content_type, number)
+                ),
+                stored_name=upload.stored_name,
+                content_type=upload.content_type,
+                size=upload.size,
+                message=message,
+                created_at=now,
+            )
+        )
+
+
 def find_tracked_ticket(reference: str, code: str) -> Ticket | None:
     """The ticket a reference and tracking code open, or None; an unknown reference and a wrong code
     are indistinguishable, in answer and in time."""
@@ -437,15 +483,29 @@ def _read_for_change(ticket: Ticket) -> None:
 
 
 def add_citizen_message(
-    ticket: Ticket, body: str, files: list[IncomingFile], *, now: dt.datetime | None = None
+    ticket: Ticket,
+    body: str,
+    files: list[IncomingFile],
+    *,
+    kept: list[KeptUpload] | None = None,
+    now: dt.datetime | None = None,
 ) -> TicketMessage:
-    """Add information from the citizen to the thread; an awaiting ticket goes back to work. Files are refused
-    when the ticket cannot hold more (counted before they are read, and their bytes once they are checked)."""
+    """Add information from the citizen to the thread, with `files` and the uploads `kept` when its form came back;
+    an awaiting ticket goes back to work. Files are refused when the ticket cannot hold more (counted before they
+    are read, and their bytes once they are checked)."""
     config = current_app.config
-    _check_room(ticket.attachments, len([f for f in files if f.filename]), 0)
-    checked = check_files(files, max_files=config["MAX_ATTACHMENTS"], max_bytes=config["MAX_ATTACHMENT_BYTES"])
-    _check_room(ticket.attachments, len(checked), sum(len(item.content) for item in checked))
-    if not body.strip() and not checked:
+    kept = kept or []
+    _check_room(ticket.attachments, len([f for f in files if f.filename]) + len(kept), _kept_size(kept))
+    checked = check_files(
+        files,
+        max_files=config["MAX_ATTACHMENTS"] - len(kept),
+        max_bytes=config["MAX_ATTACHMENT_BYTES"],
+        max_photo_bytes=config["MAX_PHOTO_BYTES"],
+    )
+    _check_room(
+        ticket.attachments, len(checked) + len(kept), sum(len(item.content) for item in checked) + _kept_size(kept)
+    )
+    if not body.strip() and not checked and not kept:
         raise DomainError(_("Write the information you want to add, or attach a file."), field="body")
     _read_for_change(ticket)
     if ticket.status == TicketStatus.CLOSED:
@@ -456,7 +516,8 @@ def add_citizen_message(
         message = TicketMessage(kind=MessageKind.CITIZEN, body=body.strip(), author_name=CITIZEN, created_at=now)
         ticket.messages.append(message)
         _attach(ticket, message, checked, now)
-        event_data: dict[str, Any] = {"attachments": len(checked)}
+        _attach_kept(ticket, message, kept, now)
+        event_data: dict[str, Any] = {"attachments": len(checked) + len(kept)}
         if new_status != ticket.status:
             event_data["from"], event_data["to"] = str(ticket.status), str(new_status)
             ticket.status = new_status
@@ -466,6 +527,7 @@ def add_citizen_message(
         ticket.updated_at = now
         clock.follow_status(ticket, now)  # an answer to a request for information ends the pause
     db.session.flush()
+    use_kept_uploads(kept)
     signals.citizen_message_added.send(ticket, message=message, now=now)
     return message
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -19,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
@@ -26,13 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from wananchi.core.db import retry_on_conflict, utcnow
+from wananchi.core.db import commit_now, retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.forms import queue_from_form, refuse
-from wananchi.core.i18n import current_language
+from wananchi.core.i18n import current_language, remember_language
 from wananchi.extensions import db, limiter
 from wananchi.tasks import send_new_tracking_code
-from wananchi.tickets.attachments import IncomingFile
+from wananchi.tickets.attachments import IncomingFile, remove_files
 from wananchi.tickets.forms import (
     DONT_KNOW,
     AddInformationForm,
@@ -54,11 +57,12 @@ from wananchi.tickets.labels import (
     TYPE_HINTS,
     TYPE_LABELS,
 )
-from wananchi.tickets.models import Attachment, EventKind, Identity, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import Attachment, EventKind, Identity, KeptUpload, Ticket, TicketStatus, TicketType
 from wananchi.tickets.progress import citizen_progress
 from wananchi.tickets.references import format_tracking_code, normalise_reference
 from wananchi.tickets.services import (
     AlreadySubmitted,
+    Receipt,
     Submission,
     add_citizen_message,
     appeal_ticket,
@@ -67,8 +71,10 @@ from wananchi.tickets.services import (
     find_tracked_ticket,
     form_submission_key,
     rate_ticket,
+    stored_receipt,
     submit_ticket,
 )
+from wananchi.tickets.uploads import discard_kept_uploads, keep_files, kept_uploads, new_upload_owner
 
 bp = Blueprint("tickets", __name__)
 
@@ -101,7 +107,47 @@ def _incoming(field) -> list[IncomingFile]:
     return [IncomingFile(filename=f.filename or "", stream=f.stream) for f in (field.data or []) if f and f.filename]
 
 
-def _render_submit(form: SubmitForm, status: int = 200, *, files_dropped: bool = False):
+UPLOAD_OWNER = "upload_owner"  # the session's random id that its kept uploads carry
+
+
+@dataclass
+class FormFiles:
+    """The files of a posted submit form: those kept from before and those it brought, checked and kept."""
+
+    kept: list[KeptUpload] = field(default_factory=list)  # listed on the form again, and sent with it
+    new: list[KeptUpload] = field(default_factory=list)  # of these, the ones this post brought
+    refused: list[str] = field(default_factory=list)  # why files it brought were not kept
+    lost: bool = False  # it named kept files that are gone (sent, removed, expired, or another session's)
+
+
+def _kept_on_form() -> tuple[list[KeptUpload], bool]:
+    """The uploads the posted form lists that this session still keeps, and whether it listed others."""
+    tokens = request.form.getlist("kept")
+    kept = kept_uploads(session.get(UPLOAD_OWNER), tokens)
+    return kept, len(kept) < len(set(tokens))
+
+
+def _form_files(form: SubmitForm | AddInformationForm) -> FormFiles:
+    """The form's files: those kept before (less the one whose Remove button was pressed) and the ones it brought,
+    checked and kept for this browser session, committed whatever the answer, so that they are uploaded once."""
+    kept, lost = _kept_on_form()
+    removed = [upload for upload in kept if upload.token == request.form.get("remove_upload")]
+    incoming = _incoming(form.attachments)
+    if not removed and not incoming:
+        return FormFiles(kept=kept, lost=lost)
+    owner = session.get(UPLOAD_OWNER) or new_upload_owner()
+    session[UPLOAD_OWNER] = owner
+    kept = [upload for upload in kept if upload not in removed]
+    gone = discard_kept_uploads(removed)
+    new, refused = keep_files(owner, incoming, room=current_app.config["MAX_ATTACHMENTS"] - len(kept))
+    commit_now()
+    remove_files(current_app.config["UPLOAD_FOLDER"], gone)
+    return FormFiles(kept=kept + new, new=new, refused=refused, lost=lost)
+
+
+def _render_submit(
+    form: SubmitForm, status: int = 200, *, kept: Sequence[KeptUpload] = (), files_dropped: bool = False
+):
     return render_template(
         "tickets/submit.html",
         form=form,
@@ -110,6 +156,8 @@ def _render_submit(form: SubmitForm, status: int = 200, *, files_dropped: bool =
         dont_know=DONT_KNOW,
         type_hints=TYPE_HINTS,
         identity_hints=IDENTITY_HINTS,
+        kept=list(kept),
+        most_files=current_app.config["MAX_ATTACHMENTS"],
         files_dropped=files_dropped,
     ), status
 
@@ -120,10 +168,29 @@ def _expired_message() -> str:
 
 @on_expired_form("tickets.submit")
 def _expired_submission():
-    """The submit form again, as typed, after its security token expired: nothing is lost."""
+    """The submit form again, as typed, after its security token expired: nothing is lost but new files."""
     form = SubmitForm(formdata=MultiDict(request.form))
     form.form_errors.append(_expired_message())
-    return _render_submit(form, 400, files_dropped=bool(request.files))
+    kept, _lost = _kept_on_form()
+    return _render_submit(form, 400, kept=kept, files_dropped=bool(request.files))
+
+
+def _submission_limited(limit: RequestLimit) -> Response:
+    """The submit form again with what was typed (and the files kept before), when too many were sent."""
+    form = SubmitForm(formdata=MultiDict(request.form))
+    form.form_errors.append(
+        _(
+            "Many tickets were sent from your network in a short time, so this one was not sent yet. What you "
+            "typed is below: wait a few minutes, then press Submit again."
+        )
+    )
+    kept, _lost = _kept_on_form()
+    return make_response(_render_submit(form, 429, kept=kept, files_dropped=bool(request.files)))
+
+
+def _ticket_sent(response: Response) -> bool:
+    """Whether a post of the submit form sent a ticket (only those count towards the submission limit)."""
+    return response.status_code == 303
 
 
 @on_expired_form("tickets.detail")
@@ -134,7 +201,8 @@ def _expired_information(reference: str):
         return redirect(url_for("tickets.track", ref=reference))
     form = AddInformationForm(formdata=MultiDict(request.form))
     form.form_errors.append(_expired_message())
-    return _render_detail(ticket, form, 400)
+    kept, _lost = _kept_on_form()
+    return _render_detail(ticket, form, 400, kept=kept)
 
 
 def _grant_key(ticket: Ticket) -> str:
@@ -155,18 +223,41 @@ def _granted_ticket(reference: str) -> Ticket | None:
     if ticket is None:
         return None
     expiry = session.get("tracking", {}).get(_grant_key(ticket), 0)
-    return ticket if expiry > time.time() else None
+    if expiry <= time.time():
+        return None
+    # Signed again with the current key on every use: the cookie lasts a browser session, so it is refreshed only
+    # when it is written, and a browser that keeps a ticket open must not lose it when the session key is rotated.
+    session.modified = True
+    return ticket
 
 
 @bp.route("/wasilisha", methods=["GET", "POST"])
-@limiter.limit(_configured("SUBMIT_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_configured("SUBMIT_ATTEMPT_RATE_LIMIT"), methods=["POST"], on_breach=_submission_limited)
+@limiter.limit(
+    _configured("SUBMIT_RATE_LIMIT"), methods=["POST"], deduct_when=_ticket_sent, on_breach=_submission_limited
+)
 def submit():
-    """The submission form; a valid post creates one ticket, however often it is sent."""
+    """The submission form; a valid post creates one ticket, however often it is sent. A post that is not sent
+    (a mistake, a file removed, the language switched) brings the form back as typed, with its files kept."""
     form = SubmitForm()
     if not form.is_submitted():
+        form.fill_in_from_link(request.args)
         return _render_submit(form)
-    if not form.validate():
-        return _render_submit(form, 422, files_dropped=bool(_incoming(form.attachments)))
+    files = _form_files(form)
+    if "lugha" in request.form:  # the form's language button: the form again, as typed, in that language
+        language = request.form["lugha"]
+        if language not in current_app.config["LANGUAGES"]:
+            language = current_language()
+        with force_locale(language):
+            page = _render_submit(form, kept=files.kept)
+        return remember_language(make_response(page), language)
+    if request.form.get("remove_upload"):
+        return _render_submit(form, kept=files.kept)
+    valid = form.validate()
+    form.attachments.errors = [*form.attachments.errors, *files.refused]
+    if not valid or files.refused:
+        return _render_submit(form, 422, kept=files.kept)
+    latitude, longitude = form.coordinates()
     submission = Submission(
         type=TicketType(form.type.data),
         category=form.selected_category(),
@@ -178,20 +269,40 @@ def submit():
         email=form.normalised_email,
         phone=form.normalised_phone,
         language=current_language(),
-        files=_incoming(form.attachments),
         publication_consent=bool(form.publication_consent.data),
+        place=form.place.data or None,
+        latitude=latitude,
+        longitude=longitude,
+        kept=files.kept,
     )
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
-        receipt = submit_ticket(submission)
+        receipt = _sent_before(submission) if files.lost else submit_ticket(submission)
     except AlreadySubmitted as resent:  # a double click, a browser's resend: the same receipt
         receipt = resent.receipt
     except DomainError as error:
         refuse(form, error)
-        return _render_submit(form, 422, files_dropped=bool(submission.files))
+        return _render_submit(form, 422, kept=files.kept)
+    if not receipt.created:  # a form sent again: the files it brought again are its twin's, already stored
+        remove_files(current_app.config["UPLOAD_FOLDER"], discard_kept_uploads(files.new))
     session["receipt"] = receipt.ticket.reference  # never the code: the session cookie is signed, not encrypted
     _grant(receipt.ticket)
     return redirect(url_for("tickets.receipt", reference=receipt.ticket.reference), code=303)
+
+
+def _lost_files_message() -> str:
+    return _(
+        "Some files you attached earlier are no longer kept (after some hours they are deleted). Choose them again."
+    )
+
+
+def _sent_before(submission: Submission) -> Receipt:
+    """The receipt of a form whose kept files are gone because the same form was sent already (a double click),
+    or DomainError when they are gone for another reason (removed, expired, kept for another browser)."""
+    receipt = stored_receipt(submission.submission_key)
+    if receipt is None:
+        raise DomainError(_lost_files_message(), field="attachments")
+    return receipt
 
 
 @bp.get("/wasilisha/<reference>/imepokelewa")
@@ -210,6 +321,27 @@ def receipt(reference: str):
         tracking_code=format_tracking_code(current_tracking_code(ticket)),
         receipt_withheld=any(event.kind == EventKind.RECEIPT_WITHHELD for event in ticket.events),
     )
+
+
+@bp.post("/hoja/<reference>/funga-kifaa")
+def close_on_device(reference: str):
+    """Funga hoja hii kwenye kifaa hiki: this browser no longer opens the ticket (or shows its receipt) without the
+    reference number and tracking code, for a phone or computer that others use. The ticket itself is untouched."""
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    if ticket is not None:
+        mine = f"{ticket.id}v"
+        session["tracking"] = {k: v for k, v in session.get("tracking", {}).items() if not k.startswith(mine)}
+    if session.get("receipt") == reference:
+        session.pop("receipt")
+    flash(
+        _(
+            "Ticket %(reference)s is closed on this device: it is still being handled, and opens again with its "
+            "reference number and tracking code.",
+            reference=reference,
+        ),
+        "success",
+    )
+    return redirect(url_for("tickets.track"), code=303)
 
 
 @bp.route("/fuatilia", methods=["GET", "POST"])
@@ -269,7 +401,8 @@ def _information_limited(limit: RequestLimit) -> Response | None:
             "Wait a few minutes and press Send again (choose any files again)."
         )
     )
-    return make_response(_render_detail(ticket, form, 429))
+    kept, _lost = _kept_on_form()
+    return make_response(_render_detail(ticket, form, 429, kept=kept))
 
 
 @bp.route("/hoja/<reference>", methods=["GET", "POST"])
@@ -287,34 +420,33 @@ def detail(reference: str):
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
     form = AddInformationForm()
-    status = 200
-    if form.is_submitted():
-        status = 422
-        if form.validate():
-            files = _incoming(form.attachments)
-            try:
-                retry_on_conflict(lambda: add_citizen_message(ticket, form.body.data or "", _rewound(files)))
-            except StaleDataError:
-                form.form_errors.append(
-                    _(
-                        "The ticket changed at the same moment, so your information was not added. It is still "
-                        "below: check it and press Send again (attach any files again)."
-                    )
+    if not form.is_submitted():
+        return _render_detail(ticket, form, 200)
+    files = _form_files(form)  # kept whatever the answer: a citizen who must correct something uploads them once
+    if request.form.get("remove_upload"):
+        return _render_detail(ticket, form, 200, kept=files.kept)
+    status = 422
+    valid = form.validate()
+    form.attachments.errors = [*form.attachments.errors, *files.refused]
+    if files.lost:
+        form.attachments.errors.append(_lost_files_message())
+    if valid and not files.refused and not files.lost:
+        try:
+            retry_on_conflict(lambda: add_citizen_message(ticket, form.body.data or "", [], kept=files.kept))
+        except StaleDataError:
+            form.form_errors.append(
+                _(
+                    "The ticket changed at the same moment, so your information was not added. It is still "
+                    "below: check it and press Send again."
                 )
-                status = 409
-            except DomainError as error:
-                refuse(form, error, otherwise="body")
-            else:
-                session["flash_added"] = True
-                return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
-    return _render_detail(ticket, form, status)
-
-
-def _rewound(files: list[IncomingFile]) -> list[IncomingFile]:
-    """The files, each to be read from its start again (a try to add them may be repeated)."""
-    for incoming in files:
-        incoming.stream.seek(0)
-    return files
+            )
+            status = 409
+        except DomainError as error:
+            refuse(form, error, otherwise="body")
+        else:
+            session["flash_added"] = True
+            return redirect(url_for("tickets.detail", reference=reference, _anchor="thread"), code=303)
+    return _render_detail(ticket, form, status, kept=files.kept)
 
 
 def _not_saved() -> str:
@@ -326,6 +458,7 @@ def _render_detail(
     form: AddInformationForm,
     status: int,
     *,
+    kept: Sequence[KeptUpload] = (),
     rating_form: RatingForm | None = None,
     appeal_form: AppealForm | None = None,
 ):
@@ -348,6 +481,8 @@ def _render_detail(
         message_authors=MESSAGE_AUTHORS,
         progress=citizen_progress(ticket),
         added=session.pop("flash_added", False),
+        kept=list(kept),
+        most_files=current_app.config["MAX_ATTACHMENTS"],
     ), status
 
 
