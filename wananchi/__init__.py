@@ -33,11 +33,18 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from wananchi.core.db import engine_options, normalise_database_url
+    from wananchi.extensions import REPORTS_BIND
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     )
+    if app.config["REPORTS_DATABASE_URL"]:
+        replica = normalise_database_url(app.config["REPORTS_DATABASE_URL"])
+        app.config["SQLALCHEMY_BINDS"] = {
+            **app.config.get("SQLALCHEMY_BINDS", {}),
+            REPORTS_BIND: {"url": replica, **engine_options(replica, app.config["SQLALCHEMY_ENGINE_OPTIONS"])},
+        }
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 
@@ -118,6 +125,8 @@ def _init_extensions(app: Flask) -> None:
     from wananchi.core.i18n import select_locale
     from wananchi.core.static import init_static
     from wananchi.extensions import babel, compress, csrf, db, limiter, mail, migrate, talisman
+    from wananchi.ops.logs import init_logs
+    from wananchi.ops.metrics import init_metrics
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -146,6 +155,8 @@ def _init_extensions(app: Flask) -> None:
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
     templating.init_templating(app)
+    init_logs(app)
+    init_metrics(app)
     init_auth(app)
     init_static(app)
     # Responses are compressed (brotli or gzip) whatever they hold. Pages that carry a secret (the CSRF token, a
@@ -180,6 +191,7 @@ def _import_models() -> None:
     import wananchi.accounts.models  # noqa: F401
     import wananchi.api.models  # noqa: F401
     import wananchi.core.audit  # noqa: F401
+    import wananchi.core.heartbeat  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
     import wananchi.notifications.models  # noqa: F401
     import wananchi.phone.models  # noqa: F401
@@ -210,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.admin.views import bp as admin_bp
     from wananchi.notifications.devmail import register_dev_mail_page
     from wananchi.open311.views import bp as open311_bp
+    from wananchi.ops.views import bp as ops_bp
     from wananchi.pages.views import bp as pages_bp
     from wananchi.phone.views import bp as phone_bp
     from wananchi.reports.public import bp as statistics_bp
@@ -227,6 +240,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(phone_bp)
+    app.register_blueprint(ops_bp)
     register_dev_mail_page(app)
 
     from wananchi.api.setup import init_api

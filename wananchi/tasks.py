@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 # Created without storage side effects; init_tasks() gives it the configured queue.
 huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do not pile them up in Redis
 _app: Flask | None = None
+SLA_SCAN = "sla_scan"  # the heartbeat of the escalation scan
 # What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
 QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 
@@ -53,11 +54,15 @@ def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:
 @huey.periodic_task(crontab(minute="*"))
 @in_app_context
 def sla_scan_every_minute() -> int:
-    """The escalation scan, every minute."""
+    """The escalation scan, every minute; its finishing is recorded for the metrics."""
+    from wananchi.core.heartbeat import beat
     from wananchi.extensions import db
     from wananchi.sla.escalation import run_scan
 
-    return len(run_scan(db.session.commit).steps)
+    steps = len(run_scan(db.session.commit).steps)
+    beat(SLA_SCAN)
+    db.session.commit()
+    return steps
 
 
 @huey.task()

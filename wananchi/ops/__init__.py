@@ -1,0 +1,1 @@
+"""What an operator of several machines needs: readiness, Prometheus metrics, and JSON logs with request ids."""
