@@ -66,9 +66,11 @@ class SeaweedFS:
         )
 
     def stop(self) -> None:
+        """Stop the store; its data is thrown away, so it is killed when it does not stop at once (weed 4.x takes
+        more than 10 s to shut down gracefully)."""
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
