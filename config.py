@@ -79,6 +79,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
+    # A PostgreSQL streaming replica the reports, their exports and the public statistics are counted from (their
+    # pages say how far it is behind); without it they read the primary.
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
 
     # Languages: Swahili first, English on request.
     LANGUAGES = ("sw", "en")
@@ -118,6 +121,17 @@ class Config:
     MAX_TICKET_ATTACHMENTS = _env_int("MAX_TICKET_ATTACHMENTS", 20)
     MAX_TICKET_ATTACHMENT_BYTES = _env_int("MAX_TICKET_ATTACHMENT_BYTES", 30 * 1024 * 1024)
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Several web machines share their files in a bucket of an S3-compatible store (wananchi/core/storage.py):
+    # with S3_BUCKET set, files are stored there (never public: the service sends them after its own checks),
+    # otherwise in UPLOAD_FOLDER. `flask wananchi move-files-to-bucket` moves a folder's files into the bucket.
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS S3 itself
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")  # empty: boto3 looks for credentials itself
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")  # put before every object's name ("wananchi/"), to share a bucket
+    S3_CONNECT_TIMEOUT = float(os.environ.get("S3_CONNECT_TIMEOUT", "3"))
+    S3_READ_TIMEOUT = float(os.environ.get("S3_READ_TIMEOUT", "15"))
 
     # Tracking: how long a successful look-up keeps the ticket open in this browser, at most (closing the browser,
     # or "close this ticket on this device", ends it sooner).
@@ -188,6 +202,12 @@ class Config:
     # shown in the privacy notice. Not set yet: erasure after a retention period is being built.
     PERSONAL_DATA_RETENTION_DAYS: int | None = None
 
+    # Operations (wananchi/ops/): Prometheus reads /metrics with this bearer token (the page is missing without
+    # one); LOG_FORMAT=json writes every log line as a JSON object with the request's id.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     REDIS_URL = os.environ.get("REDIS_URL")  # rate limits and background jobs when set (required in production)
     # E-mail (Flask-Mail over SMTP) and SMS; delivered by workers from the outbox.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Wananchi <hakuna-jibu@wananchi.go.tz>")
@@ -205,6 +225,9 @@ class Config:
     SMS_SENDER_ID = os.environ.get("SMS_SENDER_ID") or None
     SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "15"))
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    # A message a worker claimed and did not finish (the worker was killed) is sent again after this many seconds
+    # (by the sweep, every minute); longer than one attempt can take (MAIL_TIMEOUT, SMS_TIMEOUT).
+    OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_ENQUEUE_AFTER_COMMIT = True
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.

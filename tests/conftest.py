@@ -20,6 +20,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from tests.seaweedfs import SeaweedFS, start_seaweedfs
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
 from wananchi.core.i18n import compile_catalogues
@@ -156,6 +157,30 @@ def db(app: Flask) -> Iterator:
         limiter.reset()
         for stored in Path(app.config["UPLOAD_FOLDER"]).iterdir():
             stored.unlink()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A real S3-compatible store (SeaweedFS) on loopback, for this test process. Without the `weed` program the
+    tests that need it skip, or fail under CI=true."""
+    try:
+        store = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    except RuntimeError as error:
+        if IN_CI:
+            pytest.fail(f"SeaweedFS could not be started: {error}")
+        pytest.skip(f"SeaweedFS could not be started: {error}")
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def bucket(app: Flask, db, seaweedfs: SeaweedFS, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The application stores its files in a new, empty bucket of the test store for this test."""
+    name = f"t-{uuid.uuid4().hex[:16]}"
+    seaweedfs.client().create_bucket(Bucket=name)
+    for key, value in seaweedfs.settings(name).items():
+        monkeypatch.setitem(app.config, key, value)
+    return name
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
-from wananchi import accounts, admin, api, notifications, open311, pages, phone, reports, sla, tickets
+from wananchi import accounts, admin, api, notifications, open311, ops, pages, phone, reports, sla, tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,11 +34,18 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from wananchi.core.db import engine_options, normalise_database_url
+    from wananchi.extensions import REPORTS_BIND
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     )
+    if app.config["REPORTS_DATABASE_URL"]:
+        replica = normalise_database_url(app.config["REPORTS_DATABASE_URL"])
+        app.config["SQLALCHEMY_BINDS"] = {
+            **app.config.get("SQLALCHEMY_BINDS", {}),
+            REPORTS_BIND: {"url": replica, **engine_options(replica, app.config["SQLALCHEMY_ENGINE_OPTIONS"])},
+        }
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)  # type: ignore[method-assign]
 
@@ -49,7 +56,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     # Each domain registers its own blueprints, template helpers, signal handlers and tasks. Higher domains come
     # first: some add pages to a lower domain's blueprint (the account's notification settings and API tokens),
     # which must happen before that blueprint is registered.
-    for domain in (api, open311, admin, pages, phone, reports, notifications, tickets, sla, accounts):
+    for domain in (api, open311, admin, pages, phone, ops, reports, notifications, tickets, sla, accounts):
         domain.init_app(app)
 
     from wananchi.cli import register_cli
@@ -119,6 +126,8 @@ def _init_extensions(app: Flask) -> None:
     from wananchi.core.i18n import select_locale
     from wananchi.core.static import init_static
     from wananchi.extensions import babel, compress, csrf, db, limiter, mail, migrate, talisman
+    from wananchi.ops.logs import init_logs
+    from wananchi.ops.metrics import init_metrics
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -147,6 +156,8 @@ def _init_extensions(app: Flask) -> None:
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
     templating.init_templating(app)
+    init_logs(app)
+    init_metrics(app)
     init_static(app)
     # Responses are compressed (brotli or gzip) whatever they hold. Pages that carry a secret (the CSRF token, a
     # tracking code) beside text an attacker could choose would be open to BREACH, which needs the victim's session

@@ -110,25 +110,58 @@ def sla_scan_command() -> None:
 def clean_attachments_command() -> None:
     """Rewrite the PDFs stored before documents were cleaned, and rename the files of anonymous and contact-hidden
     tickets (once, after upgrading; running it again changes nothing)."""
-    from flask import current_app
-
+    from wananchi.core.storage import file_store
     from wananchi.extensions import db
     from wananchi.tickets.cleanup import clean_stored_attachments
 
-    result = clean_stored_attachments(current_app.config["UPLOAD_FOLDER"], db.session.commit)
+    result = clean_stored_attachments(file_store(), db.session.commit)
     click.echo(f"Renamed {result.renamed} files; rewrote {result.rewritten} documents.")
     if result.unreadable:
         kept = ", ".join(str(attachment_id) for attachment_id in result.unreadable)
         click.echo(f"Documents that could not be rewritten, kept as they were (attachment ids): {kept}")
 
 
+@wananchi_cli.command("move-files-to-bucket")
+@click.option("--folder", default=None, help="The folder to move from (default: UPLOAD_FOLDER).")
+@click.option("--keep", is_flag=True, help="Keep each file in the folder after copying it.")
+def move_files_to_bucket_command(folder: str | None, keep: bool) -> None:
+    """Move the files stored in a folder into the S3 bucket (S3_BUCKET), then check that every attachment and kept
+    upload finds its file there. Safe to stop and run again."""
+    from sqlalchemy import select
+
+    from wananchi.core.storage import LocalFolder, S3Bucket, file_store, move_to_bucket
+    from wananchi.extensions import db
+    from wananchi.tickets.models import Attachment, KeptUpload
+
+    store = file_store()
+    if not isinstance(store, S3Bucket):
+        raise click.ClickException("Set S3_BUCKET (and S3_ENDPOINT_URL and its keys) first: files go into the bucket.")
+    result = move_to_bucket(LocalFolder(folder or current_app.config["UPLOAD_FOLDER"]), store, keep=keep)
+    click.echo(f"Moved {result.moved} files; {result.already} were already in the bucket.")
+    if result.failed:
+        click.echo(f"Could not move (still in the folder): {', '.join(result.failed)}")
+    held = set(store.names())
+    named = db.session.scalars(select(Attachment.stored_name).union_all(select(KeptUpload.stored_name)))
+    missing = sorted(name for name in named if name not in held)
+    if missing:
+        click.echo(f"Rows naming a file the bucket does not hold: {len(missing)} ({', '.join(missing[:20])})")
+    if result.failed or missing:
+        raise SystemExit(1)
+
+
 @wananchi_cli.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
-def worker_command(workers: int) -> None:
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Also start the periodic tasks (on one machine: deploy/systemd/wananchi-scheduler.service).",
+)
+def worker_command(workers: int, periodic: bool) -> None:
     """Run background tasks and the periodic ones (the escalation scan every minute) until stopped."""
     from wananchi.core.tasks import huey
 
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic).run()
 
 
 def _pybabel(*args: str) -> None:

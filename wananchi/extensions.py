@@ -1,6 +1,7 @@
 """Unbound extension objects; `create_app` binds them to an application."""
 
-from typing import TYPE_CHECKING
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import Babel
 from flask_compress import Compress
@@ -10,10 +11,13 @@ from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.dml import UpdateBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,7 +34,29 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+REPORTS_BIND = "reports"  # SQLALCHEMY_BINDS key of the reports' replica, when REPORTS_DATABASE_URL is set
+reading_replica_now: ContextVar[bool] = ContextVar("reading_replica_now", default=False)
+
+
+class RoutingSession(Session):
+    """The session: inside `core.db.reading_replica()`, what only reads (a SELECT, a SET) goes to the reports'
+    replica when one is configured; every write, and everything outside such a block, to the primary."""
+
+    def get_bind(
+        self,
+        mapper: Any | None = None,
+        clause: Any | None = None,
+        bind: Engine | Connection | None = None,
+        **kwargs: Any,
+    ) -> Engine | Connection:
+        if bind is None and reading_replica_now.get() and not isinstance(clause, UpdateBase):
+            engines = db.engines
+            if REPORTS_BIND in engines:
+                return engines[REPORTS_BIND]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 
 if TYPE_CHECKING:
     Model = Base

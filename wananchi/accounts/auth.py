@@ -16,9 +16,10 @@ from wananchi.extensions import db, login_manager
 # Blueprints anyone may open; every other page needs a logged-in user (deny by default).
 # "devmail" (the caught-mail page) exists only in development (wananchi/phone/dev_page.py).
 # The API's blueprints ("api", "api_public", "api_staff") authenticate by token themselves (wananchi/api/auth.py),
-# and the phone gateways' callbacks ("phone") by their shared secret (wananchi/phone/gateway.py).
+# the phone gateways' callbacks ("phone") by their shared secret (wananchi/phone/gateway.py), and the metrics
+# ("ops") by their token (wananchi/ops/views.py; readiness tells nothing but which service is down).
 PUBLIC_BLUEPRINTS = frozenset(
-    {"pages", "tickets", "auth", "statistics", "devmail", "open311", "api", "api_public", "api_staff", "phone"}
+    {"pages", "tickets", "auth", "statistics", "devmail", "open311", "api", "api_public", "api_staff", "phone", "ops"}
 )
 PUBLIC_ENDPOINTS = frozenset({"static"})
 # When this browser's login started and when it last made a request (Unix seconds, in the signed session).

@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context
-from sqlalchemy import DateTime, Enum, event
+from sqlalchemy import DateTime, Enum, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
-from wananchi.extensions import db
+from wananchi.extensions import REPORTS_BIND, db, reading_replica_now
 
 
 def utcnow() -> dt.datetime:
@@ -219,3 +220,34 @@ def init_transaction_boundary(app: Flask) -> None:
     whatever its error page answers. Call it once every view is registered."""
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = in_one_transaction(view)
+
+
+# --- the reports' replica --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def reading_replica() -> Iterator[None]:
+    """Read from the reports' replica inside this block (the primary when none is configured)."""
+    token = reading_replica_now.set(True)
+    try:
+        yield
+    finally:
+        reading_replica_now.reset(token)
+
+
+# How far a PostgreSQL standby's data is behind its primary: none when it has replayed all it received.
+REPLICA_LAG = text(
+    "SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END"
+)
+
+
+def replica_lag_seconds() -> float | None:
+    """How many seconds the reports' replica is behind the primary, or None when reports read the primary."""
+    engines = db.engines
+    if REPORTS_BIND not in engines:
+        return None
+    with engines[REPORTS_BIND].connect() as connection:
+        if connection.dialect.name != "postgresql":
+            return 0.0
+        return float(connection.execute(REPLICA_LAG).scalar_one())

@@ -24,7 +24,6 @@ from wananchi.notifications.deferred import is_unrendered, render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.segments import sms_segments
 
-LEASE = dt.timedelta(minutes=5)
 _NEW_IDS = "wananchi.outbox.new"
 
 
@@ -74,7 +73,11 @@ def claim(message_id: int, now: dt.datetime | None = None) -> bool:
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
         )
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, lease_until=now + LEASE)
+        .values(
+            status=OutboxStatus.SENDING,
+            attempts=OutboxMessage.attempts + 1,
+            lease_until=now + dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"]),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select
 
-from wananchi.core.db import upsert_insert, utcnow
+from wananchi.core.db import reading_replica, replica_lag_seconds, upsert_insert, utcnow
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.reports.models import ReportSnapshot
@@ -37,11 +37,14 @@ ALWAYS_FRESH = (("public", "year"),)  # the public country page: kept fresh whet
 
 @dataclass(frozen=True)
 class Served:
-    """A report as served: its figures, when they were counted, and whether they came from a snapshot."""
+    """A report as served: its figures, when they were counted, whether they came from a snapshot, and how many
+    seconds the reports' replica was behind when they were counted from it (None: counted from the primary, or
+    served from a snapshot)."""
 
     report: Report
     computed_at: dt.datetime
     from_snapshot: bool
+    replica_lag: float | None = None
 
 
 # --- what a scope counts ------------------------------------------------------------------------------------------
@@ -84,7 +87,12 @@ def _ids(kind: str, ident: str) -> list[int]:
 
 
 def compute(scope: str, period: Period, now: dt.datetime) -> Report:
-    """The figures of a scope over a period, computed now from the tickets."""
+    """The figures of a scope over a period, computed now from the tickets (on the reports' replica, if any)."""
+    with reading_replica():
+        return _compute(scope, period, now)
+
+
+def _compute(scope: str, period: Period, now: dt.datetime) -> Report:
     kind, _sep, ident = scope.partition(":")
     if kind.startswith("totals-"):
         ids = _ids(kind.removeprefix("totals-"), ident)
@@ -185,10 +193,11 @@ def served_report(scope: str, period: Period, *, now: dt.datetime | None = None)
             snapshot.read_at = now
         report = dataclasses.replace(report_from_json(snapshot.payload), period=period)
         return Served(report, snapshot.computed_at, True)
+    lag = replica_lag_seconds()
     report, compute_ms = _computed(scope, period, now)
     if snapshot is not None or compute_ms >= current_app.config["REPORT_SNAPSHOT_MIN_MS"]:
         _store(scope, period, report, now, compute_ms)
-    return Served(report, now, False)
+    return Served(report, now, False, lag)
 
 
 def _current(preset: str, first: dt.date, last: dt.date, now: dt.datetime) -> Period:

@@ -22,6 +22,7 @@ from PIL import Image, ImageOps
 
 from wananchi.core.errors import DomainError
 from wananchi.core.numbers import megabytes
+from wananchi.core.storage import FileStore
 from wananchi.tickets import pdf_rewrite
 
 # What citizens may send, by the type their content shows, with the endings that type may carry.
@@ -275,17 +276,13 @@ def clean_pdf(content: bytes, name: str) -> bytes:
     return done.stdout
 
 
-def store_file(folder: str, checked: CheckedFile) -> str:
-    """Write a checked file under a new random name in `folder`; return that name."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
+def store_file(store: FileStore, checked: CheckedFile) -> str:
+    """Write a checked file under a new random name in `store`; return that name."""
     stored_name = secrets.token_hex(16) + ALLOWED_TYPES[checked.content_type][0]
-    path = Path(folder) / stored_name
-    with open(path, "xb") as handle:
-        handle.write(checked.content)
+    store.write(stored_name, checked.content)
     return stored_name
 
 
-def remove_files(folder: str, stored_names: list[str]) -> None:
-    """Delete stored files whose database rows were rolled back."""
-    for stored_name in stored_names:
-        (Path(folder) / stored_name).unlink(missing_ok=True)
+def remove_files(store: FileStore, stored_names: list[str]) -> None:
+    """Delete stored files whose database rows were rolled back or deleted."""
+    store.delete(stored_names)

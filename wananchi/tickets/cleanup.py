@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 
 from wananchi.core.errors import DomainError
+from wananchi.core.storage import FileStore, StorageError
 from wananchi.extensions import db
 from wananchi.tickets.attachments import clean_pdf, neutral_filename
 from wananchi.tickets.models import Attachment, Identity, Ticket
@@ -26,7 +25,7 @@ class CleanupResult:
     unreadable: list[int] = field(default_factory=list)  # attachment ids
 
 
-def clean_stored_attachments(folder: str, commit: Callable[[], None]) -> CleanupResult:
+def clean_stored_attachments(store: FileStore, commit: Callable[[], None]) -> CleanupResult:
     """Give every file of an anonymous or contact-hidden ticket its neutral name, and rewrite every stored PDF as a
     new one is (`attachments.clean_pdf`), ticket by ticket in id order, committing after each batch. A document
     that cannot be rewritten (damaged, or locked by a password) is kept as it was and listed. Running it again
@@ -52,23 +51,21 @@ def clean_stored_attachments(folder: str, commit: Callable[[], None]) -> Cleanup
                     attachment.filename = neutral
                     result.renamed += 1
             if attachment.content_type == "application/pdf":
-                _rewrite(Path(folder) / attachment.stored_name, attachment, result)
+                _rewrite(store, attachment, result)
         commit()
         last = ticket_ids[-1]
 
 
-def _rewrite(path: Path, attachment: Attachment, result: CleanupResult) -> None:
-    """Replace the stored document with its rewritten copy (a new file moved over the old one, never half written)."""
+def _rewrite(store: FileStore, attachment: Attachment, result: CleanupResult) -> None:
+    """Replace the stored document with its rewritten copy (written whole over the old one, never half written)."""
     try:
-        content = path.read_bytes()
+        content = store.read(attachment.stored_name)
         cleaned = clean_pdf(content, attachment.filename)
-    except (OSError, DomainError):
+    except (OSError, StorageError, DomainError):
         result.unreadable.append(attachment.id)
         return
     if cleaned == content:
         return
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(cleaned)
-    os.replace(partial, path)
+    store.write(attachment.stored_name, cleaned)
     attachment.size = len(cleaned)
     result.rewritten += 1

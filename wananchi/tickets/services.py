@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import on_rollback, utcnow
 from wananchi.core.errors import DomainError
+from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District
 from wananchi.institutions.routing import route_ticket
@@ -358,11 +359,11 @@ def _attach(ticket: Ticket, message: TicketMessage | None, files: list[CheckedFi
     """Store the files and add them to the ticket (and to `message`). A ticket whose citizen's contact or name is
     hidden from officers keeps no file name either ("Juma_Mwakyusa_CV.pdf" tells who sent it): each file is
     named by its place among the ticket's attachments ("picha-1.jpg", "kiambatisho-2.pdf")."""
-    folder = current_app.config["UPLOAD_FOLDER"]
+    store = file_store()
     stored: list[str] = []
-    on_rollback(lambda: remove_files(folder, stored))
+    on_rollback(lambda: remove_files(store, stored))
     for checked in files:
-        stored_name = store_file(folder, checked)
+        stored_name = store_file(store, checked)
         stored.append(stored_name)
         number = len(ticket.attachments) + 1
         ticket.attachments.append(

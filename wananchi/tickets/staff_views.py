@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
 from wananchi.core.i18n import localized_name
 from wananchi.core.numbers import whole_number
+from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
@@ -308,10 +309,4 @@ def attachment(reference: str, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.ticket_id != ticket.id:
         abort(404)
-    return send_from_directory(
-        current_app.config["UPLOAD_FOLDER"],
-        item.stored_name,
-        mimetype=item.content_type,
-        as_attachment=True,
-        download_name=item.filename,
-    )
+    return file_store().send(item.stored_name, mimetype=item.content_type, download_name=item.filename)

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 from wananchi.core.db import on_rollback, utcnow
 from wananchi.core.errors import DomainError
+from wananchi.core.storage import FileStore, file_store
 from wananchi.extensions import db
 from wananchi.tickets.attachments import IncomingFile, check_files, remove_files, store_file
 from wananchi.tickets.models import KeptUpload
@@ -51,7 +52,7 @@ def keep_files(owner: str, files: list[IncomingFile], *, room: int) -> tuple[lis
             if room < most
             else _("You may attach at most %(count)d files.", count=most)
         ]
-    config, folder, now = current_app.config, current_app.config["UPLOAD_FOLDER"], utcnow()
+    config, store, now = current_app.config, file_store(), utcnow()
     kept: list[KeptUpload] = []
     refused: list[str] = []
     for incoming in files:
@@ -65,8 +66,8 @@ def keep_files(owner: str, files: list[IncomingFile], *, room: int) -> tuple[lis
         except DomainError as error:
             refused.append(error.message)
             continue
-        stored_name = store_file(folder, checked)
-        on_rollback(_remover(folder, stored_name))
+        stored_name = store_file(store, checked)
+        on_rollback(_remover(store, stored_name))
         upload = KeptUpload(
             token=secrets.token_urlsafe(32),
             owner=owner,
@@ -82,8 +83,8 @@ def keep_files(owner: str, files: list[IncomingFile], *, room: int) -> tuple[lis
     return kept, refused
 
 
-def _remover(folder: str, stored_name: str) -> Callable[[], None]:
-    return lambda: remove_files(folder, [stored_name])
+def _remover(store: FileStore, stored_name: str) -> Callable[[], None]:
+    return lambda: remove_files(store, [stored_name])
 
 
 def kept_uploads(owner: str | None, tokens: list[str]) -> list[KeptUpload]:
@@ -134,5 +135,5 @@ def remove_expired_uploads(commit: Callable[[], None], *, now: dt.datetime | Non
     expired = list(db.session.scalars(select(KeptUpload).where(KeptUpload.created_at <= _oldest_kept(now or utcnow()))))
     stored_names = discard_kept_uploads(expired)
     commit()
-    remove_files(current_app.config["UPLOAD_FOLDER"], stored_names)
+    remove_files(file_store(), stored_names)
     return len(stored_names)

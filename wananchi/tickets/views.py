@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -17,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
@@ -33,6 +31,7 @@ from wananchi.core.db import commit_now, retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.forms import queue_from_form, refuse
 from wananchi.core.i18n import current_language, remember_language
+from wananchi.core.storage import file_store
 from wananchi.extensions import db, limiter
 from wananchi.tickets.attachments import IncomingFile, remove_files
 from wananchi.tickets.forms import (
@@ -141,7 +140,7 @@ def _form_files(form: SubmitForm | AddInformationForm) -> FormFiles:
     gone = discard_kept_uploads(removed)
     new, refused = keep_files(owner, incoming, room=current_app.config["MAX_ATTACHMENTS"] - len(kept))
     commit_now()
-    remove_files(current_app.config["UPLOAD_FOLDER"], gone)
+    remove_files(file_store(), gone)
     return FormFiles(kept=kept + new, new=new, refused=refused, lost=lost)
 
 
@@ -284,7 +283,7 @@ def submit():
         refuse(form, error)
         return _render_submit(form, 422, kept=files.kept)
     if not receipt.created:  # a form sent again: the files it brought again are its twin's, already stored
-        remove_files(current_app.config["UPLOAD_FOLDER"], discard_kept_uploads(files.new))
+        remove_files(file_store(), discard_kept_uploads(files.new))
     session["receipt"] = receipt.ticket.reference  # never the code: the session cookie is signed, not encrypted
     _grant(receipt.ticket)
     return redirect(url_for("tickets.receipt", reference=receipt.ticket.reference), code=303)
@@ -538,7 +537,4 @@ def attachment(reference: str, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.ticket_id != ticket.id:
         abort(404)
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    return send_from_directory(
-        folder, item.stored_name, mimetype=item.content_type, as_attachment=True, download_name=item.filename
-    )
+    return file_store().send(item.stored_name, mimetype=item.content_type, download_name=item.filename)
