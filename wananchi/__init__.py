@@ -183,6 +183,7 @@ def _import_models() -> None:
     import wananchi.institutions.models  # noqa: F401
     import wananchi.notifications.models  # noqa: F401
     import wananchi.phone.models  # noqa: F401
+    import wananchi.privacy.models  # noqa: F401
     import wananchi.reports.models  # noqa: F401
     import wananchi.sla.models  # noqa: F401
     import wananchi.tickets.models  # noqa: F401
@@ -212,6 +213,7 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.open311.views import bp as open311_bp
     from wananchi.pages.views import bp as pages_bp
     from wananchi.phone.views import bp as phone_bp
+    from wananchi.privacy.views import bp as privacy_bp
     from wananchi.reports.public import bp as statistics_bp
     from wananchi.reports.views import bp as reports_bp
     from wananchi.tickets.staff import bp as staff_bp
@@ -227,6 +229,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(phone_bp)
+    app.register_blueprint(privacy_bp)
     register_dev_mail_page(app)
 
     from wananchi.api.setup import init_api

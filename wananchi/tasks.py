@@ -136,6 +136,17 @@ def delete_expired_phone_state() -> int:
     return deleted
 
 
+@huey.periodic_task(crontab(minute="0", hour="0"))  # 03:00 in Dar es Salaam, when few people use the service
+@in_app_context
+def erase_expired_personal_data_daily() -> int:
+    """Each night, erase the contact details and files of closed tickets past their retention period."""
+    from wananchi.core.db import utcnow
+    from wananchi.extensions import db
+    from wananchi.privacy.retention import erase_expired
+
+    return erase_expired(db.session.commit, utcnow()).tickets
+
+
 @huey.periodic_task(crontab(minute="17"))
 @in_app_context
 def remove_expired_uploads_hourly() -> int:
