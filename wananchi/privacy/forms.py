@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
@@ -60,7 +61,7 @@ class DecisionForm(Form):
 
     decision = RadioField(
         _l("Decision"),
-        choices=[("grant", _l("Grant")), ("refuse", _l("Refuse"))],
+        choices=[SelectChoice("grant", _l("Grant")), SelectChoice("refuse", _l("Refuse"))],
         validators=[InputRequired(message=_l("Choose grant or refuse."))],
     )
     reason = TextAreaField(
