@@ -32,6 +32,11 @@ class Permission(enum.StrEnum):
     VIEW_INTEGRATION_KEYS = "view_integration_keys"  # the keys issued to an institution (obj: Institution)
     # Record a ticket on a citizen's behalf (a call, a letter, a visit to the desk): its officers (obj: Institution).
     RECORD_TICKET = "record_ticket"
+    # Keep a ticket's personal data past its retention period, or release it (supervisors; obj: Ticket).
+    HOLD_PERSONAL_DATA = "hold_personal_data"
+    # Grant or refuse a citizen's request to correct or erase their personal data (supervisors; obj: Ticket), or
+    # list the requests of an institution (obj: Institution).
+    DECIDE_DATA_REQUEST = "decide_data_request"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -108,6 +113,8 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
         )
     if permission == Permission.NOTE_TICKET:
         return own or _ticket_permission(user, Permission.DIRECT_TICKET, ticket)
+    if permission in (Permission.HOLD_PERSONAL_DATA, Permission.DECIDE_DATA_REQUEST):
+        return own and user.role == Role.SUPERVISOR
     return False
 
 
@@ -130,6 +137,8 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
     if permission == Permission.VIEW_ESCALATIONS:
         return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
+    if permission == Permission.DECIDE_DATA_REQUEST and isinstance(obj, Institution):
+        return user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.READ_REPORT:
         return isinstance(obj, Institution) and user.role in (Role.SUPERVISOR, Role.OVERSIGHT) and _in_reach(user, obj)
     if permission == Permission.READ_NODE_REPORT:

@@ -33,6 +33,7 @@ from wananchi.tickets.staff_forms import (
     CommendationForm,
     ContactForm,
     InformationRequestForm,
+    LegalHoldForm,
     MergeForm,
     NoteForm,
     ReopenForm,
@@ -85,6 +86,7 @@ def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
         "assign": AssignForm(formdata=None),
         "commend": CommendationForm(formdata=None),
         "contact": ContactForm(formdata=None),
+        "legal_hold": LegalHoldForm(formdata=None),
     }
     for form in forms.values():
         form.version.data = str(ticket.version)
@@ -128,6 +130,7 @@ def render_ticket(
         can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
         can_note=can(current_user, Permission.NOTE_TICKET, ticket),
         can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket),
+        can_hold=can(current_user, Permission.HOLD_PERSONAL_DATA, ticket),
         duplicates=ticket.merged_duplicates,
         show_contact=show_contact,
         conflict=conflict,

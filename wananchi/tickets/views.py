@@ -230,6 +230,11 @@ def _granted_ticket(reference: str) -> Ticket | None:
     return ticket
 
 
+def opened_ticket(reference: str) -> Ticket | None:
+    """The ticket, if this browser opened it with its tracking code lately; None otherwise."""
+    return _granted_ticket(reference)
+
+
 @bp.route("/wasilisha", methods=["GET", "POST"])
 @limiter.limit(_configured("SUBMIT_ATTEMPT_RATE_LIMIT"), methods=["POST"], on_breach=_submission_limited)
 @limiter.limit(
