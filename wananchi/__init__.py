@@ -181,6 +181,7 @@ def _import_models() -> None:
     import wananchi.api.models  # noqa: F401
     import wananchi.core.audit  # noqa: F401
     import wananchi.institutions.models  # noqa: F401
+    import wananchi.maswali.models  # noqa: F401
     import wananchi.notifications.models  # noqa: F401
     import wananchi.phone.models  # noqa: F401
     import wananchi.reports.models  # noqa: F401
@@ -208,6 +209,8 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.accounts.views import account_bp
     from wananchi.accounts.views import bp as auth_bp
     from wananchi.admin.views import bp as admin_bp
+    from wananchi.maswali.staff_views import bp as maswali_staff_bp
+    from wananchi.maswali.views import bp as maswali_bp
     from wananchi.notifications.devmail import register_dev_mail_page
     from wananchi.open311.views import bp as open311_bp
     from wananchi.pages.views import bp as pages_bp
@@ -227,6 +230,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(phone_bp)
+    app.register_blueprint(maswali_bp)
+    app.register_blueprint(maswali_staff_bp)
     register_dev_mail_page(app)
 
     from wananchi.api.setup import init_api

@@ -18,7 +18,19 @@ from wananchi.extensions import db, login_manager
 # The API's blueprints ("api", "api_public", "api_staff") authenticate by token themselves (wananchi/api/auth.py),
 # and the phone gateways' callbacks ("phone") by their shared secret (wananchi/phone/gateway.py).
 PUBLIC_BLUEPRINTS = frozenset(
-    {"pages", "tickets", "auth", "statistics", "devmail", "open311", "api", "api_public", "api_staff", "phone"}
+    {
+        "pages",
+        "tickets",
+        "auth",
+        "statistics",
+        "devmail",
+        "open311",
+        "api",
+        "api_public",
+        "api_staff",
+        "phone",
+        "maswali",
+    }
 )
 PUBLIC_ENDPOINTS = frozenset({"static"})
 # When this browser's login started and when it last made a request (Unix seconds, in the signed session).

@@ -32,6 +32,11 @@ class Permission(enum.StrEnum):
     VIEW_INTEGRATION_KEYS = "view_integration_keys"  # the keys issued to an institution (obj: Institution)
     # Record a ticket on a citizen's behalf (a call, a letter, a visit to the desk): its officers (obj: Institution).
     RECORD_TICKET = "record_ticket"
+    # Write and edit the institution's published answers (Maswali), from a consenting ticket or as an article:
+    # its officers and supervisors (obj: Institution).
+    WRITE_ANSWER = "write_answer"
+    # Approve an answer for publication, and confirm a published one is still right: its supervisors (obj: Institution).
+    APPROVE_ANSWER = "approve_answer"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -128,6 +133,10 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return isinstance(obj, Institution) and _in_reach(user, obj)
     if permission == Permission.RECORD_TICKET:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.WRITE_ANSWER:
+        return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.APPROVE_ANSWER:
+        return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.VIEW_ESCALATIONS:
         return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
     if permission == Permission.READ_REPORT:

@@ -1,0 +1,1 @@
+"""Maswali: answered questions and articles an institution publishes for every citizen to read."""
