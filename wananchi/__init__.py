@@ -209,6 +209,7 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.accounts.views import account_bp
     from wananchi.accounts.views import bp as auth_bp
     from wananchi.admin.views import bp as admin_bp
+    from wananchi.maswali.matching import PublishedAnswerFinder
     from wananchi.maswali.staff_views import bp as maswali_staff_bp
     from wananchi.maswali.views import bp as maswali_bp
     from wananchi.notifications.devmail import register_dev_mail_page
@@ -217,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
     from wananchi.phone.views import bp as phone_bp
     from wananchi.reports.public import bp as statistics_bp
     from wananchi.reports.views import bp as reports_bp
+    from wananchi.tickets.answers import ANSWER_FINDER
     from wananchi.tickets.staff import bp as staff_bp
     from wananchi.tickets.views import bp as tickets_bp
 
@@ -232,6 +234,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(phone_bp)
     app.register_blueprint(maswali_bp)
     app.register_blueprint(maswali_staff_bp)
+    app.extensions[ANSWER_FINDER] = PublishedAnswerFinder()  # the submit form offers published answers
     register_dev_mail_page(app)
 
     from wananchi.api.setup import init_api

@@ -2,7 +2,8 @@
 
 published_answer holds a question and its answer in Swahili and English, the service, the ticket it was written
 from (if any), its status (draft, awaiting approval, published), who approved it and when it was last reviewed.
-PostgreSQL gets a GIN expression index for the public search over both languages' text.
+PostgreSQL gets a GIN expression index for the public search over both languages' text. answer_offer records the
+published answers the submit form offered a citizen, and whether they then still submitted (deflection figures).
 
 Revision ID: 0024
 Revises: 0021
@@ -70,9 +71,34 @@ def upgrade():
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(SEARCH_INDEX)
+    op.create_table(
+        "answer_offer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=True),
+        sa.Column("category_id", sa.Integer(), nullable=True),
+        sa.Column("answers_shown", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["category_id"], ["category.id"], name=op.f("fk_answer_offer_category_id_category")),
+        sa.ForeignKeyConstraint(
+            ["institution_id"], ["institution.id"], name=op.f("fk_answer_offer_institution_id_institution")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["ticket.id"], name=op.f("fk_answer_offer_ticket_id_ticket"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_answer_offer")),
+        sa.UniqueConstraint("token", name=op.f("uq_answer_offer_token")),
+    )
+    op.create_index(
+        "ix_answer_offer_institution_id_created_at", "answer_offer", ["institution_id", "created_at"], unique=False
+    )
 
 
 def downgrade():
+    op.drop_index("ix_answer_offer_institution_id_created_at", table_name="answer_offer")
+    op.drop_table("answer_offer")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_published_answer_search")
     op.drop_index("ix_published_answer_institution_id_status_reviewed_at", table_name="published_answer")

@@ -70,6 +70,16 @@ def test_only_a_consenting_ticket_can_be_published(app, db, setting):
         services.draft_from_ticket(load(db, reference), actor=staff.officer_a)
 
 
+def test_an_anonymous_ticket_is_never_published(app, db, setting):
+    _world, staff = setting
+    _citizen, reference, _code = submit(app, type="question", publication_consent="y", identity="anonymous")
+    asha = officer(app, staff.officer_a)
+    assert act(asha, reference, "claim").status_code == 303
+    assert act(asha, reference, "reply", body="Ada ni shilingi 50,000.").status_code == 303
+    with pytest.raises(DomainError):
+        services.draft_from_ticket(load(db, reference), actor=staff.officer_a)
+
+
 def test_an_unanswered_ticket_cannot_be_published(app, db, setting):
     _world, staff = setting
     _citizen, reference, _code = submit(app, type="question", publication_consent="y")

@@ -67,3 +67,21 @@ class PublishedAnswer(Model):
     @property
     def is_public(self) -> bool:
         return self.status == AnswerStatus.PUBLISHED
+
+
+class AnswerOffer(Model):
+    """Published answers the submit form showed a citizen before sending: whether they then still submitted is
+    how the reports count the tickets the answers spared (deflection)."""
+
+    __tablename__ = "answer_offer"
+    __table_args__ = (Index("ix_answer_offer_institution_id_created_at", "institution_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    # The institution of the service chosen (None for "Sijui": answers of any institution were offered).
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
+    answers_shown: Mapped[int] = mapped_column(default=0)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the citizen sent the ticket anyway

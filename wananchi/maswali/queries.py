@@ -7,6 +7,7 @@ the text (LIKE), which is enough for the few hundred answers an institution publ
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, s
 
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.maswali.models import AnswerStatus, PublishedAnswer
+from wananchi.maswali.models import AnswerOffer, AnswerStatus, PublishedAnswer
 
 MAX_SEARCH_LENGTH = 200
 MAX_WORDS = 8
@@ -90,3 +91,19 @@ def published_answer(institution: Institution, answer_id: int) -> PublishedAnswe
             PublishedAnswer.status == AnswerStatus.PUBLISHED,
         )
     )
+
+
+def offer_figures(
+    institution_id: int, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> tuple[int, int]:
+    """How many citizens the submit form offered the institution's published answers (from `start` until before
+    `end`), and how many of them sent their ticket all the same; the rest may have been spared the wait."""
+    statement = select(func.count(AnswerOffer.id), func.count(AnswerOffer.submitted_at)).where(
+        AnswerOffer.institution_id == institution_id
+    )
+    if start is not None:
+        statement = statement.where(AnswerOffer.created_at >= start)
+    if end is not None:
+        statement = statement.where(AnswerOffer.created_at < end)
+    shown, submitted = db.session.execute(statement).one()
+    return int(shown), int(submitted)

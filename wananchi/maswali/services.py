@@ -65,7 +65,7 @@ def draft_from_ticket(ticket: Ticket, *, actor: User) -> PublishedAnswer:
     _require(actor, Permission.WRITE_ANSWER, ticket.institution)
     if not can(actor, Permission.WORK_TICKET, ticket):
         raise DomainError(_("You may not do this for this institution."))
-    if not ticket.publication_consent:
+    if not ticket.text_is_public:  # as the form tells the citizen: nothing of an anonymous ticket is published
         raise DomainError(_("The citizen did not agree to publication: this ticket cannot be published."))
     if ticket.status not in ANSWERED_STATUSES:
         raise DomainError(_("Only an answered ticket can be published."))

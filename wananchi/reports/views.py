@@ -21,6 +21,7 @@ from wananchi.core.i18n import localized_name
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.maswali.queries import offer_figures
 from wananchi.reports import charts
 from wananchi.reports.days import working_day_number
 from wananchi.reports.exports import table_csv, tables_xlsx
@@ -136,6 +137,7 @@ def _page(institution: Institution, *, node: bool) -> str:
         export_url=export_url,
         sort_url=sort_url,
         row_url=row_url,
+        answer_offers=None if node else offer_figures(institution.id, period.start, period.end),
     )
 
 
