@@ -35,6 +35,10 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
     (Permission.RECORD_TICKET, "A"): {"officer_a", "supervisor_a"},  # its own officers, for citizens who call...
     (Permission.RECORD_TICKET, "B"): {"officer_b"},
+    (Permission.WRITE_ANSWER, "A"): {"officer_a", "supervisor_a"},  # its own officers write its published answers
+    (Permission.WRITE_ANSWER, "B"): {"officer_b"},
+    (Permission.APPROVE_ANSWER, "A"): {"supervisor_a"},  # and its supervisors approve them
+    (Permission.APPROVE_ANSWER, "B"): set(),
 }
 
 
