@@ -69,6 +69,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check wananchi tests benchmarks config.py wsgi.py
 	$(BIN)/ruff format --check wananchi tests benchmarks config.py wsgi.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.dev translations
 	$(BIN)/python benchmarks/submit.py

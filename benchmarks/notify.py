@@ -234,7 +234,7 @@ def measure(
     processes: int, args: argparse.Namespace, env: dict[str, str], smtp: SmtpCounter, queue: redis.Redis, log: Path
 ) -> Run:
     """One run: workers ready, rows committed, deliveries queued; timed until the last message arrived."""
-    from wananchi.tasks import deliver_outbox_message
+    from wananchi.notifications.tasks import deliver_outbox_message
 
     clear_queue(queue)
     smtp.reset()

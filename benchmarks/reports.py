@@ -147,7 +147,7 @@ def _iso(value: dt.datetime | None) -> str:
 
 def rows(count: int, ref: dict[str, Any], seed: int = 5) -> Any:
     """COPY lines for the tickets and for their transfers, oldest first."""
-    from wananchi.reports.days import working_day_number
+    from wananchi.sla.days import working_day_number
 
     rng = random.Random(seed)
     institutions = ref["institutions"]

@@ -46,6 +46,7 @@ from huey.storage import RedisStorage  # noqa: E402
 from benchmarks import queue_pages as bench_queue  # noqa: E402  (its ticket generator, reference data, loader)
 from wananchi import create_app  # noqa: E402
 from wananchi.core.db import normalise_database_url  # noqa: E402
+from wananchi.core.tasks import huey  # noqa: E402
 from wananchi.extensions import db  # noqa: E402
 from wananchi.institutions.models import Institution  # noqa: E402
 from wananchi.sla.calendars import calendar_for  # noqa: E402
@@ -59,7 +60,6 @@ from wananchi.sla.policies import (  # noqa: E402
     working_minutes_between,
 )
 from wananchi.sla.targets import DEFAULT_TARGETS  # noqa: E402
-from wananchi.tasks import huey  # noqa: E402
 from wananchi.tickets.models import OPEN_STATUSES, TicketType  # noqa: E402
 
 TARGET_DAYS = (2, 7, 14, 30)

@@ -23,9 +23,9 @@ from werkzeug.serving import make_server
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
 from wananchi.core.i18n import compile_catalogues
+from wananchi.core.tasks import init_tasks
 from wananchi.extensions import db as _db
 from wananchi.extensions import limiter
-from wananchi.tasks import init_tasks
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("WANANCHI_TEST_DATABASE_URL")

@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
+from wananchi import accounts, admin, api, maswali, notifications, open311, pages, phone, reports, sla, tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,19 +45,20 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from wananchi.core.numbers import RowIdConverter
 
     app.url_map.converters["int"] = RowIdConverter
-    _import_models()
-    _connect_signal_handlers()
     _init_extensions(app)
-    _register_blueprints(app)
-
-    from wananchi.core.errors import register_error_handlers
-
-    register_error_handlers(app)
+    # Each domain registers its own blueprints, template helpers, signal handlers and tasks. Higher domains come
+    # first: some add pages to a lower domain's blueprint (the account's notification settings and API tokens),
+    # which must happen before that blueprint is registered.
+    for domain in (api, open311, admin, pages, phone, reports, notifications, maswali, tickets, sla, accounts):
+        domain.init_app(app)
 
     from wananchi.cli import register_cli
-    from wananchi.core.db import init_transaction_boundary
-    from wananchi.tasks import init_tasks
+    from wananchi.core.db import init_transaction_boundary, tune_sqlite_connections
+    from wananchi.core.errors import register_error_handlers
+    from wananchi.core.tasks import init_tasks
 
+    tune_sqlite_connections()
+    register_error_handlers(app)
     register_cli(app)
     init_tasks(app)
     init_transaction_boundary(app)  # last: every view registered above runs as its request's one transaction
@@ -113,7 +115,6 @@ def _secret_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def _init_extensions(app: Flask) -> None:
-    from wananchi.accounts.auth import init_auth
     from wananchi.core import templating
     from wananchi.core.i18n import select_locale
     from wananchi.core.static import init_static
@@ -146,7 +147,6 @@ def _init_extensions(app: Flask) -> None:
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
     templating.init_templating(app)
-    init_auth(app)
     init_static(app)
     # Responses are compressed (brotli or gzip) whatever they hold. Pages that carry a secret (the CSRF token, a
     # tracking code) beside text an attacker could choose would be open to BREACH, which needs the victim's session
@@ -173,70 +173,3 @@ def _room_for_uploads() -> None:
     Either way a request declaring more is refused (413) before its body is read."""
     if request.endpoint in UPLOAD_ENDPOINTS:
         request.max_content_length = current_app.config["MAX_UPLOAD_REQUEST_BYTES"]
-
-
-def _import_models() -> None:
-    """Import every model module, so the metadata (and Alembic) knows every table."""
-    import wananchi.accounts.models  # noqa: F401
-    import wananchi.api.models  # noqa: F401
-    import wananchi.core.audit  # noqa: F401
-    import wananchi.institutions.models  # noqa: F401
-    import wananchi.maswali.models  # noqa: F401
-    import wananchi.notifications.models  # noqa: F401
-    import wananchi.phone.models  # noqa: F401
-    import wananchi.reports.models  # noqa: F401
-    import wananchi.sla.models  # noqa: F401
-    import wananchi.tickets.models  # noqa: F401
-
-
-def _connect_signal_handlers() -> None:
-    """Subscribe other domains to the tickets, SLA and accounts domains' signals (in any order: no receiver
-    depends on another)."""
-    from wananchi.api.tokens import connect_handlers as connect_api_tokens
-    from wananchi.notifications.handlers import connect_handlers as connect_notifications
-
-    connect_notifications()
-    connect_api_tokens()
-
-
-def _register_blueprints(app: Flask) -> None:
-    import wananchi.api.views_tokens  # noqa: F401  (registers the token pages on the account and admin blueprints)
-    import wananchi.notifications.views  # noqa: F401  (registers the notification settings on the account blueprint)
-    import wananchi.sla.views  # noqa: F401  (registers the escalation inbox on the staff blueprint)
-    import wananchi.tickets.queue_views  # noqa: F401  (registers the dashboard and queue on the staff blueprint)
-    import wananchi.tickets.record_views  # noqa: F401  (registers the form for tickets taken by telephone, desk...)
-    import wananchi.tickets.staff_views  # noqa: F401  (registers the ticket page and actions)
-    from wananchi.accounts.views import account_bp
-    from wananchi.accounts.views import bp as auth_bp
-    from wananchi.admin.views import bp as admin_bp
-    from wananchi.maswali.matching import PublishedAnswerFinder
-    from wananchi.maswali.staff_views import bp as maswali_staff_bp
-    from wananchi.maswali.views import bp as maswali_bp
-    from wananchi.notifications.devmail import register_dev_mail_page
-    from wananchi.open311.views import bp as open311_bp
-    from wananchi.pages.views import bp as pages_bp
-    from wananchi.phone.views import bp as phone_bp
-    from wananchi.reports.public import bp as statistics_bp
-    from wananchi.reports.views import bp as reports_bp
-    from wananchi.tickets.answers import ANSWER_FINDER
-    from wananchi.tickets.staff import bp as staff_bp
-    from wananchi.tickets.views import bp as tickets_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(tickets_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(statistics_bp)
-    app.register_blueprint(open311_bp)
-    app.register_blueprint(phone_bp)
-    app.register_blueprint(maswali_bp)
-    app.register_blueprint(maswali_staff_bp)
-    app.extensions[ANSWER_FINDER] = PublishedAnswerFinder()  # the submit form offers published answers
-    register_dev_mail_page(app)
-
-    from wananchi.api.setup import init_api
-
-    init_api(app)

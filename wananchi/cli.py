@@ -126,7 +126,7 @@ def clean_attachments_command() -> None:
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker_command(workers: int) -> None:
     """Run background tasks and the periodic ones (the escalation scan every minute) until stopped."""
-    from wananchi.tasks import huey
+    from wananchi.core.tasks import huey
 
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 

@@ -13,7 +13,7 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-from wananchi.reports.days import working_day_number
+from wananchi.sla.days import working_day_number
 from wananchi.sla.policies import DEFAULT_TIMEZONE, standard_calendar, working_minutes_between
 
 # revision identifiers, used by Alembic.

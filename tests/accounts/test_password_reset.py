@@ -15,9 +15,9 @@ from tests.notifications.conftest import SmtpServer, smtp_server  # noqa: F401  
 from tests.world import PASSWORD, Staff, build_staff, build_world
 from wananchi.accounts.models import User
 from wananchi.core.db import utcnow
+from wananchi.core.tasks import huey
 from wananchi.notifications.models import OutboxMessage
 from wananchi.notifications.outbox import sweep
-from wananchi.tasks import huey
 
 NEW_PASSWORD = "nenosiri-jipya-la-2026"
 LINK = re.compile(r"https?://[^/\s]+(/nenosiri/weka/[^\s\"<>]+)")

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from tests.admin.test_admin_pages import count, entries, log_in, press, submit_form
 from tests.world import World, complaint
-from wananchi.admin import sla_services
-from wananchi.admin.sla_services import ResponseTargetValues
 from wananchi.core.errors import DomainError
 from wananchi.institutions.models import Institution
+from wananchi.sla import services as sla_services
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
+from wananchi.sla.services import ResponseTargetValues
 from wananchi.tickets.models import Ticket, TicketType
 from wananchi.tickets.services import submit_ticket
 

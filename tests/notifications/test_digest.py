@@ -12,8 +12,8 @@ from wananchi.notifications.digest import send_digests
 from wananchi.notifications.models import Channel, NotificationPreference, OutboxStatus
 from wananchi.notifications.outbox import sweep
 from wananchi.notifications.render import public_url
+from wananchi.notifications.tasks import send_warning_digests_daily
 from wananchi.sla.escalation import scan_batch
-from wananchi.tasks import send_warning_digests_daily
 from wananchi.tickets import actions
 
 MONDAY = eat(2026, 11, 23, 8, 0)

@@ -47,7 +47,7 @@ def enqueue_pending(sweep_every: int = 0) -> None:
     """In a child with the workers' environment: queue one delivery per pending row, and a sweep every n rows."""
     from wananchi import create_app
     from wananchi.extensions import db
-    from wananchi.tasks import deliver_outbox_message, sweep_outbox_every_minute
+    from wananchi.notifications.tasks import deliver_outbox_message, sweep_outbox_every_minute
 
     app = create_app()
     with app.app_context():

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from tests.world import World
 from wananchi.extensions import db
-from wananchi.reports.days import working_day_number
 from wananchi.reports.periods import Period
 from wananchi.reports.queries import AGE_BUCKETS, RATINGS, Figures
+from wananchi.sla.days import working_day_number
 from wananchi.tickets.models import (
     OPEN_STATUSES,
     Channel,

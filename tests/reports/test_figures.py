@@ -9,9 +9,9 @@ import pytest
 
 from tests.reports.data import NOW, Row, reference_figures, seed_tickets
 from tests.world import build_world
-from wananchi.reports.days import working_day_number
 from wananchi.reports.periods import Period, local_midnight, preset_period
 from wananchi.reports.queries import SPLITS, Figures, build_report, scope_ids
+from wananchi.sla.days import working_day_number
 
 PERIODS = [
     preset_period("week", NOW),

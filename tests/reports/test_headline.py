@@ -13,8 +13,8 @@ from tests.helpers import log_in
 from tests.reports.data import NOW, due_ticket
 from tests.reports.test_pages import TableReader
 from tests.world import PASSWORD, build_staff, build_world
-from wananchi.reports.days import working_day_number
 from wananchi.reports.headline import State, TargetDays, share_state, target_days, time_state
+from wananchi.sla.days import working_day_number
 from wananchi.sla.models import ResponseTarget
 from wananchi.tickets.models import Ticket, TicketType
 

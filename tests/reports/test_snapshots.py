@@ -27,7 +27,7 @@ from wananchi.reports.snapshots import (
     served_report,
     totals_scope,
 )
-from wananchi.tasks import refresh_report_snapshots
+from wananchi.reports.tasks import refresh_report_snapshots
 from wananchi.tickets.models import Ticket
 
 YEAR = preset_period("year", NOW)

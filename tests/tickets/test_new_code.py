@@ -12,10 +12,10 @@ from tests.helpers import hidden_fields, post_submission
 from tests.notifications.conftest import SmtpServer, sms_gateway, smtp_server  # noqa: F401  (the real peers)
 from tests.notifications.test_delivery import assert_no_code_stored
 from tests.world import build_world
+from wananchi.core.tasks import huey
 from wananchi.notifications.deferred import render_when_sent
 from wananchi.notifications.models import Channel, OutboxMessage
 from wananchi.notifications.outbox import sweep
-from wananchi.tasks import huey
 from wananchi.tickets.models import EventKind, Ticket
 from wananchi.tickets.references import format_tracking_code
 from wananchi.tickets.services import current_tracking_code, find_tracked_ticket, reissue_tracking_code

@@ -18,8 +18,8 @@ from tests.helpers import hidden_fields, valid_submission
 from tests.tickets.test_submit import jpeg_bytes, png_bytes
 from tests.world import build_world
 from wananchi.core.db import utcnow
-from wananchi.tasks import remove_expired_uploads_hourly
 from wananchi.tickets.models import Attachment, KeptUpload, Ticket
+from wananchi.tickets.tasks import remove_expired_uploads_hourly
 
 TOKEN = re.compile(r'<input type="hidden" name="kept" value="([^"]+)">')
 

@@ -14,7 +14,7 @@ from wananchi.core.numbers import whole_number
 from wananchi.extensions import db, login_manager
 
 # Blueprints anyone may open; every other page needs a logged-in user (deny by default).
-# "devmail" (the caught-mail page) exists only in development (wananchi/notifications/devmail.py).
+# "devmail" (the caught-mail page) exists only in development (wananchi/phone/dev_page.py).
 # The API's blueprints ("api", "api_public", "api_staff") authenticate by token themselves (wananchi/api/auth.py),
 # and the phone gateways' callbacks ("phone") by their shared secret (wananchi/phone/gateway.py).
 PUBLIC_BLUEPRINTS = frozenset(

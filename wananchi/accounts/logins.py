@@ -24,13 +24,12 @@ import pyotp
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, case, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from wananchi.accounts.models import LoginThrottle, RolePolicy, User, new_session_token
 from wananchi.accounts.passwords import hash_password, needs_rehash, verify_no_password, verify_password
 from wananchi.accounts.services import find_user_by_email
 from wananchi.core.audit import Subject, record_security_event
-from wananchi.core.db import utcnow
+from wananchi.core.db import upsert_insert, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 
@@ -132,8 +131,7 @@ def _count_account_attempt(user: User | None, now: dt.datetime) -> tuple[bool, d
 def _count_address_failure(address: str, now: dt.datetime) -> None:
     """Add a failure to the client address's count (one atomic upsert) and start its wait when it is due."""
     table = LoginThrottle.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(address=address, failures=1, last_failure_at=now)
+    statement = upsert_insert(table).values(address=address, failures=1, last_failure_at=now)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.address],
         set_={

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -13,16 +15,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from wananchi.accounts import signals
-from wananchi.accounts.models import Role, User, new_session_token
+from wananchi.accounts.models import Role, RolePolicy, User, new_session_token
 from wananchi.accounts.passwords import check_password_strength, hash_password, verify_password
 from wananchi.core.audit import record_security_event
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
+from wananchi.institutions.changes import apply_values, plain, save_change, values_of
 from wananchi.institutions.models import Institution
-from wananchi.notifications.models import Channel
-from wananchi.notifications.outbox import add_messages
-from wananchi.notifications.render import UNRENDERED, public_url
 
 RESET_SALT = "wananchi.accounts.password-reset"
 RESET_LINK_LIFETIME = dt.timedelta(hours=1)
@@ -87,39 +87,16 @@ def password_reset_token(user: User) -> str:
 
 
 def send_password_reset_link(email: str, *, now: dt.datetime | None = None) -> None:
-    """Write a password-reset message to the outbox for the active user with this address; others get nothing.
+    """Ask for a password-reset message to the active user with this address; others get nothing.
 
-    The message is written without its text: the link in it is a credential, so it is made and rendered only
-    when the message is sent, and never stored (wananchi/notifications/deferred.py, password_reset_context).
+    The notifications domain writes the message without its text: the link in it is a credential, so it is made
+    and rendered only when the message is sent, and never stored (wananchi/notifications/deferred.py).
     """
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    now = now or utcnow()
     record_security_event("password_reset_sent", user)
-    add_messages(
-        [
-            {
-                "event": "password_reset",
-                "channel": Channel.EMAIL,
-                "recipient": user.email,
-                "recipient_user_id": user.id,
-                "language": user.language,
-                **UNRENDERED.for_channel(Channel.EMAIL),
-            }
-        ],
-        now,
-    )
-
-
-def password_reset_context(user: User) -> dict[str, Any]:
-    """What the password-reset message says, with a new one-hour link (made now, as the message is sent)."""
-    return {
-        "recipient_name": user.name,
-        "email": user.email,
-        "reset_url": public_url("auth.reset_password", token=password_reset_token(user)),
-        "minutes": int(RESET_LINK_LIFETIME.total_seconds() // 60),
-    }
+    signals.password_reset_requested.send(user, now=now or utcnow())
 
 
 def user_for_reset_token(token: str) -> User:
@@ -152,3 +129,117 @@ def reset_password(token: str, new: str) -> User:
     signals.password_changed.send(user, reason="reset")
     db.session.flush()
     return user
+
+
+# Administering staff accounts and role policies (audited)
+
+TEMPORARY_PASSWORD_BYTES = 12  # 16 URL-safe characters
+
+
+@dataclass
+class UserValues:
+    """What an administrator sets on a staff account."""
+
+    email: str
+    name: str
+    role: Role
+    institution: Institution | None
+    is_admin: bool
+    language: str
+
+
+def _check_user_values(user: User | None, values: UserValues, *, actor: User) -> None:
+    """The rules for an account: a unique e-mail, an institution for staff, administrators keep their rights."""
+    existing = find_user_by_email(values.email)
+    if existing is not None and existing is not user:
+        raise DomainError(_("A user with this e-mail address already exists."), field="email")
+    if values.role != Role.ADMIN and values.institution is None:
+        raise DomainError(_("Officers, supervisors and oversight users belong to an institution."), field="institution")
+    changing_institution = user is None or user.institution_id != (values.institution and values.institution.id)
+    if values.institution is not None and changing_institution and not values.institution.is_active:
+        raise DomainError(_("This institution is inactive: choose an active one."), field="institution")
+    if user is not None and user.id == actor.id and values.role != Role.ADMIN and not values.is_admin:
+        raise DomainError(_("You cannot take away your own administrator rights."), field="role")
+
+
+def create_user_account(values: UserValues, password: str | None, *, actor: User) -> tuple[User, str | None]:
+    """A new staff account with the given password, or a temporary one that is returned to be shown once."""
+    _check_user_values(None, values, actor=actor)
+    temporary = None if password else secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    user = create_user(
+        email=values.email,
+        name=values.name,
+        role=values.role,
+        password=password or temporary or "",
+        institution=values.institution,
+        is_admin=values.is_admin,
+    )
+    user.language = values.language
+    changes = {
+        "email": [None, user.email],
+        "name": [None, user.name],
+        "role": [None, plain(user.role)],
+        "institution": [None, plain(user.institution)],
+        "is_admin": [None, user.is_admin],
+        "language": [None, user.language],
+        "password": [None, "temporary" if temporary else "set by administrator"],
+    }
+    save_change(actor, "create_user", user, changes)
+    return user, temporary
+
+
+def update_user(user: User, values: UserValues, *, actor: User) -> User:
+    """Change a user's e-mail, name, role, institution or language."""
+    _check_user_values(user, values, actor=actor)
+    wanted = values_of(values)
+    wanted["email"] = values.email.strip().lower()
+    wanted["name"] = values.name.strip()
+    wanted["is_admin"] = values.is_admin or values.role == Role.ADMIN
+    changes = apply_values(user, wanted)
+    save_change(actor, "update_user", user, changes)
+    return user
+
+
+def set_user_active(user: User, active: bool, *, actor: User) -> User:
+    """Deactivate an account (ending all its sessions at once) or let it log in again."""
+    if user.id == actor.id and not active:
+        raise DomainError(_("You cannot deactivate your own account."))
+    changes = apply_values(user, {"active": active})
+    if changes and not active:
+        user.session_token = new_session_token()
+        changes["sessions_ended"] = [False, True]
+    save_change(actor, "reactivate_user" if active else "deactivate_user", user, changes)
+    return user
+
+
+def unlock_user(user: User, *, actor: User) -> User:
+    """Lift the lock that too many failed logins put on an account."""
+    if user.locked_until is None and not user.failed_logins:
+        raise DomainError(_("This account is not locked."))
+    changes = apply_values(user, {"locked_until": None, "failed_logins": 0})
+    save_change(actor, "unlock_user", user, changes)
+    return user
+
+
+def reset_two_factor(user: User, *, actor: User) -> User:
+    """Forget a user's authenticator app (e.g. a lost phone); their sessions end and they set it up again."""
+    if not user.totp_secret:
+        raise DomainError(_("This user has no two-step login to reset."))
+    user.totp_secret = None
+    user.session_token = new_session_token()
+    save_change(actor, "reset_two_factor", user, {"two_step_login": [True, False], "sessions_ended": [False, True]})
+    return user
+
+
+# Role policies
+
+
+def set_role_policy(role: Role, require_totp: bool, *, actor: User) -> RolePolicy:
+    """Require (or stop requiring) two-step login for every user of a role."""
+    policy = db.session.get(RolePolicy, role)
+    if policy is None:
+        policy = RolePolicy(role=role, require_totp=False)
+        db.session.add(policy)
+    changes = apply_values(policy, {"require_totp": require_totp})
+    save_change(actor, "set_role_policy", policy, changes)
+    return policy

@@ -7,3 +7,5 @@ _signals = Namespace()
 
 # A user's password was changed (reason="changed") or set through a reset link (reason="reset").
 password_changed = _signals.signal("password-changed")
+# An active user asked for a password-reset link (now=the time of the request); the link is made when it is sent.
+password_reset_requested = _signals.signal("password-reset-requested")

@@ -27,13 +27,12 @@ from wananchi.accounts.logins import (
 )
 from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import change_password, reset_password, user_for_reset_token
+from wananchi.accounts.tasks import send_password_reset
 from wananchi.core.audit import client_address, record_security_event
 from wananchi.core.db import commit_now
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import queue_from_form, refuse, show_refusal
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db, limiter
-from wananchi.tasks import send_password_reset
 
 bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__, url_prefix="/akaunti")
@@ -179,7 +178,7 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a password-reset link; the answer is the same whether or not the address has an account.
 
     So is the work: the request only queues the address, and a worker decides whether an active account has
-    it (wananchi.tasks.send_password_reset), so neither the answer nor its timing reveals who has an account.
+    it (wananchi.accounts.tasks.send_password_reset), so neither the answer nor its timing reveals who has an account.
     """
     form = PasswordForgotForm()
     if form.validate_on_submit():
@@ -239,7 +238,4 @@ def profile():
                 "success",
             )
             return redirect(url_for("account.profile"), code=303)
-    sees_keys = can(current_user, Permission.VIEW_INTEGRATION_KEYS, current_user.institution)
-    return render_template("accounts/profile.html", form=form, sees_institution_keys=sees_keys), (
-        422 if form.is_submitted() else 200
-    )
+    return render_template("accounts/profile.html", form=form), (422 if form.is_submitted() else 200)

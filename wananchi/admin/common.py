@@ -10,8 +10,8 @@ from flask_wtf import FlaskForm
 
 from wananchi.accounts.models import User
 from wananchi.core.numbers import whole_number
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
+from wananchi.tickets.permissions import Permission, can
 
 bp = Blueprint("admin", __name__, url_prefix="/utawala")
 

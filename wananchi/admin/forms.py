@@ -15,13 +15,13 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from wananchi.accounts.labels import ROLE_LABELS
 from wananchi.accounts.passwords import MIN_PASSWORD_LENGTH
 from wananchi.admin.labels import KIND_LABELS, LANGUAGE_LABELS
-from wananchi.admin.sla_services import INTERVALS_PER_DAY, WEEKDAYS, hours_field
 from wananchi.core.contact import InvalidContact, normalise_email
 from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.labels import TOPIC_LABELS
 from wananchi.institutions.models import Category, Institution, Region, Topic
 from wananchi.sla.models import Calendar
+from wananchi.sla.services import INTERVALS_PER_DAY, WEEKDAYS, hours_field
 from wananchi.tickets.labels import TYPE_LABELS
 
 CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -25,20 +25,6 @@ from wananchi.admin.forms import (
     region_choices,
 )
 from wananchi.admin.labels import KIND_LABELS
-from wananchi.admin.services import (
-    CategoryValues,
-    InstitutionValues,
-    RoutingRuleValues,
-    create_category,
-    create_institution,
-    create_routing_rule,
-    delete_routing_rule,
-    set_category_active,
-    update_category,
-    update_institution,
-    update_routing_rule,
-)
-from wananchi.admin.sla_services import assign_calendar
 from wananchi.admin.sla_views import all_calendars
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
@@ -53,7 +39,21 @@ from wananchi.institutions.models import (
     Topic,
 )
 from wananchi.institutions.routing import route_ticket
+from wananchi.institutions.services import (
+    CategoryValues,
+    InstitutionValues,
+    RoutingRuleValues,
+    create_category,
+    create_institution,
+    create_routing_rule,
+    delete_routing_rule,
+    set_category_active,
+    update_category,
+    update_institution,
+    update_routing_rule,
+)
 from wananchi.sla.models import Calendar
+from wananchi.sla.services import assign_calendar
 from wananchi.tickets.forms import DONT_KNOW, category_groups, district_groups
 
 # Institutions

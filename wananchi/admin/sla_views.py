@@ -27,7 +27,15 @@ from wananchi.admin.forms import (
     parse_day,
     type_choices,
 )
-from wananchi.admin.sla_services import (
+from wananchi.core.db import utcnow
+from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
+from wananchi.core.i18n import localized_name
+from wananchi.extensions import db
+from wananchi.institutions.models import Category, Institution
+from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
+from wananchi.sla.policies import DEFAULT_TIMEZONE, public_holidays
+from wananchi.sla.services import (
     INTERVALS_PER_DAY,
     WEEKDAYS,
     CalendarDateValues,
@@ -43,14 +51,6 @@ from wananchi.admin.sla_services import (
     update_calendar_date,
     update_response_target,
 )
-from wananchi.core.db import utcnow
-from wananchi.core.errors import DomainError
-from wananchi.core.forms import refuse
-from wananchi.core.i18n import localized_name
-from wananchi.extensions import db
-from wananchi.institutions.models import Category, Institution
-from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
-from wananchi.sla.policies import DEFAULT_TIMEZONE, public_holidays
 from wananchi.sla.targets import DEFAULT_TARGETS
 from wananchi.tickets.labels import TYPE_LABELS
 from wananchi.tickets.models import TicketType

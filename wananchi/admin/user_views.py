@@ -9,11 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wananchi.accounts.models import ACCOUNT_ROLES, Role, User
-from wananchi.admin import queries
-from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, page_number
-from wananchi.admin.forms import NOTHING, NewUserForm, PolicyForm, UserForm, institution_choices
-from wananchi.admin.labels import LANGUAGE_LABELS
-from wananchi.admin.services import (
+from wananchi.accounts.services import (
     UserValues,
     create_user_account,
     reset_two_factor,
@@ -22,6 +18,10 @@ from wananchi.admin.services import (
     unlock_user,
     update_user,
 )
+from wananchi.admin import queries
+from wananchi.admin.common import actor, bp, chosen, form_status, get_or_404, page_number
+from wananchi.admin.forms import NOTHING, NewUserForm, PolicyForm, UserForm, institution_choices
+from wananchi.admin.labels import LANGUAGE_LABELS
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse

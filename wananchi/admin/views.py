@@ -16,16 +16,16 @@ from wananchi.admin import queries
 from wananchi.admin.common import actor, bp, form_status, get_or_404, page_number
 from wananchi.admin.forms import NOTHING, CannedResponseForm, institution_choices
 from wananchi.admin.labels import ACTION_LABELS, OBJECT_LABELS
-from wananchi.admin.services import (
+from wananchi.admin.sla_views import SLA_ACTION_LABELS, SLA_OBJECT_LABELS
+from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
+from wananchi.institutions.models import Institution
+from wananchi.tickets.canned import (
     CannedResponseValues,
     create_canned_response,
     delete_canned_response,
     update_canned_response,
 )
-from wananchi.admin.sla_views import SLA_ACTION_LABELS, SLA_OBJECT_LABELS
-from wananchi.core.errors import DomainError
-from wananchi.core.forms import refuse
-from wananchi.institutions.models import Institution
 from wananchi.tickets.models import CannedResponse
 
 

@@ -20,9 +20,9 @@ from flask_limiter.util import get_remote_address
 from wananchi.accounts.models import Role, User
 from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKey
 from wananchi.api.tokens import find_api_token, find_integration_key, mark_used
-from wananchi.core.permissions import Permission, can
 from wananchi.institutions.models import Category, District
 from wananchi.institutions.routing import route_ticket
+from wananchi.tickets.permissions import Permission, can
 
 
 @dataclass(frozen=True)

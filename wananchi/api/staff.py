@@ -31,11 +31,11 @@ from wananchi.api.schemas import (
 )
 from wananchi.api.serialise import queue_item_dict, staff_ticket_dict
 from wananchi.core.errors import DomainError
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
 from wananchi.tickets.models import Ticket
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import parse_filter, queue_page
 from wananchi.tickets.references import normalise_reference
 

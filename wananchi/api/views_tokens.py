@@ -21,9 +21,9 @@ from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKe
 from wananchi.api.tokens import create_api_token, create_integration_key, revoke_api_token, revoke_integration_key
 from wananchi.core.forms import Form
 from wananchi.core.i18n import localized_name
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.staff import bp as staff_bp
 
 SCOPE_CHOICES = [SelectChoice(SCOPE_READ, _l("Read")), SelectChoice(SCOPE_WRITE, _l("Write (act on tickets)"))]

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context
 from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -71,6 +72,16 @@ def render_type_for_migration(type_: str, obj: Any, autogen_context: Any) -> str
     return False
 
 
+def is_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL (else SQLite): the few places that differ ask this."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def upsert_insert(table: Any) -> Any:
+    """An INSERT into `table` that takes ON CONFLICT clauses, in the session's dialect (PostgreSQL or SQLite)."""
+    return (postgresql.insert if is_postgresql() else sqlite.insert)(table)
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the environment gives."""
     for prefix in ("postgres://", "postgresql://"):
@@ -88,7 +99,12 @@ def engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "connect_args": {**options.get("connect_args", {}), "prepare_threshold": None}}
 
 
-@event.listens_for(Engine, "connect")
+def tune_sqlite_connections() -> None:
+    """Tune every new SQLite connection (`_tune_sqlite`); called once per application, connected once."""
+    if not event.contains(Engine, "connect", _tune_sqlite):
+        event.listen(Engine, "connect", _tune_sqlite)
+
+
 def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: enforce foreign keys, wait for locks, and let readers run beside the writer (WAL)."""
     module = type(dbapi_connection).__module__

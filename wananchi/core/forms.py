@@ -16,7 +16,7 @@ from wtforms.fields import FileField
 
 from wananchi.core.db import roll_back_at_end
 from wananchi.core.errors import DomainError
-from wananchi.tasks import QUEUE_ERRORS
+from wananchi.core.tasks import QUEUE_ERRORS
 
 
 def N_(message: str) -> str:  # noqa: N802 - Babel's extraction keyword for "translate later"

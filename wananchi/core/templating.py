@@ -7,7 +7,6 @@ import datetime as dt
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 
-from wananchi.core.db import utcnow
 from wananchi.core.i18n import current_language, localized_name
 
 
@@ -43,27 +42,8 @@ def feedback_url() -> str:
 
 
 def init_templating(app: Flask) -> None:
-    """Register the helpers every template may use."""
-    from wananchi.accounts.labels import ROLE_LABELS
-    from wananchi.core.permissions import Permission, can
-    from wananchi.sla.clock import state
-    from wananchi.sla.labels import ESCALATION_LEVEL_LABELS, SLA_STATE_LABELS, SLA_TARGET_LABELS
-    from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
-    from wananchi.tickets.models import OPEN_STATUSES
-    from wananchi.tickets.references import format_tracking_code
-
+    """Register the helpers every template may use; each domain adds its own (its `init_app`)."""
     app.jinja_env.globals.update(
-        role_labels=ROLE_LABELS,
-        can=can,
-        permissions=Permission,
-        format_tracking_code=format_tracking_code,
-        sla_state=lambda ticket: state(ticket, utcnow()),
-        sla_state_labels=SLA_STATE_LABELS,
-        escalation_level_labels=ESCALATION_LEVEL_LABELS,
-        sla_target_labels=SLA_TARGET_LABELS,
-        open_statuses=OPEN_STATUSES,
-        event_labels=EVENT_LABELS,
-        staff_status_labels=STAFF_STATUS_LABELS,
         localized_name=localized_name,
         current_language=current_language,
         language_switch_url=language_switch_url,

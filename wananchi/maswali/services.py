@@ -12,12 +12,12 @@ from wananchi.accounts.models import User
 from wananchi.core.audit import record
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution
 from wananchi.maswali.models import AnswerStatus, PublishedAnswer
 from wananchi.maswali.personal import ticket_details_in
 from wananchi.tickets.models import MessageKind, Ticket, TicketStatus
+from wananchi.tickets.permissions import Permission, can
 
 # A ticket is published only once the institution has answered it.
 ANSWERED_STATUSES = frozenset({TicketStatus.ANSWERED, TicketStatus.RESOLVED, TicketStatus.CLOSED})

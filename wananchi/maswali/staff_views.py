@@ -15,7 +15,6 @@ from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
 from wananchi.core.i18n import localized_name
 from wananchi.core.numbers import whole_number
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution
 from wananchi.maswali import services
@@ -23,6 +22,7 @@ from wananchi.maswali.forms import AnswerForm, StepForm
 from wananchi.maswali.models import AnswerStatus, PublishedAnswer
 from wananchi.maswali.personal import find_personal_details, highlight
 from wananchi.tickets.models import Ticket
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.references import normalise_reference
 
 bp = Blueprint("maswali_staff", __name__, url_prefix="/afisa/maswali")

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from wananchi.accounts.models import User
+from wananchi.accounts.services import RESET_LINK_LIFETIME, password_reset_token
 from wananchi.extensions import db
 from wananchi.notifications.channels import Content, DeliveryError
 from wananchi.notifications.models import Channel, OutboxMessage
-from wananchi.notifications.render import render_notification, tracking_url
+from wananchi.notifications.render import public_url, render_notification, tracking_url
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.services import current_tracking_code
 
@@ -38,14 +39,16 @@ def _code_and_link(message: OutboxMessage) -> dict[str, Any]:
 
 
 def _reset_link(message: OutboxMessage) -> dict[str, Any]:
-    # Imported here: the accounts services write their messages through the outbox, which imports this module.
-    from wananchi.accounts.services import password_reset_context
-
     # A link made now, for the account as it is now: only to the address it still has, and only if still active.
     user = db.session.get(User, message.recipient_user_id) if message.recipient_user_id is not None else None
     if user is None or not user.active or user.email != message.recipient:
         raise DeliveryError("the account of this password reset is gone, deactivated or has another address now")
-    return password_reset_context(user)
+    return {
+        "recipient_name": user.name,
+        "email": user.email,
+        "reset_url": public_url("auth.reset_password", token=password_reset_token(user)),
+        "minutes": int(RESET_LINK_LIFETIME.total_seconds() // 60),
+    }
 
 
 RENDERED_WHEN_SENT: dict[str, Callable[[OutboxMessage], dict[str, Any]]] = {

@@ -9,7 +9,7 @@ from itertools import groupby
 from sqlalchemy import select
 
 from wananchi.accounts.models import User
-from wananchi.core.db import utcnow
+from wananchi.core.db import is_postgresql, utcnow
 from wananchi.extensions import db
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.outbox import add_messages
@@ -57,7 +57,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
         .where(OutboxMessage.status == OutboxStatus.HELD)
         .order_by(OutboxMessage.recipient_user_id, OutboxMessage.channel, OutboxMessage.id)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         query = query.with_for_update(skip_locked=True)  # two workers never digest the same message
     held = list(db.session.scalars(query))
     written = 0

@@ -15,6 +15,7 @@ from typing import Any
 from blinker import NamedSignal
 from flask import current_app
 
+from wananchi.accounts import signals as account_signals
 from wananchi.accounts.models import User
 from wananchi.extensions import db
 from wananchi.notifications.deferred import RENDERED_WHEN_SENT
@@ -185,6 +186,23 @@ def _on_escalation(ticket: Ticket, *, escalation: Escalation, **_: Any) -> None:
         notify_staff(oversight_of(escalation.node_id), ticket, "escalation", now, escalation=escalation)
 
 
+def _on_password_reset_requested(user: User, *, now: dt.datetime, **_: Any) -> None:
+    # Written without its text: the link is a credential, made and rendered only when the message is sent.
+    add_messages(
+        [
+            {
+                "event": "password_reset",
+                "channel": Channel.EMAIL,
+                "recipient": user.email,
+                "recipient_user_id": user.id,
+                "language": user.language,
+                **UNRENDERED.for_channel(Channel.EMAIL),
+            }
+        ],
+        now,
+    )
+
+
 CONNECTIONS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (signals.ticket_submitted, _on_submitted),
     (signals.ticket_replied, _on_replied),
@@ -195,6 +213,7 @@ CONNECTIONS: list[tuple[NamedSignal, Callable[..., None]]] = [
     (signals.ticket_assigned, _on_assigned),
     (signals.citizen_message_added, _on_citizen_message),
     (sla_signals.escalation_step_taken, _on_escalation),
+    (account_signals.password_reset_requested, _on_password_reset_requested),
 ]
 
 

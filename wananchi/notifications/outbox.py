@@ -13,11 +13,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, cast
 
-from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, Table, event, insert, select, update
+from flask import current_app
+from sqlalchemy import CursorResult, Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from wananchi.core.db import utcnow
+from wananchi.core.db import is_postgresql, utcnow
 from wananchi.extensions import db
 from wananchi.notifications.channels import Content, Delivered, DeliveryError, send_email, send_sms
 from wananchi.notifications.deferred import is_unrendered, render_when_sent
@@ -53,29 +53,10 @@ def add_messages(messages: list[dict[str, Any]], now: dt.datetime | None = None)
     return ids
 
 
-@event.listens_for(Session, "after_commit")
-def _enqueue_after_commit(session: Session) -> None:
-    message_ids = session.info.pop(_NEW_IDS, [])
-    if message_ids and has_app_context() and current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
-        from wananchi.tasks import QUEUE_ERRORS, deliver_outbox_message
-
-        for position, message_id in enumerate(message_ids):
-            try:
-                deliver_outbox_message(message_id)
-            except QUEUE_ERRORS:
-                # The change is committed: it must not turn into an error page. Its messages wait in the
-                # outbox, and the periodic sweep sends them once the queue answers again.
-                current_app.logger.warning(
-                    "task queue unreachable: %d committed outbox message(s) left for the sweep",
-                    len(message_ids) - position,
-                    exc_info=True,
-                )
-                return
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_NEW_IDS, None)
+def take_new_message_ids(session: Session) -> list[int]:
+    """The ids of the pending messages this session wrote since its last commit or rollback, forgotten as they are
+    read (the notifications domain enqueues them after a commit, and drops them after a rollback)."""
+    return session.info.pop(_NEW_IDS, [])
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -160,7 +141,7 @@ def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[in
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         query = query.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(query))
     db.session.commit()

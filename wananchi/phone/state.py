@@ -16,9 +16,8 @@ from typing import Any, Protocol, cast
 import redis
 from flask import current_app
 from sqlalchemy import CursorResult, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from wananchi.core.db import utcnow
+from wananchi.core.db import upsert_insert, utcnow
 from wananchi.extensions import db
 from wananchi.phone.models import PhoneSession
 
@@ -48,10 +47,8 @@ class DatabaseStore:
         return json.loads(data) if data is not None else None
 
     def put(self, key: str, value: dict[str, Any], seconds: int) -> None:
-        dialect = db.session.get_bind().dialect.name
-        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         row = {"key": key, "data": json.dumps(value), "expires_at": utcnow() + dt.timedelta(seconds=seconds)}
-        statement = dialect_insert(PhoneSession).values(**row)
+        statement = upsert_insert(PhoneSession).values(**row)
         db.session.execute(
             statement.on_conflict_do_update(
                 index_elements=[PhoneSession.key],

@@ -34,16 +34,17 @@ from sqlalchemy import String, and_, case, cast, func, literal, null, or_, selec
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.selectable import CTE
 
+from wananchi.core.db import is_postgresql
 from wananchi.core.i18n import localized_name
-from wananchi.core.permissions import subtree_ids
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.notifications.models import Channel as MessageChannel
 from wananchi.notifications.models import OutboxMessage, OutboxStatus
-from wananchi.reports.days import working_day_number
 from wananchi.reports.periods import LOCAL_TIME, Period
 from wananchi.reports.sql import local_month, week_index
+from wananchi.sla.days import working_day_number
 from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketTransfer, TicketType
+from wananchi.tickets.permissions import subtree_ids
 
 SPLITS = ("category", "type", "channel", "region", "district")
 # Age buckets of the open backlog in working days: (first, last); None: no upper end.
@@ -175,10 +176,6 @@ def _dims(base: CTE, names: Iterable[str], week_start: dt.datetime | None) -> li
     return found
 
 
-def _postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
 def _set_keys(rows: Iterable[Any], names: Sequence[str], width: int) -> Iterable[tuple[Key, tuple[Any, ...]]]:
     """(dimension, value) of grouping-set rows laid out as (grouping bits, one key per dimension, figures...).
 
@@ -207,7 +204,7 @@ def _grouped(
     Rows outside the period but inside the trend window count only for the dimensions in `whole_window`. On
     PostgreSQL one pass with GROUPING SETS; elsewhere a UNION ALL of one grouped part per dimension.
     """
-    if _postgresql() and dims:
+    if is_postgresql() and dims:
         in_period = base.c.in_period
         names = [name for name, _expression in dims]
         expressions = [expression for _name, expression in dims]
@@ -247,7 +244,7 @@ def _percentiles(
     """
     counted = and_(base.c.in_period == 1, base.c.v.is_not(None))
     chosen = [(name, expression) for name, expression in dims if name in wanted]
-    if _postgresql() and chosen:
+    if is_postgresql() and chosen:
         # One pass: GROUPING SETS build every histogram; the windows sort by the raw keys (integers), not text.
         names = [name for name, _expression in chosen]
         keys = [f"key{n}" for n in range(len(chosen))]
@@ -553,7 +550,7 @@ def build_report(
     window = period.trend_start if weekly else period.start
     figures = _Table()
     figures[TOTAL] = Figures()
-    if _postgresql():
+    if is_postgresql():
         # The histograms and their windows sort a few hundred thousand small rows: keep them in memory. Compiling
         # these one-off statements to machine code costs more than it saves.
         db.session.execute(text("SET LOCAL work_mem = '64MB'"))

@@ -21,9 +21,8 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from wananchi.core.db import utcnow
+from wananchi.core.db import upsert_insert, utcnow
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.reports.models import ReportSnapshot
@@ -154,8 +153,7 @@ def _find(scope: str, period: Period) -> ReportSnapshot | None:
 
 def _store(scope: str, period: Period, report: Report, computed_at: dt.datetime, compute_ms: int) -> None:
     """Insert or replace the snapshot of (scope, period): concurrent writers leave the latest figures."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(ReportSnapshot).values(
+    statement = upsert_insert(ReportSnapshot).values(
         scope=scope,
         preset=period.preset,
         first=period.first,

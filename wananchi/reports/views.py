@@ -18,12 +18,10 @@ from flask_login import current_user
 from wananchi.accounts.models import User
 from wananchi.core.db import utcnow
 from wananchi.core.i18n import localized_name
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.maswali.queries import offer_figures
 from wananchi.reports import charts
-from wananchi.reports.days import working_day_number
 from wananchi.reports.exports import table_csv, tables_xlsx
 from wananchi.reports.headline import ARROWS, CHANGE_LABELS, STATE_LABELS, Headline, build_headline, target_days
 from wananchi.reports.periods import PRESETS, Period, parse_period
@@ -31,6 +29,8 @@ from wananchi.reports.queries import OldTicket, oldest_open, scope_ids
 from wananchi.reports.snapshots import Served, institution_scope, node_scope, served_report, totals_scope
 from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, PERFORMANCE, Table, report_tables
 from wananchi.sla.calendars import calendar_for
+from wananchi.sla.days import working_day_number
+from wananchi.tickets.permissions import Permission, can
 
 bp = Blueprint("reports", __name__, url_prefix="/ripoti")
 

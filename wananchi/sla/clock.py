@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.reports.days import working_day_number
 from wananchi.sla.calendars import calendar_for
+from wananchi.sla.days import working_day_number
 from wananchi.sla.models import Escalation, EscalationLevel, SlaTarget
 from wananchi.sla.policies import WorkingCalendar, add_working_minutes, working_minutes_between
 from wananchi.sla.targets import targets_for

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wananchi.core.db import utcnow
+from wananchi.core.db import is_postgresql, utcnow
 from wananchi.extensions import db
 from wananchi.sla import clock, signals
 from wananchi.sla.calendars import calendar_for
@@ -86,7 +86,7 @@ def scan_batch(now: dt.datetime | None = None, *, batch_size: int = BATCH_SIZE) 
         .limit(batch_size)
         .options(selectinload(Ticket.institution))
     )
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         query = query.with_for_update(skip_locked=True, of=Ticket)  # several workers never take one ticket twice
     result = ScanResult()
     tickets = list(db.session.scalars(query))

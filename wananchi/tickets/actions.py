@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.sla import clock
@@ -33,6 +32,7 @@ from wananchi.tickets.models import (
     TicketTransfer,
     TicketType,
 )
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.workflow import Action, next_status
 
 MAX_TEXT = 10_000

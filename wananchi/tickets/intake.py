@@ -8,10 +8,10 @@ import datetime as dt
 
 from wananchi.accounts.models import User
 from wananchi.core.db import utcnow
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.tickets.actions import NotPermitted
 from wananchi.tickets.models import STAFF_CHANNELS, EventKind, TicketEvent
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.services import Receipt, Submission, submit_ticket
 
 

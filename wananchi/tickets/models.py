@@ -194,7 +194,7 @@ class Ticket(Model):
     paused_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_response_minutes: Mapped[int | None] = mapped_column(Integer)
     resolution_minutes: Mapped[int | None] = mapped_column(Integer)
-    # The working day of submission, counted from an epoch by the standard calendar (wananchi/reports/days.py):
+    # The working day of submission, counted from an epoch by the standard calendar (wananchi/sla/days.py):
     # reports age the open backlog in working days by subtraction.
     submitted_day: Mapped[int | None] = mapped_column(Integer)
 

@@ -18,11 +18,11 @@ from sqlalchemy import ColumnElement, Select, and_, column, func, literal, liter
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
-from wananchi.core.db import utcnow
-from wananchi.core.permissions import visible_institution_ids
+from wananchi.core.db import is_postgresql, utcnow
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Region
 from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus, TicketType
+from wananchi.tickets.permissions import visible_institution_ids
 from wananchi.tickets.references import normalise_reference
 
 PAGE_SIZE = 50
@@ -167,7 +167,7 @@ def _search_condition(text: str) -> ColumnElement[bool] | None:
     words = _WORD.findall(text)
     if not words:
         return None
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         query = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
         return _SEARCH_VECTOR.bool_op("@@")(query)
     match = " ".join('"' + word.replace('"', '""') + '"' for word in words)

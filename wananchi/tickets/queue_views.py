@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from wananchi.accounts.models import Role, User
 from wananchi.core.i18n import localized_name
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Region
 from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import (
     QueueFilter,
     count_cap,

@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.tickets.attachments import IncomingFile
 from wananchi.tickets.forms import DONT_KNOW, category_groups, district_groups
 from wananchi.tickets.intake import record_ticket
 from wananchi.tickets.labels import CHANNEL_LABELS, IDENTITY_HINTS, TYPE_HINTS
 from wananchi.tickets.models import Channel, EventKind, Identity, Ticket, TicketType
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.references import format_tracking_code
 from wananchi.tickets.services import AlreadySubmitted, Submission, current_tracking_code, form_submission_key
 from wananchi.tickets.staff import bp

@@ -8,8 +8,8 @@ import re
 import secrets
 
 from sqlalchemy import Integer, cast, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from wananchi.core.db import upsert_insert
 from wananchi.extensions import db
 from wananchi.tickets.models import ReferenceCounter, Ticket
 
@@ -29,9 +29,8 @@ def allocate_reference(year: int) -> str:
     error) stays unused: references may have gaps. A number can still be taken already, by a ticket stored
     without the counter (an import); see `skip_taken_references`.
     """
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(ReferenceCounter)
+        upsert_insert(ReferenceCounter)
         .values(year=year, last_value=1)
         .on_conflict_do_update(
             index_elements=[ReferenceCounter.year], set_={"last_value": ReferenceCounter.last_value + 1}

@@ -17,13 +17,13 @@ from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
 from wananchi.core.i18n import localized_name
 from wananchi.core.numbers import whole_number
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
 from wananchi.tickets.duplicates import possible_duplicates
 from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.references import normalise_reference
 from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.staff import bp

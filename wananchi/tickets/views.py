@@ -34,7 +34,6 @@ from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.forms import queue_from_form, refuse
 from wananchi.core.i18n import current_language, remember_language
 from wananchi.extensions import db, limiter
-from wananchi.tasks import send_new_tracking_code
 from wananchi.tickets.answers import Offer, answer_finder
 from wananchi.tickets.attachments import IncomingFile, remove_files
 from wananchi.tickets.forms import (
@@ -75,6 +74,7 @@ from wananchi.tickets.services import (
     stored_receipt,
     submit_ticket,
 )
+from wananchi.tickets.tasks import send_new_tracking_code
 from wananchi.tickets.uploads import discard_kept_uploads, keep_files, kept_uploads, new_upload_owner
 
 bp = Blueprint("tickets", __name__)
@@ -394,7 +394,7 @@ def new_code():
     """A citizen who lost the tracking code asks for a new one, sent to the contact given with the ticket.
 
     The answer is the same whether or not the reference exists and the contact is the ticket's, and so is the
-    work: the request only queues them, and a worker decides (wananchi.tasks.send_new_tracking_code).
+    work: the request only queues them, and a worker decides (wananchi.tickets.tasks.send_new_tracking_code).
     """
     form = NewCodeForm()
     if request.method == "GET":

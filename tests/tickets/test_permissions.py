@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.world import build_staff, build_world, complaint
-from wananchi.core.permissions import Permission, can
 from wananchi.tickets.models import Identity
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.services import submit_ticket
 
 ROLES = ("officer_a", "supervisor_a", "officer_b", "oversight_above_a", "oversight_elsewhere", "admin")

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
-from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets.models import OPEN_STATUSES, Ticket
+from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.staff import bp
 
 INBOX_LEVELS = (EscalationLevel.OVERDUE, EscalationLevel.PARENT, EscalationLevel.NATIONAL)

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from wananchi.accounts.models import User
-from wananchi.admin.services import _apply, _plain, _save, _values
 from wananchi.core.audit import record
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
+from wananchi.institutions.changes import apply_values, plain, save_change, values_of
 from wananchi.institutions.models import Category, Institution
 from wananchi.sla.calendars import clear_calendar_cache
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
@@ -72,7 +72,7 @@ def _audit_value(value: Any) -> Any:
         return value.name
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
-    return _plain(value)
+    return plain(value)
 
 
 def _audited(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -157,9 +157,9 @@ def create_calendar(values: CalendarValues, *, actor: User) -> Calendar:
     """A new working calendar institutions can be given."""
     _check_calendar(None, values)
     calendar = Calendar()
-    changes = _apply(calendar, _calendar_values(values))
+    changes = apply_values(calendar, _calendar_values(values))
     db.session.add(calendar)
-    _save(actor, "create_calendar", calendar, changes)
+    save_change(actor, "create_calendar", calendar, changes)
     clear_calendar_cache()
     return calendar
 
@@ -167,8 +167,8 @@ def create_calendar(values: CalendarValues, *, actor: User) -> Calendar:
 def update_calendar(calendar: Calendar, values: CalendarValues, *, actor: User) -> Calendar:
     """Change a calendar's name, time zone, hours or whether it is open around the clock."""
     _check_calendar(calendar, values)
-    changes = _apply(calendar, _calendar_values(values))
-    _save(actor, "update_calendar", calendar, changes)
+    changes = apply_values(calendar, _calendar_values(values))
+    save_change(actor, "update_calendar", calendar, changes)
     clear_calendar_cache()
     return calendar
 
@@ -179,7 +179,7 @@ def assign_calendar(institution: Institution, calendar: Calendar | None, *, acto
         return institution
     changes = _audited({"calendar": [institution.calendar, calendar]})
     institution.calendar = calendar
-    _save(actor, "assign_calendar", institution, changes)
+    save_change(actor, "assign_calendar", institution, changes)
     clear_calendar_cache()
     return institution
 
@@ -205,9 +205,9 @@ def create_calendar_date(values: CalendarDateValues, *, actor: User) -> Calendar
     """A closure, an announced holiday, or a holiday estimate declared a working day."""
     _check_calendar_date(None, values)
     row = CalendarDate()
-    changes = _audited(_apply(row, {**_values(values), "note": values.note.strip()}))
+    changes = _audited(apply_values(row, {**values_of(values), "note": values.note.strip()}))
     db.session.add(row)
-    _save(actor, "create_calendar_date", row, changes)
+    save_change(actor, "create_calendar_date", row, changes)
     clear_calendar_cache()
     return row
 
@@ -215,8 +215,8 @@ def create_calendar_date(values: CalendarDateValues, *, actor: User) -> Calendar
 def update_calendar_date(row: CalendarDate, values: CalendarDateValues, *, actor: User) -> CalendarDate:
     """Change a listed date: its day, whether it is open, its note or its calendar."""
     _check_calendar_date(row, values)
-    changes = _audited(_apply(row, {**_values(values), "note": values.note.strip()}))
-    _save(actor, "update_calendar_date", row, changes)
+    changes = _audited(apply_values(row, {**values_of(values), "note": values.note.strip()}))
+    save_change(actor, "update_calendar_date", row, changes)
     clear_calendar_cache()
     return row
 
@@ -275,24 +275,24 @@ def create_response_target(values: ResponseTargetValues, *, actor: User) -> Resp
     """A new target overriding the defaults for an institution, a service and/or a type."""
     _check_target(None, values)
     target = ResponseTarget()
-    changes = _apply(target, _values(values))
+    changes = apply_values(target, values_of(values))
     db.session.add(target)
-    _save(actor, "create_response_target", target, changes)
+    save_change(actor, "create_response_target", target, changes)
     return target
 
 
 def update_response_target(target: ResponseTarget, values: ResponseTargetValues, *, actor: User) -> ResponseTarget:
     """Change what a target applies to or the working days it allows; tickets already running keep their dates."""
     _check_target(target, values)
-    changes = _apply(target, _values(values))
-    _save(actor, "update_response_target", target, changes)
+    changes = apply_values(target, values_of(values))
+    save_change(actor, "update_response_target", target, changes)
     return target
 
 
 def delete_response_target(target: ResponseTarget, *, actor: User) -> None:
     """Remove a target: new tickets follow the next most specific target, or the defaults."""
     changes = {
-        name: [_plain(getattr(target, name)), None]
+        name: [plain(getattr(target, name)), None]
         for name in ("institution", "category", "type", "first_response_days", "resolution_days")
         if getattr(target, name) is not None
     }

@@ -1,0 +1,51 @@
+"""Background work on huey: the queue is chosen from the configuration, tasks run in an application context.
+
+Production (several machines) uses Redis; development uses a SQLite file beside the database, so no
+broker is needed; the test suite runs tasks immediately, in process. Each domain defines its own tasks in its
+`tasks` module (imported by the domain's `init_app`). Start a worker with `flask --app wsgi wananchi worker`; it
+also runs the periodic tasks (never run them inside gunicorn).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from huey import MemoryHuey
+from huey.storage import RedisStorage, SqliteStorage
+from redis.exceptions import RedisError
+
+# Created without storage side effects; init_tasks() gives it the configured queue.
+huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do not pile them up in Redis
+_app: Flask | None = None
+# What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
+QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
+
+
+def init_tasks(app: Flask) -> None:
+    """Give the queue its storage from the configuration, and remember the application tasks run in."""
+    global _app
+    _app = app
+    if app.config.get("TESTING"):
+        huey.immediate = True
+    elif app.config.get("REDIS_URL"):
+        huey.storage = RedisStorage("wananchi", url=app.config["REDIS_URL"])
+    else:
+        huey.storage = SqliteStorage("wananchi", filename=str(Path(app.instance_path) / "huey.sqlite3"))
+
+
+def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a task inside the application context, with its own database session."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if _app is None:
+            raise RuntimeError("init_tasks(app) was not called: start workers with `flask --app wsgi wananchi worker`")
+        with _app.app_context():
+            return function(*args, **kwargs)
+
+    return wrapper
