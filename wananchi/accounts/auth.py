@@ -32,6 +32,7 @@ PUBLIC_BLUEPRINTS = frozenset(
         "phone",
         "ops",
         "privacy",
+        "maswali",
     }
 )
 PUBLIC_ENDPOINTS = frozenset({"static"})

@@ -37,6 +37,11 @@ class Permission(enum.StrEnum):
     # Grant or refuse a citizen's request to correct or erase their personal data (supervisors; obj: Ticket), or
     # list the requests of an institution (obj: Institution).
     DECIDE_DATA_REQUEST = "decide_data_request"
+    # Write and edit the institution's published answers (Maswali), from a consenting ticket or as an article:
+    # its officers and supervisors (obj: Institution).
+    WRITE_ANSWER = "write_answer"
+    # Approve an answer for publication, and confirm a published one is still right: its supervisors (obj: Institution).
+    APPROVE_ANSWER = "approve_answer"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -135,6 +140,10 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return isinstance(obj, Institution) and _in_reach(user, obj)
     if permission == Permission.RECORD_TICKET:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.WRITE_ANSWER:
+        return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.APPROVE_ANSWER:
+        return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.VIEW_ESCALATIONS:
         return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
     if permission == Permission.DECIDE_DATA_REQUEST and isinstance(obj, Institution):

@@ -21,10 +21,12 @@ from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
+from wananchi.tickets.duplicates import possible_duplicates
 from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.references import normalise_reference
+from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.staff import bp
 from wananchi.tickets.staff_forms import (
     AssignForm,
@@ -122,9 +124,15 @@ def render_ticket(
                 .order_by(CannedResponse.title)
             )
         )
+    routing = []
+    if can_work and ticket.is_open and ticket.institution.is_triage:
+        routing = [s for s in suggest_routing(ticket) if s.institution.id != ticket.institution_id]
+    similar_open = possible_duplicates(ticket) if can_work and ticket.is_open else []
     return render_template(
         "staff/ticket.html",
         ticket=ticket,
+        routing=routing,
+        similar_open=similar_open,
         forms=forms,
         can_work=can_work,
         can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
