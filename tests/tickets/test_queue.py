@@ -363,13 +363,13 @@ def test_keyset_pages_cover_every_ticket_once_in_a_stable_order(client, db, staf
         # Groups of ten share a timestamp, so the id must break ties.
         make_ticket(db, staff.world.agency, created_at=same_moment - dt.timedelta(minutes=index // 10))
     db.session.commit()
-    expected = [t.id for t in queue_page(staff.officer, QueueFilter())[0]]
+    expected = [t.id for t in queue_page(staff.officer, QueueFilter(sort="newest"))[0]]
     every = sorted(db.session.query(Ticket).all(), key=lambda t: (t.created_at, t.id), reverse=True)
 
     seen: list[int] = []
     cursor = None
     for _page in range(5):
-        tickets, cursor = queue_page(staff.officer, QueueFilter(), after=cursor)
+        tickets, cursor = queue_page(staff.officer, QueueFilter(sort="newest"), after=cursor)
         assert len(tickets) <= PAGE_SIZE
         seen += [t.id for t in tickets]
         if cursor is None:
@@ -388,7 +388,7 @@ def test_keyset_pages_cover_every_ticket_once_in_a_stable_order(client, db, staf
 
     log_in(client, staff.officer.email)
     shown: list[str] = []
-    url = "/afisa/foleni?tab=open"
+    url = "/afisa/foleni?tab=open&sort=newest"
     while url:
         page = client.get(url)
         shown += references_on(page.data)
@@ -535,3 +535,49 @@ def test_postgresql_plans_each_search_for_its_own_words(db, backend):
         pytest.skip("prepared statements and generic plans are PostgreSQL's")
     connection = db.session.connection().connection.driver_connection
     assert connection.prepare_threshold is None  # never a generic plan, prepared once for every word
+
+
+def test_every_open_tab_reads_due_soonest_first_and_closed_newest_first(client, db, staff):
+    now = utcnow()
+    late = make_ticket(
+        db, staff.world.agency, next_due_at=now - dt.timedelta(days=2), created_at=now - dt.timedelta(days=9)
+    )
+    soon = make_ticket(db, staff.world.agency, next_due_at=now + dt.timedelta(hours=2))
+    later = make_ticket(db, staff.world.agency, next_due_at=now + dt.timedelta(days=4), created_at=now)
+    old_closed = make_ticket(db, staff.world.agency, status=TicketStatus.CLOSED, created_at=now - dt.timedelta(days=5))
+    new_closed = make_ticket(db, staff.world.agency, status=TicketStatus.CLOSED, created_at=now)
+    db.session.commit()
+    assert QueueFilter().order == "due" and QueueFilter(tab="closed").order == "newest"
+    log_in(client, staff.officer.email)
+    for tab in ("open", "new"):
+        page = client.get(f"/afisa/foleni?tab={tab}")
+        assert references_on(page.data) == [late.reference, soon.reference, later.reference]
+    assert references_on(client.get("/afisa/foleni?tab=closed").data) == [new_closed.reference, old_closed.reference]
+    # The tab's own order stays implicit in its links, so moving to another tab keeps that tab's order.
+    assert parse_filter({"tab": "open", "sort": "due"})[0].sort == ""
+    assert 'href="/afisa/foleni?tab=closed"' in client.get("/afisa/foleni?tab=open&sort=due").get_data(as_text=True)
+    chosen = client.get("/afisa/foleni?tab=open&sort=newest")
+    assert references_on(chosen.data)[0] == later.reference
+
+
+def test_each_row_says_the_time_left_or_the_lateness_in_working_time(client, db, staff):
+    now = utcnow()
+    fields = {"resolution_warn_at": now - dt.timedelta(days=30)}
+    make_ticket(db, staff.world.agency, resolution_due_at=now - dt.timedelta(days=14), next_due_at=now, **fields)
+    paused = make_ticket(
+        db,
+        staff.world.agency,
+        status=TicketStatus.AWAITING_CITIZEN,
+        sla_paused_at=now,
+        resolution_due_at=now - dt.timedelta(days=14),
+        next_due_at=now - dt.timedelta(days=14),
+        **fields,
+    )
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    html = client.get("/afisa/foleni?tab=open").get_data(as_text=True)
+    rows = html.split('class="queue-item"')[1:]
+    late_row = next(row for row in rows if paused.reference not in row)
+    paused_row = next(row for row in rows if paused.reference in row)
+    assert re.search(r"<strong>Imechelewa siku \d+ za kazi</strong>", late_row)
+    assert "Muda uliobaki" not in paused_row and "Imechelewa siku" not in paused_row

@@ -47,7 +47,7 @@ def init_templating(app: Flask) -> None:
     from wananchi.accounts.labels import ROLE_LABELS
     from wananchi.core.permissions import Permission, can
     from wananchi.sla.clock import state
-    from wananchi.sla.labels import ESCALATION_LEVEL_LABELS, SLA_STATE_LABELS, SLA_TARGET_LABELS
+    from wananchi.sla.labels import ESCALATION_LEVEL_LABELS, SLA_STATE_LABELS, SLA_TARGET_LABELS, time_left_label
     from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
     from wananchi.tickets.models import OPEN_STATUSES
     from wananchi.tickets.references import format_tracking_code
@@ -59,6 +59,7 @@ def init_templating(app: Flask) -> None:
         format_tracking_code=format_tracking_code,
         sla_state=lambda ticket: state(ticket, utcnow()),
         sla_state_labels=SLA_STATE_LABELS,
+        sla_time_left=lambda ticket: time_left_label(ticket, utcnow()),
         escalation_level_labels=ESCALATION_LEVEL_LABELS,
         sla_target_labels=SLA_TARGET_LABELS,
         open_statuses=OPEN_STATUSES,

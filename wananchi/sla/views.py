@@ -11,7 +11,7 @@ from wananchi.accounts.models import User
 from wananchi.core.permissions import Permission, can
 from wananchi.extensions import db
 from wananchi.sla.models import Escalation, EscalationLevel
-from wananchi.tickets.models import OPEN_STATUSES, Ticket
+from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketType
 from wananchi.tickets.staff import bp
 
 INBOX_LEVELS = (EscalationLevel.OVERDUE, EscalationLevel.PARENT, EscalationLevel.NATIONAL)
@@ -19,11 +19,15 @@ PAGE_SIZE = 100
 
 
 def inbox_query(user: User, *, open_only: bool = True):  # type: ignore[no-untyped-def]
-    """The escalations that landed on the user's node, newest first."""
+    """The escalations that landed on the user's node, newest first; never a commendation (it is not chased)."""
     query = (
         select(Escalation)
         .join(Escalation.ticket)
-        .where(Escalation.node_id == user.institution_id, Escalation.level.in_(INBOX_LEVELS))
+        .where(
+            Escalation.node_id == user.institution_id,
+            Escalation.level.in_(INBOX_LEVELS),
+            Ticket.type != TicketType.COMMENDATION,
+        )
         .order_by(Escalation.created_at.desc(), Escalation.id.desc())
         .options(joinedload(Escalation.ticket).joinedload(Ticket.institution), joinedload(Escalation.institution))
     )

@@ -33,6 +33,9 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TABS = ("new", "mine", "due_today", "overdue", "awaiting", "open", "closed", "appeals")
 DEFAULT_TAB = "open"
 SORTS = ("newest", "oldest", "due")
+# Open work is read most urgent first; the archive of closed tickets newest first.
+TAB_DEFAULT_SORT = {"closed": "newest"}
+DEFAULT_SORT = "due"
 # Tickets without a running target sort after every due instant when ordered by due time.
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 MAX_SEARCH_LENGTH = 200
@@ -74,7 +77,12 @@ class QueueFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     search: str = ""
-    sort: str = "newest"
+    sort: str = ""  # empty: the tab's own default order
+
+    @property
+    def order(self) -> str:
+        """The order the tab is read in: the chosen one, else due-soonest (newest first for closed tickets)."""
+        return self.sort or TAB_DEFAULT_SORT.get(self.tab, DEFAULT_SORT)
 
     def query_args(self, **changes: Any) -> dict[str, str]:
         """The filter as URL query arguments (empty values left out), with `changes` applied."""
@@ -89,7 +97,7 @@ class QueueFilter:
             "from": flt.date_from.isoformat() if flt.date_from else "",
             "to": flt.date_to.isoformat() if flt.date_to else "",
             "q": flt.search,
-            "sort": "" if flt.sort == "newest" else flt.sort,
+            "sort": flt.sort,
         }
         return {key: value for key, value in args.items() if value}
 
@@ -142,6 +150,9 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
     if values.get("date_from") and values.get("date_to") and values["date_to"] < values["date_from"]:
         del values["date_to"]
         rejected.append("to")
+    tab_default = TAB_DEFAULT_SORT.get(values.get("tab", DEFAULT_TAB), DEFAULT_SORT)
+    if values.get("sort") == tab_default:
+        del values["sort"]  # the tab's own order stays implicit, so other tabs keep theirs
     values["search"] = " ".join("".join(c if c.isprintable() else " " for c in take("q")).split())
     messages = [
         _("%(field)s: the value was not understood and has been ignored.", field=FILTER_LABELS[name])
@@ -263,7 +274,7 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
 
 def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
     statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
-    if flt.sort == "due":
+    if flt.order == "due":
         due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
         if after:
             statement = statement.where(
@@ -272,7 +283,7 @@ def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.
         return statement.order_by(due.asc(), Ticket.id.asc())
     key = tuple_(Ticket.created_at, Ticket.id)
     position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None
-    if flt.sort == "oldest":
+    if flt.order == "oldest":
         if position is not None:
             statement = statement.where(key > position)
         return statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())
@@ -287,7 +298,7 @@ def queue_page(
     """One page of a tab, and the cursor of the next page (None on the last page)."""
     scope = visible_ids(user) if scope is None else scope
     statement = (
-        _page_query(user, flt, scope, decode_cursor(after, flt.sort))
+        _page_query(user, flt, scope, decode_cursor(after, flt.order))
         .options(
             joinedload(Ticket.assignee),
             joinedload(Ticket.institution),
@@ -300,7 +311,7 @@ def queue_page(
     if len(tickets) <= PAGE_SIZE:
         return tickets, None
     tickets = tickets[:PAGE_SIZE]
-    return tickets, encode_cursor(tickets[-1], flt.sort)
+    return tickets, encode_cursor(tickets[-1], flt.order)
 
 
 def count_cap(flt: QueueFilter) -> int:
