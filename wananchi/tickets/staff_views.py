@@ -100,10 +100,12 @@ def render_ticket(
 ):
     """The ticket page; `bound` is the form the officer just sent, shown again with its text and errors."""
     forms = _forms(ticket)
+    failed = None
     if bound is not None:
         name, form = bound
         form.version.data = str(ticket.version)
         forms[name] = form
+        failed = name if status >= 400 and not conflict else None
     officers = _officers(ticket.institution_id)
     officer_choices = [("", "—")] + [(str(u.id), u.name) for u in officers]
     forms["assign"].assignee.choices = officer_choices  # type: ignore[attr-defined]
@@ -130,6 +132,8 @@ def render_ticket(
         duplicates=ticket.merged_duplicates,
         show_contact=show_contact,
         conflict=conflict,
+        failed=failed,
+        failed_label=ACTION_LABELS[Action(failed)] if failed else "",
         allowed={action.value for action in Action if is_allowed(ticket.status, action)},
         status_label=STAFF_STATUS_LABELS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
