@@ -18,7 +18,7 @@ from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import create_user
 from wananchi.core.db import utcnow
 from wananchi.institutions.models import Institution
-from wananchi.tickets.models import Identity, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import EventKind, Identity, Ticket, TicketEvent, TicketStatus, TicketType
 from wananchi.tickets.queue import LOCAL_ZONE, PAGE_SIZE, TABS, QueueFilter, parse_filter, queue_page, tab_counts
 
 PASSWORD = "ndefu-sana-kweli-2026"
@@ -354,7 +354,63 @@ def test_search_by_reference_number(client, db, staff):
         assert [t.id for t in tickets] == [wanted.id], typed
     log_in(client, staff.officer.email)
     page = client.get("/afisa/foleni", query_string={"q": wanted.reference.lower()})
-    assert references_on(page.data) == [wanted.reference]
+    assert page.status_code == 303 and page.headers["Location"] == f"/afisa/hoja/{wanted.reference}"
+
+
+def test_a_references_digits_open_the_ticket_from_any_tab(client, db, staff):
+    closed = make_ticket(db, staff.world.agency, status=TicketStatus.CLOSED)
+    other = make_ticket(db, staff.world.council, status=TicketStatus.CLOSED)
+    db.session.commit()
+    number = str(int(closed.reference.rsplit("-", 1)[1]))
+    log_in(client, staff.officer.email)
+    for typed in (number, closed.reference, closed.reference.lower()):
+        page = client.get("/afisa/foleni", query_string={"tab": "new", "q": typed})
+        assert page.status_code == 303 and page.headers["Location"] == f"/afisa/hoja/{closed.reference}", typed
+    # Another institution's ticket is not found by its digits: the page says nothing is here, never where it is.
+    page = client.get("/afisa/foleni", query_string={"tab": "new", "q": str(int(other.reference.rsplit("-", 1)[1]))})
+    assert page.status_code == 200 and references_on(page.data) == []
+
+
+def test_the_scope_switch_searches_every_tab(db, staff, client):
+    open_one = make_ticket(db, staff.world.agency, subject="Transfoma imeungua")
+    closed_one = make_ticket(db, staff.world.agency, subject="Transfoma mpya", status=TicketStatus.CLOSED)
+    db.session.commit()
+    in_tab, _cursor = queue_page(staff.officer, QueueFilter(tab="new", search="transfoma"))
+    everywhere, _cursor = queue_page(staff.officer, QueueFilter(tab="new", search="transfoma", scope="all"))
+    assert [t.id for t in in_tab] == [open_one.id]
+    assert {t.id for t in everywhere} == {open_one.id, closed_one.id}
+    log_in(client, staff.officer.email)
+    html = client.get("/afisa/foleni?tab=new&q=transfoma&scope=all").get_data(as_text=True)
+    assert set(references_on(html.encode())) == {open_one.reference, closed_one.reference}
+    assert 'id="scope-all" name="scope" value="all" checked' in html
+
+
+def test_a_named_citizen_is_found_by_phone_or_email_and_each_search_is_recorded(app, client, db, staff):
+    named = {"identity": Identity.NAMED, "citizen_name": "Juma Ali"}
+    by_phone = make_ticket(db, staff.world.agency, citizen_phone="+255712345678", **named)
+    by_email = make_ticket(db, staff.world.agency, citizen_email="juma@example.co.tz", **named)
+    hidden = make_ticket(db, staff.world.agency, identity=Identity.CONTACT_HIDDEN, citizen_phone="+255712345678")
+    elsewhere = make_ticket(db, staff.world.council, citizen_phone="+255712345678", **named)
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    found = references_on(client.get("/afisa/foleni", query_string={"q": "0712 345 678"}).data)
+    assert found == [by_phone.reference]
+    assert references_on(client.get("/afisa/foleni", query_string={"q": "juma@example.co.tz"}).data) == [
+        by_email.reference
+    ]
+    viewed = {
+        ticket_id
+        for (ticket_id,) in db.session.execute(
+            sa.select(TicketEvent.ticket_id).where(TicketEvent.kind == EventKind.CONTACT_VIEWED)
+        )
+    }
+    assert viewed == {by_phone.id, by_email.id}
+    assert hidden.id not in viewed and elsewhere.id not in viewed
+    # An oversight leader sees no contact details, so finds nobody by them (and the tabs count nothing for it).
+    leader = app.test_client()
+    log_in(leader, staff.oversight.email)
+    page = leader.get("/afisa/foleni", query_string={"q": "+255712345678"})
+    assert references_on(page.data) == [] and 'class="count"' not in page.get_data(as_text=True)
 
 
 def test_keyset_pages_cover_every_ticket_once_in_a_stable_order(client, db, staff):

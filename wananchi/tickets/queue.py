@@ -18,11 +18,12 @@ from sqlalchemy import ColumnElement, Select, and_, column, func, literal, liter
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
+from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import utcnow
 from wananchi.core.permissions import visible_institution_ids
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Region
-from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import OPEN_STATUSES, Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.references import normalise_reference
 
 PAGE_SIZE = 50
@@ -40,6 +41,10 @@ DEFAULT_SORT = "due"
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 MAX_SEARCH_LENGTH = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
+_REFERENCE_DIGITS = re.compile(r"\d{1,8}")  # just the number of a reference ("201"), of any recent year
+_PHONE = re.compile(r"\+?[\d ()-]{9,20}")
+REFERENCE_YEARS = 10  # the digits of a reference are looked up in this many years, the current one first
+SCOPES = ("tab", "all")
 _CODE = re.compile(r"[\w-]{1,60}", re.ASCII)
 # The expression of the GIN index ix_ticket_search (migration 0002), written out so PostgreSQL matches it.
 _SEARCH_VECTOR: ColumnElement[Any] = literal_column(
@@ -78,6 +83,12 @@ class QueueFilter:
     date_to: dt.date | None = None
     search: str = ""
     sort: str = ""  # empty: the tab's own default order
+    scope: str = "tab"  # "all": search every ticket in reach, whatever the tab
+
+    @property
+    def everywhere(self) -> bool:
+        """Whether the tab is set aside: the scope says so, or the search names one ticket or one citizen."""
+        return bool(self.search) and (self.scope == "all" or search_kind(self.search) != "words")
 
     @property
     def order(self) -> str:
@@ -98,6 +109,7 @@ class QueueFilter:
             "to": flt.date_to.isoformat() if flt.date_to else "",
             "q": flt.search,
             "sort": flt.sort,
+            "scope": "" if flt.scope == "tab" else flt.scope,
         }
         return {key: value for key, value in args.items() if value}
 
@@ -134,6 +146,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
     choose("type", "type", {member.value: member for member in TicketType})
     choose("status", "status", {member.value: member for member in TicketStatus})
     choose("sort", "sort", {sort: sort for sort in SORTS})
+    choose("scope", "scope", {scope: scope for scope in SCOPES})
     for name, model in (("category", Category), ("region", Region), ("district", District)):
         raw = take(name)
         if raw and _CODE.fullmatch(raw) and _code_exists(model, raw):
@@ -166,15 +179,62 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), LOCAL_ZONE).astimezone(dt.UTC)
 
 
+def search_contact(text: str) -> tuple[str, str] | None:
+    """("email" or "phone", the canonical value) when the search text is a citizen's e-mail or phone number."""
+    try:
+        if "@" in text:
+            return "email", normalise_email(text)
+        if _PHONE.fullmatch(text):
+            return "phone", normalise_phone(text)
+    except InvalidContact:
+        return None
+    return None
+
+
+def search_kind(text: str) -> str:
+    """What the search text is: "reference", "digits" (of a reference), "contact", or "words"."""
+    if normalise_reference(text):
+        return "reference"
+    if _REFERENCE_DIGITS.fullmatch(text):
+        return "digits"
+    if search_contact(text):
+        return "contact"
+    return "words"
+
+
+def reference_candidates(text: str) -> list[str]:
+    """The references a search may name: the one typed whole, or its digits in each recent year."""
+    reference = normalise_reference(text)
+    if reference:
+        return [reference]
+    if not _REFERENCE_DIGITS.fullmatch(text) or int(text) == 0:
+        return []
+    this_year = utcnow().astimezone(LOCAL_ZONE).year
+    return [f"WN-{year}-{int(text):06d}" for year in range(this_year, this_year - REFERENCE_YEARS, -1)]
+
+
+def _contact_condition(text: str) -> ColumnElement[bool] | None:
+    """A named citizen's e-mail or phone (the contact-hidden and anonymous are never found by theirs)."""
+    contact = search_contact(text)
+    if contact is None:
+        return None
+    column_ = Ticket.citizen_email if contact[0] == "email" else Ticket.citizen_phone
+    return and_(column_ == contact[1], Ticket.identity == Identity.NAMED)
+
+
 def _search_condition(text: str) -> ColumnElement[bool] | None:
-    """An exact reference match, or full-text search over subject and description; None for no words.
+    """An exact reference match (whole or its digits), a named citizen's e-mail or phone, or full-text search over
+    subject and description; None for no words.
 
     PostgreSQL plans each search for its own words (the engine prepares no statements: see create_app), so it
     reads a common word's tab in order and filters, and finds a rare word through the full-text index.
     """
-    reference = normalise_reference(text)
-    if reference:
-        return Ticket.reference == reference
+    references = reference_candidates(text)
+    if references:
+        return Ticket.reference.in_(references)
+    contact = _contact_condition(text)
+    if contact is not None:
+        return contact
     words = _WORD.findall(text)
     if not words:
         return None
@@ -273,7 +333,8 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
 
 
 def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
-    statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
+    in_tab = [] if flt.everywhere else [_tab_condition(flt.tab, user)]
+    statement = select(Ticket).where(*in_tab, *_filter_conditions(flt, scope))
     if flt.order == "due":
         due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
         if after:
@@ -320,8 +381,9 @@ def count_cap(flt: QueueFilter) -> int:
 
 
 def is_text_search(flt: QueueFilter) -> bool:
-    """Whether the filter searches words (not a reference number): counting its matches costs as much as the archive."""
-    return bool(flt.search) and normalise_reference(flt.search) is None
+    """Whether the filter searches words (counting their matches costs as much as the archive) or a citizen's contact
+    (the tabs would count tickets the user may not connect to that contact); such searches show no counts."""
+    return bool(flt.search) and search_kind(flt.search) in ("words", "contact")
 
 
 def tab_counts(
