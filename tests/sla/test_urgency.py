@@ -108,3 +108,29 @@ def test_a_commendation_is_never_overdue_and_never_escalates(setting, db):
     # Working on it starts no chase either.
     actions.claim_ticket(commendation, actor=staff.officer_a, now=months_later)
     assert commendation.next_due_at is None and commendation.next_sla_check_at is None
+
+
+def test_the_escalation_inbox_shows_one_row_per_ticket_with_every_missed_target_longest_late_first(app, setting, db):
+    from tests.helpers import log_in
+    from tests.world import PASSWORD
+
+    world, staff = setting
+    older = submit(world, eat(2026, 11, 16, 8, 0))
+    newer = submit(world, eat(2026, 11, 23, 8, 0), TicketType.QUESTION)
+    praise = submit(world, eat(2026, 11, 16, 8, 0), TicketType.COMMENDATION)
+    db.session.commit()
+    scan_batch(eat(2026, 12, 21, 9, 0))  # both targets of both tickets long missed
+    db.session.commit()
+    client = app.test_client()
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    html = client.get("/afisa/upandishaji").get_data(as_text=True)
+    rows = html.split('<li class="queue-item">')[1:]
+    assert [row.split('class="reference"')[1].split(">")[1].split("<")[0] for row in rows] == [
+        older.reference,
+        newer.reference,
+    ]
+    assert praise.reference not in html
+    for row in rows:
+        assert "Jibu la kwanza" in row and "Utatuzi" in row
+        assert "#assign-form" in row and "#note-form" in row
+        assert "Imechelewa siku" in row
