@@ -637,3 +637,29 @@ def test_each_row_says_the_time_left_or_the_lateness_in_working_time(client, db,
     paused_row = next(row for row in rows if paused.reference in row)
     assert re.search(r"<strong>Imechelewa siku \d+ za kazi</strong>", late_row)
     assert "Muda uliobaki" not in paused_row and "Imechelewa siku" not in paused_row
+
+
+def test_next_ticket_follows_the_tab_and_filters_after_every_action(client, db, staff):
+    now = utcnow()
+    first, second, third = (
+        make_ticket(db, staff.world.agency, type=TicketType.COMPLAINT, next_due_at=now + dt.timedelta(hours=hours))
+        for hours in (1, 2, 3)
+    )
+    make_ticket(db, staff.world.agency, type=TicketType.QUESTION, next_due_at=now + dt.timedelta(minutes=90))
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    queue_html = client.get("/afisa/foleni?tab=new&type=complaint").get_data(as_text=True)
+    link = re.search(r'class="reference" href="([^"]+)">' + first.reference, queue_html).group(1).replace("&amp;", "&")
+    page = client.get(link).get_data(as_text=True)
+    assert re.search(rf'id="next-ticket" href="/afisa/hoja/{second.reference}\?tab=new&amp;type=complaint"', page)
+    # Taking the ticket moves it out of the "new" tab; the next ticket is still the one after it in that tab.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    action = re.search(r'action="(/afisa/hoja/[^"]+/claim[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "tab=new" in action and "type=complaint" in action and "pos=" in action
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = client.post(action, data={"csrf_token": token, "version": version})
+    assert response.status_code == 303
+    assert "tab=new" in response.headers["Location"] and "type=complaint" in response.headers["Location"]
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'id="next-ticket" href="/afisa/hoja/{second.reference}?tab=new&amp;type=complaint"' in after
+    assert third.reference not in after.split('id="next-ticket"')[1].split("</a>")[0]

@@ -375,6 +375,18 @@ def queue_page(
     return tickets, encode_cursor(tickets[-1], flt.order)
 
 
+def next_in_queue(user: User, flt: QueueFilter, ticket: Ticket, position: str | None) -> tuple[Ticket | None, str]:
+    """The ticket after `ticket` in the queue the officer came from, and the position to look from next time.
+
+    The position is taken when the officer first opens the ticket, so an action that moves the ticket (a resolved
+    ticket has no due time left) does not move where "next" looks from.
+    """
+    start = position if position and decode_cursor(position, flt.order) else encode_cursor(ticket, flt.order)
+    after = decode_cursor(start, flt.order)
+    statement = _page_query(user, flt, visible_ids(user), after).where(Ticket.id != ticket.id).limit(1)
+    return db.session.scalar(statement), start
+
+
 def count_cap(flt: QueueFilter) -> int:
     """The most a tab count says exactly under this filter; beyond it the page shows "N+"."""
     return SEARCH_COUNT_CAP if flt.search else COUNT_CAP

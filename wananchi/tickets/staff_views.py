@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
 from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
+from wananchi.tickets.queue import next_in_queue, parse_filter
 from wananchi.tickets.references import normalise_reference
 from wananchi.tickets.staff import bp
 from wananchi.tickets.staff_forms import (
@@ -67,6 +68,14 @@ def _transfer_targets(ticket: Ticket) -> list[tuple[str, str]]:
         select(Institution).where(Institution.is_active.is_(True), Institution.id != ticket.institution_id)
     )
     return sorted(((str(i.id), localized_name(i)) for i in institutions), key=lambda pair: pair[1])
+
+
+def queue_place(ticket: Ticket) -> dict[str, Any]:
+    """Where the officer came from: the queue's tab and filters (kept in every link and action of the ticket page),
+    and the next ticket of that queue."""
+    flt, _messages = parse_filter(request.args)
+    following, position = next_in_queue(current_user, flt, ticket, request.args.get("pos"))
+    return {"args": {**flt.query_args(), "pos": position}, "queue_args": flt.query_args(), "next": following}
 
 
 def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
@@ -144,6 +153,7 @@ def render_ticket(
         is_question=ticket.type == TicketType.QUESTION,
         is_suggestion=ticket.type == TicketType.SUGGESTION,
         is_commendation=ticket.type == TicketType.COMMENDATION,
+        place=queue_place(ticket),
     ), status
 
 
@@ -274,9 +284,13 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
             refuse(form, error)
             return render_ticket(ticket, bound=(name, form), status=422)
         flash(message, "success")
+        # The queue's tab and filters, and the place in it: "next ticket" follows them.
+        kept: dict[str, Any] = parse_filter(request.args)[0].query_args()
         if can(current_user, Permission.VIEW_TICKET, ticket):
-            return redirect(url_for("staff.ticket", reference=ticket.reference), code=303)
-        return redirect(url_for("staff.queue"), code=303)
+            if request.args.get("pos"):
+                kept["pos"] = request.args["pos"][:200]
+            return redirect(url_for("staff.ticket", reference=ticket.reference, **kept), code=303)
+        return redirect(url_for("staff.queue", **kept), code=303)
 
     view.__name__ = name
     view.__doc__ = f"Ticket action: {name}."
