@@ -18,7 +18,7 @@ from wananchi.accounts.models import Role, User
 from wananchi.accounts.services import create_user
 from wananchi.core.db import utcnow
 from wananchi.institutions.models import Institution
-from wananchi.tickets.models import Identity, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import EventKind, Identity, Ticket, TicketEvent, TicketStatus, TicketType
 from wananchi.tickets.queue import LOCAL_ZONE, PAGE_SIZE, TABS, QueueFilter, parse_filter, queue_page, tab_counts
 
 PASSWORD = "ndefu-sana-kweli-2026"
@@ -354,7 +354,63 @@ def test_search_by_reference_number(client, db, staff):
         assert [t.id for t in tickets] == [wanted.id], typed
     log_in(client, staff.officer.email)
     page = client.get("/afisa/foleni", query_string={"q": wanted.reference.lower()})
-    assert references_on(page.data) == [wanted.reference]
+    assert page.status_code == 303 and page.headers["Location"] == f"/afisa/hoja/{wanted.reference}"
+
+
+def test_a_references_digits_open_the_ticket_from_any_tab(client, db, staff):
+    closed = make_ticket(db, staff.world.agency, status=TicketStatus.CLOSED)
+    other = make_ticket(db, staff.world.council, status=TicketStatus.CLOSED)
+    db.session.commit()
+    number = str(int(closed.reference.rsplit("-", 1)[1]))
+    log_in(client, staff.officer.email)
+    for typed in (number, closed.reference, closed.reference.lower()):
+        page = client.get("/afisa/foleni", query_string={"tab": "new", "q": typed})
+        assert page.status_code == 303 and page.headers["Location"] == f"/afisa/hoja/{closed.reference}", typed
+    # Another institution's ticket is not found by its digits: the page says nothing is here, never where it is.
+    page = client.get("/afisa/foleni", query_string={"tab": "new", "q": str(int(other.reference.rsplit("-", 1)[1]))})
+    assert page.status_code == 200 and references_on(page.data) == []
+
+
+def test_the_scope_switch_searches_every_tab(db, staff, client):
+    open_one = make_ticket(db, staff.world.agency, subject="Transfoma imeungua")
+    closed_one = make_ticket(db, staff.world.agency, subject="Transfoma mpya", status=TicketStatus.CLOSED)
+    db.session.commit()
+    in_tab, _cursor = queue_page(staff.officer, QueueFilter(tab="new", search="transfoma"))
+    everywhere, _cursor = queue_page(staff.officer, QueueFilter(tab="new", search="transfoma", scope="all"))
+    assert [t.id for t in in_tab] == [open_one.id]
+    assert {t.id for t in everywhere} == {open_one.id, closed_one.id}
+    log_in(client, staff.officer.email)
+    html = client.get("/afisa/foleni?tab=new&q=transfoma&scope=all").get_data(as_text=True)
+    assert set(references_on(html.encode())) == {open_one.reference, closed_one.reference}
+    assert 'id="scope-all" name="scope" value="all" checked' in html
+
+
+def test_a_named_citizen_is_found_by_phone_or_email_and_each_search_is_recorded(app, client, db, staff):
+    named = {"identity": Identity.NAMED, "citizen_name": "Juma Ali"}
+    by_phone = make_ticket(db, staff.world.agency, citizen_phone="+255712345678", **named)
+    by_email = make_ticket(db, staff.world.agency, citizen_email="juma@example.co.tz", **named)
+    hidden = make_ticket(db, staff.world.agency, identity=Identity.CONTACT_HIDDEN, citizen_phone="+255712345678")
+    elsewhere = make_ticket(db, staff.world.council, citizen_phone="+255712345678", **named)
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    found = references_on(client.get("/afisa/foleni", query_string={"q": "0712 345 678"}).data)
+    assert found == [by_phone.reference]
+    assert references_on(client.get("/afisa/foleni", query_string={"q": "juma@example.co.tz"}).data) == [
+        by_email.reference
+    ]
+    viewed = {
+        ticket_id
+        for (ticket_id,) in db.session.execute(
+            sa.select(TicketEvent.ticket_id).where(TicketEvent.kind == EventKind.CONTACT_VIEWED)
+        )
+    }
+    assert viewed == {by_phone.id, by_email.id}
+    assert hidden.id not in viewed and elsewhere.id not in viewed
+    # An oversight leader sees no contact details, so finds nobody by them (and the tabs count nothing for it).
+    leader = app.test_client()
+    log_in(leader, staff.oversight.email)
+    page = leader.get("/afisa/foleni", query_string={"q": "+255712345678"})
+    assert references_on(page.data) == [] and 'class="count"' not in page.get_data(as_text=True)
 
 
 def test_keyset_pages_cover_every_ticket_once_in_a_stable_order(client, db, staff):
@@ -363,13 +419,13 @@ def test_keyset_pages_cover_every_ticket_once_in_a_stable_order(client, db, staf
         # Groups of ten share a timestamp, so the id must break ties.
         make_ticket(db, staff.world.agency, created_at=same_moment - dt.timedelta(minutes=index // 10))
     db.session.commit()
-    expected = [t.id for t in queue_page(staff.officer, QueueFilter())[0]]
+    expected = [t.id for t in queue_page(staff.officer, QueueFilter(sort="newest"))[0]]
     every = sorted(db.session.query(Ticket).all(), key=lambda t: (t.created_at, t.id), reverse=True)
 
     seen: list[int] = []
     cursor = None
     for _page in range(5):
-        tickets, cursor = queue_page(staff.officer, QueueFilter(), after=cursor)
+        tickets, cursor = queue_page(staff.officer, QueueFilter(sort="newest"), after=cursor)
         assert len(tickets) <= PAGE_SIZE
         seen += [t.id for t in tickets]
         if cursor is None:
@@ -388,7 +444,7 @@ def test_keyset_pages_cover_every_ticket_once_in_a_stable_order(client, db, staf
 
     log_in(client, staff.officer.email)
     shown: list[str] = []
-    url = "/afisa/foleni?tab=open"
+    url = "/afisa/foleni?tab=open&sort=newest"
     while url:
         page = client.get(url)
         shown += references_on(page.data)
@@ -535,3 +591,75 @@ def test_postgresql_plans_each_search_for_its_own_words(db, backend):
         pytest.skip("prepared statements and generic plans are PostgreSQL's")
     connection = db.session.connection().connection.driver_connection
     assert connection.prepare_threshold is None  # never a generic plan, prepared once for every word
+
+
+def test_every_open_tab_reads_due_soonest_first_and_closed_newest_first(client, db, staff):
+    now = utcnow()
+    late = make_ticket(
+        db, staff.world.agency, next_due_at=now - dt.timedelta(days=2), created_at=now - dt.timedelta(days=9)
+    )
+    soon = make_ticket(db, staff.world.agency, next_due_at=now + dt.timedelta(hours=2))
+    later = make_ticket(db, staff.world.agency, next_due_at=now + dt.timedelta(days=4), created_at=now)
+    old_closed = make_ticket(db, staff.world.agency, status=TicketStatus.CLOSED, created_at=now - dt.timedelta(days=5))
+    new_closed = make_ticket(db, staff.world.agency, status=TicketStatus.CLOSED, created_at=now)
+    db.session.commit()
+    assert QueueFilter().order == "due" and QueueFilter(tab="closed").order == "newest"
+    log_in(client, staff.officer.email)
+    for tab in ("open", "new"):
+        page = client.get(f"/afisa/foleni?tab={tab}")
+        assert references_on(page.data) == [late.reference, soon.reference, later.reference]
+    assert references_on(client.get("/afisa/foleni?tab=closed").data) == [new_closed.reference, old_closed.reference]
+    # The tab's own order stays implicit in its links, so moving to another tab keeps that tab's order.
+    assert parse_filter({"tab": "open", "sort": "due"})[0].sort == ""
+    assert 'href="/afisa/foleni?tab=closed"' in client.get("/afisa/foleni?tab=open&sort=due").get_data(as_text=True)
+    chosen = client.get("/afisa/foleni?tab=open&sort=newest")
+    assert references_on(chosen.data)[0] == later.reference
+
+
+def test_each_row_says_the_time_left_or_the_lateness_in_working_time(client, db, staff):
+    now = utcnow()
+    fields = {"resolution_warn_at": now - dt.timedelta(days=30)}
+    make_ticket(db, staff.world.agency, resolution_due_at=now - dt.timedelta(days=14), next_due_at=now, **fields)
+    paused = make_ticket(
+        db,
+        staff.world.agency,
+        status=TicketStatus.AWAITING_CITIZEN,
+        sla_paused_at=now,
+        resolution_due_at=now - dt.timedelta(days=14),
+        next_due_at=now - dt.timedelta(days=14),
+        **fields,
+    )
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    html = client.get("/afisa/foleni?tab=open").get_data(as_text=True)
+    rows = html.split('class="queue-item"')[1:]
+    late_row = next(row for row in rows if paused.reference not in row)
+    paused_row = next(row for row in rows if paused.reference in row)
+    assert re.search(r"<strong>Imechelewa siku \d+ za kazi</strong>", late_row)
+    assert "Muda uliobaki" not in paused_row and "Imechelewa siku" not in paused_row
+
+
+def test_next_ticket_follows_the_tab_and_filters_after_every_action(client, db, staff):
+    now = utcnow()
+    first, second, third = (
+        make_ticket(db, staff.world.agency, type=TicketType.COMPLAINT, next_due_at=now + dt.timedelta(hours=hours))
+        for hours in (1, 2, 3)
+    )
+    make_ticket(db, staff.world.agency, type=TicketType.QUESTION, next_due_at=now + dt.timedelta(minutes=90))
+    db.session.commit()
+    log_in(client, staff.officer.email)
+    queue_html = client.get("/afisa/foleni?tab=new&type=complaint").get_data(as_text=True)
+    link = re.search(r'class="reference" href="([^"]+)">' + first.reference, queue_html).group(1).replace("&amp;", "&")
+    page = client.get(link).get_data(as_text=True)
+    assert re.search(rf'id="next-ticket" href="/afisa/hoja/{second.reference}\?tab=new&amp;type=complaint"', page)
+    # Taking the ticket moves it out of the "new" tab; the next ticket is still the one after it in that tab.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    action = re.search(r'action="(/afisa/hoja/[^"]+/claim[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "tab=new" in action and "type=complaint" in action and "pos=" in action
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = client.post(action, data={"csrf_token": token, "version": version})
+    assert response.status_code == 303
+    assert "tab=new" in response.headers["Location"] and "type=complaint" in response.headers["Location"]
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'id="next-ticket" href="/afisa/hoja/{second.reference}?tab=new&amp;type=complaint"' in after
+    assert third.reference not in after.split('id="next-ticket"')[1].split("</a>")[0]

@@ -353,3 +353,42 @@ def test_an_appeal_after_14_days_is_refused(app, db, setting):
         response = citizen.post(f"/hoja/{reference}/rufaa", data={**hidden_fields(page.data), "reason": "Bado."})
     assert response.status_code == 422
     assert load(db, reference).status == TicketStatus.RESOLVED
+
+
+def _summary_and_rest(html: str) -> tuple[str, str]:
+    """The error summary leading the page, and the page after it."""
+    match = re.search(
+        r'<div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus>(.*?)</div>', html, re.S
+    )
+    assert match, "no error summary"
+    return match.group(1), html[match.end() :]
+
+
+def test_a_failed_action_leads_the_page_with_its_errors_linked_to_the_open_form(app, db, setting):
+    _world, staff = setting
+    _citizen, reference, _code = submit(app)
+    asha = officer(app, staff.officer_a)
+    typed = "Tafadhali tuma picha ya mita yako"
+    # A field left empty: the summary, above the thread, links to the field of the form that stays open.
+    response = act(asha, reference, "resolve", summary="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary, rest = _summary_and_rest(html)
+    assert html.index('id="error-summary"') < html.index('id="thread"')
+    assert "Haikufanyika: Tatua" in summary and 'href="#resolve-summary"' in summary
+    assert re.search(r'<details class="card" open><summary>Tatua</summary>', rest)
+    assert 'id="resolve-summary"' in rest and 'aria-invalid="true"' in rest
+    # A refusal by the service: the typed reference is kept in the open merge form.
+    response = act(asha, reference, "merge", reference="WN-2026-999999")
+    summary, rest = _summary_and_rest(response.get_data(as_text=True))
+    assert response.status_code == 422 and 'href="#merge-reference"' in summary
+    assert 'value="WN-2026-999999"' in rest
+    # The request-for-information text survives a refused request too.
+    response = act(asha, reference, "request-info", body=typed + " " + "x" * 10_000)
+    summary, rest = _summary_and_rest(response.get_data(as_text=True))
+    assert response.status_code == 422 and 'href="#request_info-body"' in summary and typed in rest
+    # An action the status does not allow: no form to link, the message still leads the page.
+    summary, _rest = _summary_and_rest(act(asha, reference, "close").get_data(as_text=True))
+    assert "Imepokelewa" in summary and "href=" not in summary
+    # A page without a failure has no summary.
+    assert 'id="error-summary"' not in asha.get(f"/afisa/hoja/{reference}").get_data(as_text=True)

@@ -21,7 +21,7 @@ from wananchi.sla.days import working_day_number
 from wananchi.sla.models import Escalation, EscalationLevel, SlaTarget
 from wananchi.sla.policies import WorkingCalendar, add_working_minutes, working_minutes_between
 from wananchi.sla.targets import targets_for
-from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
+from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus, TicketType
 
 WARN_SHARE = 0.75
 PARENT_AFTER_DAYS = 3
@@ -54,8 +54,11 @@ def _deadlines(calendar: WorkingCalendar, start: dt.datetime, days: int) -> tupl
 
 
 def pending_targets(ticket: Ticket) -> Iterator[Pending]:
-    """The targets still running: the holder's first response until it responds, the resolution until resolved."""
-    if ticket.status not in OPEN_STATUSES:
+    """The targets still running: the holder's first response until it responds, the resolution until resolved.
+
+    A commendation is passed on, not chased: it has no running target, so it is never overdue and never escalates.
+    """
+    if ticket.status not in OPEN_STATUSES or ticket.type == TicketType.COMMENDATION:
         return
     if ticket.holder_responded_at is None and ticket.first_response_due_at and ticket.first_response_warn_at:
         yield Pending(
@@ -180,8 +183,9 @@ def reopened(ticket: Ticket, now: dt.datetime) -> None:
 
 
 def state(ticket: Ticket, now: dt.datetime) -> SlaState | None:
-    """On time, at risk (75 % of a target used), overdue, or paused; None once the ticket is done."""
-    if ticket.status not in OPEN_STATUSES:
+    """On time, at risk (75 % of a target used), overdue, or paused; None once the ticket is done, or for a
+    commendation (it has no target to be late for)."""
+    if ticket.status not in OPEN_STATUSES or ticket.type == TicketType.COMMENDATION:
         return None
     if ticket.sla_paused_at is not None:
         return SlaState.PAUSED
@@ -191,6 +195,19 @@ def state(ticket: Ticket, now: dt.datetime) -> SlaState | None:
     if any(p.warn_at <= now for p in pending):
         return SlaState.AT_RISK
     return SlaState.ON_TIME
+
+
+def working_time_left(ticket: Ticket, now: dt.datetime) -> int | None:
+    """Working minutes until the nearest running target (negative once it is missed); None while paused or done."""
+    if ticket.sla_paused_at is not None:
+        return None
+    due = min((p.due_at for p in pending_targets(ticket)), default=None)
+    if due is None:
+        return None
+    calendar = calendar_for(ticket.institution)
+    if due > now:
+        return working_minutes_between(calendar, now, due)
+    return -max(1, working_minutes_between(calendar, due, now))
 
 
 def escalation_node(institution: Institution, level: EscalationLevel) -> Institution:

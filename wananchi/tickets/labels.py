@@ -132,3 +132,6 @@ OUTCOME_LABELS = {
     SuggestionOutcome.UNDER_CONSIDERATION: _l("Under consideration"),
     SuggestionOutcome.DECLINED: _l("Declined"),
 }
+
+# The ticket page's forms that are not steps of the status machine, by name (their error summary names them).
+OTHER_FORM_LABELS = {"legal_hold": _l("Legal hold")}

@@ -18,10 +18,11 @@ from sqlalchemy import ColumnElement, Select, and_, column, func, literal, liter
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
+from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import is_postgresql, utcnow
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Region
-from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import OPEN_STATUSES, Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.permissions import visible_institution_ids
 from wananchi.tickets.references import normalise_reference
 
@@ -33,10 +34,17 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TABS = ("new", "mine", "due_today", "overdue", "awaiting", "open", "closed", "appeals")
 DEFAULT_TAB = "open"
 SORTS = ("newest", "oldest", "due")
+# Open work is read most urgent first; the archive of closed tickets newest first.
+TAB_DEFAULT_SORT = {"closed": "newest"}
+DEFAULT_SORT = "due"
 # Tickets without a running target sort after every due instant when ordered by due time.
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 MAX_SEARCH_LENGTH = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
+_REFERENCE_DIGITS = re.compile(r"\d{1,8}")  # just the number of a reference ("201"), of any recent year
+_PHONE = re.compile(r"\+?[\d ()-]{9,20}")
+REFERENCE_YEARS = 10  # the digits of a reference are looked up in this many years, the current one first
+SCOPES = ("tab", "all")
 _CODE = re.compile(r"[\w-]{1,60}", re.ASCII)
 # The expression of the GIN index ix_ticket_search (migration 0002), written out so PostgreSQL matches it.
 _SEARCH_VECTOR: ColumnElement[Any] = literal_column(
@@ -58,6 +66,7 @@ FILTER_LABELS: dict[str, LazyString] = {
     "from": _l("Received from"),
     "to": _l("Received until"),
     "sort": _l("Order"),
+    "scope": _l("Where to search"),
 }
 
 
@@ -74,7 +83,18 @@ class QueueFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     search: str = ""
-    sort: str = "newest"
+    sort: str = ""  # empty: the tab's own default order
+    scope: str = "tab"  # "all": search every ticket in reach, whatever the tab
+
+    @property
+    def everywhere(self) -> bool:
+        """Whether the tab is set aside: the scope says so, or the search names one ticket or one citizen."""
+        return bool(self.search) and (self.scope == "all" or search_kind(self.search) != "words")
+
+    @property
+    def order(self) -> str:
+        """The order the tab is read in: the chosen one, else due-soonest (newest first for closed tickets)."""
+        return self.sort or TAB_DEFAULT_SORT.get(self.tab, DEFAULT_SORT)
 
     def query_args(self, **changes: Any) -> dict[str, str]:
         """The filter as URL query arguments (empty values left out), with `changes` applied."""
@@ -89,7 +109,8 @@ class QueueFilter:
             "from": flt.date_from.isoformat() if flt.date_from else "",
             "to": flt.date_to.isoformat() if flt.date_to else "",
             "q": flt.search,
-            "sort": "" if flt.sort == "newest" else flt.sort,
+            "sort": flt.sort,
+            "scope": "" if flt.scope == "tab" else flt.scope,
         }
         return {key: value for key, value in args.items() if value}
 
@@ -126,6 +147,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
     choose("type", "type", {member.value: member for member in TicketType})
     choose("status", "status", {member.value: member for member in TicketStatus})
     choose("sort", "sort", {sort: sort for sort in SORTS})
+    choose("scope", "scope", {scope: scope for scope in SCOPES})
     for name, model in (("category", Category), ("region", Region), ("district", District)):
         raw = take(name)
         if raw and _CODE.fullmatch(raw) and _code_exists(model, raw):
@@ -142,6 +164,9 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, list[str]]:
     if values.get("date_from") and values.get("date_to") and values["date_to"] < values["date_from"]:
         del values["date_to"]
         rejected.append("to")
+    tab_default = TAB_DEFAULT_SORT.get(values.get("tab", DEFAULT_TAB), DEFAULT_SORT)
+    if values.get("sort") == tab_default:
+        del values["sort"]  # the tab's own order stays implicit, so other tabs keep theirs
     values["search"] = " ".join("".join(c if c.isprintable() else " " for c in take("q")).split())
     messages = [
         _("%(field)s: the value was not understood and has been ignored.", field=FILTER_LABELS[name])
@@ -155,15 +180,62 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), LOCAL_ZONE).astimezone(dt.UTC)
 
 
+def search_contact(text: str) -> tuple[str, str] | None:
+    """("email" or "phone", the canonical value) when the search text is a citizen's e-mail or phone number."""
+    try:
+        if "@" in text:
+            return "email", normalise_email(text)
+        if _PHONE.fullmatch(text):
+            return "phone", normalise_phone(text)
+    except InvalidContact:
+        return None
+    return None
+
+
+def search_kind(text: str) -> str:
+    """What the search text is: "reference", "digits" (of a reference), "contact", or "words"."""
+    if normalise_reference(text):
+        return "reference"
+    if _REFERENCE_DIGITS.fullmatch(text):
+        return "digits"
+    if search_contact(text):
+        return "contact"
+    return "words"
+
+
+def reference_candidates(text: str) -> list[str]:
+    """The references a search may name: the one typed whole, or its digits in each recent year."""
+    reference = normalise_reference(text)
+    if reference:
+        return [reference]
+    if not _REFERENCE_DIGITS.fullmatch(text) or int(text) == 0:
+        return []
+    this_year = utcnow().astimezone(LOCAL_ZONE).year
+    return [f"WN-{year}-{int(text):06d}" for year in range(this_year, this_year - REFERENCE_YEARS, -1)]
+
+
+def _contact_condition(text: str) -> ColumnElement[bool] | None:
+    """A named citizen's e-mail or phone (the contact-hidden and anonymous are never found by theirs)."""
+    contact = search_contact(text)
+    if contact is None:
+        return None
+    column_ = Ticket.citizen_email if contact[0] == "email" else Ticket.citizen_phone
+    return and_(column_ == contact[1], Ticket.identity == Identity.NAMED)
+
+
 def _search_condition(text: str) -> ColumnElement[bool] | None:
-    """An exact reference match, or full-text search over subject and description; None for no words.
+    """An exact reference match (whole or its digits), a named citizen's e-mail or phone, or full-text search over
+    subject and description; None for no words.
 
     PostgreSQL plans each search for its own words (the engine prepares no statements: see create_app), so it
     reads a common word's tab in order and filters, and finds a rare word through the full-text index.
     """
-    reference = normalise_reference(text)
-    if reference:
-        return Ticket.reference == reference
+    references = reference_candidates(text)
+    if references:
+        return Ticket.reference.in_(references)
+    contact = _contact_condition(text)
+    if contact is not None:
+        return contact
     words = _WORD.findall(text)
     if not words:
         return None
@@ -262,8 +334,9 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | No
 
 
 def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
-    statement = select(Ticket).where(_tab_condition(flt.tab, user), *_filter_conditions(flt, scope))
-    if flt.sort == "due":
+    in_tab = [] if flt.everywhere else [_tab_condition(flt.tab, user)]
+    statement = select(Ticket).where(*in_tab, *_filter_conditions(flt, scope))
+    if flt.order == "due":
         due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
         if after:
             statement = statement.where(
@@ -272,7 +345,7 @@ def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.
         return statement.order_by(due.asc(), Ticket.id.asc())
     key = tuple_(Ticket.created_at, Ticket.id)
     position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None
-    if flt.sort == "oldest":
+    if flt.order == "oldest":
         if position is not None:
             statement = statement.where(key > position)
         return statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())
@@ -287,7 +360,7 @@ def queue_page(
     """One page of a tab, and the cursor of the next page (None on the last page)."""
     scope = visible_ids(user) if scope is None else scope
     statement = (
-        _page_query(user, flt, scope, decode_cursor(after, flt.sort))
+        _page_query(user, flt, scope, decode_cursor(after, flt.order))
         .options(
             joinedload(Ticket.assignee),
             joinedload(Ticket.institution),
@@ -300,7 +373,19 @@ def queue_page(
     if len(tickets) <= PAGE_SIZE:
         return tickets, None
     tickets = tickets[:PAGE_SIZE]
-    return tickets, encode_cursor(tickets[-1], flt.sort)
+    return tickets, encode_cursor(tickets[-1], flt.order)
+
+
+def next_in_queue(user: User, flt: QueueFilter, ticket: Ticket, position: str | None) -> tuple[Ticket | None, str]:
+    """The ticket after `ticket` in the queue the officer came from, and the position to look from next time.
+
+    The position is taken when the officer first opens the ticket, so an action that moves the ticket (a resolved
+    ticket has no due time left) does not move where "next" looks from.
+    """
+    start = position if position and decode_cursor(position, flt.order) else encode_cursor(ticket, flt.order)
+    after = decode_cursor(start, flt.order)
+    statement = _page_query(user, flt, visible_ids(user), after).where(Ticket.id != ticket.id).limit(1)
+    return db.session.scalar(statement), start
 
 
 def count_cap(flt: QueueFilter) -> int:
@@ -309,8 +394,9 @@ def count_cap(flt: QueueFilter) -> int:
 
 
 def is_text_search(flt: QueueFilter) -> bool:
-    """Whether the filter searches words (not a reference number): counting its matches costs as much as the archive."""
-    return bool(flt.search) and normalise_reference(flt.search) is None
+    """Whether the filter searches words (counting their matches costs as much as the archive) or a citizen's contact
+    (the tabs would count tickets the user may not connect to that contact); such searches show no counts."""
+    return bool(flt.search) and search_kind(flt.search) in ("words", "contact")
 
 
 def tab_counts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
@@ -15,6 +15,7 @@ from wananchi.accounts.models import Role, User
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Region
+from wananchi.tickets import actions
 from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import (
@@ -23,6 +24,7 @@ from wananchi.tickets.queue import (
     is_text_search,
     parse_filter,
     queue_page,
+    search_kind,
     tab_counts,
     visible_ids,
 )
@@ -48,6 +50,7 @@ TAB_HINTS = {
     "appeals": _l("Reopened after the citizen appealed"),
 }
 SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Due soonest")}
+SCOPE_LABELS = {"tab": _l("In this tab"), "all": _l("In every ticket of the institution")}
 DASHBOARD_TABS = ("new", "mine", "due_today", "overdue", "awaiting", "appeals", "open")
 
 
@@ -104,6 +107,15 @@ def queue():  # type: ignore[no-untyped-def]
     scope = visible_ids(user)
     after = request.args.get("after") or None
     tickets, next_cursor = queue_page(user, flt, after=after, scope=scope)
+    kind = search_kind(flt.search) if flt.search else None
+    if kind in ("reference", "digits") and len(tickets) == 1 and after is None:
+        return redirect(url_for("staff.ticket", reference=tickets[0].reference), code=303)
+    if kind == "contact":
+        # Finding a citizen's tickets by their e-mail or phone is a view of their contact details: recorded on each.
+        tickets = [ticket for ticket in tickets if can(user, Permission.VIEW_CONTACT, ticket)]
+        for ticket in tickets:
+            actions.record_contact_view(ticket, actor=user)
+        db.session.commit()
     # Word searches are not counted: the matches of a common word grow with the archive, the first page does not.
     counts = {} if is_text_search(flt) else tab_counts(user, flt, scope=scope)
     cap = count_cap(flt)
@@ -123,5 +135,7 @@ def queue():  # type: ignore[no-untyped-def]
         show_institution=user.role == Role.OVERSIGHT,
         type_labels=TYPE_LABELS,
         choices=_filter_choices(),
-        filtered=bool(set(flt.query_args()) - {"tab"}),
+        filtered=bool(set(flt.query_args()) - {"tab", "scope"}),
+        scopes=SCOPE_LABELS,
+        searched_everywhere=flt.everywhere,
     )

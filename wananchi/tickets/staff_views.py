@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,9 +22,10 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
 from wananchi.tickets.duplicates import possible_duplicates
-from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
+from wananchi.tickets.labels import CHANNEL_LABELS, OTHER_FORM_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
+from wananchi.tickets.queue import next_in_queue, parse_filter
 from wananchi.tickets.references import normalise_reference
 from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.staff import bp
@@ -73,6 +74,14 @@ def _transfer_targets(ticket: Ticket) -> list[tuple[str, str]]:
     return sorted(((str(i.id), localized_name(i)) for i in institutions), key=lambda pair: pair[1])
 
 
+def queue_place(ticket: Ticket) -> dict[str, Any]:
+    """Where the officer came from: the queue's tab and filters (kept in every link and action of the ticket page),
+    and the next ticket of that queue."""
+    flt, _messages = parse_filter(request.args)
+    following, position = next_in_queue(current_user, flt, ticket, request.args.get("pos"))
+    return {"args": {**flt.query_args(), "pos": position}, "queue_args": flt.query_args(), "next": following}
+
+
 def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
     """A fresh form for every action, each carrying the ticket's current version."""
     forms: dict[str, VersionedForm] = {
@@ -105,10 +114,12 @@ def render_ticket(
 ):
     """The ticket page; `bound` is the form the officer just sent, shown again with its text and errors."""
     forms = _forms(ticket)
+    failed = None
     if bound is not None:
         name, form = bound
         form.version.data = str(ticket.version)
         forms[name] = form
+        failed = name if status >= 400 and not conflict else None
     officers = _officers(ticket.institution_id)
     officer_choices = [("", "—")] + [(str(u.id), u.name) for u in officers]
     forms["assign"].assignee.choices = officer_choices  # type: ignore[attr-defined]
@@ -142,6 +153,8 @@ def render_ticket(
         duplicates=ticket.merged_duplicates,
         show_contact=show_contact,
         conflict=conflict,
+        failed=failed,
+        failed_label=OTHER_FORM_LABELS.get(failed) or ACTION_LABELS[Action(failed)] if failed else "",
         allowed={action.value for action in Action if is_allowed(ticket.status, action)},
         status_label=STAFF_STATUS_LABELS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
@@ -152,6 +165,7 @@ def render_ticket(
         is_question=ticket.type == TicketType.QUESTION,
         is_suggestion=ticket.type == TicketType.SUGGESTION,
         is_commendation=ticket.type == TicketType.COMMENDATION,
+        place=queue_place(ticket),
     ), status
 
 
@@ -282,9 +296,13 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
             refuse(form, error)
             return render_ticket(ticket, bound=(name, form), status=422)
         flash(message, "success")
+        # The queue's tab and filters, and the place in it: "next ticket" follows them.
+        kept: dict[str, Any] = parse_filter(request.args)[0].query_args()
         if can(current_user, Permission.VIEW_TICKET, ticket):
-            return redirect(url_for("staff.ticket", reference=ticket.reference), code=303)
-        return redirect(url_for("staff.queue"), code=303)
+            if request.args.get("pos"):
+                kept["pos"] = request.args["pos"][:200]
+            return redirect(url_for("staff.ticket", reference=ticket.reference, **kept), code=303)
+        return redirect(url_for("staff.queue", **kept), code=303)
 
     view.__name__ = name
     view.__doc__ = f"Ticket action: {name}."
