@@ -141,6 +141,9 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis unreachable or hung: each process counts in its own memory until Redis answers again, rather than
+    # refusing (or holding) every page that has a limit.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Tickets sent per address: a form refused for a mistake is not counted, so a citizen who corrects a typo
     # never uses up the allowance of everyone behind the same mobile operator's address. Every post of the form
     # (its files are checked and kept) is counted against a larger limit.
@@ -209,6 +212,11 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     REDIS_URL = os.environ.get("REDIS_URL")  # rate limits and background jobs when set (required in production)
+    # Every connection to Redis (rate limits, the task queue, USSD state) gives up after these many seconds, so a
+    # Redis that hangs (frozen, a dropped network) fails fast: limits are counted in memory, messages wait in the
+    # outbox. The read timeout stays above the worker's 1-second wait for a task.
+    REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
+    REDIS_READ_TIMEOUT = float(os.environ.get("REDIS_READ_TIMEOUT", "2"))
     # E-mail (Flask-Mail over SMTP) and SMS; delivered by workers from the outbox.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Wananchi <hakuna-jibu@wananchi.go.tz>")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -304,9 +312,6 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     PREFERRED_URL_SCHEME = "https"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", Config.REDIS_URL or "")
-    # Redis unreachable: each process counts in its own memory until Redis answers again, rather than
-    # refusing every page that has a limit.
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Behind the TLS-terminating proxy (one, unless PROXY_FIX_X_FOR says more): without trusting its
     # X-Forwarded-For, every citizen would be the proxy's address, and one limit would lock them all out.
     BEHIND_PROXY = _env_bool("BEHIND_PROXY", True)

@@ -136,6 +136,9 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(_room_for_uploads)
     csrf.init_app(app)
     mail.init_app(app)
+    # A Redis that hangs fails the limit's check within these timeouts, and the limits are counted in memory.
+    timeouts = {"socket_connect_timeout": app.config["REDIS_CONNECT_TIMEOUT"]}
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {**timeouts, "socket_timeout": app.config["REDIS_READ_TIMEOUT"]})
     limiter.init_app(app)
     talisman.init_app(
         app,

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask
 from huey import MemoryHuey
 from huey.storage import RedisStorage, SqliteStorage
+from redis import ConnectionPool
 from redis.exceptions import RedisError
 
 # Created without storage side effects; init_tasks() gives it the configured queue.
@@ -24,6 +25,7 @@ huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do n
 _app: Flask | None = None
 # What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
 QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
+WORKER_WAIT_SECONDS = 1  # how long an idle worker's BRPOP waits on Redis for a task
 
 
 def init_tasks(app: Flask) -> None:
@@ -33,7 +35,14 @@ def init_tasks(app: Flask) -> None:
     if app.config.get("TESTING"):
         huey.immediate = True
     elif app.config.get("REDIS_URL"):
-        huey.storage = RedisStorage("wananchi", url=app.config["REDIS_URL"])
+        # A hung Redis fails an enqueue within these timeouts (the message waits in the outbox for the sweep);
+        # reading must outlast the worker's wait for a task.
+        pool = ConnectionPool.from_url(
+            app.config["REDIS_URL"],
+            socket_connect_timeout=app.config["REDIS_CONNECT_TIMEOUT"],
+            socket_timeout=max(app.config["REDIS_READ_TIMEOUT"], WORKER_WAIT_SECONDS + 1),
+        )
+        huey.storage = RedisStorage("wananchi", connection_pool=pool, read_timeout=WORKER_WAIT_SECONDS)
     else:
         huey.storage = SqliteStorage("wananchi", filename=str(Path(app.instance_path) / "huey.sqlite3"))
 
