@@ -237,6 +237,9 @@ class Config:
     # (by the sweep, every minute); longer than one attempt can take (MAIL_TIMEOUT, SMS_TIMEOUT).
     OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_ENQUEUE_AFTER_COMMIT = True
+    # The minute's sweep queues every due message, this many per database round (after an outage, the backlog
+    # drains as fast as the workers send, not a fixed number a minute).
+    OUTBOX_SWEEP_BATCH = _env_int("OUTBOX_SWEEP_BATCH", 500)
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)

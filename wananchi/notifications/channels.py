@@ -10,6 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -71,6 +72,13 @@ class _TimeoutConnection(Connection):
         return host
 
 
+def message_id_header(message: OutboxMessage, sender: str) -> str:
+    """The e-mail's Message-ID, the same at every attempt of one outbox message: a resend (after a timeout the server
+    had in fact accepted) is recognisable as the same message by the server and the recipient's mail program."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "wananchi.local"
+    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
 def send_email(message: OutboxMessage, content: Content) -> Delivered:
     """Send one e-mail (plain text and, when there is one, HTML)."""
     mail = _Message(
@@ -81,6 +89,7 @@ def send_email(message: OutboxMessage, content: Content) -> Delivered:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers={"X-Wananchi-Outbox-Id": str(message.id)},
     )
+    mail.msgId = message_id_header(message, current_app.config["MAIL_DEFAULT_SENDER"])
     try:
         with _TimeoutConnection(current_app.extensions["mail"]) as connection:
             connection.send(mail)

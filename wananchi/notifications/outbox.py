@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, Table, insert, select, update
+from sqlalchemy import CursorResult, Select, Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from wananchi.core.db import is_postgresql, utcnow
@@ -135,24 +135,61 @@ def release_expired_leases(now: dt.datetime | None = None) -> int:
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
-def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
-    """Pending messages whose time has come, oldest first (PostgreSQL skips rows other workers hold)."""
-    now = now or utcnow()
+def _due_query(now: dt.datetime, limit: int) -> Select[Any]:
+    """Pending messages whose time has come and that no sweep has queued within their lease, oldest first
+    (PostgreSQL skips rows other workers hold)."""
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
-    if is_postgresql():
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+    return query.with_for_update(skip_locked=True) if is_postgresql() else query
+
+
+def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
+    """Pending messages whose time has come, oldest first."""
+    ids = list(db.session.scalars(_due_query(now or utcnow(), limit)))
     db.session.commit()
     return ids
 
 
+def reserve_due_messages(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """The next `limit` due messages, marked as queued (on a pending message, `lease_until` is the time until which
+    the sweep leaves it to the task it queued): a later sweep does not queue them again, unless the task was lost
+    and the lease has passed. Empty once every due message is queued."""
+    now = now or utcnow()
+    ids = list(db.session.scalars(_due_query(now, limit)))
+    if ids:
+        lease = dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return ids
+
+
+def unreserve(message_ids: list[int]) -> None:
+    """Messages the sweep reserved and could not queue: the next sweep takes them again."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def sweep(now: dt.datetime | None = None, limit: int = 200) -> int:
-    """Release dead leases, then deliver every due message (up to `limit`); returns how many were sent."""
+    """Release dead leases, then deliver every due message (up to `limit`) in this process; returns how many were
+    sent. (The worker's periodic sweep queues them instead, for every worker to deliver.)"""
     release_expired_leases(now)
     sent = 0
     for message_id in due_message_ids(now, limit):

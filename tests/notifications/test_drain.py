@@ -1,0 +1,78 @@
+"""After an outage the minute's sweep queues every due message, in batches, for all workers to send; a message it
+queued is not queued again while its task waits; an e-mail keeps one Message-ID through every attempt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import select
+
+from tests.helpers import post_submission
+from tests.world import build_world
+from wananchi.core.db import utcnow
+from wananchi.notifications import tasks
+from wananchi.notifications.models import OutboxMessage, OutboxStatus
+from wananchi.notifications.outbox import resend, reserve_due_messages, sweep
+
+TICKETS = 12
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def backlog(client, world, db, app, monkeypatch):
+    """Twelve receipts written while nothing delivered them, and a sweep that reserves five per round."""
+    monkeypatch.setitem(app.config, "OUTBOX_SWEEP_BATCH", 5)
+    for n in range(TICKETS):
+        assert post_submission(client, email=f"raia{n}@example.co.tz", phone="").status_code == 303
+    return sorted(db.session.scalars(select(OutboxMessage.id)))
+
+
+def test_one_sweep_sends_the_whole_backlog_in_batches(backlog, db, smtp_server):
+    assert tasks.sweep_outbox_every_minute.call_local() == TICKETS  # three rounds of at most five
+    assert len(smtp_server.mailbox.messages) == TICKETS
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {OutboxStatus.SENT}
+    assert tasks.sweep_outbox_every_minute.call_local() == 0
+
+
+def test_a_queued_message_is_not_queued_again_until_its_lease_has_passed(backlog, app, monkeypatch):
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "deliver_outbox_message", queued.append)  # the tasks wait in the queue
+    assert tasks.sweep_outbox_every_minute.call_local() == TICKETS
+    assert sorted(queued) == backlog
+    assert tasks.sweep_outbox_every_minute.call_local() == 0  # still waiting for a worker: not queued twice
+    after_the_lease = utcnow() + dt.timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"] + 1)
+    assert sorted(reserve_due_messages(after_the_lease, limit=100)) == backlog  # a lost task: queued again
+
+
+def test_what_the_sweep_could_not_queue_waits_for_the_next_sweep(backlog, monkeypatch, caplog):
+    queued: list[int] = []
+
+    def queue_three(message_id: int) -> None:
+        if len(queued) == 3:
+            raise RedisConnectionError("Timeout reading from socket")
+        queued.append(message_id)
+
+    monkeypatch.setattr(tasks, "deliver_outbox_message", queue_three)
+    assert tasks.sweep_outbox_every_minute.call_local() == 3
+    assert "task queue unreachable: the sweep queued 3 message(s)" in caplog.text
+    assert sorted(reserve_due_messages(limit=100)) == sorted(set(backlog) - set(queued))
+
+
+def test_an_email_sent_again_keeps_its_message_id(client, world, db, smtp_server):
+    assert post_submission(client, email="asha@example.co.tz", phone="").status_code == 303
+    assert sweep() == 1
+    message = db.session.scalars(select(OutboxMessage)).one()
+    resend(message)
+    db.session.commit()
+    assert sweep() == 1
+    first, second = smtp_server.mailbox.messages
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].startswith(f"<outbox.{message.id}.") and first["Message-ID"].endswith("@wananchi.go.tz>")
