@@ -7,7 +7,7 @@ from huey import crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from wananchi.core.tasks import QUEUE_ERRORS, huey, in_app_context
+from wananchi.core.tasks import QUEUE_ERRORS, current_request_id, huey, in_app_context
 from wananchi.extensions import db
 from wananchi.notifications.digest import send_digests
 from wananchi.notifications.outbox import (
@@ -24,6 +24,7 @@ from wananchi.notifications.outbox import (
 def deliver_outbox_message(message_id: int) -> str | None:
     """Deliver one outbox message (enqueued after the commit that wrote it)."""
     status = deliver(message_id)
+    current_app.logger.info("outbox message %s: %s", message_id, status or "not this worker's to send")
     return str(status) if status else None
 
 
@@ -61,7 +62,7 @@ def _enqueue_new_messages(session: Session) -> None:
         return
     for position, message_id in enumerate(message_ids):
         try:
-            deliver_outbox_message(message_id)
+            deliver_outbox_message(message_id, request_id=current_request_id())
         except QUEUE_ERRORS:
             # The change is committed: it must not turn into an error page. Its messages wait in the outbox, and
             # the periodic sweep sends them once the queue answers again.
