@@ -78,6 +78,7 @@ class Config:
     TRACKING_CODE_KEY: str | None = os.environ.get("TRACKING_CODE_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    DATABASE_CONNECT_TIMEOUT = _env_int("DATABASE_CONNECT_TIMEOUT", 5)  # PostgreSQL: seconds to connect (libpq)
     SQLALCHEMY_RECORD_QUERIES = False
     # A PostgreSQL streaming replica the reports, their exports and the public statistics are counted from (their
     # pages say how far it is behind); without it they read the primary.

@@ -38,7 +38,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["DATABASE_CONNECT_TIMEOUT"],
     )
     if app.config["REPORTS_DATABASE_URL"]:
         replica = normalise_database_url(app.config["REPORTS_DATABASE_URL"])

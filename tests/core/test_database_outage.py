@@ -5,6 +5,8 @@ whose database is a loopback port nobody listens on."""
 
 from __future__ import annotations
 
+import socket
+
 from tests.helpers import free_port, run_production_child
 
 CHILD = """
@@ -61,3 +63,33 @@ def test_a_database_outage_answers_503_saying_nothing_was_saved(tmp_path):
     assert len(failures) == 5, stderr[-3000:]
     assert "failure 1 in this outage" in failures[0] and "failure 5 in this outage" in failures[-1]
     assert "Traceback" not in stderr
+
+
+HUNG_CHILD = """
+import json, time
+from wananchi import create_app
+
+app = create_app("production")
+client = app.test_client()
+client.environ_base.update({"wsgi.url_scheme": "https"})
+started = time.monotonic()
+answer = client.get("/wasilisha")
+print(json.dumps({"status": answer.status_code, "seconds": time.monotonic() - started}))
+"""
+
+
+def test_a_database_server_that_never_answers_fails_the_connection_after_its_timeout(tmp_path):
+    with socket.socket() as hung:  # accepts connections and never answers
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        answer, stderr = run_production_child(
+            HUNG_CHILD,
+            tmp_path,
+            DATABASE_URL=f"postgresql+psycopg://wananchi@127.0.0.1:{hung.getsockname()[1]}/wananchi",
+            DATABASE_CONNECT_TIMEOUT="2",
+            REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+    assert answer["status"] == 503
+    assert 1.5 < answer["seconds"] < 15, answer  # the pool's check and the query: each waits 2 s at most
+    assert "database unavailable (failure 1 in this outage)" in stderr
