@@ -241,6 +241,9 @@ class Config:
     # The minute's sweep queues every due message, this many per database round (after an outage, the backlog
     # drains as fast as the workers send, not a fixed number a minute).
     OUTBOX_SWEEP_BATCH = _env_int("OUTBOX_SWEEP_BATCH", 500)
+    # A channel whose provider could not be reached (SMTP or the SMS gateway down or hung) is left alone by this
+    # worker process for this many seconds: its messages wait without an attempt, the other channel's go out.
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 60)
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
@@ -303,6 +306,9 @@ class TestingConfig(Config):
     DEMO_DATA_ALLOWED = True
     # Tests deliver the outbox explicitly (or start real workers), so each test controls when mail goes out.
     OUTBOX_ENQUEUE_AFTER_COMMIT = False
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = (
+        0  # each test of an outage sees every attempt (tests/notifications/test_drain.py sets it)
+    )
     # Still argon2id, but cheap: the suite hashes hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024

@@ -4,6 +4,7 @@ queued is not queued again while its task waits; an e-mail keeps one Message-ID 
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -12,8 +13,9 @@ from sqlalchemy import select
 from tests.helpers import post_submission
 from tests.world import build_world
 from wananchi.core.db import utcnow
-from wananchi.notifications import tasks
-from wananchi.notifications.models import OutboxMessage, OutboxStatus
+from wananchi.notifications import outbox, tasks
+from wananchi.notifications.channels import smtp_server_down
+from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.outbox import resend, reserve_due_messages, sweep
 
 TICKETS = 12
@@ -76,3 +78,24 @@ def test_an_email_sent_again_keeps_its_message_id(client, world, db, smtp_server
     first, second = smtp_server.mailbox.messages
     assert first["Message-ID"] == second["Message-ID"]
     assert first["Message-ID"].startswith(f"<outbox.{message.id}.") and first["Message-ID"].endswith("@wananchi.go.tz>")
+
+
+def test_while_smtp_is_down_the_sms_go_out_and_the_other_emails_wait_without_an_attempt(
+    client, world, db, app, smtp_server, monkeypatch
+):
+    monkeypatch.setitem(app.config, "OUTBOX_CHANNEL_BACKOFF_SECONDS", 60)
+    monkeypatch.setattr(outbox, "_channel_down_until", {})
+    smtp_server.stop()
+    for n in range(3):
+        assert post_submission(client, email=f"raia{n}@example.co.tz", phone=f"071234567{n}").status_code == 303
+    assert sweep() == 3  # the three SMS receipts
+    emails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == Channel.EMAIL)))
+    assert [(m.status, m.attempts) for m in emails] == [(OutboxStatus.PENDING, 1)] + [(OutboxStatus.PENDING, 0)] * 2
+    assert all(m.next_attempt_at > utcnow() + dt.timedelta(seconds=50) for m in emails)
+    assert emails[1].last_error is None  # never tried: no worker waited for the hung server
+
+
+def test_a_refused_recipient_does_not_back_off_the_channel():
+    refused = smtplib.SMTPRecipientsRefused({"x@example.co.tz": (550, b"no such user")})
+    for error, down in [(refused, False), (TimeoutError("timed out"), True), (ConnectionRefusedError(), True)]:
+        assert smtp_server_down(error) is down

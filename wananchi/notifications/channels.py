@@ -21,7 +21,13 @@ from wananchi.notifications.models import OutboxMessage
 
 
 class DeliveryError(Exception):
-    """The channel could not deliver the message now; the outbox retries later."""
+    """The channel could not deliver the message now; the outbox retries later. `provider_down`: the provider
+    could not be reached or did not answer (not a refusal of this one message), so the channel's other messages
+    would fail the same way."""
+
+    def __init__(self, message: str, *, provider_down: bool = False) -> None:
+        super().__init__(message)
+        self.provider_down = provider_down
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,15 @@ def message_id_header(message: OutboxMessage, sender: str) -> str:
     return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
+def smtp_server_down(error: OSError) -> bool:
+    """Whether a failure to send means the SMTP server could not be reached or stopped answering (a socket error,
+    a timeout, a refused connection or a dropped one), not that it refused this message (SMTPException is an
+    OSError too)."""
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True
+    return not isinstance(error, smtplib.SMTPException)
+
+
 def send_email(message: OutboxMessage, content: Content) -> Delivered:
     """Send one e-mail (plain text and, when there is one, HTML)."""
     mail = _Message(
@@ -94,7 +109,7 @@ def send_email(message: OutboxMessage, content: Content) -> Delivered:
         with _TimeoutConnection(current_app.extensions["mail"]) as connection:
             connection.send(mail)
     except (OSError, smtplib.SMTPException) as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        raise DeliveryError(f"{type(error).__name__}: {error}", provider_down=smtp_server_down(error)) from error
     return Delivered(provider_response="smtp: accepted")
 
 
@@ -131,7 +146,7 @@ class HttpSmsGateway:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 body = response.read().decode("utf-8", "replace")
         except (urllib.error.URLError, OSError) as error:
-            raise DeliveryError(f"gateway unreachable: {error}") from error
+            raise DeliveryError(f"gateway unreachable: {error}", provider_down=True) from error
         try:
             recipients = json.loads(body)["SMSMessageData"]["Recipients"]
             statuses = {int(r.get("statusCode", 0)) for r in recipients}

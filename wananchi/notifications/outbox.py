@@ -10,6 +10,7 @@ locked by other workers), so two workers never send the same row in normal opera
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -90,19 +91,44 @@ SENDERS: dict[Channel, Callable[[OutboxMessage, Content], Delivered]] = {
 }
 
 
+# Per worker process: until when (time.monotonic()) a channel whose provider could not be reached is left alone.
+_channel_down_until: dict[Channel, float] = {}
+
+
+def _put_back(message: OutboxMessage, seconds: float, now: dt.datetime | None) -> OutboxStatus:
+    """A message of a channel being backed off: pending again, not counted as an attempt, due when the back-off ends."""
+    message.status = OutboxStatus.PENDING
+    message.attempts -= 1
+    message.lease_until = None
+    message.next_attempt_at = (now or utcnow()) + dt.timedelta(seconds=seconds)
+    db.session.commit()
+    return message.status
+
+
 def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | None:
-    """Claim, send and record one message; None if it was not this worker's to send."""
+    """Claim, send and record one message; None if it was not this worker's to send. While a channel's provider
+    is backed off (it could not be reached, OUTBOX_CHANNEL_BACKOFF_SECONDS ago at most), its messages are put back
+    without an attempt, so they hold no worker for a timeout and the other channel's messages go out."""
     if not claim(message_id, now):
         return None
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return None
+    backed_off = _channel_down_until.get(message.channel, 0.0) - time.monotonic()
+    if backed_off > 0:
+        return _put_back(message, backed_off, now)
     try:
         content = render_when_sent(message) if is_unrendered(message) else Content.stored(message)
         delivered = SENDERS[message.channel](message, content)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried, never left "sending"
         if not isinstance(error, DeliveryError):
             current_app.logger.exception("outbox message %s: unexpected error while sending", message_id)
+        elif error.provider_down and current_app.config["OUTBOX_CHANNEL_BACKOFF_SECONDS"]:
+            seconds = current_app.config["OUTBOX_CHANNEL_BACKOFF_SECONDS"]
+            _channel_down_until[message.channel] = time.monotonic() + seconds
+            current_app.logger.warning(
+                "%s provider unreachable: its messages wait %d s: %s", message.channel, seconds, error
+            )
         failed_at = now or utcnow()
         message.last_error = str(error)[:2000]
         message.lease_until = None
