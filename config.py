@@ -202,9 +202,13 @@ class Config:
     # Feedback on the service itself goes through the form, as an opinion about this service (a code), or to
     # the triage desk when none is set.
     FEEDBACK_CATEGORY = os.environ.get("FEEDBACK_CATEGORY", "")
-    # Personal Data Protection Act 2022: how long a closed ticket's personal data is kept before it is erased,
-    # shown in the privacy notice. Not set yet: erasure after a retention period is being built.
-    PERSONAL_DATA_RETENTION_DAYS: int | None = None
+    # Personal Data Protection Act 2022: the days a closed ticket keeps its citizen's contact details and files
+    # before the daily retention job erases them, where no period is set for its institution or type (shown in the
+    # privacy notice and the record of processing).
+    PERSONAL_DATA_RETENTION_DAYS = _env_int("PERSONAL_DATA_RETENTION_DAYS", 730)
+    # The days a supervisor has to decide a citizen's request to correct or erase their personal data (stated to
+    # the citizen when they ask).
+    DATA_REQUEST_DAYS = _env_int("DATA_REQUEST_DAYS", 7)
 
     # Operations (wananchi/ops/): Prometheus reads /metrics with this bearer token (the page is missing without
     # one); LOG_FORMAT=json writes every log line as a JSON object with the request's id.

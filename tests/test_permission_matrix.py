@@ -25,7 +25,9 @@ from wananchi.accounts.auth import PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
 from wananchi.accounts.models import Role
 from wananchi.accounts.services import create_user
 from wananchi.institutions.models import RoutingRule
+from wananchi.maswali.models import PublishedAnswer
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+from wananchi.privacy.models import DataRequest, RequestKind, RetentionPeriod
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
 from wananchi.tickets.models import CannedResponse, Ticket
 
@@ -119,10 +121,41 @@ RULES: dict[tuple[str, str], Rule] = {
     ("staff.attachment", "GET"): ticket_rule(VIEW),
     ("staff.contact", "POST"): ticket_rule(WORK),
     ("staff.assign", "POST"): ticket_rule(ASSIGN),
+    ("staff.legal_hold", "POST"): ticket_rule(ASSIGN),  # a legal hold: the institution's supervisor, as assigning
+    ("staff.ticket_data_requests", "GET"): ticket_rule(ASSIGN),  # requests about personal data: the same
+    ("staff.decide", "POST"): ticket_rule(ASSIGN),
+    ("staff.data_requests", "GET"): lambda role, _t: (
+        LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
+    ),
     ("staff.note", "POST"): ticket_rule(DIRECT),
     **{
         (f"staff.{name}", "POST"): ticket_rule(WORK)
         for name in ("claim", "reply", "request_info", "resolve", "close", "reopen", "transfer", "merge", "commend")
+    },
+    # Published answers: the officers and supervisors of the answer's institution (the matrix's answer is A's).
+    **{
+        (f"maswali_staff.{name}", method): lambda role, _t: (
+            LOGIN if role == "anonymous" else OK if role in ("officer_a", "supervisor_a") else HIDDEN
+        )
+        for name, method in (
+            ("edit", "GET"),
+            ("edit", "POST"),
+            ("request_approval", "POST"),
+            ("approve", "POST"),
+            ("return_to_draft", "POST"),
+            ("mark_out_of_date", "POST"),
+            ("confirm_reviewed", "POST"),
+        )
+    },
+    **{
+        ("maswali_staff.index", "GET"): lambda role, _t: (
+            LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN
+        ),
+        ("maswali_staff.new", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
+        ("maswali_staff.new", "POST"): lambda role, _t: (
+            LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN
+        ),
+        ("maswali_staff.from_ticket", "POST"): ticket_rule(WORK),
     },
     ("reports.index", "GET"): report_readers,
     **{
@@ -171,6 +204,10 @@ RULES: dict[tuple[str, str], Rule] = {
             ("target_delete", "POST"),
             ("outbox", "GET"),
             ("outbox_resend", "POST"),
+            ("retention", "GET"),
+            ("retention_edit", "GET"),
+            ("retention_edit", "POST"),
+            ("retention_delete", "POST"),
         )
     },
 }
@@ -244,7 +281,12 @@ def matrix_setting(app, db):
         status=OutboxStatus.FAILED,
         attempts=8,
     )
-    db.session.add_all([canned, rule, calendar, closure, target, failed])
+    period = RetentionPeriod(institution=world.agency, days=365)
+    request = DataRequest(ticket_id=tickets["A"].id, kind=RequestKind.ERASURE, due_at=dt.datetime.now(dt.UTC))
+    answer = PublishedAnswer(
+        institution=world.agency, author=staff.officer_a, question_sw="Ada?", answer_sw="Shilingi 50,000."
+    )
+    db.session.add_all([canned, rule, calendar, closure, target, failed, period, request, answer])
     db.session.commit()
     ids = {
         "canned_id": canned.id,
@@ -257,8 +299,11 @@ def matrix_setting(app, db):
         "date_id": closure.id,
         "target_id": target.id,
         "outbox_id": failed.id,
+        "period_id": period.id,
+        "request_id": request.id,
         "token_id": 999_999,
         "key_id": 999_999,
+        "answer_id": answer.id,
     }
     return tickets, clients, ids
 

@@ -12,7 +12,21 @@ from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
-from wananchi import accounts, admin, api, notifications, open311, ops, pages, phone, reports, sla, tickets
+from wananchi import (
+    accounts,
+    admin,
+    api,
+    maswali,
+    notifications,
+    open311,
+    ops,
+    pages,
+    phone,
+    privacy,
+    reports,
+    sla,
+    tickets,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +72,21 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     # Each domain registers its own blueprints, template helpers, signal handlers and tasks. Higher domains come
     # first: some add pages to a lower domain's blueprint (the account's notification settings and API tokens),
     # which must happen before that blueprint is registered.
-    for domain in (api, open311, admin, pages, phone, ops, reports, notifications, tickets, sla, accounts):
+    for domain in (
+        api,
+        open311,
+        admin,
+        pages,
+        phone,
+        ops,
+        privacy,
+        reports,
+        notifications,
+        maswali,
+        tickets,
+        sla,
+        accounts,
+    ):
         domain.init_app(app)
 
     from wananchi.cli import register_cli

@@ -197,6 +197,8 @@ def test_running_twice_creates_and_changes_nothing(db: SQLAlchemy) -> None:
     assert tamisemi.name_en.startswith("President's Office")
     assert "Tickets: 20 (20 created, 0 already present)" in "\n".join(first)
     assert "Tickets: 20 (0 created, 20 already present)" in "\n".join(second)
+    assert "Published answers: 4 (4 created, 0 already present)" in "\n".join(first)
+    assert "Published answers: 4 (0 created, 4 already present)" in "\n".join(second)
     assert all("(0 created" in line for line in second if "already present" in line)
     assert TRY_LINE.findall("\n".join(first)) == TRY_LINE.findall("\n".join(second))
 

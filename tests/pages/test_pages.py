@@ -52,7 +52,7 @@ def test_the_privacy_notice_exists_in_both_languages(client, world):
     for heading in ("Kinachohifadhiwa", "Kwa muda gani", "Nani huziona", "Haki zako"):
         assert f">{heading}</h2>" in html
     assert "Tume ya Ulinzi wa Taarifa Binafsi" in html and "saa 6" in html  # kept uploads: KEPT_UPLOAD_MAX_AGE
-    assert "bila muda maalumu wa mwisho" in html  # what is true today: no retention period is configured yet
+    assert "hufutwa siku 730 baada ya hoja kufungwa" in html  # PERSONAL_DATA_RETENTION_DAYS, the default
 
     client.get("/lugha/en")
     english = client.get("/faragha").get_data(as_text=True)
@@ -60,13 +60,19 @@ def test_the_privacy_notice_exists_in_both_languages(client, world):
     assert "Personal Data Protection Act, 2022" in english and "Personal Data Protection Commission" in english
 
 
-def test_the_privacy_notice_states_the_retention_period_once_it_is_configured(client, world, app):
-    app.config["PERSONAL_DATA_RETENTION_DAYS"] = 730
+def test_the_privacy_notice_states_the_retention_periods_configured(client, world, app, db):
+    from wananchi.privacy.models import RetentionPeriod
+    from wananchi.tickets.models import TicketType
+
+    app.config["PERSONAL_DATA_RETENTION_DAYS"] = 365
+    db.session.add(RetentionPeriod(institution=world.agency, ticket_type=TicketType.COMPLAINT, days=1825))
+    db.session.commit()
     try:
         html = client.get("/faragha").get_data(as_text=True)
     finally:
-        app.config["PERSONAL_DATA_RETENTION_DAYS"] = None
-    assert "hufutwa siku 730 baada ya hoja kufungwa" in html and "bila muda maalumu" not in html
+        app.config["PERSONAL_DATA_RETENTION_DAYS"] = 730
+    assert "hufutwa siku 365 baada ya hoja kufungwa" in html
+    assert 'id="retention-periods"' in html and "Lalamiko: siku 1825" in html
 
 
 def test_help_lists_the_contacts_that_are_configured_and_the_accessibility_statement_exists(client, world, app):

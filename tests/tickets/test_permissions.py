@@ -35,6 +35,14 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
     (Permission.RECORD_TICKET, "A"): {"officer_a", "supervisor_a"},  # its own officers, for citizens who call...
     (Permission.RECORD_TICKET, "B"): {"officer_b"},
+    (Permission.HOLD_PERSONAL_DATA, "named"): {"supervisor_a"},  # a legal hold: the institution's supervisor
+    (Permission.HOLD_PERSONAL_DATA, "anonymous"): {"supervisor_a"},
+    (Permission.DECIDE_DATA_REQUEST, "named"): {"supervisor_a"},
+    (Permission.DECIDE_DATA_REQUEST, "A"): {"supervisor_a"},  # the list of the institution's requests
+    (Permission.WRITE_ANSWER, "A"): {"officer_a", "supervisor_a"},  # its own officers write its published answers
+    (Permission.WRITE_ANSWER, "B"): {"officer_b"},
+    (Permission.APPROVE_ANSWER, "A"): {"supervisor_a"},  # and its supervisors approve them
+    (Permission.APPROVE_ANSWER, "B"): set(),
 }
 
 

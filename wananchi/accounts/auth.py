@@ -19,7 +19,21 @@ from wananchi.extensions import db, login_manager
 # the phone gateways' callbacks ("phone") by their shared secret (wananchi/phone/gateway.py), and the metrics
 # ("ops") by their token (wananchi/ops/views.py; readiness tells nothing but which service is down).
 PUBLIC_BLUEPRINTS = frozenset(
-    {"pages", "tickets", "auth", "statistics", "devmail", "open311", "api", "api_public", "api_staff", "phone", "ops"}
+    {
+        "pages",
+        "tickets",
+        "auth",
+        "statistics",
+        "devmail",
+        "open311",
+        "api",
+        "api_public",
+        "api_staff",
+        "phone",
+        "ops",
+        "privacy",
+        "maswali",
+    }
 )
 PUBLIC_ENDPOINTS = frozenset({"static"})
 # When this browser's login started and when it last made a request (Unix seconds, in the signed session).

@@ -390,3 +390,18 @@ class ResponseTargetForm(Form):
     type = SelectField(_l("Type"), invalid_choice_message=CHOOSE_FROM_LIST, choices=[])
     first_response_days = _days(_l("First response (working days)"))
     resolution_days = _days(_l("Resolution (working days)"))
+
+
+class RetentionPeriodForm(Form):
+    """What a retention period applies to, and its days."""
+
+    institution = _choice(_l("Institution"))
+    ticket_type = SelectField(_l("Type"), invalid_choice_message=CHOOSE_FROM_LIST, choices=[])
+    days = StringField(
+        _l("Days after the ticket is closed"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write the number of days.")),
+            Regexp(r"^\d{1,5}$", message=_l("Write a whole number of days, e.g. 730.")),
+        ],
+    )

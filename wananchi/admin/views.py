@@ -10,12 +10,14 @@ from flask_babel import gettext as _
 
 import wananchi.admin.institution_views  # noqa: F401  (registers the institution, service and routing pages on bp)
 import wananchi.admin.outbox_views  # noqa: F401  (registers the undelivered-messages page on bp)
+import wananchi.admin.retention_views  # noqa: F401  (registers the retention periods of personal data on bp)
 import wananchi.admin.sla_views  # noqa: F401  (registers the calendar, holiday and response-target pages on bp)
 import wananchi.admin.user_views  # noqa: F401  (registers the user and security pages on bp)
 from wananchi.admin import queries
 from wananchi.admin.common import actor, bp, form_status, get_or_404, page_number
 from wananchi.admin.forms import NOTHING, CannedResponseForm, institution_choices
 from wananchi.admin.labels import ACTION_LABELS, OBJECT_LABELS
+from wananchi.admin.retention_views import RETENTION_ACTION_LABELS, RETENTION_OBJECT_LABELS
 from wananchi.admin.sla_views import SLA_ACTION_LABELS, SLA_OBJECT_LABELS
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
@@ -113,7 +115,7 @@ def audit() -> ResponseReturnValue:
         "admin/audit.html",
         page=page,
         actors=actors,
-        action_labels={**ACTION_LABELS, **SLA_ACTION_LABELS},
-        object_labels={**OBJECT_LABELS, **SLA_OBJECT_LABELS},
+        action_labels={**ACTION_LABELS, **SLA_ACTION_LABELS, **RETENTION_ACTION_LABELS},
+        object_labels={**OBJECT_LABELS, **SLA_OBJECT_LABELS, **RETENTION_OBJECT_LABELS},
         edit_endpoints=EDIT_ENDPOINTS,
     )

@@ -58,7 +58,7 @@ def str_enum(enum_class: type[enum.StrEnum]) -> Enum:
 
 
 # Schema objects that migrations create by hand and the models do not describe (full-text search).
-SEARCH_OBJECTS = ("ticket_fts", "ix_ticket_search")
+SEARCH_OBJECTS = ("ticket_fts", "ix_ticket_search", "ix_published_answer_search")
 
 
 def include_in_autogenerate(name: str | None, type_: str, parent_names: Any) -> bool:

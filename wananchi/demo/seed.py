@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from wananchi.core.db import utcnow
 from wananchi.demo.accounts import DEMO_PASSWORD, DemoStaff, seed_shown_accounts
+from wananchi.demo.answers import seed_answers
 from wananchi.demo.categories import ALL_SERVICES, TOPICS
 from wananchi.demo.institutions import COUNCILS, all_institutions, secretariat_slug
 from wananchi.demo.places import REGIONS, slugify
@@ -256,6 +257,9 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     staff = DemoStaff()
     shown_accounts = seed_shown_accounts(staff, institutions)
     receipts = _seed_tickets(ticket_count, categories, districts, tally, staff)
+    answers_created, answers_present = seed_answers(staff)
+    tally.created["Published answers"] += answers_created
+    tally.present["Published answers"] += answers_present
     tally.created["Staff accounts"] += staff.created
     tally.present["Staff accounts"] += staff.present
 
@@ -270,6 +274,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
             "Routing rules",
             "Staff accounts",
             "Tickets",
+            "Published answers",
         )
     ]
     lines.append(f"Staff log-in at /ingia (password {DEMO_PASSWORD} for every demo account):")

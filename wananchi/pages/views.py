@@ -6,10 +6,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from wananchi.core.i18n import remember_language
 from wananchi.extensions import db
+from wananchi.privacy.models import RetentionPeriod
 from wananchi.tickets.labels import TYPE_HINTS, TYPE_LABELS
 
 bp = Blueprint("pages", __name__)
@@ -35,6 +36,10 @@ def privacy():
     return render_template(
         "pages/privacy.html",
         retention_days=current_app.config["PERSONAL_DATA_RETENTION_DAYS"],
+        periods=db.session.scalars(
+            select(RetentionPeriod).order_by(RetentionPeriod.institution_id, RetentionPeriod.id)
+        ),
+        type_labels=TYPE_LABELS,
         kept_upload_hours=hours,
         grant_hours=current_app.config["TRACKING_GRANT_SECONDS"] // 3600,
     )

@@ -20,6 +20,7 @@ from wananchi.core.db import utcnow
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
+from wananchi.maswali.queries import offer_figures
 from wananchi.reports import charts
 from wananchi.reports.exports import table_csv, tables_xlsx
 from wananchi.reports.headline import ARROWS, CHANGE_LABELS, STATE_LABELS, Headline, build_headline, target_days
@@ -136,6 +137,7 @@ def _page(institution: Institution, *, node: bool) -> str:
         export_url=export_url,
         sort_url=sort_url,
         row_url=row_url,
+        answer_offers=None if node else offer_figures(institution.id, period.start, period.end),
     )
 
 

@@ -104,6 +104,13 @@ EVENT_LABELS = {
     EventKind.TRACKING_CODE_REISSUED: _l("The citizen asked for a new tracking code"),
     EventKind.RECEIPT_WITHHELD: _l("No receipt sent: this e-mail address or phone number had received too many lately"),
     EventKind.RECORDED_BY_STAFF: _l("Recorded by an officer on the citizen's behalf"),
+    EventKind.PERSONAL_DATA_ERASED: _l("Retention period over: contact details and files erased"),
+    EventKind.LEGAL_HOLD_SET: _l("Legal hold set: personal data kept past the retention period"),
+    EventKind.LEGAL_HOLD_LIFTED: _l("Legal hold lifted"),
+    EventKind.CONSENT_WITHDRAWN: _l("The citizen withdrew consent to publication"),
+    EventKind.DATA_DOWNLOADED: _l("The citizen downloaded the data held about this ticket"),
+    EventKind.DATA_REQUESTED: _l("The citizen asked to correct or erase their personal data"),
+    EventKind.DATA_REQUEST_DECIDED: _l("The request about personal data was decided"),
 }
 
 # How a ticket came in (GLOSSARY.md, "Channels").

@@ -116,6 +116,8 @@ class Ticket(Model):
         Index("ix_ticket_citizen_phone", "citizen_phone"),
         # Reports and public statistics: what fell due for resolution in a period.
         Index("ix_ticket_institution_id_resolution_due_at", "institution_id", "resolution_due_at"),
+        # Retention: closed tickets whose personal data is still held, oldest closing first.
+        Index("ix_ticket_closed_at", "closed_at"),
         Index(
             "ix_ticket_assignee_id_institution_id_status",
             "assignee_id",
@@ -161,6 +163,10 @@ class Ticket(Model):
     # Ridhaa ya kuchapishwa: the citizen agreed that the ticket's text and the answer may be published without
     # their personal details (Open311 publishes them: see `text_is_public`). Asked separately, off unless given.
     publication_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Personal Data Protection Act: a legal hold keeps the ticket's personal data past its retention period (a case
+    # or an investigation needs it); when the period passed, its contact details and files were erased at this time.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
+    personal_data_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
@@ -343,6 +349,13 @@ class EventKind(enum.StrEnum):
     TRACKING_CODE_REISSUED = "tracking_code_reissued"
     RECEIPT_WITHHELD = "receipt_withheld"  # its contact had been sent too many receipts lately
     RECORDED_BY_STAFF = "recorded_by_staff"  # an officer recorded it on the citizen's behalf (telephone, desk...)
+    PERSONAL_DATA_ERASED = "personal_data_erased"  # its retention period passed: contact details and files erased
+    LEGAL_HOLD_SET = "legal_hold_set"
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted"
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # the citizen withdrew their consent to publication
+    DATA_DOWNLOADED = "data_downloaded"  # the citizen downloaded what is held about the ticket
+    DATA_REQUESTED = "data_requested"  # the citizen asked to correct or erase their personal data
+    DATA_REQUEST_DECIDED = "data_request_decided"  # a supervisor granted or refused it
 
 
 class TicketEvent(Model):

@@ -32,6 +32,16 @@ class Permission(enum.StrEnum):
     VIEW_INTEGRATION_KEYS = "view_integration_keys"  # the keys issued to an institution (obj: Institution)
     # Record a ticket on a citizen's behalf (a call, a letter, a visit to the desk): its officers (obj: Institution).
     RECORD_TICKET = "record_ticket"
+    # Keep a ticket's personal data past its retention period, or release it (supervisors; obj: Ticket).
+    HOLD_PERSONAL_DATA = "hold_personal_data"
+    # Grant or refuse a citizen's request to correct or erase their personal data (supervisors; obj: Ticket), or
+    # list the requests of an institution (obj: Institution).
+    DECIDE_DATA_REQUEST = "decide_data_request"
+    # Write and edit the institution's published answers (Maswali), from a consenting ticket or as an article:
+    # its officers and supervisors (obj: Institution).
+    WRITE_ANSWER = "write_answer"
+    # Approve an answer for publication, and confirm a published one is still right: its supervisors (obj: Institution).
+    APPROVE_ANSWER = "approve_answer"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -108,6 +118,8 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
         )
     if permission == Permission.NOTE_TICKET:
         return own or _ticket_permission(user, Permission.DIRECT_TICKET, ticket)
+    if permission in (Permission.HOLD_PERSONAL_DATA, Permission.DECIDE_DATA_REQUEST):
+        return own and user.role == Role.SUPERVISOR
     return False
 
 
@@ -128,8 +140,14 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return isinstance(obj, Institution) and _in_reach(user, obj)
     if permission == Permission.RECORD_TICKET:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.WRITE_ANSWER:
+        return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.APPROVE_ANSWER:
+        return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.VIEW_ESCALATIONS:
         return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
+    if permission == Permission.DECIDE_DATA_REQUEST and isinstance(obj, Institution):
+        return user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.READ_REPORT:
         return isinstance(obj, Institution) and user.role in (Role.SUPERVISOR, Role.OVERSIGHT) and _in_reach(user, obj)
     if permission == Permission.READ_NODE_REPORT:

@@ -42,6 +42,20 @@ class ContactForm(VersionedForm):
     """Show the citizen's contact details (the view is recorded)."""
 
 
+class LegalHoldForm(VersionedForm):
+    """Keep the ticket's personal data past its retention period (a case or an investigation needs it), or release
+    it; the reason is recorded."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Give the reason.")),
+            Length(max=2000, message=_l("The text may be at most 2,000 characters.")),
+        ],
+    )
+
+
 class ReplyForm(VersionedForm):
     body = TextAreaField(
         _l("Reply to the citizen"),

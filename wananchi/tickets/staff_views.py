@@ -21,10 +21,12 @@ from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
+from wananchi.tickets.duplicates import possible_duplicates
 from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.references import normalise_reference
+from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.staff import bp
 from wananchi.tickets.staff_forms import (
     AssignForm,
@@ -33,6 +35,7 @@ from wananchi.tickets.staff_forms import (
     CommendationForm,
     ContactForm,
     InformationRequestForm,
+    LegalHoldForm,
     MergeForm,
     NoteForm,
     ReopenForm,
@@ -85,6 +88,7 @@ def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
         "assign": AssignForm(formdata=None),
         "commend": CommendationForm(formdata=None),
         "contact": ContactForm(formdata=None),
+        "legal_hold": LegalHoldForm(formdata=None),
     }
     for form in forms.values():
         form.version.data = str(ticket.version)
@@ -120,14 +124,21 @@ def render_ticket(
                 .order_by(CannedResponse.title)
             )
         )
+    routing = []
+    if can_work and ticket.is_open and ticket.institution.is_triage:
+        routing = [s for s in suggest_routing(ticket) if s.institution.id != ticket.institution_id]
+    similar_open = possible_duplicates(ticket) if can_work and ticket.is_open else []
     return render_template(
         "staff/ticket.html",
         ticket=ticket,
+        routing=routing,
+        similar_open=similar_open,
         forms=forms,
         can_work=can_work,
         can_assign=can(current_user, Permission.ASSIGN_TICKET, ticket),
         can_note=can(current_user, Permission.NOTE_TICKET, ticket),
         can_see_contact=can(current_user, Permission.VIEW_CONTACT, ticket),
+        can_hold=can(current_user, Permission.HOLD_PERSONAL_DATA, ticket),
         duplicates=ticket.merged_duplicates,
         show_contact=show_contact,
         conflict=conflict,

@@ -33,6 +33,7 @@ from wananchi.core.forms import queue_from_form, refuse
 from wananchi.core.i18n import current_language, remember_language
 from wananchi.core.storage import file_store
 from wananchi.extensions import db, limiter
+from wananchi.tickets.answers import Offer, answer_finder
 from wananchi.tickets.attachments import IncomingFile, remove_files
 from wananchi.tickets.forms import (
     DONT_KNOW,
@@ -78,6 +79,7 @@ from wananchi.tickets.uploads import discard_kept_uploads, keep_files, kept_uplo
 bp = Blueprint("tickets", __name__)
 
 MAX_GRANTS = 20
+OFFER_FIELD = "answers_offer"  # the token of the published answers the form offered before sending
 
 
 def _configured(name: str) -> Callable[[], str]:
@@ -145,11 +147,20 @@ def _form_files(form: SubmitForm | AddInformationForm) -> FormFiles:
 
 
 def _render_submit(
-    form: SubmitForm, status: int = 200, *, kept: Sequence[KeptUpload] = (), files_dropped: bool = False
+    form: SubmitForm,
+    status: int = 200,
+    *,
+    kept: Sequence[KeptUpload] = (),
+    files_dropped: bool = False,
+    offer: Offer | None = None,
 ):
+    """The submit form; with `offer`, the published answers closest to it first, and the form as typed below.
+    Once answers were offered, the form carries the offer's token, so that it is sent without stopping again."""
     return render_template(
         "tickets/submit.html",
         form=form,
+        offer=offer,
+        offer_token=offer.token if offer else request.form.get(OFFER_FIELD, "")[:32],
         category_groups=category_groups(),
         district_groups=district_groups(),
         dont_know=DONT_KNOW,
@@ -230,6 +241,11 @@ def _granted_ticket(reference: str) -> Ticket | None:
     return ticket
 
 
+def opened_ticket(reference: str) -> Ticket | None:
+    """The ticket, if this browser opened it with its tracking code lately; None otherwise."""
+    return _granted_ticket(reference)
+
+
 @bp.route("/wasilisha", methods=["GET", "POST"])
 @limiter.limit(_configured("SUBMIT_ATTEMPT_RATE_LIMIT"), methods=["POST"], on_breach=_submission_limited)
 @limiter.limit(
@@ -256,6 +272,12 @@ def submit():
     form.attachments.errors = [*form.attachments.errors, *files.refused]
     if not valid or files.refused:
         return _render_submit(form, 422, kept=files.kept)
+    finder = answer_finder()
+    offer_token = request.form.get(OFFER_FIELD)
+    if finder is not None and offer_token is None:  # answers that may spare the citizen the wait, offered once
+        offer = finder.offer(form.selected_category(), form.subject.data, form.description.data)
+        if offer is not None:
+            return _render_submit(form, kept=files.kept, offer=offer)
     latitude, longitude = form.coordinates()
     submission = Submission(
         type=TicketType(form.type.data),
@@ -284,6 +306,8 @@ def submit():
         return _render_submit(form, 422, kept=files.kept)
     if not receipt.created:  # a form sent again: the files it brought again are its twin's, already stored
         remove_files(file_store(), discard_kept_uploads(files.new))
+    elif finder is not None and offer_token:
+        finder.submitted_anyway(offer_token, receipt.ticket)
     session["receipt"] = receipt.ticket.reference  # never the code: the session cookie is signed, not encrypted
     _grant(receipt.ticket)
     return redirect(url_for("tickets.receipt", reference=receipt.ticket.reference), code=303)

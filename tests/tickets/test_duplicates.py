@@ -1,0 +1,66 @@
+"""Possible duplicates on the officer's ticket page: open tickets of the same institution only, most similar first,
+merged only when the officer presses the button."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.helpers import log_in, post_form
+from tests.world import PASSWORD, build_staff, build_world, complaint
+from wananchi.tickets.duplicates import possible_duplicates
+from wananchi.tickets.models import Ticket, TicketStatus
+from wananchi.tickets.services import submit_ticket
+
+TEXT = ("Bili ya maji kubwa", "Bili ya maji ya mwezi huu ni kubwa sana, mita ya maji inasoma vibaya.")
+
+
+@pytest.fixture
+def setting(db):
+    world = build_world()
+    staff = build_staff(world)
+    db.session.commit()
+    return world, staff
+
+
+def new(world, subject, description, now=None, **overrides) -> Ticket:
+    return submit_ticket(complaint(world, subject=subject, description=description, **overrides), now=now).ticket
+
+
+def test_only_open_tickets_of_the_same_institution_in_30_days(db, setting):
+    world, _staff = setting
+    first = new(world, *TEXT)
+    similar = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
+    new(world, "Barabara mbovu", "Barabara ya mtaa wetu imeharibika kabisa.")
+    resolved = new(world, *TEXT)
+    resolved.status = TicketStatus.RESOLVED
+    old = new(world, *TEXT, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=40))
+    elsewhere = new(world, *TEXT, category=world.local_service, district=world.district)  # the council's
+    assert elsewhere.institution_id == world.council.id and old.id
+    db.session.flush()
+    found = possible_duplicates(first)
+    assert [d.ticket.id for d in found] == [similar.id]
+    assert {"bili", "maji", "mita"} <= set(found[0].words)
+    assert [d.ticket.id for d in possible_duplicates(elsewhere)] == []
+
+
+def test_the_officer_merges_with_one_click(app, db, setting):
+    world, staff = setting
+    first = new(world, *TEXT)
+    second = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
+    db.session.commit()
+    client = app.test_client()
+    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
+    page = client.get(f"/afisa/hoja/{second.reference}").get_data(as_text=True)
+    assert 'id="possible-duplicates"' in page and f'value="{first.reference}"' in page
+    db.session.expire_all()
+    assert db.session.get(Ticket, second.id).merged_into_id is None  # showing merged nothing
+    url = f"/afisa/hoja/{second.reference}"
+    assert post_form(client, url, f"{url}/merge", reference=first.reference).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Ticket, second.id).merged_into_id == first.id
+    # The council's officer sees no suggestion on the agency's tickets (they cannot open them at all).
+    council = app.test_client()
+    assert log_in(council, staff.officer_b.email, PASSWORD).status_code == 303
+    assert council.get(f"/afisa/hoja/{first.reference}").status_code == 404

@@ -1,0 +1,14 @@
+"""Citizens' personal data under the Personal Data Protection Act 2022: retention, legal holds, consent, access."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The citizen's pages for their data and requests, the staff's data requests and legal holds (added to the staff
+    blueprint, so before it is registered), and the nightly erasure."""
+    from wananchi.privacy import tasks  # noqa: F401  (huey knows the domain's tasks once they are imported)
+    from wananchi.privacy.views import bp
+
+    app.register_blueprint(bp)

@@ -1,0 +1,69 @@
+"""The citizen's requests about their personal data, and the supervisor's decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
+from wananchi.core.forms import Form
+
+REASON_LIMIT = Length(max=2000, message=_l("The text may be at most 2,000 characters."))
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CorrectionForm(Form):
+    """The contact details as they should be (only those to change), and why."""
+
+    name = StringField(
+        _l("Full name"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=120, message=_l("The name may be at most 120 characters."))],
+    )
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[Optional()])
+    phone = TelField(_l("Phone number"), filters=[_strip], validators=[Optional()])
+    reason = TextAreaField(_l("What is wrong (optional)"), filters=[_strip], validators=[REASON_LIMIT])
+
+    def validate_email(self, field: EmailField) -> None:
+        if field.data:
+            try:
+                field.data = normalise_email(field.data)
+            except InvalidContact:
+                raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+
+    def validate_phone(self, field: TelField) -> None:
+        if field.data:
+            try:
+                field.data = normalise_phone(field.data)
+            except InvalidContact:
+                raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None
+
+    def details(self) -> dict[str, str]:
+        """The new values given, by detail."""
+        return {name: getattr(self, name).data for name in ("name", "email", "phone") if getattr(self, name).data}
+
+
+class ErasureForm(Form):
+    """Why the citizen asks for erasure before the retention period ends."""
+
+    reason = TextAreaField(_l("Why (optional)"), filters=[_strip], validators=[REASON_LIMIT])
+
+
+class DecisionForm(Form):
+    """The supervisor grants or refuses a request, with the reason the citizen reads."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("grant", _l("Grant")), SelectChoice("refuse", _l("Refuse"))],
+        validators=[InputRequired(message=_l("Choose grant or refuse."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"), filters=[_strip], validators=[InputRequired(message=_l("Give the reason.")), REASON_LIMIT]
+    )

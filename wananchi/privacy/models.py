@@ -1,0 +1,72 @@
+"""Retention periods (how long a closed ticket's personal data is kept, per institution and ticket type) and the
+citizens' requests about their personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wananchi.accounts.models import User
+from wananchi.core.db import UTCDateTime, str_enum, utcnow
+from wananchi.extensions import Model
+from wananchi.institutions.models import Institution
+from wananchi.tickets.models import Ticket, TicketType
+
+
+class RetentionPeriod(Model):
+    """Days a closed ticket keeps its contact details and files, for one institution, one ticket type, or one type
+    at one institution; the most specific period applies, and PERSONAL_DATA_RETENTION_DAYS where none does."""
+
+    __tablename__ = "retention_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"), index=True)
+    ticket_type: Mapped[TicketType | None] = mapped_column(str_enum(TicketType))
+    days: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    institution: Mapped[Institution | None] = relationship()
+
+
+class RequestKind(enum.StrEnum):
+    CORRECTION = "correction"  # correct the contact details
+    ERASURE = "erasure"  # erase contact details and files before the retention period ends
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for the supervisor's decision
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class DataRequest(Model):
+    """A citizen's request about their ticket's personal data, which a supervisor of the ticket's institution
+    decides by `due_at` (DATA_REQUEST_DAYS after it was made); the request and the decision are both kept."""
+
+    __tablename__ = "data_request"
+    __table_args__ = (Index("ix_data_request_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RequestKind] = mapped_column(str_enum(RequestKind))
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.PENDING)
+    # A correction's new details ({"name": ..., "email": ..., "phone": ...}, only those to change); erased with
+    # the ticket's personal data.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """Still waiting for a decision after its time."""
+        return self.status == RequestStatus.PENDING and self.due_at < now

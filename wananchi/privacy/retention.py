@@ -1,0 +1,164 @@
+"""Retention: a closed ticket keeps its citizen's contact details and files for its period, then they are erased.
+
+The ticket stays, with its reference, its type, service, institution, dates and figures (reports do not change);
+its texts stay with e-mail addresses, phone numbers and the citizen's name masked. A legal hold stops erasure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from wananchi.core.audit import Subject, record
+from wananchi.core.storage import file_store
+from wananchi.extensions import db
+from wananchi.notifications.models import OutboxMessage
+from wananchi.privacy.models import DataRequest, RetentionPeriod
+from wananchi.tickets.attachments import remove_files
+from wananchi.tickets.models import EventKind, MessageKind, Ticket, TicketEvent, TicketStatus, TicketType
+
+BATCH = 200  # tickets per transaction
+SYSTEM = "mfumo"
+MASK = "[imefutwa]"  # "erased", in the ticket's texts where a contact detail was
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Phone numbers as citizens write them: +255 754 123 456, 0754-123456, 255754123456 (never a reference number).
+PHONE = re.compile(r"(?<![\w-])(?:\+\d(?:[\s-]?\d){7,14}|(?:255|0)(?:[\s-]?\d){9})(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The retention periods in force: the default, and the configured ones by (institution, type)."""
+
+    default_days: int
+    configured: dict[tuple[int | None, TicketType | None], int]
+
+    def days_for(self, institution_id: int, ticket_type: TicketType) -> int:
+        """The most specific period: type at the institution, the institution, the type, then the default."""
+        for key in ((institution_id, ticket_type), (institution_id, None), (None, ticket_type)):
+            if key in self.configured:
+                return self.configured[key]
+        return self.default_days
+
+    @property
+    def shortest(self) -> int:
+        """No ticket closed more recently than this many days ago can be due."""
+        return min([self.default_days, *self.configured.values()])
+
+
+def current_periods() -> Periods:
+    """The default period (PERSONAL_DATA_RETENTION_DAYS) and every configured one."""
+    rows = db.session.scalars(select(RetentionPeriod).order_by(RetentionPeriod.id))
+    return Periods(
+        default_days=int(current_app.config["PERSONAL_DATA_RETENTION_DAYS"]),
+        configured={(row.institution_id, row.ticket_type): row.days for row in rows},
+    )
+
+
+def mask_contacts(text: str | None, names: list[str]) -> str | None:
+    """`text` with e-mail addresses, phone numbers and the given names replaced by the mask."""
+    if not text:
+        return text
+    masked = PHONE.sub(MASK, EMAIL.sub(MASK, text))
+    for name in names:
+        masked = re.sub(rf"\b{re.escape(name)}\b", MASK, masked, flags=re.IGNORECASE)
+    return masked
+
+
+@dataclass
+class RetentionResult:
+    """What one run erased."""
+
+    tickets: int = 0
+    attachments: int = 0
+    messages: int = 0  # outbox messages to the citizen whose address and text were cleared
+
+
+def _name_parts(ticket: Ticket) -> list[str]:
+    """The citizen's full name and each word of it long enough not to mask ordinary words."""
+    if not ticket.citizen_name:
+        return []
+    full = ticket.citizen_name.strip()
+    return [full, *(part for part in full.split() if len(part) >= 3 and part != full)]
+
+
+def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
+    """Erase a ticket's contact details and files, mask them in its texts, and note it in its history; the
+    numbers of files and outbox messages erased. Files are deleted from storage at once."""
+    names = _name_parts(ticket)
+    for field in ("subject", "description", "place", "resolution_summary", "satisfaction_comment", "commended_to"):
+        setattr(ticket, field, mask_contacts(getattr(ticket, field), names))
+    for message in ticket.messages:
+        message.body = mask_contacts(message.body, names) or ""
+        if message.kind == MessageKind.CITIZEN:
+            message.author_name = None
+    stored = [attachment.stored_name for attachment in ticket.attachments]
+    for attachment in list(ticket.attachments):
+        db.session.delete(attachment)
+    ticket.attachments.clear()
+    outbox = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.recipient_user_id.is_(None))
+    ).all()
+    for sent in outbox:
+        sent.recipient = MASK
+        sent.subject = mask_contacts(sent.subject, names) or ""
+        sent.body_text = mask_contacts(sent.body_text, names) or ""
+        sent.body_html = mask_contacts(sent.body_html, names)
+    for request in db.session.scalars(select(DataRequest).where(DataRequest.ticket_id == ticket.id)):
+        request.details = {}  # a correction's new contact details
+    ticket.citizen_name = ticket.citizen_email = ticket.citizen_phone = None
+    ticket.latitude = ticket.longitude = None
+    ticket.personal_data_erased_at = now
+    ticket.events.append(
+        TicketEvent(
+            kind=EventKind.PERSONAL_DATA_ERASED, actor=SYSTEM, created_at=now, data={"attachments": len(stored)}
+        )
+    )
+    db.session.flush()
+    remove_files(file_store(), stored)
+    return len(stored), len(outbox)
+
+
+def erase_expired(commit: Callable[[], None], now: dt.datetime) -> RetentionResult:
+    """Erase the personal data of every closed ticket past its retention period and not under a legal hold, in
+    batches of BATCH tickets in id order, committing after each; record the counts in the audit log. Running it
+    again changes nothing more (an erased ticket is not looked at again)."""
+    periods = current_periods()
+    result = RetentionResult()
+    last_id = 0
+    while True:
+        batch = db.session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.id > last_id,
+                Ticket.status == TicketStatus.CLOSED,
+                Ticket.closed_at <= now - dt.timedelta(days=periods.shortest),
+                Ticket.personal_data_erased_at.is_(None),
+                Ticket.legal_hold.is_(False),
+            )
+            .order_by(Ticket.id)
+            .limit(BATCH)
+        ).all()
+        if not batch:
+            break
+        for ticket in batch:
+            days = periods.days_for(ticket.institution_id, ticket.type)
+            if ticket.closed_at is not None and ticket.closed_at <= now - dt.timedelta(days=days):
+                files, messages = erase_personal_data(ticket, now)
+                result.tickets += 1
+                result.attachments += files
+                result.messages += messages
+        last_id = batch[-1].id
+        commit()
+    record(
+        None,
+        "retention_erased",
+        Subject("Retention", now.date().isoformat()),
+        {"tickets": result.tickets, "attachments": result.attachments, "messages": result.messages},
+    )
+    commit()
+    return result

@@ -1,0 +1,241 @@
+"""The citizen's personal data from the tracking page (download, consent withdrawal), and the supervisor's
+legal hold on the officer's ticket page."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from wananchi.core.db import retry_on_conflict, utcnow
+from wananchi.core.errors import DomainError
+from wananchi.core.forms import refuse
+from wananchi.extensions import db
+from wananchi.institutions.models import Institution
+from wananchi.privacy.forms import CorrectionForm, DecisionForm, ErasureForm
+from wananchi.privacy.labels import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS
+from wananchi.privacy.models import DataRequest, RequestStatus
+from wananchi.privacy.requests import decide_request, request_correction, request_erasure, ticket_requests
+from wananchi.privacy.services import NotPermitted, record_download, set_legal_hold, ticket_data, withdraw_consent
+from wananchi.tickets.labels import CITIZEN_STATUS_LABELS, EVENT_LABELS, MESSAGE_AUTHORS, TYPE_LABELS
+from wananchi.tickets.models import Ticket
+from wananchi.tickets.permissions import Permission, can
+from wananchi.tickets.staff import bp as staff_bp
+from wananchi.tickets.staff_forms import LegalHoldForm
+from wananchi.tickets.staff_views import load_ticket, render_ticket
+from wananchi.tickets.views import opened_ticket
+
+bp = Blueprint("privacy", __name__)
+
+LANGUAGES = ("sw", "en")
+
+
+@bp.get("/hoja/<reference>/taarifa-zangu")
+def my_data(reference: str):
+    """Everything held about a tracked ticket, as a page to read or print, in Swahili or English (?lang=en)."""
+    ticket = opened_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    language = request.args.get("lang", "sw")
+    language = language if language in LANGUAGES else "sw"
+    record_download(ticket, "page")
+    with force_locale(language):
+        return render_template(
+            "privacy/my_data.html",
+            ticket=ticket,
+            data=ticket_data(ticket),
+            language=language,
+            status_label=CITIZEN_STATUS_LABELS[ticket.status],
+            type_label=TYPE_LABELS[ticket.type],
+            message_authors=MESSAGE_AUTHORS,
+            event_labels=EVENT_LABELS,
+        )
+
+
+@bp.get("/hoja/<reference>/taarifa-zangu.json")
+def my_data_json(reference: str):
+    """Everything held about a tracked ticket, as a JSON file to keep or take elsewhere."""
+    ticket = opened_ticket(reference)
+    if ticket is None:
+        abort(404)
+    record_download(ticket, "json")
+    body = json.dumps(ticket_data(ticket), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{ticket.reference}.json"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/hoja/<reference>/ridhaa")
+def withdraw(reference: str):
+    """The citizen withdraws their consent to publication: the text and the answer stop being published (the
+    security token is checked for every form, before this view)."""
+    ticket = opened_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    retry_on_conflict(lambda: withdraw_consent(ticket))
+    flash(
+        _("Your consent has been withdrawn: the text of your ticket and the answer are no longer published."), "success"
+    )
+    return redirect(url_for("tickets.detail", reference=ticket.reference, _anchor="personal-data"), code=303)
+
+
+@staff_bp.post("/hoja/<reference>/zuio-la-kisheria")
+def legal_hold(reference: str):
+    """Set a legal hold on the ticket's personal data, or lift it (the institution's supervisor)."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.HOLD_PERSONAL_DATA, ticket):
+        abort(403)
+    form = LegalHoldForm()
+    if not form.validate():
+        return render_ticket(ticket, bound=("legal_hold", form), status=422)
+    if form.seen_version() != ticket.version:
+        return render_ticket(ticket, bound=("legal_hold", form), status=409, conflict=True)
+    hold = not ticket.legal_hold
+    try:
+        set_legal_hold(ticket, hold, form.reason.data or "", actor=current_user)
+    except NotPermitted:
+        abort(403)
+    except DomainError as error:
+        refuse(form, error)
+        return render_ticket(ticket, bound=("legal_hold", form), status=422)
+    flash(_("The legal hold has been set.") if hold else _("The legal hold has been lifted."), "success")
+    return redirect(url_for("staff.ticket", reference=ticket.reference, _anchor="legal-hold"), code=303)
+
+
+# --- requests about personal data -------------------------------------------------------------------------------
+
+
+def _render_rights(ticket: Ticket, correction: CorrectionForm, erasure: ErasureForm, status: int = 200):
+    return render_template(
+        "privacy/rights.html",
+        ticket=ticket,
+        correction=correction,
+        erasure=erasure,
+        requests=ticket_requests(ticket),
+        kind_labels=REQUEST_KIND_LABELS,
+        status_labels=REQUEST_STATUS_LABELS,
+        days=current_app.config["DATA_REQUEST_DAYS"],
+    ), status
+
+
+@bp.get("/hoja/<reference>/haki-zangu")
+def rights(reference: str):
+    """The citizen's requests about their ticket's personal data: correct it, erase it early; and their answers."""
+    ticket = opened_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    return _render_rights(ticket, CorrectionForm(formdata=None), ErasureForm(formdata=None))
+
+
+@bp.post("/hoja/<reference>/haki-zangu/marekebisho")
+def ask_correction(reference: str):
+    """The citizen asks for their contact details to be corrected."""
+    ticket = opened_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    form = CorrectionForm()
+    if form.validate():
+        try:
+            request_correction(ticket, form.details(), form.reason.data or "")
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            flash(
+                _(
+                    "Your request has been received. The supervisor will decide it within %(days)d days.",
+                    days=current_app.config["DATA_REQUEST_DAYS"],
+                ),
+                "success",
+            )
+            return redirect(url_for("privacy.rights", reference=ticket.reference), code=303)
+    return _render_rights(ticket, form, ErasureForm(formdata=None), 422)
+
+
+@bp.post("/hoja/<reference>/haki-zangu/kufuta")
+def ask_erasure(reference: str):
+    """The citizen asks for their contact details and files to be erased before the retention period ends."""
+    ticket = opened_ticket(reference)
+    if ticket is None:
+        return redirect(url_for("tickets.track", ref=reference))
+    form = ErasureForm()
+    if form.validate():
+        try:
+            request_erasure(ticket, form.reason.data or "")
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            flash(
+                _(
+                    "Your request has been received. The supervisor will decide it within %(days)d days.",
+                    days=current_app.config["DATA_REQUEST_DAYS"],
+                ),
+                "success",
+            )
+            return redirect(url_for("privacy.rights", reference=ticket.reference), code=303)
+    return _render_rights(ticket, CorrectionForm(formdata=None), form, 422)
+
+
+@staff_bp.get("/maombi-ya-taarifa")
+def data_requests():
+    """The supervisor's list of requests about personal data waiting for a decision, the nearest due first."""
+    institution = db.session.get(Institution, current_user.institution_id or 0)
+    if institution is None or not can(current_user, Permission.DECIDE_DATA_REQUEST, institution):
+        abort(404)
+    pending = db.session.scalars(
+        select(DataRequest)
+        .join(Ticket, Ticket.id == DataRequest.ticket_id)
+        .where(Ticket.institution_id == institution.id, DataRequest.status == RequestStatus.PENDING)
+        .order_by(DataRequest.due_at, DataRequest.id)
+    ).all()
+    return render_template("privacy/requests.html", requests=pending, now=utcnow(), kind_labels=REQUEST_KIND_LABELS)
+
+
+def _render_decision(ticket: Ticket, forms: dict[int, DecisionForm], status: int = 200):
+    requests = ticket_requests(ticket)
+    return render_template(
+        "privacy/decide.html",
+        ticket=ticket,
+        requests=requests,
+        forms={r.id: forms.get(r.id) or DecisionForm(formdata=None) for r in requests},
+        now=utcnow(),
+        kind_labels=REQUEST_KIND_LABELS,
+        status_labels=REQUEST_STATUS_LABELS,
+    ), status
+
+
+@staff_bp.get("/hoja/<reference>/maombi-ya-taarifa")
+def ticket_data_requests(reference: str):
+    """A ticket's requests about personal data, with the decision forms (the institution's supervisor)."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.DECIDE_DATA_REQUEST, ticket):
+        abort(403)
+    return _render_decision(ticket, {})
+
+
+@staff_bp.post("/hoja/<reference>/maombi-ya-taarifa/<int:request_id>")
+def decide(reference: str, request_id: int):
+    """Grant or refuse one request, with the reason."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.DECIDE_DATA_REQUEST, ticket):
+        abort(403)
+    data_request = db.session.get(DataRequest, request_id)
+    if data_request is None or data_request.ticket_id != ticket.id:
+        abort(404)
+    form = DecisionForm()
+    if form.validate():
+        try:
+            decide_request(data_request, form.decision.data == "grant", form.reason.data or "", actor=current_user)
+        except NotPermitted:
+            abort(403)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            flash(_("The decision has been recorded."), "success")
+            return redirect(url_for("staff.ticket_data_requests", reference=ticket.reference), code=303)
+    return _render_decision(ticket, {data_request.id: form}, 422)

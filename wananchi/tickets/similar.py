@@ -1,0 +1,80 @@
+"""Tickets that share words with a ticket, weighted by how rare each shared word is among them: the evidence behind
+routing suggestions and possible duplicates. Candidates are found through the full-text index of subject and
+description (PostgreSQL's GIN index ix_ticket_search, SQLite's FTS5 table ticket_fts), at most MAX_NEIGHBOURS of
+the most recent that also meet the caller's conditions."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+
+from wananchi.extensions import db
+from wananchi.tickets.models import Ticket
+
+MAX_NEIGHBOURS = 300
+MAX_QUERY_WORDS = 30
+MIN_WORD_LENGTH = 4
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: no underscore, which tsquery reads
+# The expression of the GIN index ix_ticket_search (migration 0002), as wananchi/tickets/queue.py writes it.
+_SEARCH_VECTOR: ColumnElement[Any] = literal_column(
+    "to_tsvector('simple', coalesce(ticket.subject, '') || ' ' || coalesce(ticket.description, ''))"
+)
+_FTS = table("ticket_fts", column("rowid"), column("ticket_fts"))
+
+
+def words(text: str) -> set[str]:
+    """The words of a text that can tell tickets apart (four letters or more), lower-cased."""
+    return {w.lower() for w in _WORD.findall(text) if len(w) >= MIN_WORD_LENGTH}
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A ticket sharing words with the one asked about, each shared word with its weight."""
+
+    ticket_id: int
+    institution_id: int
+    category_id: int | None
+    weights: dict[str, float]
+
+    @property
+    def score(self) -> float:
+        return sum(self.weights.values())
+
+
+def _any_word(asked: list[str]) -> ColumnElement[bool]:
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = func.to_tsquery(literal_column("'simple'"), " | ".join(asked))
+        return _SEARCH_VECTOR.bool_op("@@")(query)
+    match = " OR ".join(f'"{word}"' for word in asked)
+    return Ticket.id.in_(select(_FTS.c.rowid).where(_FTS.c.ticket_fts.op("MATCH")(match)))
+
+
+def neighbours(ticket: Ticket, *conditions: ColumnElement[bool]) -> list[Neighbour]:
+    """The tickets meeting `conditions` that share words with `ticket`, each word weighted by its rarity among
+    them (inverse document frequency)."""
+    asked = sorted(words(f"{ticket.subject} {ticket.description}"))[:MAX_QUERY_WORDS]
+    if not asked:
+        return []
+    statement = (
+        select(Ticket.id, Ticket.institution_id, Ticket.category_id, Ticket.subject, Ticket.description)
+        .where(Ticket.id != ticket.id, _any_word(asked), *conditions)
+        .order_by(Ticket.id.desc())
+        .limit(MAX_NEIGHBOURS)
+    )
+    rows = [(row, words(f"{row.subject} {row.description}")) for row in db.session.execute(statement)]
+    frequency: dict[str, int] = {}
+    for _row, found in rows:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    wanted = set(asked)
+    found_neighbours = []
+    for row, found in rows:
+        shared = wanted & found
+        if shared:
+            weights = {word: math.log(1 + len(rows) / frequency[word]) for word in shared}
+            found_neighbours.append(Neighbour(row.id, row.institution_id, row.category_id, weights))
+    return found_neighbours
