@@ -78,6 +78,7 @@ class Config:
     TRACKING_CODE_KEY: str | None = os.environ.get("TRACKING_CODE_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    DATABASE_CONNECT_TIMEOUT = _env_int("DATABASE_CONNECT_TIMEOUT", 5)  # PostgreSQL: seconds to connect (libpq)
     SQLALCHEMY_RECORD_QUERIES = False
     # A PostgreSQL streaming replica the reports, their exports and the public statistics are counted from (their
     # pages say how far it is behind); without it they read the primary.
@@ -141,6 +142,9 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis unreachable or hung: each process counts in its own memory until Redis answers again, rather than
+    # refusing (or holding) every page that has a limit.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Tickets sent per address: a form refused for a mistake is not counted, so a citizen who corrects a typo
     # never uses up the allowance of everyone behind the same mobile operator's address. Every post of the form
     # (its files are checked and kept) is counted against a larger limit.
@@ -213,6 +217,11 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     REDIS_URL = os.environ.get("REDIS_URL")  # rate limits and background jobs when set (required in production)
+    # Every connection to Redis (rate limits, the task queue, USSD state) gives up after these many seconds, so a
+    # Redis that hangs (frozen, a dropped network) fails fast: limits are counted in memory, messages wait in the
+    # outbox. The read timeout stays above the worker's 1-second wait for a task.
+    REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
+    REDIS_READ_TIMEOUT = float(os.environ.get("REDIS_READ_TIMEOUT", "2"))
     # E-mail (Flask-Mail over SMTP) and SMS; delivered by workers from the outbox.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Wananchi <hakuna-jibu@wananchi.go.tz>")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -233,6 +242,12 @@ class Config:
     # (by the sweep, every minute); longer than one attempt can take (MAIL_TIMEOUT, SMS_TIMEOUT).
     OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
     OUTBOX_ENQUEUE_AFTER_COMMIT = True
+    # The minute's sweep queues every due message, this many per database round (after an outage, the backlog
+    # drains as fast as the workers send, not a fixed number a minute).
+    OUTBOX_SWEEP_BATCH = _env_int("OUTBOX_SWEEP_BATCH", 500)
+    # A channel whose provider could not be reached (SMTP or the SMS gateway down or hung) is left alone by this
+    # worker process for this many seconds: its messages wait without an attempt, the other channel's go out.
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 60)
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
@@ -295,6 +310,9 @@ class TestingConfig(Config):
     DEMO_DATA_ALLOWED = True
     # Tests deliver the outbox explicitly (or start real workers), so each test controls when mail goes out.
     OUTBOX_ENQUEUE_AFTER_COMMIT = False
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = (
+        0  # each test of an outage sees every attempt (tests/notifications/test_drain.py sets it)
+    )
     # Still argon2id, but cheap: the suite hashes hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024
@@ -308,9 +326,6 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     PREFERRED_URL_SCHEME = "https"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", Config.REDIS_URL or "")
-    # Redis unreachable: each process counts in its own memory until Redis answers again, rather than
-    # refusing every page that has a limit.
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Behind the TLS-terminating proxy (one, unless PROXY_FIX_X_FOR says more): without trusting its
     # X-Forwarded-For, every citizen would be the proxy's address, and one limit would lock them all out.
     BEHIND_PROXY = _env_bool("BEHIND_PROXY", True)

@@ -9,6 +9,14 @@ pointed at a loopback port nobody listens on.
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+
 from tests.helpers import free_port, run_production_child
 
 CHILD = """
@@ -49,9 +57,7 @@ with app.app_context():
 """
 
 
-def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outbox(tmp_path):
-    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
-    result, stderr = run_production_child(CHILD, tmp_path, REDIS_URL=dead_redis, RATELIMIT_STORAGE_URI=dead_redis)
+def _assert_submitted_and_waiting(result: dict, stderr: str) -> None:
     # three submissions within the limit are stored and confirmed; the fourth meets the limit, counted in memory
     assert result["statuses"] == [303, 303, 303, 429]
     assert result["receipt"] == 200 and result["tickets"] == 3
@@ -59,3 +65,54 @@ def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outb
     # e-mail and SMS receipts of the three tickets, waiting for the sweep
     assert result["outbox"] == [["receipt", result["pending"]]] and result["outbox_rows"] == 6
     assert "task queue unreachable" in stderr
+
+
+def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outbox(tmp_path):
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    result, stderr = run_production_child(CHILD, tmp_path, REDIS_URL=dead_redis, RATELIMIT_STORAGE_URI=dead_redis)
+    _assert_submitted_and_waiting(result, stderr)
+
+
+@pytest.fixture
+def frozen_redis(tmp_path) -> Iterator[str]:
+    """A real redis-server on a free loopback port, stopped with SIGSTOP: it accepts connections (the kernel
+    does) and never answers, as a hung Redis does."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port, socket_timeout=1)
+        for _ in range(50):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        server.send_signal(signal.SIGSTOP)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_a_frozen_redis_does_not_hold_the_site(tmp_path, frozen_redis):
+    started = time.monotonic()
+    result, stderr = run_production_child(
+        CHILD,
+        tmp_path,
+        REDIS_URL=frozen_redis,
+        RATELIMIT_STORAGE_URI=frozen_redis,
+        REDIS_CONNECT_TIMEOUT="0.5",
+        REDIS_READ_TIMEOUT="0.5",
+    )
+    elapsed = time.monotonic() - started
+    _assert_submitted_and_waiting(result, stderr)
+    assert "Timeout" in stderr  # the enqueue gave up on its timeout, it did not find the port closed
+    # Five enqueues wait for the queue's read timeout (2 s: above the worker's 1-second wait for a task), the
+    # limits' first check for 0.5 s; without timeouts the child would hang for ever.
+    assert elapsed < 60

@@ -52,7 +52,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["DATABASE_CONNECT_TIMEOUT"],
     )
     if app.config["REPORTS_DATABASE_URL"]:
         replica = normalise_database_url(app.config["REPORTS_DATABASE_URL"])
@@ -164,6 +166,9 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(_room_for_uploads)
     csrf.init_app(app)
     mail.init_app(app)
+    # A Redis that hangs fails the limit's check within these timeouts, and the limits are counted in memory.
+    timeouts = {"socket_connect_timeout": app.config["REDIS_CONNECT_TIMEOUT"]}
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {**timeouts, "socket_timeout": app.config["REDIS_READ_TIMEOUT"]})
     limiter.init_app(app)
     talisman.init_app(
         app,

@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from wananchi.api.schemas import BAD_CHARACTERS, BAD_EMAIL, BAD_PHONE, COORDINATES_APART
+from wananchi.core.errors import DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE, log_database_unavailable
+from wananchi.extensions import db
 
 API_PREFIX = "/api/"
 # How deeply arrays and objects may nest in a JSON body: the operations take flat objects, and Python's
@@ -31,6 +33,7 @@ ERROR_CODES = {
     422: "invalid",
     429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
 
 # Field messages (marshmallow's own, in English, and the schemas' message ids) in the requested language.
@@ -77,6 +80,7 @@ def _messages() -> dict[int, str]:
         422: _("Some values are not valid."),
         429: _("You have sent many requests in a short time. Please wait and try again."),
         500: _("Something went wrong on our side."),
+        503: _("The service could not reach its records, so nothing was saved. Wait and send the request again."),
     }
 
 
@@ -155,12 +159,21 @@ def handle_unexpected(error: Exception) -> Response:
     return error_response(500)
 
 
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database cannot be reached: nothing was saved; a JSON 503 the client may retry after Retry-After."""
+    log_database_unavailable(error)
+    db.session.rollback()
+    return error_response(503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+
+
 def register_api_error_handlers(blueprint: Blueprint) -> None:
     """JSON error handlers for one API blueprint only (the HTML site keeps its own pages)."""
     blueprint.register_error_handler(HTTPException, handle_http_exception)
     for status in ERROR_CODES:  # Flask prefers the application's handler of a code to a blueprint's of a class
-        if status != 500:
+        if status not in (500, 503):
             blueprint.register_error_handler(status, handle_http_exception)
+    for error_class in DATABASE_UNAVAILABLE:
+        blueprint.register_error_handler(error_class, handle_database_unavailable)
     blueprint.register_error_handler(Exception, handle_unexpected)
 
 

@@ -91,13 +91,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def engine_options(url: str, options: dict[str, Any]) -> dict[str, Any]:
+def engine_options(url: str, options: dict[str, Any], connect_timeout: int = 5) -> dict[str, Any]:
     """The engine's options for `url`. PostgreSQL: psycopg prepares no statements (prepare_threshold None), so each
     query is planned for its own values (a generic plan picks one way to search for every word, common or rare),
-    and a pool such as PgBouncer in transaction mode can stand between."""
+    and a pool such as PgBouncer in transaction mode can stand between; a server that does not answer fails the
+    connection after `connect_timeout` seconds (a request then answers 503) instead of holding the request."""
     if not url.startswith("postgresql"):
         return options
-    return {**options, "connect_args": {**options.get("connect_args", {}), "prepare_threshold": None}}
+    connect_args = {"connect_timeout": connect_timeout, **options.get("connect_args", {}), "prepare_threshold": None}
+    return {**options, "connect_args": connect_args}
 
 
 def tune_sqlite_connections() -> None:

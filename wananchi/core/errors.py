@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from wananchi.core.numbers import megabytes
+from wananchi.extensions import db
 
 
 class DomainError(Exception):
@@ -32,7 +37,43 @@ ERROR_TITLES = {
     413: _l("The files are too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service is not available just now"),
 }
+
+# What the database raises when it cannot be reached (down, restarting, failed over, every connection in use).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+DATABASE_RETRY_AFTER_SECONDS = 30  # the Retry-After of a 503 for an unreachable database
+
+
+class _OutageCount:
+    """Failures to reach the database in this process: one short log line each with the running count, rather
+    than a traceback per request; a failure more than a minute after the last one starts a new count."""
+
+    QUIET_SECONDS = 60
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+        self._last = 0.0
+
+    def record(self) -> int:
+        now = time.monotonic()
+        with self._lock:
+            self.count = self.count + 1 if now - self._last < self.QUIET_SECONDS else 1
+            self._last = now
+            return self.count
+
+
+database_outage = _OutageCount()
+
+
+def log_database_unavailable(error: Exception) -> None:
+    """One line for a failure to reach the database: its count in the current outage and the driver's first line."""
+    count = database_outage.record()
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
+    current_app.logger.error(
+        "database unavailable (failure %d in this outage): %s: %s", count, type(error).__name__, reason
+    )
 
 
 # Blueprints that read their own input and refuse it in their own words (the phone gateways' plain-text callbacks).
@@ -52,10 +93,19 @@ def on_expired_form(endpoint: str) -> Callable[[ExpiredFormRenderer], ExpiredFor
     return register
 
 
-def _render_error(code: int, description: str | None = None):
+def _plain_error(code: int, headers: dict[str, str] | None = None):
+    return (
+        str(ERROR_TITLES.get(code, ERROR_TITLES[400])),
+        code,
+        {"Content-Type": "text/plain; charset=utf-8", **(headers or {})},
+    )
+
+
+def _render_error(code: int, description: str | None = None, headers: dict[str, str] | None = None):
     if request_ctx.url_adapter is None:  # a Host header no address can be built for: a page without links
-        return str(ERROR_TITLES.get(code, ERROR_TITLES[400])), code, {"Content-Type": "text/plain; charset=utf-8"}
-    return render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES), code
+        return _plain_error(code, headers)
+    page = render_template("errors/error.html", code=code, description=description, error_titles=ERROR_TITLES)
+    return page, code, headers or {}
 
 
 def _contains_nul(values: object) -> bool:
@@ -119,6 +169,26 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         return _render_error(error.code or 500)
+
+    def _database_unavailable(error: Exception):
+        log_database_unavailable(error)
+        db.session.rollback()  # the session may hold a connection that broke
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+        if request.method == "POST":  # a form: nothing of it was stored, and the browser still holds what was typed
+            description = _(
+                "The service could not reach its records, so what you sent was not saved: if it was a ticket, it "
+                "has not been received. Go back with your browser's Back button: what you typed is still in the "
+                "form. Wait a few minutes, then send it again."
+            )
+        else:
+            description = _("The service cannot reach its records just now. Please try again in a few minutes.")
+        try:
+            return _render_error(503, description, headers)
+        except DATABASE_UNAVAILABLE:  # the page's frame itself needed the database (the signed-in officer)
+            return _plain_error(503, headers)
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, _database_unavailable)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

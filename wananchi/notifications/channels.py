@@ -10,6 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +21,13 @@ from wananchi.notifications.models import OutboxMessage
 
 
 class DeliveryError(Exception):
-    """The channel could not deliver the message now; the outbox retries later."""
+    """The channel could not deliver the message now; the outbox retries later. `provider_down`: the provider
+    could not be reached or did not answer (not a refusal of this one message), so the channel's other messages
+    would fail the same way."""
+
+    def __init__(self, message: str, *, provider_down: bool = False) -> None:
+        super().__init__(message)
+        self.provider_down = provider_down
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,22 @@ class _TimeoutConnection(Connection):
         return host
 
 
+def message_id_header(message: OutboxMessage, sender: str) -> str:
+    """The e-mail's Message-ID, the same at every attempt of one outbox message: a resend (after a timeout the server
+    had in fact accepted) is recognisable as the same message by the server and the recipient's mail program."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "wananchi.local"
+    return f"<outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def smtp_server_down(error: OSError) -> bool:
+    """Whether a failure to send means the SMTP server could not be reached or stopped answering (a socket error,
+    a timeout, a refused connection or a dropped one), not that it refused this message (SMTPException is an
+    OSError too)."""
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected):
+        return True
+    return not isinstance(error, smtplib.SMTPException)
+
+
 def send_email(message: OutboxMessage, content: Content) -> Delivered:
     """Send one e-mail (plain text and, when there is one, HTML)."""
     mail = _Message(
@@ -81,11 +104,12 @@ def send_email(message: OutboxMessage, content: Content) -> Delivered:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers={"X-Wananchi-Outbox-Id": str(message.id)},
     )
+    mail.msgId = message_id_header(message, current_app.config["MAIL_DEFAULT_SENDER"])
     try:
         with _TimeoutConnection(current_app.extensions["mail"]) as connection:
             connection.send(mail)
     except (OSError, smtplib.SMTPException) as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        raise DeliveryError(f"{type(error).__name__}: {error}", provider_down=smtp_server_down(error)) from error
     return Delivered(provider_response="smtp: accepted")
 
 
@@ -122,7 +146,7 @@ class HttpSmsGateway:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 body = response.read().decode("utf-8", "replace")
         except (urllib.error.URLError, OSError) as error:
-            raise DeliveryError(f"gateway unreachable: {error}") from error
+            raise DeliveryError(f"gateway unreachable: {error}", provider_down=True) from error
         try:
             recipients = json.loads(body)["SMSMessageData"]["Recipients"]
             statuses = {int(r.get("statusCode", 0)) for r in recipients}

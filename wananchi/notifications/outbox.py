@@ -10,11 +10,12 @@ locked by other workers), so two workers never send the same row in normal opera
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, Table, insert, select, update
+from sqlalchemy import CursorResult, Select, Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from wananchi.core.db import is_postgresql, utcnow
@@ -90,19 +91,44 @@ SENDERS: dict[Channel, Callable[[OutboxMessage, Content], Delivered]] = {
 }
 
 
+# Per worker process: until when (time.monotonic()) a channel whose provider could not be reached is left alone.
+_channel_down_until: dict[Channel, float] = {}
+
+
+def _put_back(message: OutboxMessage, seconds: float, now: dt.datetime | None) -> OutboxStatus:
+    """A message of a channel being backed off: pending again, not counted as an attempt, due when the back-off ends."""
+    message.status = OutboxStatus.PENDING
+    message.attempts -= 1
+    message.lease_until = None
+    message.next_attempt_at = (now or utcnow()) + dt.timedelta(seconds=seconds)
+    db.session.commit()
+    return message.status
+
+
 def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | None:
-    """Claim, send and record one message; None if it was not this worker's to send."""
+    """Claim, send and record one message; None if it was not this worker's to send. While a channel's provider
+    is backed off (it could not be reached, OUTBOX_CHANNEL_BACKOFF_SECONDS ago at most), its messages are put back
+    without an attempt, so they hold no worker for a timeout and the other channel's messages go out."""
     if not claim(message_id, now):
         return None
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return None
+    backed_off = _channel_down_until.get(message.channel, 0.0) - time.monotonic()
+    if backed_off > 0:
+        return _put_back(message, backed_off, now)
     try:
         content = render_when_sent(message) if is_unrendered(message) else Content.stored(message)
         delivered = SENDERS[message.channel](message, content)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried, never left "sending"
         if not isinstance(error, DeliveryError):
             current_app.logger.exception("outbox message %s: unexpected error while sending", message_id)
+        elif error.provider_down and current_app.config["OUTBOX_CHANNEL_BACKOFF_SECONDS"]:
+            seconds = current_app.config["OUTBOX_CHANNEL_BACKOFF_SECONDS"]
+            _channel_down_until[message.channel] = time.monotonic() + seconds
+            current_app.logger.warning(
+                "%s provider unreachable: its messages wait %d s: %s", message.channel, seconds, error
+            )
         failed_at = now or utcnow()
         message.last_error = str(error)[:2000]
         message.lease_until = None
@@ -135,24 +161,61 @@ def release_expired_leases(now: dt.datetime | None = None) -> int:
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
-def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
-    """Pending messages whose time has come, oldest first (PostgreSQL skips rows other workers hold)."""
-    now = now or utcnow()
+def _due_query(now: dt.datetime, limit: int) -> Select[Any]:
+    """Pending messages whose time has come and that no sweep has queued within their lease, oldest first
+    (PostgreSQL skips rows other workers hold)."""
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
-    if is_postgresql():
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+    return query.with_for_update(skip_locked=True) if is_postgresql() else query
+
+
+def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
+    """Pending messages whose time has come, oldest first."""
+    ids = list(db.session.scalars(_due_query(now or utcnow(), limit)))
     db.session.commit()
     return ids
 
 
+def reserve_due_messages(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """The next `limit` due messages, marked as queued (on a pending message, `lease_until` is the time until which
+    the sweep leaves it to the task it queued): a later sweep does not queue them again, unless the task was lost
+    and the lease has passed. Empty once every due message is queued."""
+    now = now or utcnow()
+    ids = list(db.session.scalars(_due_query(now, limit)))
+    if ids:
+        lease = dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(lease_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return ids
+
+
+def unreserve(message_ids: list[int]) -> None:
+    """Messages the sweep reserved and could not queue: the next sweep takes them again."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def sweep(now: dt.datetime | None = None, limit: int = 200) -> int:
-    """Release dead leases, then deliver every due message (up to `limit`); returns how many were sent."""
+    """Release dead leases, then deliver every due message (up to `limit`) in this process; returns how many were
+    sent. (The worker's periodic sweep queues them instead, for every worker to deliver.)"""
     release_expired_leases(now)
     sent = 0
     for message_id in due_message_ids(now, limit):

@@ -13,19 +13,17 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, request
+
+from wananchi.core.tasks import current_request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 SENSIBLE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")  # what a proxy writes: nothing that could forge a log line
 request_log = logging.getLogger("wananchi.requests")
 
 
-def current_request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
-
-
 class RequestIdFilter(logging.Filter):
-    """Puts the request's id on each record written while it is answered."""
+    """Puts the request's id on each record written while it is answered, or while a task it queued runs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()

@@ -36,7 +36,10 @@ def _check_redis() -> str | None:
         return None
     import redis
 
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    config = current_app.config
+    client = redis.Redis.from_url(
+        url, socket_connect_timeout=config["REDIS_CONNECT_TIMEOUT"], socket_timeout=config["REDIS_READ_TIMEOUT"]
+    )
     try:
         client.ping()
     finally:

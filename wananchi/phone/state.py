@@ -80,7 +80,11 @@ def state_store() -> StateStore:
     if client is None:
         client = current_app.extensions.setdefault(
             _REDIS_CLIENT,
-            redis.Redis.from_url(config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2),
+            redis.Redis.from_url(
+                config["REDIS_URL"],
+                socket_connect_timeout=config["REDIS_CONNECT_TIMEOUT"],
+                socket_timeout=config["REDIS_READ_TIMEOUT"],
+            ),
         )
     return RedisStore(client)
 
