@@ -65,6 +65,11 @@ def staff(world: World, db: SQLAlchemy) -> Staff:
 # --- what the citizen does ------------------------------------------------------------------------
 
 
+def ticket_page(site: str, reference: str) -> re.Pattern[str]:
+    """The ticket page's address, with the queue's tab and filters the officer came from (kept in its links)."""
+    return re.compile(re.escape(f"{site}/afisa/hoja/{reference}") + r"(\?.*)?$")
+
+
 def submit_complaint(page: Page, site: str, subject: str, description: str) -> tuple[str, str]:
     """Submit a named complaint about water bills through the form; the reference and code of the receipt."""
     page.goto(site + "/wasilisha")
@@ -123,7 +128,16 @@ def queue_item(page: Page, reference: str) -> None:
 def open_from_queue(page: Page, site: str, reference: str, subject: str) -> None:
     """Open a ticket from the queue by its subject link."""
     page.locator("#queue").get_by_role("link", name=subject).click()
-    expect(page).to_have_url(site + f"/afisa/hoja/{reference}")
+    expect(page).to_have_url(ticket_page(site, reference))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{reference}: {subject}")
+
+
+def open_by_reference(page: Page, site: str, reference: str, subject: str) -> None:
+    """Search the queue for a whole reference: it opens that ticket, whatever the tab."""
+    search = page.get_by_role("search")
+    search.locator("#q").fill(reference)
+    search.get_by_role("button", name="Tafuta").click()
+    expect(page).to_have_url(ticket_page(site, reference))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{reference}: {subject}")
 
 
@@ -202,7 +216,7 @@ def test_officer_replies_and_transfers(site: str, staff: Staff, new_context: Ope
     expect(officer_a.locator("#status")).to_have_text(RECEIVED_SW)
     camera.shoot(officer_a, "officer-a-ticket")
     send_reply(officer_a, REPLY)
-    expect(officer_a).to_have_url(site + f"/afisa/hoja/{reference}")
+    expect(officer_a).to_have_url(ticket_page(site, reference))
     expect(officer_a.locator("main p.notice.success[role='status']")).to_have_text(REPLY_SENT_SW)
     expect(officer_a.locator("article.message-reply")).to_contain_text(REPLY)
     expect(officer_a.locator("#status")).to_have_text(ANSWERED_SW)
@@ -224,15 +238,13 @@ def test_officer_replies_and_transfers(site: str, staff: Staff, new_context: Ope
 
     # officer_a transfers the second ticket to the council.
     officer_a.get_by_role("link", name="Foleni").first.click()
-    search_queue(officer_a, second)
-    queue_item(officer_a, second)
-    open_from_queue(officer_a, site, second, SECOND_SUBJECT)
+    open_by_reference(officer_a, site, second, SECOND_SUBJECT)
     officer_a.get_by_text("Hamishia taasisi nyingine").click()
     officer_a.get_by_role("combobox", name="Taasisi", exact=True).select_option(label=COUNCIL_SW)
     officer_a.get_by_role("textbox", name="Sababu ya kuhamisha").fill(TRANSFER_REASON)
     camera.shoot(officer_a, "officer-a-transfer-filled")
     officer_a.get_by_role("button", name="Hamisha", exact=True).click()
-    expect(officer_a).to_have_url(site + f"/afisa/hoja/{second}")
+    expect(officer_a).to_have_url(ticket_page(site, second))
     expect(officer_a.locator("main p.notice.success[role='status']")).to_have_text(TRANSFERRED_SW)
     expect(officer_a.locator("main")).to_contain_text(COUNCIL_SW)
     expect(officer_a.locator("main form.action")).to_have_count(0)
@@ -251,10 +263,8 @@ def test_officer_replies_and_transfers(site: str, staff: Staff, new_context: Ope
     queue_item(officer_b, second)
     expect(officer_b.locator("#queue")).not_to_contain_text(reference)
     camera.shoot(officer_b, "officer-b-new-tab")
-    search_queue(officer_b, second)
-    queue_item(officer_b, second)
+    open_by_reference(officer_b, site, second, SECOND_SUBJECT)
     camera.shoot(officer_b, "officer-b-search-reference")
-    open_from_queue(officer_b, site, second, SECOND_SUBJECT)
     expect(officer_b.locator("#status")).to_have_text(RECEIVED_SW)
     expect(officer_b.locator("main")).to_contain_text(COUNCIL_SW)
     expect(officer_b.get_by_role("button", name="Tuma jibu")).to_be_visible()

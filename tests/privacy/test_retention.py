@@ -134,7 +134,9 @@ def test_a_closed_ticket_past_its_period_loses_contact_and_files_but_keeps_its_f
     assert ticket.reference.startswith("WN-2024-") and ticket.subject == "Bili ya maji"
     assert figures(world) == before
     assert ticket.events[-1].kind == EventKind.PERSONAL_DATA_ERASED
-    audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "retention_erased")).all()
+    audit = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "retention_erased").order_by(AuditEntry.id)
+    ).all()
     assert [entry.changes for entry in audit] == [
         {"tickets": 0, "attachments": 0, "messages": 0},
         {"tickets": 1, "attachments": 1, "messages": result.messages},
