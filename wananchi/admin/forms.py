@@ -15,8 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from wananchi.accounts.labels import ROLE_LABELS
 from wananchi.accounts.passwords import MIN_PASSWORD_LENGTH
 from wananchi.admin.labels import KIND_LABELS, LANGUAGE_LABELS
-from wananchi.core.contact import InvalidContact, normalise_email
-from wananchi.core.forms import Form
+from wananchi.core.forms import Form, checked_email
 from wananchi.core.i18n import localized_name
 from wananchi.institutions.labels import TOPIC_LABELS
 from wananchi.institutions.models import Category, Institution, Region, Topic
@@ -189,10 +188,7 @@ class UserForm(Form):
 
     def validate_email(self, field: EmailField) -> None:
         """The address must look like an e-mail address."""
-        try:
-            normalise_email(field.data or "")
-        except InvalidContact:
-            raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+        checked_email(field.data or "")
 
 
 class NewUserForm(UserForm):

@@ -10,10 +10,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import get_translations
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms.fields import FileField
+from wtforms.validators import ValidationError
 
+from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import roll_back_at_end
 from wananchi.core.errors import DomainError
 from wananchi.core.tasks import QUEUE_ERRORS
@@ -87,3 +90,19 @@ def queue_from_form(form: Any, task: Callable[..., Any], *args: Any, request_nam
         form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))
         return False
     return True
+
+
+def checked_email(text: str) -> str:
+    """An e-mail address a form was given, normalised; ValidationError, with an example, when it is not one."""
+    try:
+        return normalise_email(text)
+    except InvalidContact:
+        raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+
+
+def checked_phone(text: str) -> str:
+    """A phone number a form was given, normalised; ValidationError, with an example, when it is not one."""
+    try:
+        return normalise_phone(text)
+    except InvalidContact:
+        raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None

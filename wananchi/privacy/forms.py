@@ -7,10 +7,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
-from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
-from wananchi.core.forms import Form
+from wananchi.core.forms import Form, checked_email, checked_phone
 
 REASON_LIMIT = Length(max=2000, message=_l("The text may be at most 2,000 characters."))
 
@@ -33,17 +32,11 @@ class CorrectionForm(Form):
 
     def validate_email(self, field: EmailField) -> None:
         if field.data:
-            try:
-                field.data = normalise_email(field.data)
-            except InvalidContact:
-                raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+            field.data = checked_email(field.data)
 
     def validate_phone(self, field: TelField) -> None:
         if field.data:
-            try:
-                field.data = normalise_phone(field.data)
-            except InvalidContact:
-                raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None
+            field.data = checked_phone(field.data)
 
     def details(self) -> dict[str, str]:
         """The new values given, by detail."""

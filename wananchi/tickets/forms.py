@@ -23,8 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
-from wananchi.core.forms import Form
+from wananchi.core.forms import Form, checked_email, checked_phone
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.labels import TOPIC_LABELS
@@ -122,17 +121,11 @@ class SubmitForm(Form):
 
     def validate_email(self, field: EmailField) -> None:
         if field.data:
-            try:
-                self.normalised_email = normalise_email(field.data)
-            except InvalidContact:
-                raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+            self.normalised_email = checked_email(field.data)
 
     def validate_phone(self, field: TelField) -> None:
         if field.data:
-            try:
-                self.normalised_phone = normalise_phone(field.data)
-            except InvalidContact:
-                raise ValidationError(_l("Write a valid phone number, for example 0712 345 678.")) from None
+            self.normalised_phone = checked_phone(field.data)
 
     def coordinates(self) -> tuple[float, float] | tuple[None, None]:
         """The location the citizen's browser gave, in degrees; none unless both are numbers on the globe (only
