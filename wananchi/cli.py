@@ -106,6 +106,30 @@ def sla_scan_command() -> None:
     click.echo(f"Checked {result.tickets} tickets; took {len(result.steps)} escalation steps.")
 
 
+@wananchi_cli.command("train-routing")
+def train_routing_command() -> None:
+    """Train a new version of the routing model from the answered tickets now (the worker does it every night)."""
+    from wananchi.extensions import db
+    from wananchi.tickets.routing_model import train_routing_model
+
+    version = train_routing_model()
+    db.session.commit()
+    if version is None:
+        click.echo("Too few answered tickets to learn from; suggestions still come from word votes.")
+        return
+    measured = (
+        f"on the newest {version.held_out_count} held out: institution top-1 {version.institution_top1:.0%}, "
+        f"top-3 {version.institution_top3:.0%}; service top-1 {version.service_top1:.0%}, "
+        f"top-3 {version.service_top3:.0%}"
+        if version.institution_top1 is not None
+        else "not measured (too few tickets to hold some out)"
+    )
+    click.echo(
+        f"Routing model version {version.id}: learned from {version.ticket_count} tickets in "
+        f"{version.training_seconds:.1f} s; {measured}."
+    )
+
+
 @wananchi_cli.command("clean-attachments")
 def clean_attachments_command() -> None:
     """Rewrite the PDFs stored before documents were cleaned, and rename the files of anonymous and contact-hidden
