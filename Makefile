@@ -48,6 +48,9 @@ run: translations seed
 
 # Test processes side by side (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
+# Some machines set PYTHONDONTWRITEBYTECODE: the suite starts many Python processes (test workers, the service's
+# workers, gunicorn), and each would compile every module again, and pytest rewrite the asserts of its plugins.
+unexport PYTHONDONTWRITEBYTECODE
 
 ## make test: install the dev requirements and run the whole suite (SQLite, and PostgreSQL when reachable)
 test: $(VENV)/.dev translations browser-deps
