@@ -407,3 +407,15 @@ class CannedResponse(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     institution: Mapped[Institution] = relationship()
+
+
+class TicketOpening(Model):
+    """When each member of staff last opened a ticket's page: one row per ticket and user, written over at each
+    opening (one upsert), so the page can tell an officer that a colleague has it open, and two do not answer at
+    once."""
+
+    __tablename__ = "ticket_opening"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
