@@ -75,11 +75,22 @@ def test_an_officer_replies_with_a_pdf_after_an_error_and_a_canned_reply(
     open_ticket(officer, site, staff.officer_a.email, reference)
     camera.shoot(officer, "ticket-desk")
 
-    # Two columns: the thread on the left, the status and actions on the right, still in view at the bottom.
+    # Two columns: the thread on the left, the status and actions on the right, still in view at the end of a long
+    # thread (five internal notes make it longer than the window).
+    for number in range(1, 6):
+        officer.locator("#note-form").locator("xpath=..").locator("summary").click()
+        officer.locator("#note-body").fill(f"Dokezo namba {number}: " + "tumewasiliana na fundi wa eneo hili. " * 8)
+        officer.locator("#note-form").get_by_role("button", name="Ongeza").click()
+        expect(officer.locator("#ticket-main .message-note")).to_have_count(number)
     main, side = officer.locator("#ticket-main").bounding_box(), officer.locator("#ticket-side").bounding_box()
     assert main and side and side["x"] > main["x"] + main["width"] - 1
-    officer.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert main["height"] > DESK["height"]
+    officer.evaluate(
+        "window.scrollTo(0, document.querySelector('#ticket-main').getBoundingClientRect().bottom"
+        " + window.scrollY - window.innerHeight)"
+    )
     assert in_view(officer, "#status"), "the status scrolled out of view"
+    camera.shoot(officer, "end-of-the-thread")
     assert not violations(officer), json.dumps(violations(officer), indent=2)
 
     # A PDF chosen, the reply box left empty: the error leads the page; the file stays attached.
