@@ -1,7 +1,7 @@
 """ticket openings: when each member of staff last opened a ticket, for the notice that a colleague has it open
 
 Revision ID: 0027
-Revises: 0022
+Revises: 0029
 Create Date: 2026-12-07 06:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0027'
-down_revision = '0022'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
