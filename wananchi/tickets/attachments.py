@@ -297,7 +297,7 @@ def thumbnail(content: bytes) -> bytes:
     MAX_PHOTO_SIDE pixels long), decoded at a reduced scale where the format allows it."""
     with Image.open(io.BytesIO(content), formats=["JPEG", "PNG"]) as image:
         if image.format == "JPEG":
-            image.draft("RGB", (THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE * 2))
+            image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))  # at 1/2 to 1/8 scale, never below the thumbnail
         image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         output = io.BytesIO()
         _flattened(image).save(output, "JPEG", quality=THUMBNAIL_QUALITY)
