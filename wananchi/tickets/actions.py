@@ -32,6 +32,8 @@ from wananchi.tickets.models import (
     TicketTransfer,
     TicketType,
 )
+from wananchi.tickets import access
+from wananchi.tickets.access import record_access
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.workflow import Action, next_status
 
@@ -351,9 +353,11 @@ def pass_commendation(
     db.session.flush()
 
 
-def record_contact_view(ticket: Ticket, *, actor: User, now: dt.datetime | None = None) -> None:
-    """Note in the history that `actor` saw the citizen's contact details."""
+def record_contact_view(ticket: Ticket, *, actor: User, via: str = "page", now: dt.datetime | None = None) -> None:
+    """Note in the history and the audit log that `actor` saw the citizen's contact details (`via`: the ticket's
+    page, a search by phone or e-mail, the API)."""
     if not can(actor, Permission.VIEW_CONTACT, ticket):
         raise NotPermitted()
     _event(ticket, EventKind.CONTACT_VIEWED, actor, now or utcnow())
+    record_access(actor, access.VIEW_CONTACT, ticket, via=via)
     db.session.flush()
