@@ -124,6 +124,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("staff.queue_xlsx", "GET"): staff_area,
     ("admin.audit", "GET"): audit_readers,
     ("admin.audit_csv", "GET"): audit_readers,
+    ("admin.processing", "GET"): audit_readers,  # the record of processing
     # Officers and supervisors record tickets for their institution; the receipt page is the recording browser's only.
     ("staff.record", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
     ("staff.record", "POST"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,

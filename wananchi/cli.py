@@ -65,7 +65,7 @@ def seed_if_empty_command(ctx: click.Context) -> None:
 
 @wananchi_cli.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["officer", "supervisor", "oversight", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["officer", "supervisor", "oversight", "admin", "auditor"]), required=True)
 @click.option("--institution", "institution_slug", default=None, help="Slug of the user's institution.")
 @click.option("--name", default=None, help="Full name (defaults to the e-mail address).")
 def create_user_command(email: str, role: str, institution_slug: str | None, name: str | None) -> None:
@@ -94,6 +94,36 @@ def create_user_command(email: str, role: str, institution_slug: str | None, nam
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}" + (f" of {institution.slug}" if institution else ""))
+
+
+@wananchi_cli.command("record-of-processing")
+@click.option(
+    "--defaults",
+    is_flag=True,
+    help="Only the configured default period, not the periods administrators set (the repository's document).",
+)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to this file (default: print).")
+def record_of_processing_command(defaults: bool, output: str | None) -> None:
+    """Write the record of processing (Personal Data Protection Act 2022) as Markdown, in English, from the
+    permission rules and the retention configuration (docs/record-of-processing.md is written with --defaults)."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from wananchi.privacy.processing import as_markdown, record_of_processing
+    from wananchi.privacy.retention import Periods, current_periods
+
+    periods = (
+        Periods(default_days=int(current_app.config["PERSONAL_DATA_RETENTION_DAYS"]), configured={})
+        if defaults
+        else current_periods()
+    )
+    with force_locale("en"):
+        text = as_markdown(record_of_processing(periods), request_days=current_app.config["DATA_REQUEST_DAYS"])
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 @wananchi_cli.command("sla-scan")

@@ -18,8 +18,8 @@ bp = Blueprint("admin", __name__, url_prefix="/utawala")
 ModelT = TypeVar("ModelT")
 
 
-# The audit log's pages, which auditors read too (administrators read every page here).
-AUDIT_ENDPOINTS = frozenset({"admin.audit", "admin.audit_csv"})
+# The audit log's pages and the record of processing, which auditors read too (administrators read every page here).
+AUDIT_ENDPOINTS = frozenset({"admin.audit", "admin.audit_csv", "admin.processing"})
 
 
 @bp.before_request

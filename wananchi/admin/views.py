@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 import wananchi.admin.audit_views  # noqa: F401  (registers the audit log, its filters and export on bp)
 import wananchi.admin.institution_views  # noqa: F401  (registers the institution, service and routing pages on bp)
 import wananchi.admin.outbox_views  # noqa: F401  (registers the undelivered-messages page on bp)
+import wananchi.admin.processing_views  # noqa: F401  (registers the record of processing on bp)
 import wananchi.admin.retention_views  # noqa: F401  (registers the retention periods of personal data on bp)
 import wananchi.admin.sla_views  # noqa: F401  (registers the calendar, holiday and response-target pages on bp)
 import wananchi.admin.user_views  # noqa: F401  (registers the user and security pages on bp)

@@ -29,7 +29,7 @@ def record_access(actor: User | None, action: str, ticket: Ticket, **details: An
 
 
 def contact_kind(search: str) -> str:
-    """"email" or "phone": what a search by a citizen's contact was by."""
+    """ "email" or "phone": what a search by a citizen's contact was by."""
     from wananchi.tickets.queue import search_contact
 
     contact = search_contact(search)

@@ -20,7 +20,8 @@ from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.sla import clock
-from wananchi.tickets import signals
+from wananchi.tickets import access, signals
+from wananchi.tickets.access import record_access
 from wananchi.tickets.models import (
     EventKind,
     MessageKind,
@@ -32,8 +33,6 @@ from wananchi.tickets.models import (
     TicketTransfer,
     TicketType,
 )
-from wananchi.tickets import access
-from wananchi.tickets.access import record_access
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.workflow import Action, next_status
 
