@@ -20,7 +20,8 @@ from wananchi.core.numbers import whole_number
 from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.tickets import actions
+from wananchi.tickets import access, actions
+from wananchi.tickets.access import record_access
 from wananchi.tickets.attachments import THUMBNAIL_SIDE
 from wananchi.tickets.attachments import thumbnail as thumbnail_of
 from wananchi.tickets.canned import fill_canned_response
@@ -187,9 +188,10 @@ def render_ticket(
 
 @bp.get("/hoja/<reference>")
 def ticket(reference: str):
-    """The officer's view of a ticket: thread, attachments, contact (when allowed), history, actions; the opening is
-    noted, so colleagues who open it in the next minutes are told."""
+    """The officer's view of a ticket: thread, attachments, contact (when allowed), history, actions; each view is
+    in the audit log, and the opening is noted so that colleagues who open it in the next minutes are told."""
     ticket = load_ticket(reference)
+    record_access(current_user, access.VIEW_TICKET, ticket, via="page")
     page = render_ticket(ticket)
     note_opening(ticket, current_user)
     return page
@@ -325,7 +327,7 @@ def _filled_text(ticket: Ticket, canned: CannedResponse) -> str:
     recorded in the ticket's history."""
     filled = fill_canned_response(canned, ticket)
     if filled.named:
-        actions.record_contact_view(ticket, actor=current_user)
+        actions.record_contact_view(ticket, actor=current_user, via="canned")
     return filled.text
 
 
@@ -431,8 +433,9 @@ def _attachment_of(reference: str, attachment_id: int) -> Attachment:
 
 @bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
 def attachment(reference: str, attachment_id: int):
-    """A file of a ticket in the user's reach."""
+    """A file of a ticket in the user's reach (each one served is in the audit log)."""
     item = _attachment_of(reference, attachment_id)
+    record_access(current_user, access.VIEW_ATTACHMENT, item.ticket, attachment=item.id)
     return file_store().send(item.stored_name, mimetype=item.content_type, download_name=item.filename)
 
 
@@ -455,6 +458,7 @@ def thumbnail(reference: str, attachment_id: int):
         except FileNotFoundError:
             abort(404)
         response = Response(thumbnail_of(content), mimetype="image/jpeg")
+        record_access(current_user, access.VIEW_ATTACHMENT, item.ticket, attachment=item.id, thumbnail=True)
     response.set_etag(tag)
     response.headers["Cache-Control"] = f"private, max-age={THUMBNAIL_MAX_AGE}"
     return response
