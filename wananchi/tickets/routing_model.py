@@ -6,9 +6,9 @@ catch Swahili's prefixes and suffixes, spelling variations and words mixed in fr
 is one more word, so a council's local services can be told apart. Two linear classifiers (scikit-learn's
 SGDClassifier with logistic loss, which gives probabilities) share those features, kept to the 6,000 that tell
 institutions apart best and the 6,000 that tell services apart best (chi-squared): one predicts the institution,
-the other the service. The worker retrains it every night (`tasks.py`; `flask --app wsgi wananchi train-routing` by hand): the newest tickets
-(ROUTING_HOLD_OUT_PERCENT) are held out to measure it, then it learns from all of them, and the version is stored
-as a row of routing_model with its figures.
+the other the service. The worker retrains it every night (`tasks.py`; `flask --app wsgi wananchi train-routing`
+by hand): the newest tickets (ROUTING_HOLD_OUT_PERCENT) are held out to measure it, then it learns from all of
+them, and the version is stored as a row of routing_model with its figures.
 
 The artefact is a joblib file, which is a pickle: loading it can run code. It is written only by this module,
 into the database, with an HMAC-SHA256 signature keyed by the service's SECRET_KEY (or one of its
