@@ -38,7 +38,13 @@ from wananchi.phone.screens import shorten
 from wananchi.tickets.labels import CITIZEN_STATUS_LABELS
 from wananchi.tickets.models import OPEN_STATUSES, Channel, Identity, MessageKind, Ticket, TicketStatus, TicketType
 from wananchi.tickets.references import normalise_reference
-from wananchi.tickets.services import AlreadySubmitted, Submission, add_citizen_message, submit_ticket
+from wananchi.tickets.services import (
+    AlreadySubmitted,
+    RepeatedText,
+    Submission,
+    add_citizen_message,
+    submit_ticket,
+)
 
 STOP_WORDS = frozenset({"ACHA", "STOP", "SITISHA"})
 START_WORDS = frozenset({"ANZA", "START"})
@@ -177,9 +183,12 @@ def _new_ticket(inbound: InboundSms, text: str, language: str, now: dt.datetime)
         submission_key="sms:" + hashlib.sha256(inbound.gateway_id.encode()).hexdigest()[:56],
     )
     try:
-        receipt = submit_ticket(submission, now=now)
+        receipt = submit_ticket(submission, now=now, refuse_repeats=True)
     except AlreadySubmitted as resent:
         receipt = resent.receipt
+    except RepeatedText as repeated:  # nothing was written: the answer names the first ticket
+        inbound.ticket_id, inbound.outcome = repeated.ticket_id, "repeated"
+        return repeated.message
     except DomainError as error:
         roll_back_at_end()
         return error.message
