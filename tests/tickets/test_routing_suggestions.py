@@ -10,7 +10,8 @@ from tests.helpers import log_in, post_form
 from tests.world import PASSWORD, build_staff, build_world, complaint
 from wananchi.accounts.models import Role
 from wananchi.accounts.services import create_user
-from wananchi.tickets.models import Ticket, TicketStatus
+from wananchi.tickets.actions import transfer_ticket
+from wananchi.tickets.models import EventKind, Ticket, TicketStatus
 from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.services import submit_ticket
 
@@ -87,3 +88,51 @@ def test_the_desk_sees_suggestions_and_only_an_officer_moves_the_ticket(app, db,
     assert log_in(agency, staff.officer_a.email, PASSWORD).status_code == 303
     assert 'id="routing-suggestions"' not in agency.get(f"/afisa/hoja/{ticket.reference}").get_data(as_text=True)
     assert db.session.scalar(select(Ticket).where(Ticket.id == ticket.id)).status != TicketStatus.CLOSED
+
+
+def test_accepting_a_suggestion_moves_the_ticket_to_its_service_too(app, db, history):
+    world, _staff, desk = history
+    ticket = sijui(world, "Bili ya maji", "Nimeletewa bili ya maji kubwa sana na mita haifanyi kazi.")
+    db.session.commit()
+    assert ticket.category_id is None
+    client = app.test_client()
+    assert log_in(client, desk.email, PASSWORD).status_code == 303
+    url = f"/afisa/hoja/{ticket.reference}"
+    page = client.get(url).get_data(as_text=True)
+    # The first suggestion's button carries its service as well as its institution.
+    assert f'name="institution" value="{world.agency.id}"><input type="hidden" name="service" value="{world.national_service.id}"' in page
+    # A service the receiving institution does not answer (the agency is no council) is refused; nothing moves.
+    refused = post_form(
+        client, url, f"{url}/transfer", institution=str(world.agency.id), service=str(world.local_service.id),
+        reason="Routing suggestion 1.",
+    )
+    assert refused.status_code == 422
+    assert "Choose a service that the receiving institution answers." in refused.get_data(as_text=True)
+    assert post_form(
+        client, url, f"{url}/transfer", institution=str(world.agency.id), service="999999", reason="Suggestion 1."
+    ).status_code == 422
+    db.session.expire_all()
+    unchanged = db.session.get(Ticket, ticket.id)
+    assert unchanged.institution_id == world.triage.id and unchanged.category_id is None
+    accepted = post_form(
+        client, url, f"{url}/transfer", institution=str(world.agency.id), service=str(world.national_service.id),
+        reason="Routing suggestion 1.",
+    )
+    assert accepted.status_code == 303
+    db.session.expire_all()
+    moved = db.session.get(Ticket, ticket.id)
+    assert moved.institution_id == world.agency.id and moved.category_id == world.national_service.id
+    [event] = [e for e in moved.events if e.kind == EventKind.TRANSFERRED]
+    assert event.data["service"] == world.national_service.code and event.data["from_service"] is None
+    assert event.data["to"] == world.agency.slug
+
+
+def test_a_transfer_keeps_the_service_unless_one_is_given(db, history):
+    world, staff, desk = history
+    ticket = sijui(world, "Taka", "Taka hazijakusanywa mtaani kwa wiki tatu.")
+    transfer_ticket(ticket, world.agency, "Wrong desk.", actor=desk)
+    assert ticket.category_id is None
+    assert "service" not in [e for e in ticket.events if e.kind == EventKind.TRANSFERRED][0].data
+    # A local service goes with a council.
+    transfer_ticket(ticket, world.council, "Hapa ni halmashauri.", actor=staff.officer_a, service=world.local_service)
+    assert ticket.institution_id == world.council.id and ticket.category_id == world.local_service.id

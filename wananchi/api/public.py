@@ -232,7 +232,7 @@ def submit(data: dict[str, Any], idempotency_key: str | None = None) -> dict[str
     )
     try:
         with force_locale(language):
-            receipt = submit_ticket(submission)
+            receipt = submit_ticket(submission, refuse_repeats=True)
     except AlreadySubmitted as resent:  # a retry with the same Idempotency-Key: the first answer again
         receipt = resent.receipt
     except DomainError as error:

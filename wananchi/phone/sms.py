@@ -38,7 +38,13 @@ from wananchi.phone.screens import shorten
 from wananchi.tickets.labels import CITIZEN_STATUS_LABELS
 from wananchi.tickets.models import OPEN_STATUSES, Channel, Identity, MessageKind, Ticket, TicketStatus, TicketType
 from wananchi.tickets.references import normalise_reference
-from wananchi.tickets.services import AlreadySubmitted, Submission, add_citizen_message, submit_ticket
+from wananchi.tickets.services import (
+    AlreadySubmitted,
+    RepeatedText,
+    Submission,
+    add_citizen_message,
+    submit_ticket,
+)
 
 STOP_WORDS = frozenset({"ACHA", "STOP", "SITISHA"})
 START_WORDS = frozenset({"ANZA", "START"})
@@ -177,9 +183,16 @@ def _new_ticket(inbound: InboundSms, text: str, language: str, now: dt.datetime)
         submission_key="sms:" + hashlib.sha256(inbound.gateway_id.encode()).hexdigest()[:56],
     )
     try:
-        receipt = submit_ticket(submission, now=now)
+        receipt = submit_ticket(submission, now=now, refuse_repeats=True)
     except AlreadySubmitted as resent:
         receipt = resent.receipt
+    except RepeatedText as repeated:  # nothing was written: the answer names the first ticket, never its text
+        inbound.ticket_id, inbound.outcome = repeated.ticket_id, "repeated"
+        return _(
+            "You sent this same text today: it is ticket %(reference)s, and it is being handled, so no new ticket "
+            "was made. For its status send HALI %(reference)s.",
+            reference=repeated.reference,
+        )
     except DomainError as error:
         roll_back_at_end()
         return error.message

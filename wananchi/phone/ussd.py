@@ -462,7 +462,7 @@ def _confirm(state: dict[str, Any], store: StateStore) -> None:
             state["key"] = earlier["key"]
             receipt = stored_receipt(state["key"])
         if receipt is None:
-            receipt = submit_ticket(_submission(state))
+            receipt = submit_ticket(_submission(state), refuse_repeats=True)
     except AlreadySubmitted as resent:  # the confirmation sent again by a retrying aggregator
         receipt = resent.receipt
     except DomainError as error:

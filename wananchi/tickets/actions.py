@@ -18,7 +18,7 @@ from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
-from wananchi.institutions.models import Institution
+from wananchi.institutions.models import Category, Institution, InstitutionKind
 from wananchi.sla import clock
 from wananchi.tickets import access, signals
 from wananchi.tickets.access import record_access
@@ -283,13 +283,24 @@ def transfer_ticket(
     actor: User,
     version: int | None = None,
     now: dt.datetime | None = None,
+    service: Category | None = None,
 ) -> TicketTransfer:
-    """Send the ticket to another institution's queue; the sender keeps a read-only view."""
+    """Send the ticket to another institution's queue; the sender keeps a read-only view. With `service` (an
+    accepted routing suggestion) the ticket also takes that service, which must be an active one the receiving
+    institution answers: its own, or a local service when it is a council. The history records both."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.TRANSFER, version)
     text = _text(reason, "reason", _("Write why the ticket belongs to the other institution."))
     if to.id == ticket.institution_id or not to.is_active:
         raise DomainError(_("Choose another, active institution."), field="institution")
+    if service is not None and not (
+        service.is_active
+        and (service.institution_id == to.id or (service.is_local and to.kind == InstitutionKind.COUNCIL))
+    ):
+        raise DomainError(_("Choose a service that the receiving institution answers."), field="institution")
     now = now or utcnow()
+    moved = {"from": ticket.institution.slug, "to": to.slug, "reason": text}
+    if service is not None and service.id != ticket.category_id:
+        moved |= {"from_service": ticket.category.code if ticket.category else None, "service": service.code}
     with db.session.no_autoflush:
         transfer = TicketTransfer(
             from_institution_id=ticket.institution_id,
@@ -304,10 +315,13 @@ def transfer_ticket(
             EventKind.TRANSFERRED,
             actor,
             now,
-            **{"from": ticket.institution.slug, "to": to.slug, "reason": text},
+            **moved,
         )
         ticket.institution = to
         ticket.institution_id = to.id  # the clock reads the receiving institution's targets by its id
+        if "service" in moved and service is not None:
+            ticket.category = service
+            ticket.category_id = service.id
         ticket.assignee = None
         _set_status(ticket, status, actor, now)
         clock.follow_status(ticket, now)

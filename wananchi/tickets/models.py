@@ -114,6 +114,8 @@ class Ticket(Model):
         Index("ix_ticket_institution_id_first_response_at", "institution_id", "first_response_at"),
         # A phone's tickets (USSD and SMS find them by the number that calls or writes).
         Index("ix_ticket_citizen_phone", "citizen_phone"),
+        # A contact's tickets of today: the same text sent twice is told the first reference (by phone or e-mail).
+        Index("ix_ticket_citizen_email", "citizen_email"),
         # Reports and public statistics: what fell due for resolution in a period.
         Index("ix_ticket_institution_id_resolution_due_at", "institution_id", "resolution_due_at"),
         # Retention: closed tickets whose personal data is still held, oldest closing first.

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
@@ -207,14 +208,73 @@ def current_tracking_code(ticket: Ticket) -> str:
     return _tracking_code(ticket.submission_key, ticket.tracking_code_version)
 
 
-def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> Receipt:
+_SPACES = re.compile(r"\s+")
+
+
+class RepeatedText(DomainError):
+    """The same contact sent the same text on the same day (in Dar es Salaam), as another submission (not a resend
+    of the same form): nothing new is stored, and the citizen is told the first ticket's reference and how to follow
+    it — never its text or tracking code, since anyone can type someone else's phone number or e-mail address."""
+
+    def __init__(self, first: Ticket) -> None:
+        super().__init__(
+            _(
+                "You sent this same text today: it is ticket %(reference)s, and it is being handled, so no new "
+                "ticket was made. Follow it with its reference and the tracking code you were given then.",
+                reference=first.reference,
+            ),
+            field="description",
+        )
+        self.reference = first.reference
+        self.ticket_id = first.id
+
+
+def _comparable(text: str) -> str:
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def start_of_local_day(now: dt.datetime) -> dt.datetime:
+    """Midnight in Dar es Salaam of the day `now` falls in (UTC+3 all year: Tanzania keeps no summer time)."""
+    local = now.astimezone(LOCAL_TIME)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+
+
+def earlier_same_text(submission: Submission, now: dt.datetime) -> Ticket | None:
+    """The ticket this submission's e-mail address or phone number sent with the same subject and description
+    (compared without regard to case and spacing) earlier on the same day in Dar es Salaam, if any. An anonymous
+    submission has no contact to compare, and an anonymous ticket kept none."""
+    contacts = [
+        column == value
+        for column, value in ((Ticket.citizen_email, submission.email), (Ticket.citizen_phone, submission.phone))
+        if value
+    ]
+    if submission.identity == Identity.ANONYMOUS or not contacts:
+        return None
+    said = (_comparable(submission.subject), _comparable(submission.description))
+    candidates = db.session.scalars(
+        select(Ticket)
+        .where(
+            or_(*contacts),
+            Ticket.created_at >= start_of_local_day(now),
+            Ticket.identity != Identity.ANONYMOUS,
+        )
+        .order_by(Ticket.id)
+    )
+    return next((t for t in candidates if (_comparable(t.subject), _comparable(t.description)) == said), None)
+
+
+def submit_ticket(
+    submission: Submission, *, now: dt.datetime | None = None, refuse_repeats: bool = False
+) -> Receipt:
     """Create, route and record a new ticket with its due dates and history, and give it a reference number.
 
     A submission whose key is already stored (a form sent again, an API retry) stores nothing new and raises
     AlreadySubmitted with the first receipt (TrackingCodeReplaced once its citizen was given a new code); a key
     that comes back with a different ticket raises SubmissionKeyReused, as the Idempotency-Key specification
     asks: the first receipt would hide that the new text was dropped. Callers that resubmit on purpose look
-    first: `stored_receipt`.
+    first: `stored_receipt`. With `refuse_repeats` (the citizen's own channels: the web form, the API, SMS and
+    USSD), the same subject and description from the same e-mail address or phone number on the same day in Dar es
+    Salaam, sent as another submission, raises RepeatedText with the first ticket's reference.
     """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
@@ -230,6 +290,11 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None) -> 
     _check_room([], len(files) + len(kept), sum(len(checked.content) for checked in files) + _kept_size(kept))
     institution = route_ticket(submission.category, submission.district)
     now = now or utcnow()
+    if refuse_repeats and (first := earlier_same_text(submission, now)) is not None:
+        resent = db.session.scalar(select(Ticket).where(Ticket.submission_key == submission.submission_key))
+        if resent is not None:  # the same submission sent again: its own receipt, not the repeat's message
+            raise _sent_again(resent, submission)
+        raise RepeatedText(first)
 
     anonymous = submission.identity == Identity.ANONYMOUS
     category, district = submission.category, submission.district

@@ -128,6 +128,7 @@ class TransferForm(VersionedForm):
     # Set by a routing suggestion's one-click transfer: the offer shown and which of its suggestions (1 first).
     offer = HiddenField()
     rank = HiddenField()
+    service = HiddenField()  # the suggestion's service, which the ticket takes with the transfer
 
 
 class MergeForm(VersionedForm):

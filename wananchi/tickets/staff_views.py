@@ -19,7 +19,7 @@ from wananchi.core.i18n import localized_name
 from wananchi.core.numbers import whole_number
 from wananchi.core.storage import file_store
 from wananchi.extensions import db
-from wananchi.institutions.models import Institution
+from wananchi.institutions.models import Category, Institution
 from wananchi.tickets import access, actions
 from wananchi.tickets.access import record_access
 from wananchi.tickets.attachments import THUMBNAIL_SIDE
@@ -261,7 +261,11 @@ def _transfer(ticket, form, actor, version):  # type: ignore[no-untyped-def]
     target = db.session.get(Institution, institution_id) if institution_id is not None else None
     if target is None:
         raise DomainError(_("Choose the institution."), field="institution")
-    actions.transfer_ticket(ticket, target, form.reason.data, actor=actor, version=version)
+    service_id = whole_number(form.service.data)
+    service = db.session.get(Category, service_id) if service_id is not None else None
+    if form.service.data and service is None:
+        raise DomainError(_("Choose a service that the receiving institution answers."), field="institution")
+    actions.transfer_ticket(ticket, target, form.reason.data, actor=actor, version=version, service=service)
     accept_offer(ticket, whole_number(form.offer.data), whole_number(form.rank.data), actor=actor)
     return _("The ticket has been transferred to %(name)s.", name=localized_name(target))
 

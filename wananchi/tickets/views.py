@@ -257,7 +257,7 @@ def submit():
     )
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
     try:
-        receipt = _sent_before(submission) if files.lost else submit_ticket(submission)
+        receipt = _sent_before(submission) if files.lost else submit_ticket(submission, refuse_repeats=True)
     except AlreadySubmitted as resent:  # a double click, a browser's resend: the same receipt
         receipt = resent.receipt
     except DomainError as error:
