@@ -263,3 +263,13 @@ def test_expired_sessions_are_deleted_by_the_worker(ussd, db, setting, app):
     assert db.session.scalar(select(func.count()).select_from(PhoneSession)) == 1
     assert delete_expired() == 0
     assert delete_expired(utcnow() + dt.timedelta(seconds=app.config["USSD_SESSION_SECONDS"] + 1)) == 1
+
+
+def test_the_same_text_as_another_entry_the_same_day_is_told_the_first_reference(ussd, db, setting):
+    submit_national(ussd())
+    [first] = tickets(db)
+    told = submit_national(ussd(), identity="2")  # the same text, now with the contact hidden: another entry
+    assert told.startswith("END ") and first.reference in told and len(told) <= 182
+    assert TEXT not in told and tickets(db) == [first]
+    submit_national(ussd(), identity="3")  # anonymously: no contact is kept, so nothing is compared
+    assert len(tickets(db)) == 2

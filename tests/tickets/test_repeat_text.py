@@ -1,18 +1,20 @@
 """A citizen who sends the same text twice in a day from the same contact is told the reference of the first, on
-the web form and the API (SMS: tests/phone/test_sms_repeat.py); a resent form still gets its own receipt, and anonymous or other senders are not
-affected."""
+the web form and the API (SMS: tests/phone/test_sms_repeat.py); a resent form still gets its own receipt, and
+anonymous or other senders are not affected."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select, update
 
 from tests.api.conftest import api_submission
 from tests.helpers import hidden_fields, valid_submission
-from tests.world import build_world
+from tests.world import build_world, complaint
 from wananchi.core.db import utcnow
-from wananchi.tickets.models import Ticket
+from wananchi.tickets.models import Identity, Ticket
+from wananchi.tickets.services import RepeatedText, current_tracking_code, submit_ticket
 
 
 def count(db) -> int:
@@ -72,3 +74,30 @@ def test_the_api_tells_the_first_reference(client, db):
     retried = client.post("/api/v1/tickets", json=api_submission(), headers={"Idempotency-Key": "ombi-0001"})
     assert retried.status_code in (200, 201) and retried.get_json()["reference"] == first.get_json()["reference"]
     assert count(db) == 1
+
+
+def test_the_day_is_the_day_in_dar_es_salaam_and_the_answer_names_only_the_reference(db):
+    world = build_world()
+    named = {"identity": Identity.NAMED, "name": "Asha Juma", "phone": "+255754000111"}
+    late = dt.datetime(2026, 12, 6, 20, 50, tzinfo=dt.UTC)  # 23:50 in Dar es Salaam
+    first = submit_ticket(complaint(world, **named), now=late, refuse_repeats=True).ticket
+    after_midnight = late + dt.timedelta(minutes=20)  # 00:10 on the next day there, 21:10 on the same day in UTC
+    second = submit_ticket(complaint(world, **named), now=after_midnight, refuse_repeats=True).ticket
+    assert second.id != first.id
+    evening = after_midnight + dt.timedelta(hours=23, minutes=40)  # 23:50 of that day
+    spaced = complaint(world, **named, subject="  BILI   ya maji ", description="bili ya MAJI si sahihi  kwa mwezi huu.")
+    with pytest.raises(RepeatedText) as told:
+        submit_ticket(spaced, now=evening, refuse_repeats=True)
+    assert told.value.reference == second.reference and told.value.ticket_id == second.id
+    # The answer names the reference only: not the text, not the tracking code (anyone can type a phone number).
+    message = told.value.message
+    assert second.reference in message and "sahihi" not in message and "Asha" not in message
+    assert current_tracking_code(second) not in message
+    # Anonymous submissions are never matched, nor is a repeat told to another contact.
+    anonymous = complaint(world)
+    assert submit_ticket(anonymous, now=evening, refuse_repeats=True).ticket.citizen_phone is None
+    assert submit_ticket(complaint(world), now=evening, refuse_repeats=True).ticket.id
+    other = {**named, "phone": "+255754000222"}
+    assert submit_ticket(complaint(world, **other), now=evening, refuse_repeats=True).ticket.citizen_phone
+    # Without refuse_repeats (staff recording on a citizen's behalf) the same text is stored.
+    assert submit_ticket(complaint(world, **named), now=evening).ticket.id

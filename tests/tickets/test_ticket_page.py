@@ -129,7 +129,7 @@ def test_an_officers_file_on_an_anonymous_ticket_keeps_its_name(app, db, setting
 def test_a_photo_has_a_small_thumbnail_cached_by_the_browser_only(app, db, setting):
     _world, staff = setting
     _citizen, reference, _code = submit(app, attachments=[(io.BytesIO(jpeg_bytes(1200, 900)), "picha.jpg")])
-    _other_citizen, other_reference, _ = submit(app)
+    _other_citizen, other_reference, _ = submit(app, email="juma@example.co.tz", phone="0713 000 111")
     item = load(db, reference).attachments[0]
     asha = officer(app, staff.officer_a)
     url = f"/afisa/hoja/{reference}/viambatisho/{item.id}/picha-ndogo"

@@ -188,7 +188,7 @@ def create_request(fmt: str) -> Response:
         raise Open311Error(403, integration_refusal())
     submission.integration_key_id = key.id
     try:
-        receipt = submit_ticket(submission)
+        receipt = submit_ticket(submission, refuse_repeats=True)
     except AlreadySubmitted as resent:
         receipt = resent.receipt
     except DomainError as error:

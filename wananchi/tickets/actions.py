@@ -298,7 +298,7 @@ def transfer_ticket(
     ):
         raise DomainError(_("Choose a service that the receiving institution answers."), field="institution")
     now = now or utcnow()
-    moved = {"from": ticket.institution.slug, "to": to.slug, "reason": text}
+    moved: dict[str, str | None] = {"from": ticket.institution.slug, "to": to.slug, "reason": text}
     if service is not None and service.id != ticket.category_id:
         moved |= {"from_service": ticket.category.code if ticket.category else None, "service": service.code}
     with db.session.no_autoflush:

@@ -263,9 +263,7 @@ def earlier_same_text(submission: Submission, now: dt.datetime) -> Ticket | None
     return next((t for t in candidates if (_comparable(t.subject), _comparable(t.description)) == said), None)
 
 
-def submit_ticket(
-    submission: Submission, *, now: dt.datetime | None = None, refuse_repeats: bool = False
-) -> Receipt:
+def submit_ticket(submission: Submission, *, now: dt.datetime | None = None, refuse_repeats: bool = False) -> Receipt:
     """Create, route and record a new ticket with its due dates and history, and give it a reference number.
 
     A submission whose key is already stored (a form sent again, an API retry) stores nothing new and raises
