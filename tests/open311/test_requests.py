@@ -273,8 +273,9 @@ def _ids(answer_json: list[dict[str, str]]) -> list[str]:
 
 def test_get_requests_filters(api: Open311Client, db, world: World, keys: Keys) -> None:
     local = _submit(api, keys)
-    national = _submit(api, keys, keys.agency_write, service_code="maji-bili", **{"attribute[district]": ""})
-    closed = _submit(api, keys, keys.agency_write, service_code="maji-bili", **{"attribute[district]": ""})
+    water = {"service_code": "maji-bili", "attribute[district]": ""}  # two tickets of one citizen: two texts
+    national = _submit(api, keys, keys.agency_write, **water, description="Bili ya maji ya mwezi huu ni kubwa mno.")
+    closed = _submit(api, keys, keys.agency_write, **water, description="Mita ya maji imeharibika tangu jana.")
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == closed))
     assert ticket is not None
     ticket.status = TicketStatus.RESOLVED
@@ -449,8 +450,9 @@ def test_text_and_replies_are_published_only_with_consent_and_never_for_anonymou
 
     references = {
         "named, not asked": _submit(api, keys),
-        "named, declined": _submit(api, keys, **{CONSENT: "false"}),
-        "named, consented": _submit(api, keys, **{CONSENT: "True "}),
+        # One citizen's tickets, each with its own text (the same text again the same day would be a repeat).
+        "named, declined": _submit(api, keys, description="Taka zimejaa sokoni kwa siku tano.", **{CONSENT: "false"}),
+        "named, consented": _submit(api, keys, description="Gari la taka halijapita mwezi huu.", **{CONSENT: "True "}),
         "anonymous, consented": _submit(api, keys, first_name="", last_name="", **{CONSENT: "true"}),
     }
     web = app.test_client()
@@ -505,3 +507,15 @@ def test_consent_other_than_true_or_false_is_refused(api: Open311Client, db, wor
         answer = api.post("requests.json", valid_post(keys.write, **{CONSENT: value}), **{"Accept-Language": language})
         assert answer.status == 400 and answer.json()[0]["description"] == message
     assert db.session.scalar(select(sa.func.count()).select_from(Ticket)) == 0
+
+
+def test_the_same_text_again_the_same_day_is_told_the_first_reference(
+    api: Open311Client, db, world: World, keys: Keys
+) -> None:
+    assert api.post("requests.json", valid_post(keys.write)).status == 200
+    first = only_ticket(db)
+    again = api.post("requests.json", valid_post(keys.write, address_string="Mtaa wa Kikuyu"))
+    assert again.status == 400
+    (error,) = again.json()
+    assert first.reference in error["description"] and DESCRIPTION not in error["description"]
+    assert only_ticket(db) == first  # nothing new stored
