@@ -266,7 +266,8 @@ def matrix_setting(app, db):
     staff = build_staff(world)
     db.session.commit()
     tickets = {}
-    for overrides in ({}, {"category": "usafi-taka", "district": "dodoma-jiji"}):  # a ticket at A, then at B
+    # A ticket at A, then one at B (with its own text: the same text again from one contact is a repeat).
+    for overrides in ({}, {"category": "usafi-taka", "district": "dodoma-jiji", "subject": "Taka hazikusanywi"}):
         citizen = app.test_client()
         page = citizen.get("/wasilisha")
         data = {

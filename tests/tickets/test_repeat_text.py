@@ -85,7 +85,9 @@ def test_the_day_is_the_day_in_dar_es_salaam_and_the_answer_names_only_the_refer
     second = submit_ticket(complaint(world, **named), now=after_midnight, refuse_repeats=True).ticket
     assert second.id != first.id
     evening = after_midnight + dt.timedelta(hours=23, minutes=40)  # 23:50 of that day
-    spaced = complaint(world, **named, subject="  BILI   ya maji ", description="bili ya MAJI si sahihi  kwa mwezi huu.")
+    spaced = complaint(
+        world, **named, subject="  BILI   ya maji ", description="bili ya MAJI si sahihi  kwa mwezi huu."
+    )
     with pytest.raises(RepeatedText) as told:
         submit_ticket(spaced, now=evening, refuse_repeats=True)
     assert told.value.reference == second.reference and told.value.ticket_id == second.id
