@@ -277,6 +277,8 @@ class Config:
     # percent and red below (the page states both).
     REPORT_SHARE_GREEN = _env_int("REPORT_SHARE_GREEN", 90)
     REPORT_SHARE_AMBER = _env_int("REPORT_SHARE_AMBER", 75)
+    # Where the browser runs scripts, the queue page asks for its tab counts again this often (seconds).
+    QUEUE_COUNTS_REFRESH_SECONDS = _env_int("QUEUE_COUNTS_REFRESH_SECONDS", 60)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.

@@ -29,7 +29,7 @@ from wananchi.maswali.models import PublishedAnswer
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.privacy.models import DataRequest, RequestKind, RetentionPeriod
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
-from wananchi.tickets.models import CannedResponse, Ticket
+from wananchi.tickets.models import CannedResponse, SavedQueueFilter, Ticket
 
 ROLES = ["anonymous", "officer_a", "officer_b", "supervisor_a", "oversight_above_a", "oversight_elsewhere", "admin"]
 OK, LOGIN, HIDDEN, FORBIDDEN = "ok", "login", "hidden", "forbidden"
@@ -106,6 +106,16 @@ RULES: dict[tuple[str, str], Rule] = {
         LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
     ),
     ("staff.queue", "GET"): staff_area,
+    ("staff.queue_counts", "GET"): staff_area,
+    ("staff.save_queue_filter", "POST"): staff_area,  # the user's own filters (an empty name answers 422)
+    # Another user's saved filter is hidden; its owner (officer_a) deletes it.
+    ("staff.delete_queue_filter", "POST"): lambda role, _t: (
+        LOGIN if role == "anonymous" else OK if role == "officer_a" else HIDDEN
+    ),
+    # Acting on chosen tickets: those who work an institution's tickets; oversight reads the queue but may not.
+    ("staff.bulk_action", "POST"): lambda role, _t: (
+        LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN if role == "admin" else FORBIDDEN
+    ),
     # Officers and supervisors record tickets for their institution; the receipt page is the recording browser's only.
     ("staff.record", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
     ("staff.record", "POST"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
@@ -286,7 +296,8 @@ def matrix_setting(app, db):
     answer = PublishedAnswer(
         institution=world.agency, author=staff.officer_a, question_sw="Ada?", answer_sw="Shilingi 50,000."
     )
-    db.session.add_all([canned, rule, calendar, closure, target, failed, period, request, answer])
+    saved = SavedQueueFilter(user_id=staff.officer_a.id, name="Zilizochelewa", query={"tab": "overdue"})
+    db.session.add_all([canned, rule, calendar, closure, target, failed, period, request, answer, saved])
     db.session.commit()
     ids = {
         "canned_id": canned.id,
@@ -304,6 +315,7 @@ def matrix_setting(app, db):
         "token_id": 999_999,
         "key_id": 999_999,
         "answer_id": answer.id,
+        "filter_id": saved.id,
     }
     return tickets, clients, ids
 

@@ -42,6 +42,9 @@ class Permission(enum.StrEnum):
     WRITE_ANSWER = "write_answer"
     # Approve an answer for publication, and confirm a published one is still right: its supervisors (obj: Institution).
     APPROVE_ANSWER = "approve_answer"
+    # Act on several tickets of the queue at once (obj: Institution): those who work its tickets. Each ticket is
+    # then checked by its own action's permission, as one by one.
+    ACT_IN_BULK = "act_in_bulk"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -139,6 +142,8 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
     if permission == Permission.VIEW_QUEUE:
         return isinstance(obj, Institution) and _in_reach(user, obj)
     if permission == Permission.RECORD_TICKET:
+        return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.ACT_IN_BULK:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
     if permission == Permission.WRITE_ANSWER:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
