@@ -31,7 +31,7 @@ from wananchi.tickets.queue import (
     tab_counts,
     visible_ids,
 )
-from wananchi.tickets.queue_forms import BulkForm, DeleteFilterForm, SaveFilterForm
+from wananchi.tickets.queue_forms import BulkForm, SaveFilterForm
 from wananchi.tickets.saved_filters import saved_filters
 from wananchi.tickets.staff import bp
 
@@ -196,7 +196,6 @@ def render_queue(
         counts_url=url_for("staff.queue_counts", **kept) if not is_text_search(flt) else "",
         saved=saved_filters(user),
         save_form=save_form or SaveFilterForm(formdata=None),
-        delete_form=DeleteFilterForm(formdata=None),
         can_bulk=can_bulk,
         bulk_form=bulk_form,
         checked=set(bulk_form.ticket.data or []),
