@@ -252,6 +252,10 @@ class Config:
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
+    # The routing model (wananchi/tickets/routing_model.py) is trained once this many resolved or closed tickets
+    # exist (word votes suggest until then); the newest ROUTING_HOLD_OUT_PERCENT of them are held out to measure it.
+    ROUTING_MIN_TICKETS = _env_int("ROUTING_MIN_TICKETS", 50)
+    ROUTING_HOLD_OUT_PERCENT = _env_int("ROUTING_HOLD_OUT_PERCENT", 20)
     # The phone channels (wananchi/phone/): the USSD code citizens dial and the number they send SMS to, each
     # gateway's shared secret (one per purpose, sent in the X-Gateway-Secret header or as ?secret= in the URL), and
     # the networks their callbacks may come from (comma-separated CIDR blocks; empty: any).

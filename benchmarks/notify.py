@@ -2,10 +2,11 @@
 
 Run from the repository root: `.venv/bin/python benchmarks/notify.py [--messages 2000] [--processes 1,2]
 [--threads 2] [--backends postgresql,sqlite]`. Each backend gets a fresh database (migrations, demo reference
-data). Each run starts the worker processes (`flask --app wsgi wananchi worker --workers <threads>`, production
-configuration, Redis queue), waits until every worker thread waits on the queue, commits `--messages` pending
-e-mails, queues one delivery per row as the after-commit hook does, and times until the SMTP server (aiosmtpd, in
-this process) has received the last one; it then checks that every row is recorded SENT and counts duplicates.
+data). Each run starts the worker processes (`flask --app wsgi wananchi worker --workers <threads>
+--channel-workers <threads>`, production configuration, Redis queue), waits until every worker thread waits on the
+queue, commits `--messages` pending e-mails, queues one delivery per row as the after-commit hook does, and times
+until the SMTP server (aiosmtpd, in this process) has received the last one; it then checks that every row is
+recorded SENT and counts duplicates.
 Workers, the SMTP server, the databases, the queue's keys and temporary files are removed at the end, also on
 Ctrl-C, SIGTERM or an error.
 """
@@ -155,6 +156,7 @@ def start_workers(
 ) -> list[subprocess.Popen[bytes]]:
     """Start `count` worker processes, stopped with `stack`."""
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "wananchi", "worker", "--workers", str(threads)]
+    command += ["--channel-workers", str(threads)]
     processes = []
     for _ in range(count):
         with log.open("ab") as output:
@@ -169,7 +171,7 @@ def start_workers(
 def wait_ready(processes: list[subprocess.Popen[bytes]], threads: int, queue: redis.Redis, log: Path) -> None:
     """Wait until every thread of every worker is blocked on the queue (start-up done, first sweep finished)."""
     deadline = time.monotonic() + READY_TIMEOUT_S
-    while waiting_threads(queue) < len(processes) * threads:
+    while waiting_threads(queue) < len(processes) * threads * 3:  # the default, e-mail and SMS queues
         check_running(processes, log)
         if time.monotonic() > deadline:
             raise RuntimeError(f"workers not waiting on the queue after {READY_TIMEOUT_S:.0f} s:\n{tail(log)}")
@@ -234,7 +236,8 @@ def measure(
     processes: int, args: argparse.Namespace, env: dict[str, str], smtp: SmtpCounter, queue: redis.Redis, log: Path
 ) -> Run:
     """One run: workers ready, rows committed, deliveries queued; timed until the last message arrived."""
-    from wananchi.notifications.tasks import deliver_outbox_message
+    from wananchi.notifications.models import Channel
+    from wananchi.notifications.tasks import queue_delivery
 
     clear_queue(queue)
     smtp.reset()
@@ -245,7 +248,7 @@ def measure(
         cpu_before = workers_cpu(workers)
         started = time.monotonic()
         for message_id in ids:
-            deliver_outbox_message(message_id)
+            queue_delivery(message_id, Channel.EMAIL)
         deadline = started + args.timeout
         while smtp.count() < len(ids) or unsent():
             check_running(workers, log)
@@ -346,7 +349,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000, help="outbox rows per run (2000)")
     parser.add_argument("--processes", default="1,2", help="comma-separated worker process counts (1,2)")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker process: --workers (2)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per queue of each worker process (2)")
     parser.add_argument("--backends", default="postgresql,sqlite", help="comma-separated: postgresql,sqlite")
     parser.add_argument("--timeout", type=float, default=600, help="seconds a run may take to drain (600)")
     parser.add_argument(
@@ -377,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {sys.version.split()[0]}"
     )
     print(
-        f"set-up: `flask --app wsgi wananchi worker --workers {args.threads}` processes, WANANCHI_CONFIG=production, "
+        f"set-up: `flask --app wsgi wananchi worker --workers {args.threads} --channel-workers {args.threads}` "
+        "processes, WANANCHI_CONFIG=production, "
         f"queue {REDIS_URL}, aiosmtpd on loopback in this process; one delivery queued per row",
         flush=True,
     )

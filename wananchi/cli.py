@@ -106,6 +106,30 @@ def sla_scan_command() -> None:
     click.echo(f"Checked {result.tickets} tickets; took {len(result.steps)} escalation steps.")
 
 
+@wananchi_cli.command("train-routing")
+def train_routing_command() -> None:
+    """Train a new version of the routing model from the answered tickets now (the worker does it every night)."""
+    from wananchi.extensions import db
+    from wananchi.tickets.routing_model import train_routing_model
+
+    version = train_routing_model()
+    db.session.commit()
+    if version is None:
+        click.echo("Too few answered tickets to learn from; suggestions still come from word votes.")
+        return
+    measured = (
+        f"on the newest {version.held_out_count} held out: institution top-1 {version.institution_top1:.0%}, "
+        f"top-3 {version.institution_top3:.0%}; service top-1 {version.service_top1:.0%}, "
+        f"top-3 {version.service_top3:.0%}"
+        if version.institution_top1 is not None
+        else "not measured (too few tickets to hold some out)"
+    )
+    click.echo(
+        f"Routing model version {version.id}: learned from {version.ticket_count} tickets in "
+        f"{version.training_seconds:.1f} s; {measured}."
+    )
+
+
 @wananchi_cli.command("clean-attachments")
 def clean_attachments_command() -> None:
     """Rewrite the PDFs stored before documents were cleaned, and rename the files of anonymous and contact-hidden
@@ -150,18 +174,36 @@ def move_files_to_bucket_command(folder: str | None, keep: bool) -> None:
 
 
 @wananchi_cli.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@click.option("--workers", default=2, show_default=True, help="Threads for the default queue (every other task).")
+@click.option(
+    "--channel-workers",
+    default=4,
+    show_default=True,
+    help="Threads for each delivery channel's own queue (e-mail, SMS): a hanging provider holds only its own.",
+)
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    help="Consume only this queue (default, email, sms); repeat for several. Without it, every queue.",
+)
 @click.option(
     "--periodic/--no-periodic",
     default=True,
     show_default=True,
     help="Also start the periodic tasks (on one machine: deploy/systemd/wananchi-scheduler.service).",
 )
-def worker_command(workers: int, periodic: bool) -> None:
-    """Run background tasks and the periodic ones (the escalation scan every minute) until stopped."""
-    from wananchi.core.tasks import huey
+def worker_command(workers: int, channel_workers: int, queues: tuple[str, ...], periodic: bool) -> None:
+    """Run background tasks and the periodic ones (the escalation scan every minute) until stopped: every queue,
+    each with its own threads, in this one process."""
+    from wananchi.core.tasks import run_workers, task_queues
 
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic).run()
+    known = list(task_queues())
+    unknown = sorted(set(queues) - set(known))
+    if unknown:
+        raise click.BadParameter(f"no queue {', '.join(unknown)} (there are: {', '.join(known)})", param_hint="--queue")
+    chosen = [name for name in known if name in queues] if queues else known
+    run_workers({name: workers if name == "default" else channel_workers for name in chosen}, periodic)
 
 
 def _pybabel(*args: str) -> None:

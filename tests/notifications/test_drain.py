@@ -46,7 +46,7 @@ def test_one_sweep_sends_the_whole_backlog_in_batches(backlog, db, smtp_server):
 
 def test_a_queued_message_is_not_queued_again_until_its_lease_has_passed(backlog, app, monkeypatch):
     queued: list[int] = []
-    monkeypatch.setattr(tasks, "deliver_outbox_message", queued.append)  # the tasks wait in the queue
+    monkeypatch.setattr(tasks, "queue_delivery", lambda message_id, channel: queued.append(message_id))  # they wait
     assert tasks.sweep_outbox_every_minute.call_local() == TICKETS
     assert sorted(queued) == backlog
     assert tasks.sweep_outbox_every_minute.call_local() == 0  # still waiting for a worker: not queued twice
@@ -57,12 +57,12 @@ def test_a_queued_message_is_not_queued_again_until_its_lease_has_passed(backlog
 def test_what_the_sweep_could_not_queue_waits_for_the_next_sweep(backlog, monkeypatch, caplog):
     queued: list[int] = []
 
-    def queue_three(message_id: int) -> None:
+    def queue_three(message_id: int, channel: Channel) -> None:
         if len(queued) == 3:
             raise RedisConnectionError("Timeout reading from socket")
         queued.append(message_id)
 
-    monkeypatch.setattr(tasks, "deliver_outbox_message", queue_three)
+    monkeypatch.setattr(tasks, "queue_delivery", queue_three)
     assert tasks.sweep_outbox_every_minute.call_local() == 3
     assert "task queue unreachable: the sweep queued 3 message(s)" in caplog.text
     assert sorted(reserve_due_messages(limit=100)) == sorted(set(backlog) - set(queued))

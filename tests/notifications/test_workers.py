@@ -3,7 +3,7 @@
 Each test commits outbox rows, then runs `flask --app wsgi wananchi worker` processes with the production
 configuration against the test's database, a Redis queue and the `smtp_server` fixture, and counts what the
 SMTP server received per outbox id (the `X-Wananchi-Outbox-Id` header). Deliveries are queued the way
-production queues them: a child process with the same environment calls `deliver_outbox_message(id)` for
+production queues them: a child process with the same environment calls `queue_delivery(id, channel)` for
 each row (what the after-commit hook does), and may queue `sweep_outbox_every_minute` too, so the test need
 not wait a minute for the periodic sweep. A consumer also runs its periodic tasks once when it starts.
 """
@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # lock lets one test at a time use it (pytest-xdist, or two checkouts on one machine).
 QUEUE_DB = "13"
 QUEUE_URL = f"redis://127.0.0.1:6379/{QUEUE_DB}"
-QUEUE_KEY = "huey.redis.wananchi"  # tasks.py names its queue "wananchi"
+QUEUE_KEY = "huey.redis.wananchiemail"  # the e-mail channel's queue, "wananchi-email"
 THREADS = 4
 
 
@@ -47,18 +48,18 @@ def enqueue_pending(sweep_every: int = 0) -> None:
     """In a child with the workers' environment: queue one delivery per pending row, and a sweep every n rows."""
     from wananchi import create_app
     from wananchi.extensions import db
-    from wananchi.notifications.tasks import deliver_outbox_message, sweep_outbox_every_minute
+    from wananchi.notifications.tasks import queue_delivery, sweep_outbox_every_minute
 
     app = create_app()
     with app.app_context():
-        ids = list(
-            db.session.scalars(
-                select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING).order_by(OutboxMessage.id)
-            )
-        )
+        rows = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.channel)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .order_by(OutboxMessage.id)
+        ).all()
         db.engine.dispose()
-    for position, message_id in enumerate(ids, start=1):
-        deliver_outbox_message(message_id)
+    for position, (message_id, channel) in enumerate(rows, start=1):
+        queue_delivery(message_id, channel)
         if sweep_every and position % sweep_every == 0:
             sweep_outbox_every_minute()
 
@@ -84,8 +85,9 @@ class Workers:
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def start(self, threads: int = THREADS) -> subprocess.Popen[bytes]:
-        """Start `flask --app wsgi wananchi worker --workers <threads>`."""
+        """Start `flask --app wsgi wananchi worker` with <threads> threads per queue (default, e-mail, SMS)."""
         command = [sys.executable, "-m", "flask", "--app", "wsgi", "wananchi", "worker", "--workers", str(threads)]
+        command += ["--channel-workers", str(threads)]
         with (self.log_dir / f"worker-{len(self.processes)}.log").open("wb") as log:
             process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -176,13 +178,13 @@ def workers(db, database_url: str, queue: redis.Redis, smtp_server: SmtpServer, 
             running.kill(process)
 
 
-def add_rows(db, count: int) -> list[int]:
-    """Commit `count` pending e-mails to distinct recipients, due now; their ids."""
+def add_rows(db, count: int, channel: Channel = Channel.EMAIL) -> list[int]:
+    """Commit `count` pending e-mails (or SMS) to distinct recipients, due now; their ids."""
     rows = [
         OutboxMessage(
             event="receipt",
-            channel=Channel.EMAIL,
-            recipient=f"mwananchi{n}@example.co.tz",
+            channel=channel,
+            recipient=f"mwananchi{n}@example.co.tz" if channel == Channel.EMAIL else f"+2557120{n:05d}",
             language="sw",
             subject=f"Hoja WN-{n:05d} imepokelewa",
             body_text="Hoja yako imepokelewa.",
@@ -268,13 +270,49 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_resends_only_what_it_held(d
     )
 
 
+def test_a_hanging_sms_gateway_does_not_delay_the_email_receipts(db, smtp_server, queue, workers):
+    # A gateway that takes the connection and never answers: each SMS attempt waits for SMS_TIMEOUT.
+    gateway = socket.socket()
+    gateway.bind(("127.0.0.1", 0))
+    gateway.listen(64)
+    workers.env.update(
+        SMS_BACKEND="http",
+        SMS_GATEWAY_URL=f"http://127.0.0.1:{gateway.getsockname()[1]}/version1/messaging",
+        SMS_USERNAME="wananchi",
+        SMS_API_KEY="test-key",
+        SMS_TIMEOUT="30",
+    )
+    try:
+        workers.start()
+        wait_until(
+            lambda: sum(c["db"] == QUEUE_DB and c["cmd"] == "brpop" for c in queue.client_list()) >= 3 * THREADS,
+            60,
+            "the worker waiting on its three queues",
+            workers,
+        )
+        sms = add_rows(db, 2 * THREADS, channel=Channel.SMS)  # queued first: enough to hold every thread
+        emails = add_rows(db, 40)
+        queued_at = time.monotonic()
+        workers.enqueue()
+        wait_until(lambda: statuses(db)[OutboxStatus.SENT] == len(emails), 20, "every e-mail sent", workers)
+        seconds = time.monotonic() - queued_at
+        assert sorted(deliveries(smtp_server.mailbox)) == emails
+        held = db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.id.in_(sms))).all()
+        db.session.commit()
+        assert OutboxStatus.SENT not in held and OutboxStatus.SENDING in held, "the SMS wait on their gateway"
+        assert seconds < 20, f"the e-mails waited {seconds:.1f} s behind the SMS"
+        print(f"40 e-mail receipts sent {seconds:.1f} s after queueing, while the SMS gateway hung")
+    finally:
+        gateway.close()
+
+
 def test_two_workers_drain_a_thousand_rows_and_send_none_twice(db, backend, smtp_server, queue, workers):
     if backend != "postgresql":
         pytest.skip("several workers on several machines share PostgreSQL (and Redis), as in production")
     started = [workers.start(), workers.start()]
     # Ready when every worker thread of both consumers waits on the queue (BRPOP); their start-up sweep is done.
     wait_until(
-        lambda: sum(c["db"] == QUEUE_DB and c["cmd"] == "brpop" for c in queue.client_list()) >= 2 * THREADS,
+        lambda: sum(c["db"] == QUEUE_DB and c["cmd"] == "brpop" for c in queue.client_list()) >= 2 * 3 * THREADS,
         60,
         "both workers waiting on the queue",
         workers,

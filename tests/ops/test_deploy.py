@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import runpy
+import shlex
 import shutil
 import subprocess
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.helpers import ROOT
+from wananchi.core import tasks as core_tasks
 
 DEPLOY = ROOT / "deploy"
 
@@ -58,6 +60,21 @@ def test_the_systemd_units_run_the_web_worker_and_one_scheduler():
     assert "gunicorn -c deploy/gunicorn.conf.py wsgi:app" in units["wananchi-web.service"]
     assert "--no-periodic" in units["wananchi-worker.service"]
     assert "--periodic" in units["wananchi-scheduler.service"].replace("--no-periodic", "")
+
+
+@pytest.mark.parametrize(
+    ("unit", "periodic"), [("wananchi-worker.service", False), ("wananchi-scheduler.service", True)]
+)
+def test_each_worker_unit_consumes_every_queue_with_threads_of_its_own(app, monkeypatch, unit, periodic):
+    [command] = [line for line in (DEPLOY / "systemd" / unit).read_text().splitlines() if line.startswith("ExecStart=")]
+    arguments = shlex.split(command)
+    started: list[tuple[dict[str, int], bool]] = []
+    monkeypatch.setattr(core_tasks, "run_workers", lambda threads, periodic: started.append((threads, periodic)))
+    result = app.test_cli_runner().invoke(args=arguments[arguments.index("wananchi") :])
+    assert result.exit_code == 0, result.output
+    [(threads, periodic_started)] = started
+    assert set(threads) == {"default", "email", "sms"} and periodic_started is periodic
+    assert threads["email"] >= 2 and threads["sms"] >= 2  # a hanging gateway holds only the SMS threads
 
 
 @pytest.mark.skipif(shutil.which("haproxy") is None, reason="haproxy is not installed (apt-get install haproxy)")

@@ -102,7 +102,8 @@ def test_metrics_show_the_outbox_backlog_submissions_latency_and_the_last_scan(c
     assert after[answered] >= 1
     timed = ("wananchi_request_seconds_count", (("endpoint", "tickets.submit"), ("method", "POST")))
     assert after[timed] >= 1
-    assert after[("wananchi_queue_length", ())] == 0
+    for queue in ("default", "email", "sms"):  # each delivery channel waits in a queue of its own
+        assert after[("wananchi_queue_length", (("queue", queue),))] == 0
 
     assert not any(name == "wananchi_job_last_success_timestamp_seconds" for name, _labels in after)
     sla_scan_every_minute()

@@ -4,6 +4,10 @@ Production (several machines) uses Redis; development uses a SQLite file beside 
 broker is needed; the test suite runs tasks immediately, in process. Each domain defines its own tasks in its
 `tasks` module (imported by the domain's `init_app`). Start a worker with `flask --app wsgi wananchi worker`; it
 also runs the periodic tasks (never run them inside gunicorn).
+
+Most tasks share the default queue. Work that must not wait behind other work (each delivery channel: a hanging
+SMS gateway must not hold up e-mail receipts) gets a queue of its own from `task_queue(name)`, with worker threads of
+its own: the worker command consumes every queue, each with its own threads, unless told which.
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, has_request_context
-from huey import MemoryHuey
+from huey import Huey, MemoryHuey
 from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
 from redis.exceptions import RedisError
 
 # Created without storage side effects; init_tasks() gives it the configured queue.
 huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do not pile them up in Redis
+_queues: dict[str, Huey] = {"default": huey}
 _app: Flask | None = None
+_pool: ConnectionPool | None = None
 # What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
 QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
 # The id of the web request that queued the task being run: its log lines carry it (a task queued with a
@@ -38,23 +44,67 @@ def current_request_id() -> str | None:
     return g.get("request_id") if has_request_context() else task_request_id.get()
 
 
-def init_tasks(app: Flask) -> None:
-    """Give the queue its storage from the configuration, and remember the application tasks run in."""
-    global _app
-    _app = app
+def task_queue(name: str) -> Huey:
+    """The queue called `name`, made the first time it is asked for (with the storage of the default queue): its
+    tasks wait only behind each other, and workers give it threads of its own."""
+    if name not in _queues:
+        _queues[name] = MemoryHuey(f"wananchi-{name}", results=False)
+        if _app is not None:
+            _give_storage(_queues[name], _app)
+    return _queues[name]
+
+
+def task_queues() -> dict[str, Huey]:
+    """Every queue by name, the default queue first."""
+    return dict(_queues)
+
+
+def run_workers(threads: dict[str, int], periodic: bool) -> None:
+    """Consume the named queues in this process, each with its own number of threads, until stopped (SIGINT: the
+    tasks in hand are finished first). The periodic tasks are scheduled from the default queue, when it is named and
+    `periodic` is set."""
+    consumers = {
+        name: task_queues()[name].create_consumer(
+            workers=count, worker_type="thread", periodic=periodic and name == "default"
+        )
+        for name, count in threads.items()
+    }
+    # The consumer that runs in the foreground is started last: its signal handlers are the ones left in place, and
+    # once a signal has stopped it, the others finish what they hold and stop too.
+    foreground = consumers.pop("default") if "default" in consumers else consumers.pop(next(iter(consumers)))
+    for consumer in consumers.values():
+        consumer.start()
+    try:
+        foreground.run()
+    finally:
+        for consumer in consumers.values():
+            consumer.stop(graceful=True)
+
+
+def _give_storage(queue: Huey, app: Flask) -> None:
+    global _pool
     if app.config.get("TESTING"):
-        huey.immediate = True
+        queue.immediate = True
     elif app.config.get("REDIS_URL"):
         # A hung Redis fails an enqueue within these timeouts (the message waits in the outbox for the sweep);
-        # reading must outlast the worker's wait for a task.
-        pool = ConnectionPool.from_url(
-            app.config["REDIS_URL"],
-            socket_connect_timeout=app.config["REDIS_CONNECT_TIMEOUT"],
-            socket_timeout=max(app.config["REDIS_READ_TIMEOUT"], WORKER_WAIT_SECONDS + 1),
-        )
-        huey.storage = RedisStorage("wananchi", connection_pool=pool, read_timeout=WORKER_WAIT_SECONDS)
+        # reading must outlast the worker's wait for a task. The queues share one pool of connections.
+        if _pool is None:
+            _pool = ConnectionPool.from_url(
+                app.config["REDIS_URL"],
+                socket_connect_timeout=app.config["REDIS_CONNECT_TIMEOUT"],
+                socket_timeout=max(app.config["REDIS_READ_TIMEOUT"], WORKER_WAIT_SECONDS + 1),
+            )
+        queue.storage = RedisStorage(queue.name, connection_pool=_pool, read_timeout=WORKER_WAIT_SECONDS)
     else:
-        huey.storage = SqliteStorage("wananchi", filename=str(Path(app.instance_path) / "huey.sqlite3"))
+        queue.storage = SqliteStorage(queue.name, filename=str(Path(app.instance_path) / "huey.sqlite3"))
+
+
+def init_tasks(app: Flask) -> None:
+    """Give every queue its storage from the configuration, and remember the application tasks run in."""
+    global _app, _pool
+    _app, _pool = app, None
+    for queue in _queues.values():
+        _give_storage(queue, app)
 
 
 def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -46,16 +46,16 @@ def add_messages(messages: list[dict[str, Any]], now: dt.datetime | None = None)
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(db.session.execute(statement, rows).scalars())
     db.session.info.setdefault(_NEW_IDS, []).extend(
-        message_id
+        (message_id, Channel(row["channel"]))
         for message_id, row in zip(ids, rows, strict=True)
         if row.get("status", OutboxStatus.PENDING) == OutboxStatus.PENDING
     )
     return ids
 
 
-def take_new_message_ids(session: Session) -> list[int]:
-    """The ids of the pending messages this session wrote since its last commit or rollback, forgotten as they are
-    read (the notifications domain enqueues them after a commit, and drops them after a rollback)."""
+def take_new_messages(session: Session) -> list[tuple[int, Channel]]:
+    """The id and channel of each pending message this session wrote since its last commit or rollback, forgotten
+    as they are read (the notifications domain enqueues them after a commit, and drops them after a rollback)."""
     return session.info.pop(_NEW_IDS, [])
 
 
@@ -161,9 +161,9 @@ def release_expired_leases(now: dt.datetime | None = None) -> int:
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
-def _due_query(now: dt.datetime, limit: int) -> Select[Any]:
-    """Pending messages whose time has come and that no sweep has queued within their lease, oldest first
-    (PostgreSQL skips rows other workers hold)."""
+def _due_query(now: dt.datetime, limit: int, channel: Channel | None = None) -> Select[Any]:
+    """Pending messages (of one channel, if given) whose time has come and that no sweep has queued within their
+    lease, oldest first (PostgreSQL skips rows other workers hold)."""
     query = (
         select(OutboxMessage.id)
         .where(
@@ -174,6 +174,8 @@ def _due_query(now: dt.datetime, limit: int) -> Select[Any]:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
     return query.with_for_update(skip_locked=True) if is_postgresql() else query
 
 
@@ -184,12 +186,12 @@ def due_message_ids(now: dt.datetime | None = None, limit: int = 200) -> list[in
     return ids
 
 
-def reserve_due_messages(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    """The next `limit` due messages, marked as queued (on a pending message, `lease_until` is the time until which
-    the sweep leaves it to the task it queued): a later sweep does not queue them again, unless the task was lost
-    and the lease has passed. Empty once every due message is queued."""
+def reserve_due_messages(now: dt.datetime | None = None, limit: int = 500, channel: Channel | None = None) -> list[int]:
+    """The next `limit` due messages (of one channel, if given), marked as queued (on a pending message,
+    `lease_until` is the time until which the sweep leaves it to the task it queued): a later sweep does not queue
+    them again, unless the task was lost and the lease has passed. Empty once every due message is queued."""
     now = now or utcnow()
-    ids = list(db.session.scalars(_due_query(now, limit)))
+    ids = list(db.session.scalars(_due_query(now, limit, channel)))
     if ids:
         lease = dt.timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
         db.session.execute(
@@ -231,4 +233,4 @@ def resend(message: OutboxMessage) -> None:
     message.next_attempt_at = utcnow()
     message.last_error = None
     db.session.flush()
-    db.session.info.setdefault(_NEW_IDS, []).append(message.id)
+    db.session.info.setdefault(_NEW_IDS, []).append((message.id, message.channel))

@@ -7,43 +7,69 @@ from huey import crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from wananchi.core.tasks import QUEUE_ERRORS, current_request_id, huey, in_app_context
+from wananchi.core.tasks import QUEUE_ERRORS, current_request_id, huey, in_app_context, task_queue
 from wananchi.extensions import db
 from wananchi.notifications.digest import send_digests
+from wananchi.notifications.models import Channel
 from wananchi.notifications.outbox import (
     deliver,
     release_expired_leases,
     reserve_due_messages,
-    take_new_message_ids,
+    take_new_messages,
     unreserve,
 )
 
 
-@huey.task()
-@in_app_context
-def deliver_outbox_message(message_id: int) -> str | None:
-    """Deliver one outbox message (enqueued after the commit that wrote it)."""
+def _deliver(message_id: int) -> str | None:
     status = deliver(message_id)
     current_app.logger.info("outbox message %s: %s", message_id, status or "not this worker's to send")
     return str(status) if status else None
+
+
+# Each channel's deliveries wait in a queue of their own, sent by threads of their own: a provider that hangs holds
+# up only its own channel (an SMS gateway that does not answer never delays an e-mail receipt).
+@task_queue("email").task()
+@in_app_context
+def deliver_email(message_id: int) -> str | None:
+    """Deliver one e-mail of the outbox (enqueued after the commit that wrote it)."""
+    return _deliver(message_id)
+
+
+@task_queue("sms").task()
+@in_app_context
+def deliver_sms(message_id: int) -> str | None:
+    """Deliver one SMS of the outbox (enqueued after the commit that wrote it)."""
+    return _deliver(message_id)
+
+
+DELIVERY_TASKS = {Channel.EMAIL: deliver_email, Channel.SMS: deliver_sms}
+
+
+def queue_delivery(message_id: int, channel: Channel, request_id: str | None = None) -> None:
+    """Queue the delivery of one outbox message on its channel's queue (raises QUEUE_ERRORS if it cannot)."""
+    DELIVERY_TASKS[channel](message_id, request_id=request_id)
 
 
 @huey.periodic_task(crontab(minute="*"))
 @in_app_context
 def sweep_outbox_every_minute() -> int:
     """Queue the delivery of anything left pending (a lost enqueue, a retry whose time has come, a dead worker's
-    lease), every due message in batches, so that after an outage every worker sends; how many were queued."""
+    lease), every due message in batches on its channel's queue, so that after an outage every worker sends; how
+    many were queued."""
     release_expired_leases()
     queued = 0
-    while message_ids := reserve_due_messages(limit=current_app.config["OUTBOX_SWEEP_BATCH"]):
-        for position, message_id in enumerate(message_ids):
-            try:
-                deliver_outbox_message(message_id)
-            except QUEUE_ERRORS as error:
-                unreserve(message_ids[position:])
-                current_app.logger.error("task queue unreachable: the sweep queued %d message(s): %s", queued, error)
-                return queued
-            queued += 1
+    for channel in Channel:
+        while message_ids := reserve_due_messages(limit=current_app.config["OUTBOX_SWEEP_BATCH"], channel=channel):
+            for position, message_id in enumerate(message_ids):
+                try:
+                    queue_delivery(message_id, channel)
+                except QUEUE_ERRORS as error:
+                    unreserve(message_ids[position:])
+                    current_app.logger.error(
+                        "task queue unreachable: the sweep queued %d message(s): %s", queued, error
+                    )
+                    return queued
+                queued += 1
     return queued
 
 
@@ -57,18 +83,18 @@ def send_warning_digests_daily() -> int:
 
 
 def _enqueue_new_messages(session: Session) -> None:
-    message_ids = take_new_message_ids(session)
-    if not message_ids or not has_app_context() or not current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
+    messages = take_new_messages(session)
+    if not messages or not has_app_context() or not current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
         return
-    for position, message_id in enumerate(message_ids):
+    for position, (message_id, channel) in enumerate(messages):
         try:
-            deliver_outbox_message(message_id, request_id=current_request_id())
+            queue_delivery(message_id, channel, request_id=current_request_id())
         except QUEUE_ERRORS:
             # The change is committed: it must not turn into an error page. Its messages wait in the outbox, and
             # the periodic sweep sends them once the queue answers again.
             current_app.logger.warning(
                 "task queue unreachable: %d committed outbox message(s) left for the sweep",
-                len(message_ids) - position,
+                len(messages) - position,
                 exc_info=True,
             )
             return
@@ -79,4 +105,4 @@ def enqueue_after_commit() -> None:
     (listeners on every session, connected once)."""
     if not event.contains(Session, "after_commit", _enqueue_new_messages):
         event.listen(Session, "after_commit", _enqueue_new_messages)
-        event.listen(Session, "after_rollback", take_new_message_ids)
+        event.listen(Session, "after_rollback", take_new_messages)

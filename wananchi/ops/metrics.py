@@ -70,7 +70,7 @@ class ServiceState(Collector):
     """What the database and the queue hold now, read at each scrape from the primary database."""
 
     def collect(self):  # type: ignore[no-untyped-def]
-        from wananchi.core.tasks import QUEUE_ERRORS, huey
+        from wananchi.core.tasks import QUEUE_ERRORS, task_queues
 
         now = utcnow()
         counts = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
@@ -96,11 +96,14 @@ class ServiceState(Collector):
         for job, at in last_beats().items():
             beats.add_metric([job], at.timestamp())
         yield beats
-        try:
-            queued = float(huey.pending_count())
-        except QUEUE_ERRORS:
-            queued = float("nan")  # the queue cannot be reached: the alert on readiness says so
-        yield GaugeMetricFamily("wananchi_queue_length", "Background jobs waiting in the queue.", value=queued)
+        queues = GaugeMetricFamily("wananchi_queue_length", "Background jobs waiting in each queue.", labels=["queue"])
+        for name, queue in task_queues().items():
+            try:
+                queued = float(queue.pending_count())
+            except QUEUE_ERRORS:
+                queued = float("nan")  # the queue cannot be reached: the alert on readiness says so
+            queues.add_metric([name], queued)
+        yield queues
         pool = db.engine.pool
         if hasattr(pool, "checkedout"):
             yield GaugeMetricFamily(

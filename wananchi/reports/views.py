@@ -31,6 +31,7 @@ from wananchi.reports.tables import AGE_LABELS, LEAGUE_SORT_KEYS, PERFORMANCE, T
 from wananchi.sla.calendars import calendar_for
 from wananchi.sla.days import working_day_number
 from wananchi.tickets.permissions import Permission, can
+from wananchi.tickets.routing_offers import acceptance_figures
 
 bp = Blueprint("reports", __name__, url_prefix="/ripoti")
 
@@ -138,6 +139,7 @@ def _page(institution: Institution, *, node: bool) -> str:
         sort_url=sort_url,
         row_url=row_url,
         answer_offers=None if node else offer_figures(institution.id, period.start, period.end),
+        routing_offers=None if node else acceptance_figures(institution.id, period.start, period.end),
     )
 
 

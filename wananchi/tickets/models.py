@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -408,6 +408,51 @@ class CannedResponse(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     institution: Mapped[Institution] = relationship()
+
+
+class RoutingModel(Model):
+    """One trained version of the routing model (wananchi/tickets/routing_model.py): when it was trained, on how
+    many tickets, how well it did on the newest of them held out, and the artefact itself. Rows are written only
+    by the training task; the artefact is read only when its signature, keyed by the service's secret, matches."""
+
+    __tablename__ = "routing_model"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ticket_count: Mapped[int] = mapped_column(Integer)  # the tickets the stored model learned from
+    held_out_count: Mapped[int] = mapped_column(Integer)  # the newest tickets kept out to measure it
+    institution_top1: Mapped[float | None] = mapped_column(Float)
+    institution_top3: Mapped[float | None] = mapped_column(Float)
+    service_top1: Mapped[float | None] = mapped_column(Float)
+    service_top3: Mapped[float | None] = mapped_column(Float)
+    institution_count: Mapped[int] = mapped_column(Integer)
+    service_count: Mapped[int] = mapped_column(Integer)
+    training_seconds: Mapped[float] = mapped_column(Float)
+    library_version: Mapped[str] = mapped_column(String(40))  # the scikit-learn that wrote the artefact
+    # The joblib artefact; emptied for versions older than the few kept (their figures stay).
+    artefact: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    signature: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of the artefact, hex
+
+
+class RoutingOffer(Model):
+    """The routing suggestions the ticket page showed a triage officer, and which one (if any) an officer then
+    accepted with one click: the reports' acceptance rates."""
+
+    __tablename__ = "routing_offer"
+    __table_args__ = (Index("ix_routing_offer_institution_id_created_at", "institution_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    # The institution whose desk was shown them (the ticket's institution then).
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("routing_model.id"))  # None: word votes
+    # [{"institution": id, "service": id or null, "confidence": 0..1}, ...], best first.
+    suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    shown_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_rank: Mapped[int | None] = mapped_column(Integer)  # 1 for the first suggestion
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class SavedQueueFilter(Model):

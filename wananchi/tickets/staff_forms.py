@@ -112,6 +112,9 @@ class TransferForm(VersionedForm):
         filters=[_strip],
         validators=[InputRequired(message=_l("Write why the ticket belongs to the other institution.")), TEXT_LIMIT],
     )
+    # Set by a routing suggestion's one-click transfer: the offer shown and which of its suggestions (1 first).
+    offer = HiddenField()
+    rank = HiddenField()
 
 
 class MergeForm(VersionedForm):

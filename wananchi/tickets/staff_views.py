@@ -27,6 +27,7 @@ from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcom
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import next_in_queue, parse_filter
 from wananchi.tickets.references import normalise_reference
+from wananchi.tickets.routing_offers import accept_offer, record_offer
 from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.staff import bp
 from wananchi.tickets.staff_forms import (
@@ -135,14 +136,16 @@ def render_ticket(
                 .order_by(CannedResponse.title)
             )
         )
-    routing = []
-    if can_work and ticket.is_open and ticket.institution.is_triage:
+    routing, routing_offer = [], None
+    if can_work and ticket.is_open and ticket.institution.is_triage and is_allowed(ticket.status, Action.TRANSFER):
         routing = [s for s in suggest_routing(ticket) if s.institution.id != ticket.institution_id]
+        routing_offer = record_offer(ticket, routing, shown_to=current_user)
     similar_open = possible_duplicates(ticket) if can_work and ticket.is_open else []
     return render_template(
         "staff/ticket.html",
         ticket=ticket,
         routing=routing,
+        routing_offer=routing_offer,
         similar_open=similar_open,
         forms=forms,
         can_work=can_work,
@@ -238,6 +241,7 @@ def _transfer(ticket, form, actor, version):  # type: ignore[no-untyped-def]
     if target is None:
         raise DomainError(_("Choose the institution."), field="institution")
     actions.transfer_ticket(ticket, target, form.reason.data, actor=actor, version=version)
+    accept_offer(ticket, whole_number(form.offer.data), whole_number(form.rank.data), actor=actor)
     return _("The ticket has been transferred to %(name)s.", name=localized_name(target))
 
 
