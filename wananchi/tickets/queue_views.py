@@ -18,6 +18,7 @@ from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution, Region
 from wananchi.tickets import actions
+from wananchi.tickets.access import contact_kind, record_contact_search
 from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.permissions import Permission, can
@@ -161,8 +162,9 @@ def render_queue(
     if kind == "contact":
         # Finding a citizen's tickets by their e-mail or phone is a view of their contact details: recorded on each.
         tickets = [ticket for ticket in tickets if can(user, Permission.VIEW_CONTACT, ticket)]
+        record_contact_search(user, contact_kind(flt.search), tickets)
         for ticket in tickets:
-            actions.record_contact_view(ticket, actor=user)
+            actions.record_contact_view(ticket, actor=user, via="search")
         commit_now()
     counts = _shown_counts(user, flt, scope)
     tabs = [{"tab": tab, "label": TAB_LABELS[tab], **counts.get(tab, {})} for tab in _tabs_for(user)]
