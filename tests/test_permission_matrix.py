@@ -146,8 +146,11 @@ RULES: dict[tuple[str, str], Rule] = {
         if role in ("supervisor_a", "oversight_above_a", "oversight_elsewhere")
         else HIDDEN
     ),
+    ("staff.team", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN,
     ("staff.ticket", "GET"): ticket_rule(VIEW),
     ("staff.attachment", "GET"): ticket_rule(VIEW),
+    ("staff.thumbnail", "GET"): ticket_rule(VIEW),  # a photo drawn small: the same check as the file itself
+    ("staff.canned_text", "POST"): ticket_rule(WORK),  # a canned response written for the ticket (JSON)
     ("staff.contact", "POST"): ticket_rule(WORK),
     ("staff.assign", "POST"): ticket_rule(ASSIGN),
     ("staff.legal_hold", "POST"): ticket_rule(ASSIGN),  # a legal hold: the institution's supervisor, as assigning

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The citizen pages, the staff workspace (dashboard, queue, ticket page, recorded tickets, escalation inbox),
+    """The citizen pages, the staff workspace (dashboard, queue, ticket page, recorded tickets, escalation inbox, team),
     the domain's tasks, and the ticket helpers and permission check of the templates."""
     from wananchi.tickets import (  # noqa: F401  (huey knows the domain's tasks once they are imported)
         escalation_views,
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         record_views,
         staff_views,
         tasks,
+        team_views,
     )
     from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
     from wananchi.tickets.models import OPEN_STATUSES

@@ -455,6 +455,18 @@ class RoutingOffer(Model):
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class TicketOpening(Model):
+    """When each member of staff last opened a ticket's page: one row per ticket and user, written over at each
+    opening (one upsert), so the page can tell an officer that a colleague has it open, and two do not answer at
+    once."""
+
+    __tablename__ = "ticket_opening"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class SavedQueueFilter(Model):
     """A queue view an officer saved under a name: the tab, filters, search and order as URL query arguments."""
 
