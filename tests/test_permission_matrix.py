@@ -128,7 +128,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     # Acting on chosen tickets: those who work an institution's tickets; oversight reads the queue but may not.
     ("staff.bulk_action", "POST"): lambda role, _t: (
-        LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN if role == "admin" else FORBIDDEN
+        LOGIN if role == "anonymous" else OK if role in WORK else FORBIDDEN if role.startswith("oversight") else HIDDEN
     ),
     ("staff.queue_csv", "GET"): staff_area,  # the queue as a file: whoever reads the queue (contacts by role)
     ("staff.queue_xlsx", "GET"): staff_area,
