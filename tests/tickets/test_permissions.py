@@ -42,6 +42,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.HOLD_PERSONAL_DATA, "anonymous"): {"supervisor_a"},
     (Permission.DECIDE_DATA_REQUEST, "named"): {"supervisor_a"},
     (Permission.DECIDE_DATA_REQUEST, "A"): {"supervisor_a"},  # the list of the institution's requests
+    (Permission.RECORD_DATA_REQUEST, "named"): {"officer_a", "supervisor_a"},  # for a citizen whose identity they check
+    (Permission.RECORD_DATA_REQUEST, "anonymous"): {"officer_a", "supervisor_a"},  # refused by the service instead
     (Permission.WRITE_ANSWER, "A"): {"officer_a", "supervisor_a"},  # its own officers write its published answers
     (Permission.WRITE_ANSWER, "B"): {"officer_b"},
     (Permission.APPROVE_ANSWER, "A"): {"supervisor_a"},  # and its supervisors approve them
