@@ -1,7 +1,7 @@
 """data requests recorded by staff: who recorded a citizen's request and how they checked the citizen's identity
 
 Revision ID: 0028
-Revises: 0029
+Revises: 0027
 Create Date: 2026-12-07 06:30:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0028'
-down_revision = '0029'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

@@ -26,8 +26,10 @@ from wananchi.sla.calendars import calendar_for
 from wananchi.sla.policies import next_working_instant
 from wananchi.tickets import actions
 from wananchi.tickets.models import (
+    CannedResponse,
     Channel,
     EventKind,
+    RoutingModel,
     SuggestionOutcome,
     Ticket,
     TicketEvent,
@@ -35,6 +37,7 @@ from wananchi.tickets.models import (
     TicketType,
 )
 from wananchi.tickets.references import format_tracking_code
+from wananchi.tickets.routing_model import train_routing_model
 from wananchi.tickets.services import (
     CITIZEN,
     Receipt,
@@ -160,6 +163,46 @@ def _seed_routing(
         _upsert(RoutingRule, rules, key, values, tally, "Routing rules")
 
 
+# Prepared replies of the demo's busiest institutions, with the placeholders officers see filled in when they insert
+# one (illustrative text written for the demo).
+DEMO_CANNED = {
+    "dawasa": [
+        (
+            "Tumepokea hoja",
+            "Ndugu {jina}, tumepokea hoja yako {kumbukumbu}. Wataalamu wa {taasisi} wanaifanyia kazi, na "
+            "utapata majibu kabla ya {tarehe}.",
+            "Dear {name}, we have received your ticket {reference}. The staff of {institution} are working on it, "
+            "and you will have an answer by {due_date}.",
+        ),
+        (
+            "Namba ya mita",
+            "Ndugu {jina}, ili tukague bili yako, tafadhali tutumie namba ya mita yako na picha ya bili ya mwisho "
+            "(hoja {kumbukumbu}).",
+            "Dear {name}, to check your bill please send us your meter number and a photo of your last bill "
+            "(ticket {reference}).",
+        ),
+    ],
+    "tanesco": [
+        (
+            "Tumepokea hoja",
+            "Ndugu {jina}, {taasisi} imepokea hoja yako {kumbukumbu} na itakujibu kabla ya {tarehe}.",
+            "Dear {name}, {institution} has received your ticket {reference} and will answer by {due_date}.",
+        ),
+    ],
+}
+
+
+def _seed_canned(institutions: dict[str, Institution], tally: Tally) -> None:
+    """The demo's canned responses, by institution and title."""
+    existing = {(row.institution_id, row.title): row for row in db.session.scalars(select(CannedResponse))}
+    for slug, responses in DEMO_CANNED.items():
+        institution = institutions[slug]
+        db.session.flush()  # the institution's id, for the key
+        for title, body_sw, body_en in responses:
+            values = {"institution": institution, "title": title, "body_sw": body_sw, "body_en": body_en}
+            _upsert(CannedResponse, existing, (institution.id, title), values, tally, "Canned responses")
+
+
 def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime, now: dt.datetime, staff: DemoStaff) -> None:
     """Replay the planned history on a newly submitted ticket through the real officer actions.
 
@@ -247,6 +290,15 @@ def _seed_tickets(
     return receipts
 
 
+def seed_routing_model() -> RoutingModel | None:
+    """Train the first routing model from the demo tickets, so the triage desk's suggestions come from it at once;
+    None when a version exists already or there are too few answered tickets."""
+    db.session.flush()
+    if db.session.scalar(select(RoutingModel.id).limit(1)) is not None:
+        return None
+    return train_routing_model()
+
+
 def seed_demo(ticket_count: int = 200) -> list[str]:
     """Load the demo set (idempotently) and say what was created; the caller commits."""
     tally = Tally()
@@ -254,6 +306,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     institutions = _seed_institutions(regions, districts, tally)
     categories = _seed_categories(institutions, tally)
     _seed_routing(categories, institutions, regions, districts, tally)
+    _seed_canned(institutions, tally)
     staff = DemoStaff()
     shown_accounts = seed_shown_accounts(staff, institutions)
     receipts = _seed_tickets(ticket_count, categories, districts, tally, staff)
@@ -262,6 +315,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     tally.present["Published answers"] += answers_present
     tally.created["Staff accounts"] += staff.created
     tally.present["Staff accounts"] += staff.present
+    model = seed_routing_model()
 
     lines = ["Wananchi demo data:"]
     lines += [
@@ -272,6 +326,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
             "Institutions",
             "Categories",
             "Routing rules",
+            "Canned responses",
             "Staff accounts",
             "Tickets",
             "Published answers",
@@ -288,6 +343,11 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
         lines.append(
             f"  {ticket.reference}  tracking code {format_tracking_code(receipt.tracking_code)}"
             f"  ({ticket.type.value}, {ticket.status.value})"
+        )
+    if model is not None:
+        lines.append(
+            f"Routing model version {model.id} trained from {model.ticket_count} answered tickets "
+            "(the triage desk's suggestions; the worker retrains it every night)."
         )
     if 0 < ticket_count < len(SHOWCASE):
         lines.append(f"Note: fewer than {len(SHOWCASE)} tickets do not show every status.")
