@@ -4,6 +4,8 @@ decision by message; the history and the audit log keep who did what (never the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -177,3 +179,20 @@ def test_a_copy_is_printed_only_after_a_checked_access_request_and_each_copy_is_
     # Another institution's officer cannot see the ticket at all; oversight sees it but records nothing.
     assert client_of(app, staff.officer_b).get(url).status_code == 404
     assert client_of(app, staff.oversight_above_a).get(url).status_code == 403
+
+
+def test_the_supervisors_dashboard_counts_the_requests_waiting_and_those_past_their_time(app, db, setting):
+    from wananchi.privacy.requests import request_erasure
+
+    staff, ticket = setting
+    request = request_erasure(ticket, "Nimehama")
+    db.session.commit()
+    supervisor = client_of(app, staff.supervisor_a)
+    html = supervisor.get("/afisa/").get_data(as_text=True)
+    assert 'id="tile-data-requests"' in html and "Yanasubiri uamuzi wako" in html
+    request.due_at = request.created_at - dt.timedelta(minutes=1)  # as if its time had passed
+    db.session.commit()
+    html = supervisor.get("/afisa/").get_data(as_text=True)
+    assert "1 limepita muda wake" in html and 'class="tile overdue"' in html
+    officer = client_of(app, staff.officer_a)  # officers do not decide: no tile
+    assert 'id="tile-data-requests"' not in officer.get("/afisa/").get_data(as_text=True)
