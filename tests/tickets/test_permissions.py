@@ -35,6 +35,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.READ_NODE_REPORT, "B"): {"oversight_elsewhere"},
     (Permission.VIEW_ESCALATIONS, None): {"supervisor_a", "oversight_above_a", "oversight_elsewhere"},
     (Permission.VIEW_INTEGRATION_KEYS, "A"): {"supervisor_a"},
+    (Permission.VIEW_TEAM, "A"): {"supervisor_a"},  # the team view: the institution's supervisors
+    (Permission.VIEW_TEAM, "B"): set(),
     (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
     (Permission.RECORD_TICKET, "A"): {"officer_a", "supervisor_a"},  # its own officers, for citizens who call...
     (Permission.RECORD_TICKET, "B"): {"officer_b"},
