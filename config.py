@@ -245,9 +245,12 @@ class Config:
     # The minute's sweep queues every due message, this many per database round (after an outage, the backlog
     # drains as fast as the workers send, not a fixed number a minute).
     OUTBOX_SWEEP_BATCH = _env_int("OUTBOX_SWEEP_BATCH", 500)
+    # The minute's sweep also runs every this many seconds within its minute (0: once a minute).
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
     # A channel whose provider could not be reached (SMTP or the SMS gateway down or hung) is left alone by this
-    # worker process for this many seconds: its messages wait without an attempt, the other channel's go out.
-    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 60)
+    # worker process for this many seconds: its messages wait without an attempt (the one that found the provider
+    # down too: an outage never uses up a message's attempts), the other channel's go out.
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 30)
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
