@@ -145,6 +145,9 @@ class Config:
     # Redis unreachable or hung: each process counts in its own memory until Redis answers again, rather than
     # refusing (or holding) every page that has a limit.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A limit counted after the view (a ticket sent) whose store went away meanwhile is logged, not turned into an
+    # error page for a ticket that is stored already.
+    RATELIMIT_SWALLOW_ERRORS = True
     # Tickets sent per address: a form refused for a mistake is not counted, so a citizen who corrects a typo
     # never uses up the allowance of everyone behind the same mobile operator's address. Every post of the form
     # (its files are checked and kept) is counted against a larger limit.
