@@ -260,6 +260,8 @@ class Config:
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
     # The routing model (wananchi/tickets/routing_model.py) is trained once this many resolved or closed tickets
     # exist (word votes suggest until then); the newest ROUTING_HOLD_OUT_PERCENT of them are held out to measure it.
+    # The submit form's script asks for the published answers closest to what is being typed: per address.
+    ANSWER_LOOKUP_RATE_LIMIT = os.environ.get("ANSWER_LOOKUP_RATE_LIMIT", "30 per minute;300 per hour")
     ROUTING_MIN_TICKETS = _env_int("ROUTING_MIN_TICKETS", 50)
     ROUTING_HOLD_OUT_PERCENT = _env_int("ROUTING_HOLD_OUT_PERCENT", 20)
     # The phone channels (wananchi/phone/): the USSD code citizens dial and the number they send SMS to, each

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TypeVar
 
+from wananchi.demo.phrasing import has_phrases, phrase
 from wananchi.demo.places import (
     DAR_ES_SALAAM_DISTRICTS,
     RURAL_DISTRICTS,
@@ -62,6 +63,10 @@ SHOWCASE: tuple[tuple[TicketType, TicketStatus], ...] = (
     (_O, _ST.RECEIVED),
     (_C, _ST.REOPENED),
 )
+# Complaints and questions are written in other words (wananchi/demo/phrasing.py) this often: the rest keep their
+# template's text and specific answer.
+REPHRASED_TYPES = (_C, _Q)
+REPHRASED_SHARE = 0.6
 TYPE_WEIGHTS = {_C: 40, _Q: 30, _S: 12, _O: 10, _P: 8}
 STATUS_WEIGHTS: dict[TicketType, dict[TicketStatus, int]] = {
     _C: {
@@ -173,7 +178,14 @@ def _plan_one(index: int, rng: random.Random, by_type: dict[TicketType, list[Tem
     low, high = AGE_DAYS[status]
     age = min(dt.timedelta(days=rng.uniform(low, high)), MAX_AGE)
     identity, name, email, phone = _identity(rng)
-    reply = (template.reply or GENERIC_REPLIES[type_][template.language]).format(**values)
+    language = template.language
+    subject, description = template.subject.format(**values), template.description.format(**values)
+    reply = (template.reply or GENERIC_REPLIES[type_][language]).format(**values)
+    category = template.category
+    if type_ in REPHRASED_TYPES and category is not None and has_phrases(category) and rng.random() < REPHRASED_SHARE:
+        language, subject, description = phrase(category, values, rng)
+        if language != template.language:
+            reply = GENERIC_REPLIES[type_][language].format(**values)
     return PlannedTicket(
         index=index,
         submission_key=submission_key(index),
@@ -181,15 +193,15 @@ def _plan_one(index: int, rng: random.Random, by_type: dict[TicketType, list[Tem
         category=template.category,
         district=district,
         type=type_,
-        language=template.language,
-        subject=template.subject.format(**values),
-        description=template.description.format(**values),
+        language=language,
+        subject=subject,
+        description=description,
         identity=identity,
         name=name,
         email=email,
         phone=phone,
         status=status,
-        steps=_steps(type_, status, template.language, reply, age, rng),
+        steps=_steps(type_, status, language, reply, age, rng),
     )
 
 

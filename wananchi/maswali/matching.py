@@ -87,20 +87,21 @@ def closest_answers(category: Category | None, text: str, *, limit: int = MAX_OF
 class PublishedAnswerFinder:
     """The submit form's finder (wananchi/tickets/answers.py): offers the closest answers and records the offer."""
 
-    def offer(self, category: Category | None, subject: str, description: str) -> Offer | None:
+    def offer(
+        self, category: Category | None, subject: str, description: str, *, token: str | None = None
+    ) -> Offer | None:
         matches = closest_answers(category, f"{subject} {description}")
         if not matches:
             return None
-        token = secrets.token_hex(16)
-        db.session.add(
-            AnswerOffer(
-                token=token,
-                institution_id=category.institution_id if category else None,
-                category_id=category.id if category else None,
-                answers_shown=len(matches),
-            )
-        )
+        recorded = db.session.scalar(select(AnswerOffer).where(AnswerOffer.token == token[:32])) if token else None
+        if recorded is None or recorded.submitted_at is not None:
+            recorded = AnswerOffer(token=secrets.token_hex(16))
+            db.session.add(recorded)
+        recorded.institution_id = category.institution_id if category else None
+        recorded.category_id = category.id if category else None
+        recorded.answers_shown = max(recorded.answers_shown or 0, len(matches))
         db.session.flush()
+        token = recorded.token
         language = current_language()
         return Offer(
             token=token,

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
-from wananchi.extensions import db
+from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Category, Institution
+from wananchi.institutions.routing import active_category
 from wananchi.maswali import queries
+from wananchi.maswali.matching import PublishedAnswerFinder
 from wananchi.maswali.models import AnswerStatus, PublishedAnswer
+from wananchi.tickets.forms import DONT_KNOW
+
+# The submit form's fields the script sends, cut to the lengths the form accepts.
+LOOKUP_FIELDS = {"subject": 150, "description": 5000, "category": 60, "answers_offer": 32}
 
 bp = Blueprint("maswali", __name__)
 
@@ -112,3 +118,23 @@ def sitemap():
         )
     body = render_template("maswali/sitemap.xml", pages=pages)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.post("/maswali/kabla-ya-kuwasilisha.json")
+@limiter.limit(lambda: current_app.config["ANSWER_LOOKUP_RATE_LIMIT"])
+def before_submitting() -> Response:
+    """The published answers closest to what a citizen is typing into the submit form, which its script asks for as
+    they type and choose a service (static/js/majibu.js): recorded as offered like the form's own step, under one
+    offer per form. Only published answers are sent back; what was typed is neither stored nor logged."""
+    sent = {name: (request.form.get(name) or "")[:limit].strip() for name, limit in LOOKUP_FIELDS.items()}
+    code = sent["category"]
+    category = active_category(code) if code and code != DONT_KNOW else None
+    if code and code != DONT_KNOW and category is None:
+        return jsonify(answers=[], token=sent["answers_offer"])
+    offer = PublishedAnswerFinder().offer(
+        category, sent["subject"], sent["description"], token=sent["answers_offer"] or None
+    )
+    if offer is None:
+        return jsonify(answers=[], token=sent["answers_offer"])
+    answers = [{"question": a.question, "url": a.url, "institution": a.institution} for a in offer.answers]
+    return jsonify(answers=answers, token=offer.token)

@@ -35,8 +35,11 @@ class Offer:
 
 
 class AnswerFinder(Protocol):
-    def offer(self, category: Category | None, subject: str, description: str) -> Offer | None:
-        """The closest published answers to a ticket about to be sent, recorded as offered; None without any."""
+    def offer(
+        self, category: Category | None, subject: str, description: str, *, token: str | None = None
+    ) -> Offer | None:
+        """The closest published answers to a ticket about to be sent, recorded as offered (as the offer `token`
+        when it names one not yet submitted: the form's script asks again as the citizen types); None without any."""
 
     def submitted_anyway(self, token: str, ticket: Ticket) -> None:
         """The citizen who was offered answers (`token`) sent their ticket all the same."""

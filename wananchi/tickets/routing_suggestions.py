@@ -12,12 +12,17 @@ its share of all votes, and it lists the words that carried it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import select
 
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution, InstitutionKind
 from wananchi.tickets.models import Ticket, TicketStatus
 from wananchi.tickets.routing_model import model_text, newest_router
 from wananchi.tickets.similar import neighbours
+
+_Row = TypeVar("_Row", Institution, Category)
 
 MAX_SUGGESTIONS = 3
 SHOWN_WORDS = 5
@@ -44,23 +49,27 @@ def suggest_routing(ticket: Ticket, *, limit: int = MAX_SUGGESTIONS) -> list[Rou
         return _voted(ticket, limit)
     model_id, router = loaded
     ranked = router.rank([model_text(ticket.subject, ticket.description, ticket.district_id)], SERVICES_SEARCHED)[0]
-    suggestions = []
-    for institution_id, probability in ranked.institutions[:limit]:
-        institution = db.session.get(Institution, institution_id)
-        if institution is None or probability < MIN_CONFIDENCE:
-            continue
-        suggestions.append(
-            RoutingSuggestion(institution, _service_of(institution, ranked.services), probability, model_id=model_id)
-        )
-    return suggestions
+    likely = [(i, p) for i, p in ranked.institutions[:limit] if p >= MIN_CONFIDENCE]
+    institutions = _by_id(Institution, [i for i, _p in likely])
+    services = _by_id(Category, [s for s, _p in ranked.services if s is not None])
+    ordered_services = [services[s] for s, _p in ranked.services if s in services]
+    return [
+        RoutingSuggestion(institutions[i], _service_of(institutions[i], ordered_services), p, model_id=model_id)
+        for i, p in likely
+        if i in institutions
+    ]
 
 
-def _service_of(institution: Institution, services: list[tuple[int | None, float]]) -> Category | None:
+def _by_id(model: type[_Row], ids: list[int]) -> dict[int, _Row]:
+    """The rows of `model` with these ids, in one query."""
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def _service_of(institution: Institution, services: list[Category]) -> Category | None:
     """The most likely service that `institution` answers: one it owns, or a local service for a council."""
-    for category_id, _probability in services:
-        category = db.session.get(Category, category_id) if category_id is not None else None
-        local = category is not None and category.is_local and institution.kind == InstitutionKind.COUNCIL
-        if category is not None and (category.institution_id == institution.id or local):
+    for category in services:
+        local = category.is_local and institution.kind == InstitutionKind.COUNCIL
+        if category.institution_id == institution.id or local:
             return category
     return None
 
