@@ -31,7 +31,16 @@ from wananchi.privacy.models import DataRequest, RequestKind, RetentionPeriod
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
 from wananchi.tickets.models import CannedResponse, Ticket
 
-ROLES = ["anonymous", "officer_a", "officer_b", "supervisor_a", "oversight_above_a", "oversight_elsewhere", "admin"]
+ROLES = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "supervisor_a",
+    "oversight_above_a",
+    "oversight_elsewhere",
+    "admin",
+    "auditor",
+]
 OK, LOGIN, HIDDEN, FORBIDDEN = "ok", "login", "hidden", "forbidden"
 
 # Who sees which ticket: A is the agency's, B the council's (oversight elsewhere sits above the council).
@@ -58,7 +67,7 @@ def ticket_rule(grant: dict[str, str]) -> Rule:
 
 def staff_area(role: str, _ticket: str) -> str:
     """Pages for users who work or oversee tickets."""
-    return LOGIN if role == "anonymous" else HIDDEN if role == "admin" else OK
+    return LOGIN if role == "anonymous" else HIDDEN if role in ("admin", "auditor") else OK
 
 
 def logged_in(role: str, _ticket: str) -> str:
@@ -90,6 +99,11 @@ def administrators(role: str, _ticket: str) -> str:
     return LOGIN if role == "anonymous" else OK if role == "admin" else HIDDEN
 
 
+def audit_readers(role: str, _ticket: str) -> str:
+    """The audit log and its export: administrators and auditors (who read nothing else)."""
+    return LOGIN if role == "anonymous" else OK if role in ("admin", "auditor") else HIDDEN
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("account.profile", "GET"): logged_in,
     ("account.profile", "POST"): logged_in,
@@ -106,6 +120,11 @@ RULES: dict[tuple[str, str], Rule] = {
         LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
     ),
     ("staff.queue", "GET"): staff_area,
+    ("staff.queue_csv", "GET"): staff_area,  # the queue as a file: whoever reads the queue (contacts by role)
+    ("staff.queue_xlsx", "GET"): staff_area,
+    ("admin.audit", "GET"): audit_readers,
+    ("admin.audit_csv", "GET"): audit_readers,
+    ("admin.processing", "GET"): audit_readers,  # the record of processing
     # Officers and supervisors record tickets for their institution; the receipt page is the recording browser's only.
     ("staff.record", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
     ("staff.record", "POST"): lambda role, _t: LOGIN if role == "anonymous" else OK if role in WORK else HIDDEN,
@@ -167,7 +186,6 @@ RULES: dict[tuple[str, str], Rule] = {
         (f"admin.{name}", method): administrators
         for name, method in (
             ("index", "GET"),
-            ("audit", "GET"),
             ("canned", "GET"),
             ("canned_edit", "GET"),
             ("canned_edit", "POST"),
@@ -372,6 +390,7 @@ API_ROLE_EMAILS = {
     "oversight_above_a": "kiongozi@maji.go.tz",
     "oversight_elsewhere": "kiongozi@tamisemi.go.tz",
     "admin": "admin@wananchi.go.tz",
+    "auditor": "mkaguzi@wananchi.go.tz",
 }  # tests/world.py
 
 

@@ -149,6 +149,7 @@ class Staff:
     oversight_above_a: User  # at the ministry above the agency
     oversight_elsewhere: User  # at TAMISEMI, above the council but not the agency
     admin: User
+    auditor: User  # reads the audit log and nothing else
 
 
 def build_staff(world: World) -> Staff:
@@ -171,4 +172,5 @@ def build_staff(world: World) -> Staff:
         oversight_above_a=user("kiongozi@maji.go.tz", Role.OVERSIGHT, world.ministry),
         oversight_elsewhere=user("kiongozi@tamisemi.go.tz", Role.OVERSIGHT, world.tamisemi),
         admin=user("admin@wananchi.go.tz", Role.ADMIN, None),
+        auditor=user("mkaguzi@wananchi.go.tz", Role.AUDITOR, None),
     )

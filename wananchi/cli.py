@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -65,7 +66,7 @@ def seed_if_empty_command(ctx: click.Context) -> None:
 
 @wananchi_cli.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["officer", "supervisor", "oversight", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["officer", "supervisor", "oversight", "admin", "auditor"]), required=True)
 @click.option("--institution", "institution_slug", default=None, help="Slug of the user's institution.")
 @click.option("--name", default=None, help="Full name (defaults to the e-mail address).")
 def create_user_command(email: str, role: str, institution_slug: str | None, name: str | None) -> None:
@@ -94,6 +95,90 @@ def create_user_command(email: str, role: str, institution_slug: str | None, nam
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}" + (f" of {institution.slug}" if institution else ""))
+
+
+@wananchi_cli.command("record-of-processing")
+@click.option(
+    "--defaults",
+    is_flag=True,
+    help="Only the configured default period, not the periods administrators set (the repository's document).",
+)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to this file (default: print).")
+def record_of_processing_command(defaults: bool, output: str | None) -> None:
+    """Write the record of processing (Personal Data Protection Act 2022) as Markdown, in English, from the
+    permission rules and the retention configuration (docs/record-of-processing.md is written with --defaults)."""
+    from flask_babel import force_locale
+
+    from wananchi.privacy.processing import as_markdown, record_of_processing
+    from wananchi.privacy.retention import Periods, current_periods
+
+    periods = (
+        Periods(default_days=int(current_app.config["PERSONAL_DATA_RETENTION_DAYS"]), configured={})
+        if defaults
+        else current_periods()
+    )
+    with force_locale("en"):
+        text = as_markdown(record_of_processing(periods), request_days=current_app.config["DATA_REQUEST_DAYS"])
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+def _breach_instant(value: str, *, end: bool) -> dt.datetime:
+    """A day (YYYY-MM-DD: its start, or for the end its end) or a moment (YYYY-MM-DDTHH:MM), in Dar es Salaam."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Africa/Dar_es_Salaam")
+    try:
+        if "T" in value:
+            return dt.datetime.fromisoformat(value).replace(tzinfo=zone).astimezone(dt.UTC)
+        day = dt.date.fromisoformat(value) + dt.timedelta(days=1 if end else 0)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
+
+
+@wananchi_cli.command("breach-report")
+@click.option("--from", "start", required=True, help="First day (YYYY-MM-DD) or moment (YYYY-MM-DDTHH:MM), local.")
+@click.option("--to", "end", required=True, help="Last day (included) or moment, in Dar es Salaam time.")
+@click.option("--institution", "slugs", multiple=True, required=True, help="An institution's slug (repeat).")
+@click.option(
+    "--everything-held",
+    is_flag=True,
+    help="Every ticket of theirs that held personal data in the period, not only those touched in it.",
+)
+@click.option("--output", default=None, help="The folder to write to (default: instance/breach-FROM-TO).")
+def breach_report_command(
+    start: str, end: str, slugs: tuple[str, ...], everything_held: bool, output: str | None
+) -> None:
+    """List every citizen contact that could have been exposed at these institutions in the period and write the
+    notification messages (Swahili and English) to files for review; nothing is sent (deploy/breach-runbook.md)."""
+    from sqlalchemy import select
+
+    from wananchi.extensions import db
+    from wananchi.institutions.models import Institution
+    from wananchi.privacy.breach import write_breach_report
+
+    since, until = _breach_instant(start, end=False), _breach_instant(end, end=True)
+    if until <= since:
+        raise click.BadParameter("the period ends before it starts", param_hint="--to")
+    institutions = []
+    for slug in slugs:
+        institution = db.session.scalar(select(Institution).where(Institution.slug == slug))
+        if institution is None:
+            raise click.BadParameter(f"no institution with slug {slug!r}", param_hint="--institution")
+        institutions.append(institution)
+    folder = Path(output) if output else Path(current_app.instance_path) / f"breach-{start}-{end}".replace(":", "")
+    report = write_breach_report(institutions, since, until, folder, everything_held=everything_held)
+    db.session.commit()
+    click.echo(
+        f"{report.tickets} tickets could have been exposed; {report.contacts} with a contact, "
+        f"{report.without_contact} without; {report.messages} messages written, none sent."
+    )
+    for path in report.files:
+        click.echo(f"wrote {path}")
 
 
 @wananchi_cli.command("sla-scan")

@@ -15,7 +15,7 @@ from wananchi.demo.categories import ALL_SERVICES
 from wananchi.demo.institutions import COUNCILS
 from wananchi.demo.places import REGIONS, TICKET_DISTRICTS, district_names
 from wananchi.demo.plan import plan_tickets
-from wananchi.demo.seed import seed_demo
+from wananchi.demo.seed import seed_demo, seed_routing_model
 from wananchi.demo.tickets import TEMPLATES, Scope
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region
 from wananchi.institutions.routing import route_ticket
@@ -25,6 +25,7 @@ from wananchi.tickets.models import (
     EventKind,
     Identity,
     MessageKind,
+    RoutingModel,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -32,6 +33,7 @@ from wananchi.tickets.models import (
     TicketType,
 )
 from wananchi.tickets.progress import citizen_progress
+from wananchi.tickets.routing_suggestions import suggest_routing
 from wananchi.tickets.services import find_tracked_ticket
 
 TRY_LINE = re.compile(r"(WN-\d{4}-\d{6})  tracking code ([0-9A-Z]{5}-[0-9A-Z]{5})")
@@ -177,6 +179,12 @@ def test_two_hundred_tickets_show_every_type_and_status_with_a_consistent_histor
     assert db.session.scalar(sa.select(sa.func.count()).where(TicketMessage.kind == MessageKind.NOTE)) > 0
     assert db.session.scalar(sa.select(sa.func.count()).where(TicketMessage.kind == MessageKind.CITIZEN)) > 0
     assert db.session.scalar(sa.select(sa.func.count()).where(TicketEvent.kind == EventKind.INFO_REQUESTED)) > 0
+    # The triage desk's suggestions come from a routing model trained on the demo's answered tickets, once.
+    version = db.session.scalar(sa.select(RoutingModel))
+    assert version is not None and version.ticket_count >= 50 and version.institution_top3 is not None
+    sijui = next(ticket for ticket in tickets if ticket.institution.is_triage and ticket.is_open)
+    assert suggest_routing(sijui)[0].model_id == version.id
+    assert seed_routing_model() is None and _count(db, RoutingModel) == 1
 
 
 def test_running_twice_creates_and_changes_nothing(db: SQLAlchemy) -> None:

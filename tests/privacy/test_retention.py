@@ -241,3 +241,23 @@ def test_the_supervisor_sets_and_lifts_a_legal_hold_from_the_ticket_page(app, db
     assert 'id="legal-hold"' not in officer_page.get_data(as_text=True)
     refused = officer.post(url, data={**hidden_fields(officer_page.data), "reason": "Hapana"})
     assert refused.status_code == 403
+
+
+def test_erased_files_are_deleted_only_once_the_erasure_commits(app, db, setting):
+    from wananchi.privacy.retention import erase_personal_data
+
+    world, staff = setting
+    ticket = closed_ticket(app, db, world, staff)
+    stored = Path(app.config["UPLOAD_FOLDER"], ticket.attachments[0].stored_name)
+    erase_personal_data(ticket, PAST_PERIOD)
+    assert stored.exists()  # flushed, not committed: the file stays while its row might come back
+    db.session.rollback()  # the commit failed, or the request was refused
+    assert stored.exists()
+    ticket = db.session.get(Ticket, ticket.id)
+    assert ticket.citizen_email == "asha@example.co.tz" and len(ticket.attachments) == 1
+    db.session.commit()  # a later commit of something else does not delete the file of the undone erasure
+    assert stored.exists()
+
+    erase_personal_data(ticket, PAST_PERIOD)
+    db.session.commit()
+    assert not stored.exists()

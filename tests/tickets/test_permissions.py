@@ -9,7 +9,7 @@ from wananchi.tickets.models import Identity
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.services import submit_ticket
 
-ROLES = ("officer_a", "supervisor_a", "officer_b", "oversight_above_a", "oversight_elsewhere", "admin")
+ROLES = ("officer_a", "supervisor_a", "officer_b", "oversight_above_a", "oversight_elsewhere", "admin", "auditor")
 
 # (permission, object) -> the roles granted it; every other role is refused.
 # Objects: "A" / "B" are the agency's / the council's institution; "named", "hidden" and "anonymous" are tickets
@@ -26,6 +26,9 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.VIEW_CONTACT, "hidden"): set(),  # officers write through the service; nobody reads the contact
     (Permission.VIEW_CONTACT, "anonymous"): set(),
     (Permission.ADMINISTER, None): {"admin"},
+    (Permission.READ_AUDIT, None): {"admin", "auditor"},  # the auditor holds this one permission and no other
+    (Permission.EXPORT_CONTACT, "A"): {"supervisor_a"},  # contact details in the queue's export
+    (Permission.EXPORT_CONTACT, "B"): set(),
     (Permission.READ_REPORT, "A"): {"supervisor_a", "oversight_above_a"},
     (Permission.READ_REPORT, "B"): {"oversight_elsewhere"},
     (Permission.READ_NODE_REPORT, "A"): {"oversight_above_a"},
@@ -69,6 +72,14 @@ def test_the_permission_is_granted_to_these_roles_only(objects, permission, obj)
     key = {"named": Identity.NAMED.value, "hidden": Identity.CONTACT_HIDDEN.value}.get(obj, obj)
     granted = {role for role in ROLES if can(getattr(staff, role), permission, things[key])}
     assert granted == EXPECTED[(permission, obj)]
+
+
+def test_the_auditor_holds_no_permission_but_reading_the_audit(objects):
+    staff, things = objects
+    granted = {
+        permission for permission in Permission for thing in things.values() if can(staff.auditor, permission, thing)
+    }
+    assert granted == {Permission.READ_AUDIT}
 
 
 def test_nobody_is_granted_anything_without_an_account(objects):

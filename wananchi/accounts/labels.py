@@ -9,4 +9,5 @@ ROLE_LABELS = {
     Role.SUPERVISOR: _l("Supervisor"),
     Role.OVERSIGHT: _l("Oversight"),
     Role.ADMIN: _l("Administrator"),
+    Role.AUDITOR: _l("Auditor"),
 }

@@ -20,13 +20,16 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"  # msimamizi: also assigns, receives escalations, reads reports
     OVERSIGHT = "oversight"  # kiongozi: reads and directs everything below one node of the tree
     ADMIN = "admin"  # msimamizi wa mfumo: configures; reads no tickets
+    AUDITOR = "auditor"  # mkaguzi: reads the audit log (who saw and changed what), and nothing else
     # An institution's own system calling the API with an integration key: never an account, only the stand-in
     # user the API checks permissions for (wananchi/api/auth.py).
     INTEGRATION = "integration"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
-ACCOUNT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.OVERSIGHT, Role.ADMIN)  # the roles a person's account can have
+# The roles a person's account can have.
+ACCOUNT_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.OVERSIGHT, Role.ADMIN, Role.AUDITOR)
+WITHOUT_INSTITUTION = frozenset({Role.ADMIN, Role.AUDITOR})  # roles that belong to no institution
 
 
 def new_session_token() -> str:
@@ -79,7 +82,7 @@ class User(UserMixin, Model):
     @property
     def can_administer(self) -> bool:
         """Whether this user may open the administration pages."""
-        return self.role == Role.ADMIN or self.is_admin
+        return self.role == Role.ADMIN or (self.is_admin and self.role != Role.AUDITOR)
 
     def is_locked(self, now: dt.datetime) -> bool:
         """Whether failed logins keep this account waiting (no password of it is checked) at `now`."""

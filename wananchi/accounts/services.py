@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from wananchi.accounts import signals
-from wananchi.accounts.models import Role, RolePolicy, User, new_session_token
+from wananchi.accounts.models import WITHOUT_INSTITUTION, Role, RolePolicy, User, new_session_token
 from wananchi.accounts.passwords import check_password_strength, hash_password, verify_password
 from wananchi.core.audit import record_security_event
 from wananchi.core.db import utcnow
@@ -47,13 +47,23 @@ def change_password(user: User, current: str, new: str) -> None:
     signals.password_changed.send(user, reason="changed")
 
 
+def _check_role(role: Role, institution: Institution | None, is_admin: bool) -> None:
+    """Officers, supervisors and oversight users belong to an institution; an auditor to none, and never
+    administers (the audit is read by someone who changes nothing)."""
+    if role not in WITHOUT_INSTITUTION and institution is None:
+        raise DomainError(_("Officers, supervisors and oversight users belong to an institution."), field="institution")
+    if role == Role.AUDITOR and institution is not None:
+        raise DomainError(_("An auditor belongs to no institution."), field="institution")
+    if role == Role.AUDITOR and is_admin:
+        raise DomainError(_("An auditor cannot also be an administrator."), field="is_admin")
+
+
 def create_user(
     *, email: str, name: str, role: Role, password: str, institution: Institution | None, is_admin: bool = False
 ) -> User:
     """A new staff account; officers, supervisors and oversight users belong to an institution."""
     check_password_strength(password, name=name, email=email)
-    if role != Role.ADMIN and institution is None:
-        raise DomainError(_("Officers, supervisors and oversight users belong to an institution."), field="institution")
+    _check_role(role, institution, is_admin)
     if find_user_by_email(email) is not None:
         raise DomainError(_("A user with this e-mail address already exists."), field="email")
     user = User(
@@ -153,8 +163,7 @@ def _check_user_values(user: User | None, values: UserValues, *, actor: User) ->
     existing = find_user_by_email(values.email)
     if existing is not None and existing is not user:
         raise DomainError(_("A user with this e-mail address already exists."), field="email")
-    if values.role != Role.ADMIN and values.institution is None:
-        raise DomainError(_("Officers, supervisors and oversight users belong to an institution."), field="institution")
+    _check_role(values.role, values.institution, values.is_admin)
     changing_institution = user is None or user.institution_id != (values.institution and values.institution.id)
     if values.institution is not None and changing_institution and not values.institution.is_active:
         raise DomainError(_("This institution is inactive: choose an active one."), field="institution")

@@ -56,6 +56,8 @@ def _reset_address_key() -> str:
 def _landing(user: User) -> str:
     if user.role == Role.ADMIN:
         return url_for("admin.index")
+    if user.role == Role.AUDITOR:
+        return url_for("admin.audit")
     return url_for("staff.dashboard")
 
 

@@ -18,10 +18,15 @@ bp = Blueprint("admin", __name__, url_prefix="/utawala")
 ModelT = TypeVar("ModelT")
 
 
+# The audit log's pages and the record of processing, which auditors read too (administrators read every page here).
+AUDIT_ENDPOINTS = frozenset({"admin.audit", "admin.audit_csv", "admin.processing"})
+
+
 @bp.before_request
 def _administrators_only() -> None:
-    """Everyone but administrators gets 404: the pages do not admit they exist."""
-    if not can(current_user, Permission.ADMINISTER):
+    """Everyone but administrators (and, for the audit log, auditors) gets 404: the pages do not admit they exist."""
+    permission = Permission.READ_AUDIT if request.endpoint in AUDIT_ENDPOINTS else Permission.ADMINISTER
+    if not can(current_user, permission):
         abort(404)
 
 

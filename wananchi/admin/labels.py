@@ -52,6 +52,15 @@ ACTION_LABELS = {
     "api_token_revoked": _l("API token revoked"),
     "integration_key_issued": _l("Integration key issued"),
     "integration_key_revoked": _l("Integration key revoked"),
+    # Access to citizens' personal data (wananchi/tickets/access.py) and the audit's own export
+    "view_ticket": _l("Ticket viewed"),
+    "view_contact": _l("Contact details viewed"),
+    "view_attachment": _l("Attachment opened"),
+    "export_ticket": _l("Ticket exported"),
+    "search_contact": _l("Search by phone number or e-mail address"),
+    "export_audit": _l("Audit log exported"),
+    "decide_data_request": _l("Request about personal data decided"),
+    "record_data_request": _l("Request about personal data recorded by staff"),
 }
 
 OBJECT_LABELS = {
@@ -66,4 +75,6 @@ OBJECT_LABELS = {
     "IntegrationKey": _l("Integration key"),
     "LoginAddress": _l("E-mail address without an account (keyed hash)"),
     "ClientAddress": _l("Client address"),
+    "Search": _l("Search"),
+    "AuditExport": _l("Audit log export"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from wananchi.core.audit import AuditEntry
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule
+from wananchi.tickets.access import ACCESS_ACTIONS
 from wananchi.tickets.models import CannedResponse
 
 PAGE_SIZE = 50
@@ -157,16 +159,69 @@ def canned_by_institution() -> list[tuple[Institution, list[CannedResponse]]]:
     return sorted(groups.values(), key=lambda group: localized_name(group[0]))
 
 
-def audit_page(number: int) -> tuple[Page, dict[int, User]]:
-    """A page of the audit log, newest first, with the users who made those changes."""
-    page = _page(select(AuditEntry).order_by(desc(AuditEntry.created_at), desc(AuditEntry.id)), number)
-    actor_ids = {entry.actor_id for entry in page.items if entry.actor_id is not None}
-    actors = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-    return page, actors
-
-
 def _page(query: Any, number: int) -> Page:
     """Page `number` (from 1) of a query, fetching one extra row to know whether another page follows."""
     number = max(number, 1)
     rows = list(db.session.scalars(query.offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return Page(rows[:PAGE_SIZE], number, len(rows) > PAGE_SIZE)
+
+
+# The audit log's filters (wananchi/admin/audit_views.py)
+
+USER_ACTIONS = (
+    "create_user",
+    "update_user",
+    "deactivate_user",
+    "reactivate_user",
+    "unlock_user",
+    "reset_two_factor",
+    "set_role_policy",
+)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries of the audit log to list: by person, by ticket, by period (`since` inclusive, `until`
+    exclusive) and by kind ("access": views, exports and searches of personal data; "users": changes of accounts and
+    roles; empty: everything)."""
+
+    actor_id: int | None = None
+    ticket_id: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    kind: str = ""
+
+
+def audit_query(flt: AuditFilter) -> Any:
+    """The audit entries that pass `flt`, newest first."""
+    query = select(AuditEntry).order_by(desc(AuditEntry.created_at), desc(AuditEntry.id))
+    if flt.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == flt.actor_id)
+    if flt.ticket_id is not None:
+        query = query.where(AuditEntry.object_type == "Ticket", AuditEntry.object_id == str(flt.ticket_id))
+    if flt.since is not None:
+        query = query.where(AuditEntry.created_at >= flt.since)
+    if flt.until is not None:
+        query = query.where(AuditEntry.created_at < flt.until)
+    if flt.kind == "access":
+        query = query.where(AuditEntry.action.in_(ACCESS_ACTIONS))
+    elif flt.kind == "users":
+        query = query.where(AuditEntry.action.in_(USER_ACTIONS))
+    return query
+
+
+def audit_page(number: int, flt: AuditFilter | None = None) -> tuple[Page, dict[int, User]]:
+    """A page of the audit log, newest first, with the users who made those changes."""
+    page = _page(audit_query(flt or AuditFilter()), number)
+    return page, actors_of(page.items)
+
+
+def actors_of(entries: list[AuditEntry]) -> dict[int, User]:
+    """The users who made these entries, by id."""
+    actor_ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+
+
+def people() -> list[User]:
+    """Every account, by name: whom the audit log can be listed by."""
+    return list(db.session.scalars(select(User).order_by(User.name, User.id)))

@@ -8,17 +8,16 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+import wananchi.admin.audit_views  # noqa: F401  (registers the audit log, its filters and export on bp)
 import wananchi.admin.institution_views  # noqa: F401  (registers the institution, service and routing pages on bp)
 import wananchi.admin.outbox_views  # noqa: F401  (registers the undelivered-messages page on bp)
+import wananchi.admin.processing_views  # noqa: F401  (registers the record of processing on bp)
 import wananchi.admin.retention_views  # noqa: F401  (registers the retention periods of personal data on bp)
 import wananchi.admin.sla_views  # noqa: F401  (registers the calendar, holiday and response-target pages on bp)
 import wananchi.admin.user_views  # noqa: F401  (registers the user and security pages on bp)
 from wananchi.admin import queries
-from wananchi.admin.common import actor, bp, form_status, get_or_404, page_number
+from wananchi.admin.common import actor, bp, form_status, get_or_404
 from wananchi.admin.forms import NOTHING, CannedResponseForm, institution_choices
-from wananchi.admin.labels import ACTION_LABELS, OBJECT_LABELS
-from wananchi.admin.retention_views import RETENTION_ACTION_LABELS, RETENTION_OBJECT_LABELS
-from wananchi.admin.sla_views import SLA_ACTION_LABELS, SLA_OBJECT_LABELS
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
 from wananchi.institutions.models import Institution
@@ -94,28 +93,3 @@ def canned_delete(canned_id: int) -> ResponseReturnValue:
     delete_canned_response(canned_response, actor=actor())
     flash(_("The canned response has been deleted."), "success")
     return redirect(url_for("admin.canned"), code=303)
-
-
-# Audit log
-
-
-EDIT_ENDPOINTS = {
-    "Institution": ("admin.institution_edit", "institution_id"),
-    "Category": ("admin.category_edit", "category_id"),
-    "User": ("admin.user_edit", "user_id"),
-    "Calendar": ("admin.calendar_edit", "calendar_id"),
-}
-
-
-@bp.get("/kumbukumbu")
-def audit() -> ResponseReturnValue:
-    """The audit log: who changed what and when, newest first, 50 a page."""
-    page, actors = queries.audit_page(page_number())
-    return render_template(
-        "admin/audit.html",
-        page=page,
-        actors=actors,
-        action_labels={**ACTION_LABELS, **SLA_ACTION_LABELS, **RETENTION_ACTION_LABELS},
-        object_labels={**OBJECT_LABELS, **SLA_OBJECT_LABELS, **RETENTION_OBJECT_LABELS},
-        edit_endpoints=EDIT_ENDPOINTS,
-    )

@@ -34,9 +34,10 @@ from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Institution
 from wananchi.tickets import actions
+from wananchi.tickets.access import VIEW_CONTACT, VIEW_TICKET, contact_kind, record_access, record_contact_search
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.permissions import Permission, can
-from wananchi.tickets.queue import parse_filter, queue_page
+from wananchi.tickets.queue import parse_filter, queue_page, search_kind
 from wananchi.tickets.references import normalise_reference
 
 blp = Blueprint(
@@ -88,6 +89,14 @@ def _load(reference: str, permission: Permission | None = None) -> Ticket:
     return ticket
 
 
+def _caller_audited() -> tuple[User | None, dict[str, Any]]:
+    """Who the audit log names for this call: the person whose token it is, or the integration key."""
+    principal = _caller()
+    if principal.is_person:
+        return principal.user, {"via": "api"}
+    return None, {"via": "api", "integration_key": principal.credential.id}
+
+
 def _run(ticket: Ticket, action: Callable[[User], Any]) -> dict[str, Any]:
     """Run a staff action as the caller and answer with the ticket; map the services' refusals to statuses."""
     language = api_language()
@@ -121,6 +130,12 @@ def queue(args: dict[str, Any]) -> dict[str, Any]:
     with force_locale(language):
         flt, ignored = parse_filter(raw)
     tickets, next_cursor = queue_page(user, flt, args["cursor"])
+    if flt.search and search_kind(flt.search) == "contact":
+        # A search by a citizen's phone or e-mail is recorded, with every ticket it found, as on the web queue.
+        actor, details = _caller_audited()
+        record_contact_search(actor, contact_kind(flt.search), tickets, **details)
+        for found in tickets:
+            record_access(actor, VIEW_CONTACT, found, **details)
     return {"items": [queue_item_dict(t, language) for t in tickets], "next_cursor": next_cursor, "ignored": ignored}
 
 
@@ -129,8 +144,11 @@ def queue(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, StaffTicketSchema)
 @_documented(401, 403, 404, 429)
 def ticket(reference: str) -> dict[str, Any]:
-    """A ticket with its thread (notes included) and its history."""
-    return staff_ticket_dict(_load(reference), api_language())
+    """A ticket with its thread (notes included) and its history; each read is in the audit log."""
+    found = _load(reference)
+    actor, details = _caller_audited()
+    record_access(actor, VIEW_TICKET, found, **details)
+    return staff_ticket_dict(found, api_language())
 
 
 @blp.route("/tickets/<reference>/reply", methods=["POST"])

@@ -127,6 +127,35 @@ def on_rollback(callback: Callable[[], None]) -> None:
         g.setdefault("rollback_callbacks", []).append(callback)
 
 
+AFTER_COMMIT = "after_commit_callbacks"
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's current transaction has committed, and never if it is rolled back (e.g.
+    delete the files of rows that are deleted: a failed commit must not lose files whose rows are still there).
+    Works in a request and in a background task alike, since it keys on the session, not the request."""
+    _listen_for_commits()
+    db.session().info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+def _run_commit_callbacks(session: Any) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        callback()
+
+
+def _drop_commit_callbacks(session: Any, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint, was rolled back
+        session.info.pop(AFTER_COMMIT, None)
+
+
+def _listen_for_commits() -> None:
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _run_commit_callbacks):
+        event.listen(Session, "after_commit", _run_commit_callbacks)
+        event.listen(Session, "after_soft_rollback", _drop_commit_callbacks)
+
+
 def _run_rollback_callbacks() -> None:
     for callback in g.pop("rollback_callbacks", []):
         callback()

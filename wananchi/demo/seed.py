@@ -28,6 +28,7 @@ from wananchi.tickets import actions
 from wananchi.tickets.models import (
     Channel,
     EventKind,
+    RoutingModel,
     SuggestionOutcome,
     Ticket,
     TicketEvent,
@@ -35,6 +36,7 @@ from wananchi.tickets.models import (
     TicketType,
 )
 from wananchi.tickets.references import format_tracking_code
+from wananchi.tickets.routing_model import train_routing_model
 from wananchi.tickets.services import (
     CITIZEN,
     Receipt,
@@ -247,6 +249,15 @@ def _seed_tickets(
     return receipts
 
 
+def seed_routing_model() -> RoutingModel | None:
+    """Train the first routing model from the demo tickets, so the triage desk's suggestions come from it at once;
+    None when a version exists already or there are too few answered tickets."""
+    db.session.flush()
+    if db.session.scalar(select(RoutingModel.id).limit(1)) is not None:
+        return None
+    return train_routing_model()
+
+
 def seed_demo(ticket_count: int = 200) -> list[str]:
     """Load the demo set (idempotently) and say what was created; the caller commits."""
     tally = Tally()
@@ -262,6 +273,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     tally.present["Published answers"] += answers_present
     tally.created["Staff accounts"] += staff.created
     tally.present["Staff accounts"] += staff.present
+    model = seed_routing_model()
 
     lines = ["Wananchi demo data:"]
     lines += [
@@ -288,6 +300,11 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
         lines.append(
             f"  {ticket.reference}  tracking code {format_tracking_code(receipt.tracking_code)}"
             f"  ({ticket.type.value}, {ticket.status.value})"
+        )
+    if model is not None:
+        lines.append(
+            f"Routing model version {model.id} trained from {model.ticket_count} answered tickets "
+            "(the triage desk's suggestions; the worker retrains it every night)."
         )
     if 0 < ticket_count < len(SHOWCASE):
         lines.append(f"Note: fewer than {len(SHOWCASE)} tickets do not show every status.")

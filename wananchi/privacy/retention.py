@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from wananchi.core.audit import Subject, record
+from wananchi.core.db import on_commit
 from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.notifications.models import OutboxMessage
@@ -88,7 +89,8 @@ def _name_parts(ticket: Ticket) -> list[str]:
 
 def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
     """Erase a ticket's contact details and files, mask them in its texts, and note it in its history; the
-    numbers of files and outbox messages erased. Files are deleted from storage at once."""
+    numbers of files and outbox messages erased. The files are deleted from storage once the transaction commits
+    (a failed commit keeps them, with the rows that name them)."""
     names = _name_parts(ticket)
     for field in ("subject", "description", "place", "resolution_summary", "satisfaction_comment", "commended_to"):
         setattr(ticket, field, mask_contacts(getattr(ticket, field), names))
@@ -119,7 +121,8 @@ def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
         )
     )
     db.session.flush()
-    remove_files(file_store(), stored)
+    store = file_store()
+    on_commit(lambda: remove_files(store, stored))
     return len(stored), len(outbox)
 
 

@@ -10,29 +10,10 @@ from collections.abc import Sequence
 
 import xlsxwriter
 
-from wananchi.reports.tables import Cell, Table
+from wananchi.core.spreadsheets import csv_cell, safe_text
+from wananchi.reports.tables import Table
 
-# OWASP's guidance on CSV injection: a cell must not start with a formula's lead-in (= + - @), a tab or a carriage
-# return; nor may a lead-in come after spaces or characters some reader takes for the end of a cell (a comma, a
-# semicolon, a tab, a line break): ";=1+1" read where ";" separates cells is an empty cell and a formula.
-NEEDS_APOSTROPHE = re.compile(r"[\t\r]|[\s,;]*[=+\-@]")
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run: one that starts with a formula's lead-in (= + - @), also behind spaces or
-    cell separators (";=1+1", ", @SUM(A1)"), or with a tab or carriage return, gets an apostrophe first."""
-    return "'" + value if NEEDS_APOSTROPHE.match(value) else value
-
-
-def _csv_cell(value: Cell) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def table_csv(table: Table) -> str:
@@ -45,7 +26,7 @@ def table_csv(table: Table) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([safe_text(str(column.heading)) for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue()
 
 

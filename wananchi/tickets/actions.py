@@ -20,7 +20,8 @@ from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.sla import clock
-from wananchi.tickets import signals
+from wananchi.tickets import access, signals
+from wananchi.tickets.access import record_access
 from wananchi.tickets.models import (
     EventKind,
     MessageKind,
@@ -351,9 +352,11 @@ def pass_commendation(
     db.session.flush()
 
 
-def record_contact_view(ticket: Ticket, *, actor: User, now: dt.datetime | None = None) -> None:
-    """Note in the history that `actor` saw the citizen's contact details."""
+def record_contact_view(ticket: Ticket, *, actor: User, via: str = "page", now: dt.datetime | None = None) -> None:
+    """Note in the history and the audit log that `actor` saw the citizen's contact details (`via`: the ticket's
+    page, a search by phone or e-mail, the API)."""
     if not can(actor, Permission.VIEW_CONTACT, ticket):
         raise NotPermitted()
     _event(ticket, EventKind.CONTACT_VIEWED, actor, now or utcnow())
+    record_access(actor, access.VIEW_CONTACT, ticket, via=via)
     db.session.flush()

@@ -23,6 +23,12 @@ class Permission(enum.StrEnum):
     DIRECT_TICKET = "direct_ticket"  # write a directive onto a ticket (oversight, supervisors)
     NOTE_TICKET = "note_ticket"  # add an internal note: those who work the ticket, or direct it
     ADMINISTER = "administer"  # the administration pages
+    # The audit log (who saw and changed what), its lists by person, ticket and period, and its export:
+    # administrators and auditors; an auditor holds this permission and no other.
+    READ_AUDIT = "read_audit"
+    # Citizens' contact details in an export of the queue (supervisors of the institution; obj: Institution); the
+    # export of anyone else carries none.
+    EXPORT_CONTACT = "export_contact"
     READ_REPORT = "read_report"  # an institution's report and its exports (obj: Institution)
     READ_NODE_REPORT = "read_node_report"  # a node's report with everything below it, and its league (obj: Institution)
     VIEW_ESCALATIONS = "view_escalations"  # the escalation inbox of the user's own node
@@ -132,6 +138,12 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return False
     if user.role == Role.INTEGRATION:
         return _integration_permission(user, permission, obj)
+    if user.role == Role.AUDITOR:
+        return permission == Permission.READ_AUDIT
+    if permission == Permission.READ_AUDIT:
+        return user.can_administer
+    if permission == Permission.EXPORT_CONTACT:
+        return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.ADMINISTER:
         return user.can_administer
     if permission == Permission.VIEW_INTEGRATION_KEYS:

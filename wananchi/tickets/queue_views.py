@@ -16,6 +16,7 @@ from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Region
 from wananchi.tickets import actions
+from wananchi.tickets.access import contact_kind, record_contact_search
 from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import (
@@ -113,8 +114,9 @@ def queue():  # type: ignore[no-untyped-def]
     if kind == "contact":
         # Finding a citizen's tickets by their e-mail or phone is a view of their contact details: recorded on each.
         tickets = [ticket for ticket in tickets if can(user, Permission.VIEW_CONTACT, ticket)]
+        record_contact_search(user, contact_kind(flt.search), tickets)
         for ticket in tickets:
-            actions.record_contact_view(ticket, actor=user)
+            actions.record_contact_view(ticket, actor=user, via="search")
         db.session.commit()
     # Word searches are not counted: the matches of a common word grow with the archive, the first page does not.
     counts = {} if is_text_search(flt) else tab_counts(user, flt, scope=scope)

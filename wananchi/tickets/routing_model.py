@@ -4,11 +4,11 @@ finally answered (after any transfers).
 Features are TF-IDF weights of words (and word pairs) and of character n-grams within words (3 to 5 letters), which
 catch Swahili's prefixes and suffixes, spelling variations and words mixed in from English; the ticket's district
 is one more word, so a council's local services can be told apart. Two linear classifiers (scikit-learn's
-SGDClassifier with logistic loss, which gives probabilities), each on the 10,000 features that tell its classes
-apart best (chi-squared), share those features: one predicts the institution, the other the service. The worker
-retrains it every night (`tasks.py`; `flask --app wsgi wananchi train-routing` by hand): the newest tickets
-(ROUTING_HOLD_OUT_PERCENT) are held out to measure it, then it learns from all of them, and the version is stored
-as a row of routing_model with its figures.
+SGDClassifier with logistic loss, which gives probabilities) share those features, kept to the 6,000 that tell
+institutions apart best and the 6,000 that tell services apart best (chi-squared): one predicts the institution,
+the other the service. The worker retrains it every night (`tasks.py`; `flask --app wsgi wananchi train-routing`
+by hand): the newest tickets (ROUTING_HOLD_OUT_PERCENT) are held out to measure it, then it learns from all of
+them, and the version is stored as a row of routing_model with its figures.
 
 The artefact is a joblib file, which is a pickle: loading it can run code. It is written only by this module,
 into the database, with an HMAC-SHA256 signature keyed by the service's SECRET_KEY (or one of its
@@ -31,9 +31,9 @@ import numpy as np
 import sklearn
 from flask import current_app
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.feature_selection import SelectKBest, chi2
+from sklearn.feature_selection import chi2
 from sklearn.linear_model import SGDClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+from sklearn.pipeline import FeatureUnion
 from sqlalchemy import select, update
 
 from wananchi.extensions import db
@@ -43,7 +43,7 @@ from wananchi.tickets.models import RoutingModel, Ticket, TicketStatus
 log = logging.getLogger(__name__)
 
 TOP = 3
-FEATURES_KEPT = 10_000
+FEATURES_KEPT = 6_000  # per target (institution, service): their union is kept
 KEPT_ARTEFACTS = 3  # older versions keep their figures; their artefacts are emptied
 _SIGNING_CONTEXT = b"wananchi routing model artefact v1"
 
@@ -72,37 +72,65 @@ class Ranked:
     services: list[tuple[int | None, float]]
 
 
+def _features(words: list[str] | None = None, letters: list[str] | None = None) -> FeatureUnion:
+    """TF-IDF of words and word pairs, and of 3 to 5 letters within words; over the given vocabularies, if any."""
+    return FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", min_df=1, vocabulary=words
+                ),
+            ),
+            (
+                "letters",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(3, 5),
+                    sublinear_tf=True,
+                    strip_accents="unicode",
+                    min_df=2,
+                    vocabulary=letters,
+                ),
+            ),
+        ]
+    )
+
+
+def _telling(matrix: Any, labels: list[int], names: Any) -> set[str]:
+    """The FEATURES_KEPT feature names that tell `labels` apart best (chi-squared)."""
+    scores = np.nan_to_num(chi2(matrix, labels)[0])
+    return {str(names[j]) for j in np.argsort(-scores, kind="stable")[:FEATURES_KEPT]}
+
+
 class Router:
     """Shared text features and the two classifiers (institution, service); what the artefact holds."""
 
     def __init__(self) -> None:
-        self.features = FeatureUnion(
-            [
-                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", min_df=1)),
-                (
-                    "letters",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=(3, 5),
-                        sublinear_tf=True,
-                        strip_accents="unicode",
-                        min_df=2,
-                        max_features=60_000,
-                    ),
-                ),
-            ]
-        )
-        self.institutions: Pipeline | None = None
-        self.services: Pipeline | None = None
+        self.features = _features()
+        self.institutions: SGDClassifier | None = None
+        self.services: SGDClassifier | None = None
         self.only_service = -1  # the one service learned from, when there was only one
 
     def fit(self, examples: list[Example]) -> Router:
-        """Learn from `examples` (at least two institutions among them)."""
-        matrix = self.features.fit_transform([e.text for e in examples])
-        self.institutions = _classifier(matrix.shape[1]).fit(matrix, [e.institution_id for e in examples])
+        """Learn from `examples` (at least two institutions among them). The features are learned twice: over
+        every word and letter group, then over only those that tell institutions or services apart best, which
+        keeps the artefact small and a suggestion quick."""
+        texts = [e.text for e in examples]
+        institutions = [e.institution_id for e in examples]
         services = [e.category_id if e.category_id is not None else -1 for e in examples]
+        everything = _features()
+        matrix = everything.fit_transform(texts)
+        names = everything.get_feature_names_out()
+        kept = _telling(matrix, institutions, names) | _telling(matrix, services, names)
+        self.features = _features(
+            sorted(n.removeprefix("words__") for n in kept if n.startswith("words__")),
+            sorted(n.removeprefix("letters__") for n in kept if n.startswith("letters__")),
+        )
+        matrix = self.features.fit_transform(texts)
+        self.institutions = _classifier().fit(matrix, institutions)
         if len(set(services)) > 1:
-            self.services = _classifier(matrix.shape[1]).fit(matrix, services)
+            self.services = _classifier().fit(matrix, services)
         else:
             self.services, self.only_service = None, services[0]
         return self
@@ -123,16 +151,11 @@ class Router:
         ]
 
 
-def _classifier(features: int) -> Pipeline:
-    """The FEATURES_KEPT features that tell the classes apart best (chi-squared), then a linear model: fewer
-    features keep the artefact small and a suggestion quick."""
-    return make_pipeline(
-        SelectKBest(chi2, k=min(FEATURES_KEPT, features)),
-        SGDClassifier(loss="log_loss", alpha=1e-4, random_state=0),
-    )
+def _classifier() -> SGDClassifier:
+    return SGDClassifier(loss="log_loss", alpha=1e-4, random_state=0)
 
 
-def _best(classifier: Pipeline, matrix: Any, top: int) -> list[list[tuple[Any, float]]]:
+def _best(classifier: SGDClassifier, matrix: Any, top: int) -> list[list[tuple[Any, float]]]:
     probabilities = classifier.predict_proba(matrix)
     classes = classifier.classes_
     found = []

@@ -20,7 +20,8 @@ from wananchi.core.numbers import whole_number
 from wananchi.core.storage import file_store
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.tickets import actions
+from wananchi.tickets import access, actions
+from wananchi.tickets.access import record_access
 from wananchi.tickets.duplicates import possible_duplicates
 from wananchi.tickets.labels import CHANNEL_LABELS, OTHER_FORM_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
@@ -174,8 +175,11 @@ def render_ticket(
 
 @bp.get("/hoja/<reference>")
 def ticket(reference: str):
-    """The officer's view of a ticket: thread, attachments, contact (when allowed), history, actions."""
-    return render_ticket(load_ticket(reference))
+    """The officer's view of a ticket: thread, attachments, contact (when allowed), history, actions; each view is
+    in the audit log."""
+    ticket = load_ticket(reference)
+    record_access(current_user, access.VIEW_TICKET, ticket, via="page")
+    return render_ticket(ticket)
 
 
 # --- actions -------------------------------------------------------------------------------------
@@ -337,9 +341,10 @@ def contact(reference: str):
 
 @bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
 def attachment(reference: str, attachment_id: int):
-    """A file of a ticket in the user's reach."""
+    """A file of a ticket in the user's reach (each one served is in the audit log)."""
     ticket = load_ticket(reference)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.ticket_id != ticket.id:
         abort(404)
+    record_access(current_user, access.VIEW_ATTACHMENT, ticket, attachment=item.id)
     return file_store().send(item.stored_name, mimetype=item.content_type, download_name=item.filename)
