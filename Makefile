@@ -48,14 +48,17 @@ run: translations seed
 
 # Test processes side by side (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
+# Some machines set PYTHONDONTWRITEBYTECODE: the suite starts many Python processes (test workers, the service's
+# workers, gunicorn), and each would compile every module again, and pytest rewrite the asserts of its plugins.
+unexport PYTHONDONTWRITEBYTECODE
 
 ## make test: install the dev requirements and run the whole suite (SQLite, and PostgreSQL when reachable)
 test: $(VENV)/.dev translations browser-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## make test-fast: the suite without the slow tests (garbage, fuzz, browser, benchmark harness), for a quick loop
 test-fast: $(VENV)/.dev translations
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
 ## Debian's chromium for the browser tests (needs root and apt); without it those tests skip, or fail under CI=true.
 browser-deps:

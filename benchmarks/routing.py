@@ -89,7 +89,8 @@ def _rows(db):  # type: ignore[no-untyped-def]
 def accuracy(db) -> None:  # type: ignore[no-untyped-def]
     """Learn from the older part as the nightly task would, and measure on the newer part."""
     from wananchi.tickets.models import TicketStatus
-    from wananchi.tickets.routing_model import Example, Router, measure, model_text
+    from wananchi.tickets.routing_learner import Router, measure
+    from wananchi.tickets.routing_model import Example, model_text
 
     rows = _rows(db)
     cut = len(rows) - int(len(rows) * HOLD_OUT)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,11 +69,20 @@ with app.app_context():
 """
 
 
-@pytest.mark.parametrize("kind", ["wsgi", "layers", "ceiling"])
-def test_the_processes_whose_instructions_are_counted_post_successfully(tmp_path, kind):
-    # Receipts are queued after each commit: an unreachable Redis leaves them for the sweep, as in production.
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], dict[str, Any]]:
+    """One database with the world for the three counted processes (as the benchmark prepares one), its
+    environment and what the processes are told of it. Receipts are queued after each commit: an unreachable
+    Redis leaves them for the sweep, as in production."""
+    tmp_path = tmp_path_factory.mktemp("instructions")
     env = {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "RATELIMIT_ENABLED": "0"}
     reference, _stderr = run_production_child(PREPARE, tmp_path, **env)
+    return tmp_path, env, reference
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "layers", "ceiling"])
+def test_the_processes_whose_instructions_are_counted_post_successfully(prepared, kind):
+    tmp_path, env, reference = prepared
     child = subprocess.run(
         [sys.executable, "benchmarks/instructions.py", "--child", kind, "--requests", "3"],
         cwd=ROOT,

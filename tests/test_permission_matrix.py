@@ -136,8 +136,11 @@ RULES: dict[tuple[str, str], Rule] = {
         if role in ("supervisor_a", "oversight_above_a", "oversight_elsewhere")
         else HIDDEN
     ),
+    ("staff.team", "GET"): lambda role, _t: LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN,
     ("staff.ticket", "GET"): ticket_rule(VIEW),
     ("staff.attachment", "GET"): ticket_rule(VIEW),
+    ("staff.thumbnail", "GET"): ticket_rule(VIEW),  # a photo drawn small: the same check as the file itself
+    ("staff.canned_text", "POST"): ticket_rule(WORK),  # a canned response written for the ticket (JSON)
     ("staff.contact", "POST"): ticket_rule(WORK),
     ("staff.assign", "POST"): ticket_rule(ASSIGN),
     ("staff.legal_hold", "POST"): ticket_rule(ASSIGN),  # a legal hold: the institution's supervisor, as assigning
@@ -558,40 +561,33 @@ def _first_permitted(route: Route, rule: Rule) -> str | None:
 
 JSON_GARBAGE = (12345, 1.5, True, None, ["a", "b"], {"a": 1})
 
+# The garbage tests are cut into shards that pytest-xdist runs side by side; each shard has its own database.
+SHARDS = 4
 
-@pytest.mark.slow
-def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db, matrix_setting):
-    """Each POST route, as a user allowed to use it, with every form field of the service set to each kind of
-    garbage in turn (the version as well, then the version kept), then with every field sent as a file, then
-    as JSON of every type."""
-    tickets, clients, ids = matrix_setting
-    ticket = tickets["A"]
-    citizen = app.test_client()  # with a ticket of their own, open in this browser
-    submitted = post_submission(citizen)
-    assert submitted.status_code == 303
-    own = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
-    pages = [citizen.get(f"/hoja/{own.reference}").data]
-    pages += [citizen.get(url).data for url in ("/wasilisha", "/fuatilia", "/ingia", "/nenosiri/sahau")]
-    for route in protected_routes(app):
-        role = _first_permitted(route, RULES[route.endpoint, route.method])
-        if route.method == "GET" and role is not None:
-            page = clients[role].get(_url(route, ticket, ids))
-            if page.mimetype == "text/html":
-                pages.append(page.data)
-    names = _field_names(*pages)
-    assert {"subject", "body", "institution", "email", "password", "first_response_days", "attachments"} <= names
+# Every form field name the service's pages show, gathered once per database backend and test process.
+_FORM_FIELD_NAMES: dict[str, set[str]] = {}
 
-    def token(client) -> str:  # type: ignore[no-untyped-def]
-        page = client.get("/akaunti") if client is not citizen else client.get("/ingia")
-        return hidden_fields(page.data)["csrf_token"]
 
-    def version() -> str:
-        db.session.expire_all()
-        return str(db.session.get(Ticket, ticket.id).version)
+def _form_field_names(app: Flask, citizen, own: Ticket, ticket: Ticket, clients: dict, ids: dict) -> set[str]:  # type: ignore[no-untyped-def]
+    """The names of every field of every page a citizen or a permitted user opens (not the CSRF token)."""
+    backend = app.config["SQLALCHEMY_DATABASE_URI"]
+    if backend not in _FORM_FIELD_NAMES:
+        pages = [citizen.get(f"/hoja/{own.reference}").data]
+        pages += [citizen.get(url).data for url in ("/wasilisha", "/fuatilia", "/ingia", "/nenosiri/sahau")]
+        for route in protected_routes(app):
+            role = _first_permitted(route, RULES[route.endpoint, route.method])
+            if route.method == "GET" and role is not None:
+                page = clients[role].get(_url(route, ticket, ids))
+                if page.mimetype == "text/html":
+                    pages.append(page.data)
+        _FORM_FIELD_NAMES[backend] = _field_names(*pages)
+    return _FORM_FIELD_NAMES[backend]
 
-    def check(response, url: str, sent: object) -> None:  # type: ignore[no-untyped-def]
-        assert response.status_code < 500, (url, sent, response.get_data(as_text=True)[:1500])
 
+def _post_targets(app: Flask, clients: dict, citizen) -> list[tuple[Route, object]]:  # type: ignore[no-untyped-def]
+    """Every POST route with the client allowed to use it: staff routes as their first permitted role, the
+    citizen's and the login pages' routes as a citizen; the routes that take away objects or the session that
+    others need come last."""
     targets = [
         (route, clients[role])
         for route in protected_routes(app)
@@ -602,27 +598,69 @@ def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db
         for r in app.url_map.iter_rules()
         if "POST" in (r.methods or ()) and r.endpoint.partition(".")[0] in ("tickets", "auth")
     ]
-    assert len(targets) >= 50
-    posted = 0
-    last = ("_delete", ".logout")  # what would take away the objects or the session the others need
-    for route, client in sorted(targets, key=lambda t: (t[0].endpoint.endswith(last), t[0].endpoint)):
+    last = ("_delete", ".logout")
+    return sorted(targets, key=lambda t: (t[0].endpoint.endswith(last), t[0].endpoint))
+
+
+def _shard(items: list, shard: int) -> list:
+    """This shard's part of `items`, keeping their order."""
+    return items[shard::SHARDS]
+
+
+def test_the_garbage_tests_reach_every_form(app):
+    """The shards below cover at least 50 POST routes between them."""
+    assert len(_post_targets(app, dict.fromkeys(ROLES), None)) >= 50
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db, matrix_setting, shard):
+    """Each POST route, as a user allowed to use it, with every form field of the service set to each kind of
+    garbage in turn (for the ticket pages' forms, the version as well, then the version kept), then with every
+    field sent as a file, then as JSON of every type."""
+    tickets, clients, ids = matrix_setting
+    ticket = tickets["A"]
+    citizen = app.test_client()  # with a ticket of their own, open in this browser
+    submitted = post_submission(citizen)
+    assert submitted.status_code == 303
+    own = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
+    names = _form_field_names(app, citizen, own, ticket, clients, ids)
+    assert {"subject", "body", "institution", "email", "password", "first_response_days", "attachments"} <= names
+
+    def token(client) -> str:  # type: ignore[no-untyped-def]
+        """A security token of the client's session. No garbage below logs anybody in or out (the routes that
+        end a session run last), so one token serves a route's every request."""
+        page = client.get("/akaunti") if client is not citizen else client.get("/ingia")
+        return hidden_fields(page.data)["csrf_token"]
+
+    def version() -> str:
+        db.session.expire_all()
+        return str(db.session.get(Ticket, ticket.id).version)
+
+    def check(response, url: str, sent: object) -> None:  # type: ignore[no-untyped-def]
+        assert response.status_code < 500, (url, sent, response.get_data(as_text=True)[:1500])
+
+    targets = _shard(_post_targets(app, clients, citizen), shard)
+    assert targets
+    for route, client in targets:
         url = route.rule.replace("<token>", "x" * 40) if route.arguments == {"token"} else _url(route, ticket, ids)
         if client is citizen:
             url = url.replace(ticket.reference, own.reference)
+        csrf = token(client)
+        # Only a ticket's forms read the version; elsewhere the second request would repeat the first.
+        versions = (False, True) if "reference" in route.arguments else (False,)
         for value in GARBAGE:
-            for keep_version in (False, True):
-                data = {**dict.fromkeys(names, value), "csrf_token": token(client)}
+            for keep_version in versions:
+                data = {**dict.fromkeys(names, value), "csrf_token": csrf}
                 if keep_version:
                     data["version"] = version()
                 check(client.post(url, data=data, content_type="multipart/form-data"), url, value)
-                posted += 1
         files = {name: (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "a\x00\u202e.png") for name in names}
-        data = {**files, "csrf_token": token(client), "version": version()}
+        data = {**files, "csrf_token": csrf, "version": version()}
         check(client.post(url, data=data, content_type="multipart/form-data"), url, "files")
         for value in JSON_GARBAGE:
             body = {**dict.fromkeys(names, value), "version": version()}
-            check(client.post(url, json=body, headers={"X-CSRFToken": token(client)}), url, value)
-    assert posted >= 50 * len(GARBAGE) * 2
+            check(client.post(url, json=body, headers={"X-CSRFToken": csrf}), url, value)
     for role in ROLES[1:]:
         assert clients[role].get("/akaunti").status_code == 200, f"{role} was logged out by garbage"
 
@@ -633,7 +671,8 @@ QUERY_GARBAGE = tuple(value[:50] for value in GARBAGE)  # an address stays short
 
 
 @pytest.mark.slow
-def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, matrix_setting):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, matrix_setting, shard):
     """Each GET page, as a user allowed to open it, with every query parameter the service reads set to
     each kind of garbage in turn."""
     tickets, clients, ids = matrix_setting
@@ -646,8 +685,7 @@ def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, ma
         for route in protected_routes(app)
         if route.method == "GET" and (role := _first_permitted(route, RULES[route.endpoint, route.method]))
     ]
-    pages = [client.get(_url(route, ticket, ids)) for route, client in targets]
-    names = QUERY_NAMES | _field_names(*(page.data for page in pages if page.mimetype == "text/html"))
+    names = QUERY_NAMES | _form_field_names(app, citizen, own, ticket, clients, ids)
     assert {"from", "to", "status", "institution"} <= names
     public = [r for r in app.url_map.iter_rules() if "GET" in (r.methods or ()) and r.endpoint != "static"]
     targets += [
@@ -656,7 +694,7 @@ def test_garbage_in_every_query_parameter_never_gives_a_server_error(app, db, ma
         if r.endpoint.partition(".")[0] in ("tickets", "auth", "pages", "statistics")
     ]
     assert len(targets) >= 55
-    for route, client in targets:
+    for route, client in _shard(targets, shard):
         extra = {"token": "x" * 40, "language": "en", "slug": ticket.institution.slug}
         url = _url(route, own if client is citizen else ticket, {**ids, **extra})
         for value in QUERY_GARBAGE:
@@ -692,11 +730,11 @@ def test_garbage_in_every_part_of_every_address_never_gives_a_server_error(app, 
             continue
         for method in sorted((url_rule.methods or set()) - {"HEAD", "OPTIONS"}):
             client = clients[roles.get((url_rule.endpoint, method)) or "anonymous"]
+            token = (hidden_fields(client.get("/ingia").data).get("csrf_token") or "") if method != "GET" else ""
             for value in PATH_GARBAGE:
                 url = url_rule.rule
                 for argument in url_rule.arguments:
                     url = re.sub(rf"<(?:[a-z]+(?:\([^)]*\))?:)?{argument}>", value, url)
-                token = hidden_fields(client.get("/ingia").data).get("csrf_token") or ""
                 response = client.open(url, method=method, data={"csrf_token": token} if method != "GET" else None)
                 assert response.status_code < 500, (method, url, response.get_data(as_text=True)[:1500])
                 checked += 1

@@ -208,8 +208,9 @@ def _init_extensions(app: Flask) -> None:
         return response
 
 
-# The citizen forms that carry files: their requests may declare up to MAX_UPLOAD_REQUEST_BYTES.
-UPLOAD_ENDPOINTS = frozenset({"tickets.submit", "tickets.detail"})
+# The forms that carry files (the citizen's, and the officer's reply and request for information): their requests
+# may declare up to MAX_UPLOAD_REQUEST_BYTES.
+UPLOAD_ENDPOINTS = frozenset({"tickets.submit", "tickets.detail", "staff.reply", "staff.request_info"})
 
 
 def _room_for_uploads() -> None:

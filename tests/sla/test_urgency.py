@@ -130,7 +130,35 @@ def test_the_escalation_inbox_shows_one_row_per_ticket_with_every_missed_target_
         newer.reference,
     ]
     assert praise.reference not in html
-    for row in rows:
+    for row, ticket in zip(rows, (older, newer), strict=True):
         assert "Jibu la kwanza" in row and "Utatuzi" in row
-        assert "#assign-form" in row and "#note-form" in row
+        assert f'action="/afisa/hoja/{ticket.reference}/assign"' in row and "#note-form" in row
         assert "Imechelewa siku" in row
+
+
+def test_a_supervisor_assigns_a_late_ticket_from_its_row(app, setting, db):
+    from tests.helpers import hidden_fields, log_in
+    from tests.world import PASSWORD
+
+    world, staff = setting
+    late = submit(world, eat(2026, 11, 16, 8, 0))
+    db.session.commit()
+    scan_batch(eat(2026, 12, 21, 9, 0))
+    db.session.commit()
+    client = app.test_client()
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    html = client.get("/afisa/upandishaji").get_data(as_text=True)
+    row = html.split('<li class="queue-item">')[1]
+    form = row.split(f'action="/afisa/hoja/{late.reference}/assign"')[1].split("</form>")[0]
+    assert f'<option value="{staff.officer_a2.id}">' in form
+    response = client.post(
+        f"/afisa/hoja/{late.reference}/assign",
+        data={**hidden_fields(form), "assignee": str(staff.officer_a2.id)},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert late.assignee_id == staff.officer_a2.id
+    # Oversight users read the row and write directives; they do not assign.
+    oversight = app.test_client()
+    log_in(oversight, staff.oversight_above_a.email, PASSWORD)
+    assert "/assign" not in oversight.get("/afisa/upandishaji").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import joblib
 import pytest
 from sqlalchemy import func, select, update
 
@@ -124,7 +125,7 @@ def test_a_model_whose_signature_does_not_match_is_never_loaded(db, learned, mon
     db.session.execute(update(RoutingModel).where(RoutingModel.id == version.id).values(artefact=b"\x80\x04K\x01."))
     db.session.commit()
     loads = []
-    monkeypatch.setattr(routing_model.joblib, "load", lambda *args, **kwargs: loads.append(args))
+    monkeypatch.setattr(joblib, "load", lambda *args, **kwargs: loads.append(args))
     suggestions = suggest_routing(sijui(world, *WATER_TICKET))
     assert loads == [] and suggestions[0].model_id is None  # word votes instead
 

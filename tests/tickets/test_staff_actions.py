@@ -97,7 +97,7 @@ def test_the_reply_form_says_whether_the_reply_will_be_public(app, db, setting, 
     assert ("Jibu hili litachapishwa hadharani." in notice) is public
     assert ("Jibu hili halitachapishwa hadharani." in notice) is not public
     assert reason in notice
-    assert page.index('id="reply-publication"') < page.index('name="body"')  # beside the reply form, above its box
+    assert page.index('id="reply-publication"') < page.index('id="reply-body"')  # beside the reply form, above its box
 
 
 def test_a_question_is_answered_and_resolved_in_one_step(app, db, setting):

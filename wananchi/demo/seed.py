@@ -26,6 +26,7 @@ from wananchi.sla.calendars import calendar_for
 from wananchi.sla.policies import next_working_instant
 from wananchi.tickets import actions
 from wananchi.tickets.models import (
+    CannedResponse,
     Channel,
     EventKind,
     RoutingModel,
@@ -162,6 +163,46 @@ def _seed_routing(
         _upsert(RoutingRule, rules, key, values, tally, "Routing rules")
 
 
+# Prepared replies of the demo's busiest institutions, with the placeholders officers see filled in when they insert
+# one (illustrative text written for the demo).
+DEMO_CANNED = {
+    "dawasa": [
+        (
+            "Tumepokea hoja",
+            "Ndugu {jina}, tumepokea hoja yako {kumbukumbu}. Wataalamu wa {taasisi} wanaifanyia kazi, na "
+            "utapata majibu kabla ya {tarehe}.",
+            "Dear {name}, we have received your ticket {reference}. The staff of {institution} are working on it, "
+            "and you will have an answer by {due_date}.",
+        ),
+        (
+            "Namba ya mita",
+            "Ndugu {jina}, ili tukague bili yako, tafadhali tutumie namba ya mita yako na picha ya bili ya mwisho "
+            "(hoja {kumbukumbu}).",
+            "Dear {name}, to check your bill please send us your meter number and a photo of your last bill "
+            "(ticket {reference}).",
+        ),
+    ],
+    "tanesco": [
+        (
+            "Tumepokea hoja",
+            "Ndugu {jina}, {taasisi} imepokea hoja yako {kumbukumbu} na itakujibu kabla ya {tarehe}.",
+            "Dear {name}, {institution} has received your ticket {reference} and will answer by {due_date}.",
+        ),
+    ],
+}
+
+
+def _seed_canned(institutions: dict[str, Institution], tally: Tally) -> None:
+    """The demo's canned responses, by institution and title."""
+    existing = {(row.institution_id, row.title): row for row in db.session.scalars(select(CannedResponse))}
+    for slug, responses in DEMO_CANNED.items():
+        institution = institutions[slug]
+        db.session.flush()  # the institution's id, for the key
+        for title, body_sw, body_en in responses:
+            values = {"institution": institution, "title": title, "body_sw": body_sw, "body_en": body_en}
+            _upsert(CannedResponse, existing, (institution.id, title), values, tally, "Canned responses")
+
+
 def _play(ticket: Ticket, plan: PlannedTicket, submitted_at: dt.datetime, now: dt.datetime, staff: DemoStaff) -> None:
     """Replay the planned history on a newly submitted ticket through the real officer actions.
 
@@ -265,6 +306,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     institutions = _seed_institutions(regions, districts, tally)
     categories = _seed_categories(institutions, tally)
     _seed_routing(categories, institutions, regions, districts, tally)
+    _seed_canned(institutions, tally)
     staff = DemoStaff()
     shown_accounts = seed_shown_accounts(staff, institutions)
     receipts = _seed_tickets(ticket_count, categories, districts, tally, staff)
@@ -284,6 +326,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
             "Institutions",
             "Categories",
             "Routing rules",
+            "Canned responses",
             "Staff accounts",
             "Tickets",
             "Published answers",

@@ -6,9 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The citizen pages, the staff workspace (dashboard, queue, ticket page, recorded tickets, escalation inbox),
+    """The citizen pages, the staff workspace (dashboard, queue, ticket page, recorded tickets, escalation inbox, team),
     the domain's tasks, and the ticket helpers and permission check of the templates."""
-    from wananchi.tickets import escalation_views, export_views, queue_views, record_views, staff_views, tasks  # noqa: F401  (huey knows the domain's tasks once they are imported)
+    from wananchi.tickets import (  # noqa: F401  (huey knows the domain's tasks once they are imported)
+        escalation_views,
+        export_views,
+        queue_views,
+        record_views,
+        staff_views,
+        tasks,
+        team_views,
+    )
     from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
     from wananchi.tickets.models import OPEN_STATUSES
     from wananchi.tickets.permissions import Permission, can

@@ -24,6 +24,7 @@ from wananchi.tickets import access, signals
 from wananchi.tickets.access import record_access
 from wananchi.tickets.models import (
     EventKind,
+    KeptUpload,
     MessageKind,
     SuggestionOutcome,
     Ticket,
@@ -34,6 +35,8 @@ from wananchi.tickets.models import (
     TicketType,
 )
 from wananchi.tickets.permissions import Permission, can
+from wananchi.tickets.services import attach_staff_files
+from wananchi.tickets.uploads import use_kept_uploads
 from wananchi.tickets.workflow import Action, next_status
 
 MAX_TEXT = 10_000
@@ -125,10 +128,12 @@ def reply_to_citizen(
     *,
     actor: User,
     resolve: bool = False,
+    files: list[KeptUpload] | None = None,
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> TicketMessage:
-    """A public reply; a question may be answered and resolved in one step (`resolve=True`)."""
+    """A public reply, with the officer's checked `files` (kept uploads of the form); a question may be answered and
+    resolved in one step (`resolve=True`)."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.REPLY, version)
     text = _text(body, "body", _("Write the reply."))
     if resolve and ticket.type != TicketType.QUESTION:
@@ -144,6 +149,7 @@ def reply_to_citizen(
     now = now or utcnow()
     with db.session.no_autoflush:
         message = _message(ticket, MessageKind.REPLY, text, actor, now)
+        attach_staff_files(ticket, message, files or [], now)
         ticket.first_response_at = ticket.first_response_at or now
         ticket.assignee = ticket.assignee or actor
         _event(ticket, EventKind.REPLIED, actor, now)
@@ -158,6 +164,7 @@ def reply_to_citizen(
         if resolve:
             clock.resolved(ticket, now)
     db.session.flush()
+    use_kept_uploads(files or [])
     signals.ticket_replied.send(ticket, message=message, actor=actor, now=now)
     if resolve:
         signals.ticket_resolved.send(ticket, actor=actor, now=now)
@@ -181,14 +188,22 @@ def add_note(
 
 
 def request_information(
-    ticket: Ticket, body: str, *, actor: User, version: int | None = None, now: dt.datetime | None = None
+    ticket: Ticket,
+    body: str,
+    *,
+    actor: User,
+    files: list[KeptUpload] | None = None,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> TicketMessage:
-    """Ask the citizen for more information; the ticket waits for them (and its clock pauses)."""
+    """Ask the citizen for more information, with the officer's checked `files` (a form to fill in, say); the ticket
+    waits for them (and its clock pauses)."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.REQUEST_INFO, version)
     text = _text(body, "body", _("Write what you need from the citizen."))
     now = now or utcnow()
     with db.session.no_autoflush:
         message = _message(ticket, MessageKind.INFO_REQUEST, text, actor, now)
+        attach_staff_files(ticket, message, files or [], now)
         ticket.first_response_at = ticket.first_response_at or now
         ticket.assignee = ticket.assignee or actor
         _event(ticket, EventKind.INFO_REQUESTED, actor, now)
@@ -196,6 +211,7 @@ def request_information(
         clock.responded(ticket, now)
         clock.follow_status(ticket, now)  # the clock pauses while the ticket awaits the citizen
     db.session.flush()
+    use_kept_uploads(files or [])
     signals.information_requested.send(ticket, message=message, actor=actor, now=now)
     return message
 

@@ -286,3 +286,19 @@ def store_file(store: FileStore, checked: CheckedFile) -> str:
 def remove_files(store: FileStore, stored_names: list[str]) -> None:
     """Delete stored files whose database rows were rolled back or deleted."""
     store.delete(stored_names)
+
+
+THUMBNAIL_SIDE = 160  # pixels: the longest side of a photo's thumbnail on the officer's ticket page
+THUMBNAIL_QUALITY = 75
+
+
+def thumbnail(content: bytes) -> bytes:
+    """A small JPEG of a stored photo (already checked and drawn again when it was received, so at most
+    MAX_PHOTO_SIDE pixels long), decoded at a reduced scale where the format allows it."""
+    with Image.open(io.BytesIO(content), formats=["JPEG", "PNG"]) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))  # at 1/2 to 1/8 scale, never below the thumbnail
+        image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        output = io.BytesIO()
+        _flattened(image).save(output, "JPEG", quality=THUMBNAIL_QUALITY)
+    return output.getvalue()

@@ -1,19 +1,38 @@
-"""Canned responses: an institution's prepared replies, in Swahili and English, administered and audited."""
+"""Canned responses: an institution's prepared replies, in Swahili and English, administered and audited, and
+written out for one ticket with its placeholders filled in, in the ticket's language."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from wananchi.accounts.models import User
 from wananchi.core.audit import record
 from wananchi.core.errors import DomainError
+from wananchi.core.i18n import localized_name
+from wananchi.core.templating import local_date
 from wananchi.extensions import db
 from wananchi.institutions.changes import apply_values, plain, save_change, values_of
 from wananchi.institutions.models import Institution
-from wananchi.tickets.models import CannedResponse
+from wananchi.tickets.models import CannedResponse, Identity, Ticket
+
+# The placeholders a canned response may hold, each under its Swahili and its English name.
+NAME, REFERENCE, INSTITUTION, DUE_DATE = "name", "reference", "institution", "due_date"
+PLACEHOLDERS = {
+    "jina": NAME,
+    "name": NAME,
+    "kumbukumbu": REFERENCE,
+    "reference": REFERENCE,
+    "taasisi": INSTITUTION,
+    "institution": INSTITUTION,
+    "tarehe": DUE_DATE,
+    "due_date": DUE_DATE,
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass
@@ -65,3 +84,44 @@ def delete_canned_response(canned: CannedResponse, *, actor: User) -> None:
     record(actor.id, "delete_canned_response", canned, changes)
     db.session.delete(canned)
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class FilledResponse:
+    """A canned response written out for one ticket; `named` when it holds the citizen's name (a view of their
+    personal data, to be recorded)."""
+
+    text: str
+    named: bool
+
+
+def uses_name(canned: CannedResponse, ticket: Ticket) -> bool:
+    """Whether filling the response in for `ticket` would write the citizen's own name."""
+    body = canned.body_sw if ticket.language == "sw" else canned.body_en
+    return (
+        ticket.identity == Identity.NAMED
+        and bool(ticket.citizen_name)
+        and any(PLACEHOLDERS.get(key.lower()) == NAME for key in PLACEHOLDER.findall(body))
+    )
+
+
+def fill_canned_response(canned: CannedResponse, ticket: Ticket) -> FilledResponse:
+    """The response in the ticket's language with {jina}/{name} (the citizen's name, or a neutral greeting for an
+    anonymous or contact-hidden citizen), {kumbukumbu}/{reference}, {taasisi}/{institution} and {tarehe}/{due_date}
+    (the resolution's due date) filled in; any other text in braces is left as written."""
+    language = "sw" if ticket.language == "sw" else "en"
+    body = canned.body_sw if language == "sw" else canned.body_en
+    named = uses_name(canned, ticket)
+    with force_locale(language):
+        values = {
+            NAME: ticket.citizen_name if named else pgettext("a canned reply's addressee", "citizen"),
+            REFERENCE: ticket.reference,
+            INSTITUTION: localized_name(ticket.institution, language),
+            DUE_DATE: local_date(ticket.resolution_due_at) if ticket.resolution_due_at else _("as soon as possible"),
+        }
+
+    def value(match: re.Match[str]) -> str:
+        key = PLACEHOLDERS.get(match.group(1).lower())
+        return str(values[key]) if key else match.group(0)
+
+    return FilledResponse(text=PLACEHOLDER.sub(value, body), named=named)

@@ -9,12 +9,13 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload
 
-from wananchi.accounts.models import User
+from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.extensions import db
 from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.staff import bp
+from wananchi.tickets.workflow import Action, is_allowed
 
 INBOX_LEVELS = (EscalationLevel.OVERDUE, EscalationLevel.PARENT, EscalationLevel.NATIONAL)
 PAGE_SIZE = 100
@@ -75,4 +76,24 @@ def escalations():
     if not can(user, Permission.VIEW_ESCALATIONS):
         abort(404)
     open_only = request.args.get("zote") is None
-    return render_template("staff/escalations.html", rows=inbox_rows(user, open_only=open_only), open_only=open_only)
+    rows = inbox_rows(user, open_only=open_only)
+    # A supervisor assigns a late ticket from its row, to an officer of the institution.
+    assignable = {
+        row.ticket.id
+        for row in rows
+        if can(user, Permission.ASSIGN_TICKET, row.ticket) and is_allowed(row.ticket.status, Action.ASSIGN)
+    }
+    officers = (
+        list(
+            db.session.scalars(
+                select(User)
+                .where(User.institution_id == user.institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
+                .order_by(User.name)
+            )
+        )
+        if assignable
+        else []
+    )
+    return render_template(
+        "staff/escalations.html", rows=rows, open_only=open_only, assignable=assignable, officers=officers
+    )

@@ -452,3 +452,15 @@ class RoutingOffer(Model):
     accepted_rank: Mapped[int | None] = mapped_column(Integer)  # 1 for the first suggestion
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class TicketOpening(Model):
+    """When each member of staff last opened a ticket's page: one row per ticket and user, written over at each
+    opening (one upsert), so the page can tell an officer that a colleague has it open, and two do not answer at
+    once."""
+
+    __tablename__ = "ticket_opening"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

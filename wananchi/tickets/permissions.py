@@ -32,6 +32,9 @@ class Permission(enum.StrEnum):
     READ_REPORT = "read_report"  # an institution's report and its exports (obj: Institution)
     READ_NODE_REPORT = "read_node_report"  # a node's report with everything below it, and its league (obj: Institution)
     VIEW_ESCALATIONS = "view_escalations"  # the escalation inbox of the user's own node
+    # The team view: each officer's open, overdue and answered tickets and time to first response (supervisors of
+    # the institution; obj: Institution).
+    VIEW_TEAM = "view_team"
     # An institution's system (integration key) submits a ticket about a service the institution owns, or one
     # routed to it (obj: the service's Category, or the Institution the ticket would be routed to).
     SUBMIT_FOR_INSTITUTION = "submit_for_institution"
@@ -158,6 +161,8 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
         return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.VIEW_ESCALATIONS:
         return user.institution_id is not None and user.role in (Role.SUPERVISOR, Role.OVERSIGHT)
+    if permission == Permission.VIEW_TEAM:
+        return isinstance(obj, Institution) and user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.DECIDE_DATA_REQUEST and isinstance(obj, Institution):
         return user.role == Role.SUPERVISOR and obj.id == user.institution_id
     if permission == Permission.READ_REPORT:

@@ -386,17 +386,25 @@ def _kept_size(kept: list[KeptUpload]) -> int:
     return sum(upload.size for upload in kept)
 
 
-def _attach_kept(ticket: Ticket, message: TicketMessage | None, kept: list[KeptUpload], now: dt.datetime) -> None:
+def _attach_kept(
+    ticket: Ticket,
+    message: TicketMessage | None,
+    kept: list[KeptUpload],
+    now: dt.datetime,
+    *,
+    keep_names: bool = False,
+) -> None:
     """Make the kept uploads attachments of the ticket (and of `message`), their files left where they are, named as
-    `_attach` names files. They are taken off the kept list once the change is flushed (`use_kept_uploads`), so
-    that a change refused by another writer's has written nothing before."""
+    `_attach` names files (or by the names they came with, `keep_names`: an officer's files tell nothing about the
+    citizen). They are taken off the kept list once the change is flushed (`use_kept_uploads`), so that a change
+    refused by another writer's has written nothing before."""
     for upload in kept:
         number = len(ticket.attachments) + 1
         ticket.attachments.append(
             Attachment(
                 filename=(
                     upload.filename
-                    if ticket.identity == Identity.NAMED
+                    if keep_names or ticket.identity == Identity.NAMED
                     else neutral_filename(upload.content_type, number)
                 ),
                 stored_name=upload.stored_name,
@@ -406,6 +414,13 @@ def _attach_kept(ticket: Ticket, message: TicketMessage | None, kept: list[KeptU
                 created_at=now,
             )
         )
+
+
+def attach_staff_files(ticket: Ticket, message: TicketMessage, kept: list[KeptUpload], now: dt.datetime) -> None:
+    """Add an officer's checked files (kept uploads of their form) to a reply or a request for information, within
+    what a ticket may hold; the caller flushes, then takes them off the kept list (`use_kept_uploads`)."""
+    _check_room(ticket.attachments, len(kept), _kept_size(kept))
+    _attach_kept(ticket, message, kept, now, keep_names=True)
 
 
 def find_tracked_ticket(reference: str, code: str) -> Ticket | None:

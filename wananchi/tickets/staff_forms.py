@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -11,7 +11,7 @@ from wananchi.core.forms import Form
 from wananchi.core.numbers import whole_number
 from wananchi.tickets.forms import SubmitForm
 from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS
-from wananchi.tickets.models import STAFF_CHANNELS
+from wananchi.tickets.models import STAFF_CHANNELS, KeptUpload
 
 TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))
 
@@ -56,7 +56,20 @@ class LegalHoldForm(VersionedForm):
     )
 
 
-class ReplyForm(VersionedForm):
+class FilesForm(VersionedForm):
+    """A message to the citizen that may carry files (checked as the citizen's are) and start from a canned
+    response; `kept` holds the files that passed the checks on an earlier post of the form."""
+
+    attachments = MultipleFileField(_l("Attachments (optional)"))
+    canned = SelectField(_l("Prepared reply"), choices=[], validate_choice=False, validators=[Optional()])
+    kept: list[KeptUpload]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept = []
+
+
+class ReplyForm(FilesForm):
     body = TextAreaField(
         _l("Reply to the citizen"),
         filters=[_strip],
@@ -71,7 +84,7 @@ class NoteForm(VersionedForm):
     )
 
 
-class InformationRequestForm(VersionedForm):
+class InformationRequestForm(FilesForm):
     body = TextAreaField(
         _l("What do you need from the citizen?"),
         filters=[_strip],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,10 +22,15 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets import access, actions
 from wananchi.tickets.access import record_access
+from wananchi.tickets.attachments import THUMBNAIL_SIDE
+from wananchi.tickets.attachments import thumbnail as thumbnail_of
+from wananchi.tickets.canned import fill_canned_response
 from wananchi.tickets.duplicates import possible_duplicates
+from wananchi.tickets.form_files import form_files
 from wananchi.tickets.labels import CHANNEL_LABELS, OTHER_FORM_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
+from wananchi.tickets.presence import colleagues_on, note_opening
 from wananchi.tickets.queue import next_in_queue, parse_filter
 from wananchi.tickets.references import normalise_reference
 from wananchi.tickets.routing_offers import accept_offer, record_offer
@@ -37,6 +42,7 @@ from wananchi.tickets.staff_forms import (
     CloseForm,
     CommendationForm,
     ContactForm,
+    FilesForm,
     InformationRequestForm,
     LegalHoldForm,
     MergeForm,
@@ -137,6 +143,9 @@ def render_ticket(
                 .order_by(CannedResponse.title)
             )
         )
+    canned_choices = [("", "—")] + [(str(item.id), item.title) for item in canned]
+    for name in ("reply", "request_info"):
+        forms[name].canned.choices = canned_choices  # type: ignore[attr-defined]
     routing, routing_offer = [], None
     if can_work and ticket.is_open and ticket.institution.is_triage and is_allowed(ticket.status, Action.TRANSFER):
         routing = [s for s in suggest_routing(ticket) if s.institution.id != ticket.institution_id]
@@ -158,6 +167,10 @@ def render_ticket(
         show_contact=show_contact,
         conflict=conflict,
         failed=failed,
+        open_form=bound[0] if bound is not None else None,
+        thumbnail_size=THUMBNAIL_SIDE,
+        colleagues=colleagues_on(ticket, current_user),
+        most_files=current_app.config["MAX_ATTACHMENTS"],
         failed_label=OTHER_FORM_LABELS.get(failed) or ACTION_LABELS[Action(failed)] if failed else "",
         allowed={action.value for action in Action if is_allowed(ticket.status, action)},
         status_label=STAFF_STATUS_LABELS[ticket.status],
@@ -176,10 +189,12 @@ def render_ticket(
 @bp.get("/hoja/<reference>")
 def ticket(reference: str):
     """The officer's view of a ticket: thread, attachments, contact (when allowed), history, actions; each view is
-    in the audit log."""
+    in the audit log, and the opening is noted so that colleagues who open it in the next minutes are told."""
     ticket = load_ticket(reference)
     record_access(current_user, access.VIEW_TICKET, ticket, via="page")
-    return render_ticket(ticket)
+    page = render_ticket(ticket)
+    note_opening(ticket, current_user)
+    return page
 
 
 # --- actions -------------------------------------------------------------------------------------
@@ -209,7 +224,9 @@ def _assign(ticket, form, actor, version):  # type: ignore[no-untyped-def]
 
 
 def _reply(ticket, form, actor, version):  # type: ignore[no-untyped-def]
-    actions.reply_to_citizen(ticket, form.body.data, actor=actor, resolve=bool(form.resolve.data), version=version)
+    actions.reply_to_citizen(
+        ticket, form.body.data, actor=actor, resolve=bool(form.resolve.data), files=form.kept, version=version
+    )
     return _("Your reply has been sent to the citizen.")
 
 
@@ -219,7 +236,7 @@ def _note(ticket, form, actor, version):  # type: ignore[no-untyped-def]
 
 
 def _request_info(ticket, form, actor, version):  # type: ignore[no-untyped-def]
-    actions.request_information(ticket, form.body.data, actor=actor, version=version)
+    actions.request_information(ticket, form.body.data, actor=actor, files=form.kept, version=version)
     return _("The citizen has been asked for information; the ticket now waits for them.")
 
 
@@ -280,6 +297,64 @@ ACTIONS: dict[str, tuple[type[VersionedForm], Handler, Permission]] = {
 }
 
 
+def _lost_files_message() -> str:
+    return _(
+        "Some files you attached earlier are no longer kept (after some hours they are deleted). Choose them again."
+    )
+
+
+def _files_step(ticket: Ticket, name: str, form: FilesForm) -> tuple[Any, list[str]]:
+    """Keep the files a reply or request brought (checked as the citizen's are, kept for this session whatever the
+    answer); answer at once when the officer removed a kept file or asked for a canned response to be inserted.
+    Returns that answer (or None) and the problems with the files."""
+    files = form_files(form)
+    form.kept = files.kept
+    if request.form.get("remove_upload"):
+        return render_ticket(ticket, bound=(name, form)), []
+    if request.form.get("insert_canned") is not None:
+        return _insert_canned(ticket, name, form), []
+    return None, [*files.refused, *([_lost_files_message()] if files.lost else [])]
+
+
+def _chosen_canned(ticket: Ticket, value: str | None) -> CannedResponse | None:
+    canned_id = whole_number(value)
+    canned = db.session.get(CannedResponse, canned_id) if canned_id is not None else None
+    return canned if canned is not None and canned.institution_id == ticket.institution_id else None
+
+
+def _filled_text(ticket: Ticket, canned: CannedResponse) -> str:
+    """The canned response written for the ticket; writing the citizen's name is a view of their personal data,
+    recorded in the ticket's history."""
+    filled = fill_canned_response(canned, ticket)
+    if filled.named:
+        actions.record_contact_view(ticket, actor=current_user, via="canned")
+    return filled.text
+
+
+def _insert_canned(ticket: Ticket, name: str, form: FilesForm):  # type: ignore[no-untyped-def]
+    """Without JavaScript: the form again, the chosen canned response added after what was already typed."""
+    canned = _chosen_canned(ticket, form.canned.data)
+    if canned is None:
+        form.canned.errors = [_("Choose a prepared reply to insert.")]
+        return render_ticket(ticket, bound=(name, form), status=422)
+    typed = (form.body.data or "").rstrip()  # type: ignore[attr-defined]
+    text = _filled_text(ticket, canned)
+    form.body.data = f"{typed}\n\n{text}" if typed else text  # type: ignore[attr-defined]
+    return render_ticket(ticket, bound=(name, form))
+
+
+@bp.post("/hoja/<reference>/jibu-tayari")
+def canned_text(reference: str):
+    """With JavaScript: a canned response written for the ticket, as JSON, for the page to insert at the cursor."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.WORK_TICKET, ticket):
+        abort(403)
+    canned = _chosen_canned(ticket, request.form.get("canned"))
+    if canned is None:
+        return jsonify({"error": _("Choose a prepared reply to insert.")}), 422
+    return jsonify({"text": _filled_text(ticket, canned)})
+
+
 def _make_action_view(name: str):  # type: ignore[no-untyped-def]
     form_class, handler, permission = ACTIONS[name]
 
@@ -288,7 +363,15 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
         if not can(current_user, permission, ticket):
             abort(404 if not can(current_user, Permission.VIEW_TICKET, ticket) else 403)
         form = form_class()
-        if not form.validate():
+        problems: list[str] = []
+        if isinstance(form, FilesForm):
+            early, problems = _files_step(ticket, name, form)
+            if early is not None:
+                return early
+        valid = form.validate()
+        if problems:
+            form.attachments.errors = [*form.attachments.errors, *problems]  # type: ignore[attr-defined]
+        if not valid or problems:
             return render_ticket(ticket, bound=(name, form), status=422)
         try:
             message = handler(ticket, form, current_user, form.seen_version())
@@ -339,12 +422,43 @@ def contact(reference: str):
     return render_ticket(ticket, show_contact=True)
 
 
-@bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
-def attachment(reference: str, attachment_id: int):
-    """A file of a ticket in the user's reach (each one served is in the audit log)."""
+def _attachment_of(reference: str, attachment_id: int) -> Attachment:
+    """A file of a ticket in the user's reach (the same check as the ticket page's); 404 otherwise."""
     ticket = load_ticket(reference)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.ticket_id != ticket.id:
         abort(404)
-    record_access(current_user, access.VIEW_ATTACHMENT, ticket, attachment=item.id)
+    return item
+
+
+@bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>")
+def attachment(reference: str, attachment_id: int):
+    """A file of a ticket in the user's reach (each one served is in the audit log)."""
+    item = _attachment_of(reference, attachment_id)
+    record_access(current_user, access.VIEW_ATTACHMENT, item.ticket, attachment=item.id)
     return file_store().send(item.stored_name, mimetype=item.content_type, download_name=item.filename)
+
+
+THUMBNAIL_MAX_AGE = 24 * 3600  # a photo never changes under its id: the browser keeps its thumbnail for a day
+
+
+@bp.get("/hoja/<reference>/viambatisho/<int:attachment_id>/picha-ndogo")
+def thumbnail(reference: str, attachment_id: int):
+    """A photo of a ticket in the user's reach, drawn small for the ticket page on each request (no second copy of
+    the citizen's photo to erase when its retention ends), kept by the browser only (`private`) for a day."""
+    item = _attachment_of(reference, attachment_id)
+    if not item.content_type.startswith("image/"):
+        abort(404)
+    tag = f"{item.id}-{THUMBNAIL_SIDE}"
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        try:
+            content = file_store().read(item.stored_name)
+        except FileNotFoundError:
+            abort(404)
+        response = Response(thumbnail_of(content), mimetype="image/jpeg")
+        record_access(current_user, access.VIEW_ATTACHMENT, item.ticket, attachment=item.id, thumbnail=True)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = f"private, max-age={THUMBNAIL_MAX_AGE}"
+    return response

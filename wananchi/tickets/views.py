@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
@@ -27,14 +26,16 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from wananchi.core.db import commit_now, retry_on_conflict, utcnow
+from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError, on_expired_form
 from wananchi.core.forms import queue_from_form, refuse
 from wananchi.core.i18n import current_language, remember_language
 from wananchi.core.storage import file_store
 from wananchi.extensions import db, limiter
 from wananchi.tickets.answers import Offer, answer_finder
-from wananchi.tickets.attachments import IncomingFile, remove_files
+from wananchi.tickets.attachments import remove_files
+from wananchi.tickets.form_files import form_files as _form_files
+from wananchi.tickets.form_files import kept_on_form as _kept_on_form
 from wananchi.tickets.forms import (
     DONT_KNOW,
     AddInformationForm,
@@ -74,7 +75,7 @@ from wananchi.tickets.services import (
     submit_ticket,
 )
 from wananchi.tickets.tasks import send_new_tracking_code
-from wananchi.tickets.uploads import discard_kept_uploads, keep_files, kept_uploads, new_upload_owner
+from wananchi.tickets.uploads import discard_kept_uploads
 
 bp = Blueprint("tickets", __name__)
 
@@ -102,48 +103,6 @@ def _per_reference_and_address(prefix: str) -> Callable[[], str]:
     ticket are limited without locking out its citizen, who tracks it from another."""
     per_reference = _per_reference(prefix)
     return lambda: f"{per_reference()}:{get_remote_address()}"
-
-
-def _incoming(field) -> list[IncomingFile]:
-    return [IncomingFile(filename=f.filename or "", stream=f.stream) for f in (field.data or []) if f and f.filename]
-
-
-UPLOAD_OWNER = "upload_owner"  # the session's random id that its kept uploads carry
-
-
-@dataclass
-class FormFiles:
-    """The files of a posted submit form: those kept from before and those it brought, checked and kept."""
-
-    kept: list[KeptUpload] = field(default_factory=list)  # listed on the form again, and sent with it
-    new: list[KeptUpload] = field(default_factory=list)  # of these, the ones this post brought
-    refused: list[str] = field(default_factory=list)  # why files it brought were not kept
-    lost: bool = False  # it named kept files that are gone (sent, removed, expired, or another session's)
-
-
-def _kept_on_form() -> tuple[list[KeptUpload], bool]:
-    """The uploads the posted form lists that this session still keeps, and whether it listed others."""
-    tokens = request.form.getlist("kept")
-    kept = kept_uploads(session.get(UPLOAD_OWNER), tokens)
-    return kept, len(kept) < len(set(tokens))
-
-
-def _form_files(form: SubmitForm | AddInformationForm) -> FormFiles:
-    """The form's files: those kept before (less the one whose Remove button was pressed) and the ones it brought,
-    checked and kept for this browser session, committed whatever the answer, so that they are uploaded once."""
-    kept, lost = _kept_on_form()
-    removed = [upload for upload in kept if upload.token == request.form.get("remove_upload")]
-    incoming = _incoming(form.attachments)
-    if not removed and not incoming:
-        return FormFiles(kept=kept, lost=lost)
-    owner = session.get(UPLOAD_OWNER) or new_upload_owner()
-    session[UPLOAD_OWNER] = owner
-    kept = [upload for upload in kept if upload not in removed]
-    gone = discard_kept_uploads(removed)
-    new, refused = keep_files(owner, incoming, room=current_app.config["MAX_ATTACHMENTS"] - len(kept))
-    commit_now()
-    remove_files(file_store(), gone)
-    return FormFiles(kept=kept + new, new=new, refused=refused, lost=lost)
 
 
 def _render_submit(
