@@ -28,7 +28,7 @@ class CorrectionForm(Form):
     )
     email = EmailField(_l("E-mail address"), filters=[_strip], validators=[Optional()])
     phone = TelField(_l("Phone number"), filters=[_strip], validators=[Optional()])
-    reason = TextAreaField(_l("What is wrong (optional)"), filters=[_strip], validators=[REASON_LIMIT])
+    reason = TextAreaField(_l("What is wrong"), filters=[_strip], validators=[REASON_LIMIT])
 
     def validate_email(self, field: EmailField) -> None:
         if field.data:
@@ -46,7 +46,7 @@ class CorrectionForm(Form):
 class ErasureForm(Form):
     """Why the citizen asks for erasure before the retention period ends."""
 
-    reason = TextAreaField(_l("Why (optional)"), filters=[_strip], validators=[REASON_LIMIT])
+    reason = TextAreaField(_l("Why"), filters=[_strip], validators=[REASON_LIMIT])
 
 
 class DecisionForm(Form):
