@@ -145,6 +145,9 @@ class Config:
     # Redis unreachable or hung: each process counts in its own memory until Redis answers again, rather than
     # refusing (or holding) every page that has a limit.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A limit counted after the view (a ticket sent) whose store went away meanwhile is logged, not turned into an
+    # error page for a ticket that is stored already.
+    RATELIMIT_SWALLOW_ERRORS = True
     # Tickets sent per address: a form refused for a mistake is not counted, so a citizen who corrects a typo
     # never uses up the allowance of everyone behind the same mobile operator's address. Every post of the form
     # (its files are checked and kept) is counted against a larger limit.
@@ -245,9 +248,12 @@ class Config:
     # The minute's sweep queues every due message, this many per database round (after an outage, the backlog
     # drains as fast as the workers send, not a fixed number a minute).
     OUTBOX_SWEEP_BATCH = _env_int("OUTBOX_SWEEP_BATCH", 500)
+    # The minute's sweep also runs every this many seconds within its minute (0: once a minute).
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
     # A channel whose provider could not be reached (SMTP or the SMS gateway down or hung) is left alone by this
-    # worker process for this many seconds: its messages wait without an attempt, the other channel's go out.
-    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 60)
+    # worker process for this many seconds: its messages wait without an attempt (the one that found the provider
+    # down too: an outage never uses up a message's attempts), the other channel's go out.
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 30)
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)

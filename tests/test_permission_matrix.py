@@ -156,6 +156,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("staff.legal_hold", "POST"): ticket_rule(ASSIGN),  # a legal hold: the institution's supervisor, as assigning
     ("staff.ticket_data_requests", "GET"): ticket_rule(ASSIGN),  # requests about personal data: the same
     ("staff.decide", "POST"): ticket_rule(ASSIGN),
+    # A citizen's request recorded by an officer who checked their identity, and the copy printed for them: those
+    # who work the ticket (without a checked request the copy page sends the officer to record one first).
+    ("staff.record_data_request", "GET"): ticket_rule(WORK),
+    ("staff.record_data_request", "POST"): ticket_rule(WORK),
+    ("staff.citizen_data_copy", "GET"): ticket_rule(WORK),
     ("staff.data_requests", "GET"): lambda role, _t: (
         LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
     ),

@@ -5,7 +5,7 @@ so every open tab read due-soonest (`next_due_at ASC NULLS LAST, id`) walks it f
 the institution's open tickets.
 
 Revision ID: 0026
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-07 06:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0026'
-down_revision = '0027'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -46,6 +46,9 @@ class Permission(enum.StrEnum):
     # Grant or refuse a citizen's request to correct or erase their personal data (supervisors; obj: Ticket), or
     # list the requests of an institution (obj: Institution).
     DECIDE_DATA_REQUEST = "decide_data_request"
+    # Record a citizen's request about their personal data after checking who they are (telephone, desk, letter):
+    # the officers and supervisors of the ticket's institution (obj: Ticket).
+    RECORD_DATA_REQUEST = "record_data_request"
     # Write and edit the institution's published answers (Maswali), from a consenting ticket or as an article:
     # its officers and supervisors (obj: Institution).
     WRITE_ANSWER = "write_answer"
@@ -130,6 +133,8 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
         )
     if permission == Permission.NOTE_TICKET:
         return own or _ticket_permission(user, Permission.DIRECT_TICKET, ticket)
+    if permission == Permission.RECORD_DATA_REQUEST:
+        return own
     if permission in (Permission.HOLD_PERSONAL_DATA, Permission.DECIDE_DATA_REQUEST):
         return own and user.role == Role.SUPERVISOR
     return False
