@@ -258,11 +258,14 @@ class Config:
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
-    # The routing model (wananchi/tickets/routing_model.py) is trained once this many resolved or closed tickets
-    # exist (word votes suggest until then); the newest ROUTING_HOLD_OUT_PERCENT of them are held out to measure it.
     # The submit form's script asks for the published answers closest to what is being typed: per address.
     ANSWER_LOOKUP_RATE_LIMIT = os.environ.get("ANSWER_LOOKUP_RATE_LIMIT", "30 per minute;300 per hour")
+    # The routing model (wananchi/tickets/routing_model.py) is trained once this many resolved or closed tickets
+    # exist (word votes suggest until then), from the newest ROUTING_MAX_TICKETS of them, so that the nightly
+    # training's time and memory stay bounded as tickets accumulate; the newest ROUTING_HOLD_OUT_PERCENT of those
+    # are held out to measure it.
     ROUTING_MIN_TICKETS = _env_int("ROUTING_MIN_TICKETS", 50)
+    ROUTING_MAX_TICKETS = _env_int("ROUTING_MAX_TICKETS", 50_000)
     ROUTING_HOLD_OUT_PERCENT = _env_int("ROUTING_HOLD_OUT_PERCENT", 20)
     # The phone channels (wananchi/phone/): the USSD code citizens dial and the number they send SMS to, each
     # gateway's shared secret (one per purpose, sent in the X-Gateway-Secret header or as ?secret= in the URL), and
