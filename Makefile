@@ -9,7 +9,7 @@ PORT ?= 5000
 # The suite also runs on PostgreSQL when this administrative URL answers (each run makes its own database).
 export WANANCHI_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-fast install install-dev translations migrate seed lint bench browser-deps rehearsal rehearsal-deps clean
+.PHONY: run test test-fast install install-dev translations migrate seed lint bench browser-deps rehearsal clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -68,21 +68,15 @@ browser-deps:
 	      || echo "Could not install chromium: browser tests will skip (or fail under CI=true)."; \
 	  else echo "chromium is not installed (apt-get install chromium): browser tests will skip."; fi; }
 
-## make rehearsal: two web processes behind HAProxy, a worker, PostgreSQL, Redis and SeaweedFS on loopback; kills a
-## web process and the worker under load and checks nothing acknowledged is lost (deploy/rehearsal.py, under 3 min).
-rehearsal: $(VENV)/.dev translations rehearsal-deps
-	$(BIN)/python deploy/rehearsal.py
-
-## Debian's haproxy for the rehearsal (needs root and apt).
-rehearsal-deps:
-	@command -v haproxy >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
-	  else echo "haproxy is not installed (apt-get install haproxy): the rehearsal needs it."; exit 1; fi; }
+## make rehearsal: the reference deployment on this machine (network namespaces for hosts: HAProxy, two web hosts,
+## two workers, PostgreSQL with a streaming replica, Redis, SeaweedFS), broken step by step under load; fails when
+## anything acknowledged is lost (deploy/rehearsal.sh installs what it needs as root; about 6 minutes).
+rehearsal:
+	bash deploy/rehearsal.sh
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check wananchi tests benchmarks config.py wsgi.py
-	$(BIN)/ruff format --check wananchi tests benchmarks config.py wsgi.py
+	$(BIN)/ruff check wananchi tests benchmarks deploy config.py wsgi.py
+	$(BIN)/ruff format --check wananchi tests benchmarks deploy config.py wsgi.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -145,6 +145,9 @@ class Config:
     # Redis unreachable or hung: each process counts in its own memory until Redis answers again, rather than
     # refusing (or holding) every page that has a limit.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A limit counted after the view (a ticket sent) whose store went away meanwhile is logged, not turned into an
+    # error page for a ticket that is stored already.
+    RATELIMIT_SWALLOW_ERRORS = True
     # Tickets sent per address: a form refused for a mistake is not counted, so a citizen who corrects a typo
     # never uses up the allowance of everyone behind the same mobile operator's address. Every post of the form
     # (its files are checked and kept) is counted against a larger limit.
@@ -245,18 +248,24 @@ class Config:
     # The minute's sweep queues every due message, this many per database round (after an outage, the backlog
     # drains as fast as the workers send, not a fixed number a minute).
     OUTBOX_SWEEP_BATCH = _env_int("OUTBOX_SWEEP_BATCH", 500)
+    # The minute's sweep also runs every this many seconds within its minute (0: once a minute).
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
     # A channel whose provider could not be reached (SMTP or the SMS gateway down or hung) is left alone by this
-    # worker process for this many seconds: its messages wait without an attempt, the other channel's go out.
-    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 60)
+    # worker process for this many seconds: its messages wait without an attempt (the one that found the provider
+    # down too: an outage never uses up a message's attempts), the other channel's go out.
+    OUTBOX_CHANNEL_BACKOFF_SECONDS = _env_int("OUTBOX_CHANNEL_BACKOFF_SECONDS", 30)
     # Reports: one that takes at least this long to compute is kept as a snapshot for at most
     # REPORT_SNAPSHOT_MAX_AGE seconds, and the worker recomputes the snapshots being read before they expire.
     REPORT_SNAPSHOT_MIN_MS = _env_int("REPORT_SNAPSHOT_MIN_MS", 500)
     REPORT_SNAPSHOT_MAX_AGE = _env_int("REPORT_SNAPSHOT_MAX_AGE", 15 * 60)
-    # The routing model (wananchi/tickets/routing_model.py) is trained once this many resolved or closed tickets
-    # exist (word votes suggest until then); the newest ROUTING_HOLD_OUT_PERCENT of them are held out to measure it.
     # The submit form's script asks for the published answers closest to what is being typed: per address.
     ANSWER_LOOKUP_RATE_LIMIT = os.environ.get("ANSWER_LOOKUP_RATE_LIMIT", "30 per minute;300 per hour")
+    # The routing model (wananchi/tickets/routing_model.py) is trained once this many resolved or closed tickets
+    # exist (word votes suggest until then), from the newest ROUTING_MAX_TICKETS of them, so that the nightly
+    # training's time and memory stay bounded as tickets accumulate; the newest ROUTING_HOLD_OUT_PERCENT of those
+    # are held out to measure it.
     ROUTING_MIN_TICKETS = _env_int("ROUTING_MIN_TICKETS", 50)
+    ROUTING_MAX_TICKETS = _env_int("ROUTING_MAX_TICKETS", 50_000)
     ROUTING_HOLD_OUT_PERCENT = _env_int("ROUTING_HOLD_OUT_PERCENT", 20)
     # The phone channels (wananchi/phone/): the USSD code citizens dial and the number they send SMS to, each
     # gateway's shared secret (one per purpose, sent in the X-Gateway-Secret header or as ?secret= in the URL), and
@@ -283,6 +292,8 @@ class Config:
     # percent and red below (the page states both).
     REPORT_SHARE_GREEN = _env_int("REPORT_SHARE_GREEN", 90)
     REPORT_SHARE_AMBER = _env_int("REPORT_SHARE_AMBER", 75)
+    # Where the browser runs scripts, the queue page asks for its tab counts again this often (seconds).
+    QUEUE_COUNTS_REFRESH_SECONDS = _env_int("QUEUE_COUNTS_REFRESH_SECONDS", 60)
     # Links in messages point here.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Demo data (institutions, tickets, and staff accounts with a published password): development and tests only.

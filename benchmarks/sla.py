@@ -173,6 +173,7 @@ def ticket_rows(count: int, ref: Any, calendars: dict[int, WorkingCalendar], see
     position = {name: index for index, name in enumerate(bench_queue.COLUMNS)}
     for line in bench_queue.ticket_rows(count, ref, seed):
         fields = line[:-1].split("\t")
+        del fields[position["next_due_at"]]  # the SLA columns below set it from the clock
         sla = sla_fields(
             rng,
             calendars[int(fields[position["institution_id"]])],
@@ -180,12 +181,12 @@ def ticket_rows(count: int, ref: Any, calendars: dict[int, WorkingCalendar], see
             fields[position["status"]],
             dt.datetime.fromisoformat(fields[position["created_at"]]),
         )
-        yield f"{line[:-1]}\t{sla}\n"
+        yield "\t".join(fields) + f"\t{sla}\n"
 
 
 def bulk_load(engine: sa.Engine, count: int, ref: Any, calendars: dict[int, WorkingCalendar], seed: int) -> float:
     """Replace every ticket with `count` generated ones, SLA columns included (the shared COPY loader)."""
-    columns = (*bench_queue.COLUMNS, *SLA_COLUMNS)
+    columns = (*(name for name in bench_queue.COLUMNS if name != "next_due_at"), *SLA_COLUMNS)
     return float(bench_queue.copy_in(engine, [("ticket", columns, ticket_rows(count, ref, calendars, seed))]))
 
 

@@ -233,6 +233,9 @@ def submission(rng: random.Random, choices: Choices, token: str) -> dict[str, st
         "name": name,
         "email": email,
         "phone": phone,
+        # As a citizen who has seen the published answers the form offers before sending and sends anyway: the
+        # submit path is timed, not the offer (an empty token marks the offer as seen).
+        "answers_offer": "",
     }
 
 

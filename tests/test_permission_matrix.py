@@ -29,7 +29,7 @@ from wananchi.maswali.models import PublishedAnswer
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.privacy.models import DataRequest, RequestKind, RetentionPeriod
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
-from wananchi.tickets.models import CannedResponse, Ticket
+from wananchi.tickets.models import CannedResponse, SavedQueueFilter, Ticket
 
 ROLES = [
     "anonymous",
@@ -120,6 +120,16 @@ RULES: dict[tuple[str, str], Rule] = {
         LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
     ),
     ("staff.queue", "GET"): staff_area,
+    ("staff.queue_counts", "GET"): staff_area,
+    ("staff.save_queue_filter", "POST"): staff_area,  # the user's own filters (an empty name answers 422)
+    # Another user's saved filter is hidden; its owner (officer_a) deletes it.
+    ("staff.delete_queue_filter", "POST"): lambda role, _t: (
+        LOGIN if role == "anonymous" else OK if role == "officer_a" else HIDDEN
+    ),
+    # Acting on chosen tickets: those who work an institution's tickets; oversight reads the queue but may not.
+    ("staff.bulk_action", "POST"): lambda role, _t: (
+        LOGIN if role == "anonymous" else OK if role in WORK else FORBIDDEN if role.startswith("oversight") else HIDDEN
+    ),
     ("staff.queue_csv", "GET"): staff_area,  # the queue as a file: whoever reads the queue (contacts by role)
     ("staff.queue_xlsx", "GET"): staff_area,
     ("admin.audit", "GET"): audit_readers,
@@ -146,6 +156,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("staff.legal_hold", "POST"): ticket_rule(ASSIGN),  # a legal hold: the institution's supervisor, as assigning
     ("staff.ticket_data_requests", "GET"): ticket_rule(ASSIGN),  # requests about personal data: the same
     ("staff.decide", "POST"): ticket_rule(ASSIGN),
+    # A citizen's request recorded by an officer who checked their identity, and the copy printed for them: those
+    # who work the ticket (without a checked request the copy page sends the officer to record one first).
+    ("staff.record_data_request", "GET"): ticket_rule(WORK),
+    ("staff.record_data_request", "POST"): ticket_rule(WORK),
+    ("staff.citizen_data_copy", "GET"): ticket_rule(WORK),
     ("staff.data_requests", "GET"): lambda role, _t: (
         LOGIN if role == "anonymous" else OK if role == "supervisor_a" else HIDDEN
     ),
@@ -308,7 +323,8 @@ def matrix_setting(app, db):
     answer = PublishedAnswer(
         institution=world.agency, author=staff.officer_a, question_sw="Ada?", answer_sw="Shilingi 50,000."
     )
-    db.session.add_all([canned, rule, calendar, closure, target, failed, period, request, answer])
+    saved = SavedQueueFilter(user_id=staff.officer_a.id, name="Zilizochelewa", query={"tab": "overdue"})
+    db.session.add_all([canned, rule, calendar, closure, target, failed, period, request, answer, saved])
     db.session.commit()
     ids = {
         "canned_id": canned.id,
@@ -326,6 +342,7 @@ def matrix_setting(app, db):
         "token_id": 999_999,
         "key_id": 999_999,
         "answer_id": answer.id,
+        "filter_id": saved.id,
     }
     return tickets, clients, ids
 

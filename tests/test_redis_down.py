@@ -116,3 +116,37 @@ def test_a_frozen_redis_does_not_hold_the_site(tmp_path, frozen_redis):
     # Five enqueues wait for the queue's read timeout (2 s: above the worker's 1-second wait for a task), the
     # limits' first check for 0.5 s; without timeouts the child would hang for ever.
     assert elapsed < 60
+
+
+def test_a_limit_store_lost_after_the_ticket_was_stored_does_not_turn_it_into_an_error(client, app, db, monkeypatch):
+    from sqlalchemy import select
+
+    from tests.helpers import post_submission
+    from tests.world import build_world
+    from wananchi.extensions import limiter
+    from wananchi.tickets import signals
+    from wananchi.tickets.models import Ticket
+
+    build_world()
+    db.session.commit()
+    stored: list[object] = []
+
+    def note(ticket, **_kwargs):  # type: ignore[no-untyped-def]
+        stored.append(ticket)
+
+    signals.ticket_submitted.connect(note)
+    strategy = limiter.limiter
+    counted = strategy.hit
+
+    def hit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if stored:  # Redis went away between the limit's check and the count after the view (the rehearsal saw it)
+            raise redis.ConnectionError("Error 111 connecting to 10.23.0.31:6379. Connection refused.")
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(strategy, "hit", hit)
+    try:
+        answer = post_submission(client, subject="Bili ya maji imekuja mara mbili")
+    finally:
+        signals.ticket_submitted.disconnect(note)
+    assert answer.status_code == 303 and stored
+    assert db.session.scalars(select(Ticket.subject)).all() == ["Bili ya maji imekuja mara mbili"]

@@ -118,7 +118,9 @@ def record_of_processing_command(defaults: bool, output: str | None) -> None:
         else current_periods()
     )
     with force_locale("en"):
-        text = as_markdown(record_of_processing(periods), request_days=current_app.config["DATA_REQUEST_DAYS"])
+        text = as_markdown(
+            record_of_processing(periods), request_days=current_app.config["DATA_REQUEST_DAYS"], defaults=defaults
+        )
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}")

@@ -120,7 +120,7 @@ def search_queue(page: Page, text: str) -> None:
 
 def queue_item(page: Page, reference: str) -> None:
     """Expect the queue to list exactly this one ticket."""
-    items = page.locator("#queue > li")
+    items = page.locator("#queue tbody > tr")
     expect(items).to_have_count(1)
     expect(items.locator("a.reference")).to_have_text(reference)
 
@@ -208,7 +208,7 @@ def test_officer_replies_and_transfers(site: str, staff: Staff, new_context: Ope
     camera.shoot(officer_a, "officer-a-dashboard")
     officer_a.get_by_role("main").get_by_role("link", name="Fungua foleni").click()
     expect(officer_a.get_by_role("heading", level=1)).to_have_text("Foleni")
-    expect(officer_a.locator("#queue > li")).to_have_count(2)
+    expect(officer_a.locator("#queue tbody > tr")).to_have_count(2)
     search_queue(officer_a, SEARCH_WORD)
     queue_item(officer_a, reference)
     camera.shoot(officer_a, "officer-a-queue-search")

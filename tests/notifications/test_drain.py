@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.helpers import post_submission
 from tests.world import build_world
 from wananchi.core.db import utcnow
+from wananchi.core.tasks import huey
 from wananchi.notifications import outbox, tasks
 from wananchi.notifications.channels import smtp_server_down
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -91,9 +92,24 @@ def test_while_smtp_is_down_the_sms_go_out_and_the_other_emails_wait_without_an_
     assert sweep() == 3  # the three SMS receipts
     emails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == Channel.EMAIL)))
     assert {m.status for m in emails} == {OutboxStatus.PENDING}
-    assert sorted(m.attempts for m in emails) == [0, 0, 1]  # one tried; two put back without an attempt
+    assert [m.attempts for m in emails] == [0, 0, 0]  # an outage uses up no message's attempts
     assert all(m.next_attempt_at > utcnow() + dt.timedelta(seconds=50) for m in emails)
-    assert [m.last_error for m in emails if not m.attempts] == [None, None]  # never tried: no worker waited
+    tried = [m for m in emails if m.last_error]
+    assert len(tried) == 1 and "Connection" in tried[0].last_error  # one found SMTP down; no worker waited on two
+
+
+def test_the_minute_sweep_schedules_the_sweeps_of_the_rest_of_its_minute(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_SWEEP_SECONDS", 15)
+    huey.flush()
+    tasks.sweep_outbox_every_minute.call_local()
+    scheduled = sorted(huey.scheduled(), key=lambda task: task.eta)
+    assert [task.name for task in scheduled] == ["sweep_outbox"] * 3
+    seconds = [(task.eta - scheduled[0].eta).total_seconds() for task in scheduled]
+    assert [round(s) for s in seconds] == [0, 15, 30]  # 15, 30 and 45 s after the minute's sweep
+    huey.flush()
+    monkeypatch.setitem(app.config, "OUTBOX_SWEEP_SECONDS", 0)
+    tasks.sweep_outbox_every_minute.call_local()
+    assert huey.scheduled() == []
 
 
 def test_a_refused_recipient_does_not_back_off_the_channel():

@@ -203,3 +203,26 @@ def test_the_move_command_copies_a_folders_files_into_the_bucket_and_can_be_run_
 def test_the_move_command_needs_a_bucket(app, db):
     refused = run(app, "move-files-to-bucket")
     assert refused.exit_code != 0 and "Set S3_BUCKET" in refused.output
+
+
+def test_a_form_with_a_photo_sent_while_the_bucket_is_down_answers_503_and_stores_nothing(
+    app, client, db, world, monkeypatch, caplog
+):
+    with socket.socket() as dead:
+        dead.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused, as when the store is stopped
+        for key, value in {
+            "S3_BUCKET": "wananchi",
+            "S3_ENDPOINT_URL": f"http://127.0.0.1:{dead.getsockname()[1]}",
+            "S3_ACCESS_KEY_ID": "a",
+            "S3_SECRET_ACCESS_KEY": "b",
+        }.items():
+            monkeypatch.setitem(app.config, key, value)
+        answers = [submit(client, [("mita.png", png_bytes())], subject=f"Mita {n}") for n in range(2)]
+    for answer in answers:
+        assert answer.status_code == 503 and int(answer.headers["Retry-After"]) >= 29  # (or the limits' later time)
+        page = answer.get_data(as_text=True)
+        assert "haijapokelewa" in page and "Nyuma" in page  # not received; what was typed is in the form
+    assert db.session.scalars(select(Ticket)).all() == []
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("file store unavailable")]
+    assert len(lines) == 2 and "(failure 2 in this outage)" in lines[1]
+    assert not any(r.exc_info for r in caplog.records if r.levelname == "ERROR")  # one line each, no traceback

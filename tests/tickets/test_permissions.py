@@ -35,6 +35,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.READ_NODE_REPORT, "B"): {"oversight_elsewhere"},
     (Permission.VIEW_ESCALATIONS, None): {"supervisor_a", "oversight_above_a", "oversight_elsewhere"},
     (Permission.VIEW_INTEGRATION_KEYS, "A"): {"supervisor_a"},
+    (Permission.VIEW_TEAM, "A"): {"supervisor_a"},  # the team view: the institution's supervisors
+    (Permission.VIEW_TEAM, "B"): set(),
     (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
     (Permission.RECORD_TICKET, "A"): {"officer_a", "supervisor_a"},  # its own officers, for citizens who call...
     (Permission.RECORD_TICKET, "B"): {"officer_b"},
@@ -42,6 +44,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.HOLD_PERSONAL_DATA, "anonymous"): {"supervisor_a"},
     (Permission.DECIDE_DATA_REQUEST, "named"): {"supervisor_a"},
     (Permission.DECIDE_DATA_REQUEST, "A"): {"supervisor_a"},  # the list of the institution's requests
+    (Permission.RECORD_DATA_REQUEST, "named"): {"officer_a", "supervisor_a"},  # for a citizen whose identity they check
+    (Permission.RECORD_DATA_REQUEST, "anonymous"): {"officer_a", "supervisor_a"},  # refused by the service instead
     (Permission.WRITE_ANSWER, "A"): {"officer_a", "supervisor_a"},  # its own officers write its published answers
     (Permission.WRITE_ANSWER, "B"): {"officer_b"},
     (Permission.APPROVE_ANSWER, "A"): {"supervisor_a"},  # and its supervisors approve them

@@ -74,6 +74,13 @@ def test_without_a_trained_model_suggestions_come_from_word_votes(db, learned):
     assert suggestions[0].model_id is None and "maji" in suggestions[0].words
 
 
+def test_training_reads_only_the_newest_tickets_oldest_first(app, db, learned, monkeypatch):
+    everything = routing_model.training_examples()
+    assert len(everything) == len(WATER) + len(WASTE)
+    monkeypatch.setitem(app.config, "ROUTING_MAX_TICKETS", 4)
+    assert routing_model.training_examples() == everything[-4:]
+
+
 def test_too_few_tickets_train_nothing(app, db, learned, monkeypatch):
     monkeypatch.setitem(app.config, "ROUTING_MIN_TICKETS", 11)
     assert routing_model.train_routing_model() is None

@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from wananchi.core.numbers import megabytes
+from wananchi.core.storage import StorageError
 from wananchi.extensions import db
 
 
@@ -65,6 +66,7 @@ class _OutageCount:
 
 
 database_outage = _OutageCount()
+store_outage = _OutageCount()
 
 
 def log_database_unavailable(error: Exception) -> None:
@@ -189,6 +191,23 @@ def register_error_handlers(app: Flask) -> None:
 
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, _database_unavailable)
+
+    @app.errorhandler(StorageError)
+    def _store_unavailable(error: StorageError):
+        """The file store (the bucket) cannot be reached: a form with files was not saved, nor was its ticket."""
+        count = store_outage.record()
+        app.logger.error("file store unavailable (failure %d in this outage): %s", count, str(error)[:300])
+        db.session.rollback()
+        headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+        if request.method == "POST":
+            description = _(
+                "The service could not store your files just now, so what you sent was not saved: if it was a "
+                "ticket, it has not been received. Go back with your browser's Back button: what you typed is still "
+                "in the form. Wait a few minutes, then send it again."
+            )
+        else:
+            description = _("The service cannot reach its stored files just now. Please try again in a few minutes.")
+        return _render_error(503, description, headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

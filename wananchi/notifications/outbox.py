@@ -129,6 +129,10 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
             current_app.logger.warning(
                 "%s provider unreachable: its messages wait %d s: %s", message.channel, seconds, error
             )
+            # Not the message's fault: it waits with the others, without using up an attempt, and goes out within
+            # the back-off (and the next sweep) of the provider's return, however long the outage.
+            message.last_error = str(error)[:2000]
+            return _put_back(message, seconds, now)
         failed_at = now or utcnow()
         message.last_error = str(error)[:2000]
         message.lease_until = None

@@ -50,12 +50,7 @@ def queue_delivery(message_id: int, channel: Channel, request_id: str | None = N
     DELIVERY_TASKS[channel](message_id, request_id=request_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
-def sweep_outbox_every_minute() -> int:
-    """Queue the delivery of anything left pending (a lost enqueue, a retry whose time has come, a dead worker's
-    lease), every due message in batches on its channel's queue, so that after an outage every worker sends; how
-    many were queued."""
+def _sweep() -> int:
     release_expired_leases()
     queued = 0
     for channel in Channel:
@@ -70,6 +65,31 @@ def sweep_outbox_every_minute() -> int:
                     )
                     return queued
                 queued += 1
+    return queued
+
+
+@huey.task()
+@in_app_context
+def sweep_outbox() -> int:
+    """One of the sweeps the minute's sweep schedules within its minute (every OUTBOX_SWEEP_SECONDS)."""
+    return _sweep()
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def sweep_outbox_every_minute() -> int:
+    """Queue the delivery of anything left pending (a lost enqueue, a retry whose time has come, a dead worker's
+    lease, the messages that waited out a provider's outage), every due message in batches on its channel's queue,
+    so that after an outage every worker sends; how many were queued. Then schedule the sweeps of the rest of the
+    minute, every OUTBOX_SWEEP_SECONDS (huey's periodic tasks run at most once a minute): a backlog starts to drain
+    within that many seconds of its provider's return."""
+    queued = _sweep()
+    step = current_app.config["OUTBOX_SWEEP_SECONDS"]
+    try:
+        for delay in range(step, 60, step) if 0 < step < 60 else ():
+            sweep_outbox.schedule(delay=delay)
+    except QUEUE_ERRORS as error:
+        current_app.logger.error("task queue unreachable: the sweeps within this minute are not scheduled: %s", error)
     return queued
 
 

@@ -7,8 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The citizen's pages for their data and requests, the staff's data requests and legal holds (added to the staff
-    blueprint, so before it is registered), and the nightly erasure."""
+    blueprint, so before it is registered), the citizen's message on a decision, and the nightly erasure."""
     from wananchi.privacy import tasks  # noqa: F401  (huey knows the domain's tasks once they are imported)
+    from wananchi.privacy.handlers import connect_handlers
+    from wananchi.privacy.requests import waiting_requests
     from wananchi.privacy.views import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(waiting_requests, "waiting_data_requests")  # the supervisors' dashboard tile
+    connect_handlers()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, RadioField, StringField, TelField, TextAreaField
+from wtforms import EmailField, RadioField, SelectField, StringField, TelField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from wananchi.core.forms import Form, checked_email, checked_phone
+from wananchi.privacy.labels import IDENTITY_CHECK_LABELS
 
 REASON_LIMIT = Length(max=2000, message=_l("The text may be at most 2,000 characters."))
 
@@ -28,7 +29,7 @@ class CorrectionForm(Form):
     )
     email = EmailField(_l("E-mail address"), filters=[_strip], validators=[Optional()])
     phone = TelField(_l("Phone number"), filters=[_strip], validators=[Optional()])
-    reason = TextAreaField(_l("What is wrong (optional)"), filters=[_strip], validators=[REASON_LIMIT])
+    reason = TextAreaField(_l("What is wrong"), filters=[_strip], validators=[REASON_LIMIT])
 
     def validate_email(self, field: EmailField) -> None:
         if field.data:
@@ -46,7 +47,7 @@ class CorrectionForm(Form):
 class ErasureForm(Form):
     """Why the citizen asks for erasure before the retention period ends."""
 
-    reason = TextAreaField(_l("Why (optional)"), filters=[_strip], validators=[REASON_LIMIT])
+    reason = TextAreaField(_l("Why"), filters=[_strip], validators=[REASON_LIMIT])
 
 
 class DecisionForm(Form):
@@ -60,3 +61,35 @@ class DecisionForm(Form):
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[InputRequired(message=_l("Give the reason.")), REASON_LIMIT]
     )
+
+
+class StaffRequestForm(CorrectionForm):
+    """A request an officer records for a citizen (telephone, desk, letter) after checking who they are."""
+
+    kind = RadioField(
+        _l("What the citizen asks for"),
+        choices=[
+            SelectChoice("access", _l("A copy of the personal data held")),
+            SelectChoice("correction", _l("Correction of contact details")),
+            SelectChoice("erasure", _l("Erasure of personal data before the retention period ends")),
+        ],
+        validators=[InputRequired(message=_l("Choose what the citizen asks for."))],
+    )
+    identity_check = SelectField(
+        _l("How you checked who the citizen is"),
+        choices=[SelectChoice("", _l("Choose…"))]
+        + [SelectChoice(value, label) for value, label in IDENTITY_CHECK_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose how you checked who the citizen is."))],
+    )
+    identity_note = StringField(
+        _l("What you checked"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Write what you checked.")),
+            Length(max=200, message=_l("What you checked may be at most 200 characters.")),
+        ],
+    )
+
+    def validate_identity_check(self, field: SelectField) -> None:
+        if field.data not in IDENTITY_CHECK_LABELS:
+            raise ValidationError(_l("Choose how you checked who the citizen is."))

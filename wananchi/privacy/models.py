@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -35,6 +35,11 @@ class RetentionPeriod(Model):
 class RequestKind(enum.StrEnum):
     CORRECTION = "correction"  # correct the contact details
     ERASURE = "erasure"  # erase contact details and files before the retention period ends
+    ACCESS = "access"  # a copy of everything held, asked of staff (the tracking page's download needs no request)
+
+
+# How an officer checked a citizen's identity before recording a request for them.
+IDENTITY_CHECKS = ("national_id", "voter_card", "passport", "driving_licence", "tracking_code", "call_back", "other")
 
 
 class RequestStatus(enum.StrEnum):
@@ -63,9 +68,16 @@ class DataRequest(Model):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # A request an officer recorded for the citizen (telephone, desk, letter): who, and how they checked the
+    # citizen's identity (IDENTITY_CHECKS, and a note: which document, its last digits; erased with the ticket's
+    # personal data). None for a request made from the tracking page.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    identity_check: Mapped[str | None] = mapped_column(String(30))
+    identity_note: Mapped[str | None] = mapped_column(Text)
 
     ticket: Mapped[Ticket] = relationship()
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
     def is_overdue(self, now: dt.datetime) -> bool:
         """Still waiting for a decision after its time."""

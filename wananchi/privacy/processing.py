@@ -240,16 +240,25 @@ def record_of_processing(periods: Periods) -> list[Entry]:
     ]
 
 
-def as_markdown(entries: list[Entry], *, request_days: int) -> str:
-    """The record as the Markdown document kept in the repository."""
-    lines = [
-        "# " + _("Record of processing"),
-        "",
+def as_markdown(entries: list[Entry], *, request_days: int, defaults: bool = True) -> str:
+    """The record as Markdown: the repository's document (`defaults`: the default configuration), or a deployment's
+    own record, with the retention periods its administrators set."""
+    written = (
         _(
             "Written by `flask --app wsgi wananchi record-of-processing --defaults --output "
             "docs/record-of-processing.md` from the permission rules and the default retention configuration; do not "
             "edit it by hand (a test checks that it matches)."
-        ),
+        )
+        if defaults
+        else _(
+            "Written by `flask --app wsgi wananchi record-of-processing` from the permission rules and the retention "
+            "periods in force in this deployment."
+        )
+    )
+    lines = [
+        "# " + _("Record of processing"),
+        "",
+        written,
         "",
         _(
             "The controller answers a citizen's request to correct or erase their data within %(days)d days.",

@@ -4,17 +4,21 @@ within DATA_REQUEST_DAYS; both are kept, in the ticket's history and the audit l
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from wananchi.accounts.models import User
 from wananchi.core.audit import record
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
-from wananchi.privacy.models import DataRequest, RequestKind, RequestStatus
+from wananchi.institutions.models import Institution
+from wananchi.notifications.handlers import citizen_contacts
+from wananchi.privacy import signals
+from wananchi.privacy.models import IDENTITY_CHECKS, DataRequest, RequestKind, RequestStatus
 from wananchi.privacy.retention import erase_personal_data
 from wananchi.privacy.services import CITIZEN, NotPermitted
 from wananchi.tickets.models import EventKind, Identity, Ticket, TicketEvent
@@ -32,6 +36,30 @@ def pending_requests(ticket: Ticket) -> list[DataRequest]:
     )
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """An institution's requests waiting for a decision, and how many of them are past their time."""
+
+    pending: int
+    overdue: int
+
+
+def waiting_requests(user: User, now: dt.datetime | None = None) -> Waiting | None:
+    """The requests waiting for the user's decision (None for a user who decides none): the supervisors'
+    dashboard shows them beside the queue's tabs."""
+    institution = db.session.get(Institution, user.institution_id) if user.institution_id else None
+    if institution is None or not can(user, Permission.DECIDE_DATA_REQUEST, institution):
+        return None
+    now = now or utcnow()
+    pending, overdue = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((DataRequest.due_at < now, 1), else_=0)), 0))
+        .select_from(DataRequest)
+        .join(Ticket, Ticket.id == DataRequest.ticket_id)
+        .where(Ticket.institution_id == institution.id, DataRequest.status == RequestStatus.PENDING)
+    ).one()
+    return Waiting(pending=int(pending), overdue=int(overdue))
+
+
 def ticket_requests(ticket: Ticket) -> list[DataRequest]:
     """Every request about the ticket, newest first."""
     return list(
@@ -41,8 +69,24 @@ def ticket_requests(ticket: Ticket) -> list[DataRequest]:
     )
 
 
+@dataclass(frozen=True)
+class IdentityCheck:
+    """How an officer checked that the person asking is the ticket's citizen: a method (IDENTITY_CHECKS) and a note
+    (which document, its last digits, the call-back made; never a whole identity number)."""
+
+    method: str
+    note: str
+
+
 def _new_request(
-    ticket: Ticket, kind: RequestKind, reason: str, details: dict[str, str], now: dt.datetime
+    ticket: Ticket,
+    kind: RequestKind,
+    reason: str,
+    details: dict[str, str],
+    now: dt.datetime,
+    *,
+    actor: User | None = None,
+    check: IdentityCheck | None = None,
 ) -> DataRequest:
     if ticket.personal_data_erased_at is not None:
         raise DomainError(_("This ticket's personal data has already been erased."))
@@ -55,11 +99,66 @@ def _new_request(
         reason=reason.strip(),
         created_at=now,
         due_at=now + dt.timedelta(days=current_app.config["DATA_REQUEST_DAYS"]),
+        recorded_by_id=actor.id if actor is not None else None,
+        identity_check=check.method if check is not None else None,
+        identity_note=check.note if check is not None else None,
     )
     db.session.add(request)
+    data: dict[str, str] = {"request": str(kind)}
+    if check is not None:
+        data["identity_check"] = check.method
     ticket.events.append(
-        TicketEvent(kind=EventKind.DATA_REQUESTED, actor=CITIZEN, created_at=now, data={"request": str(kind)})
+        TicketEvent(
+            kind=EventKind.DATA_REQUESTED,
+            actor=actor.name if actor is not None else CITIZEN,
+            actor_id=actor.id if actor is not None else None,
+            created_at=now,
+            data=data,
+        )
     )
+    db.session.flush()
+    return request
+
+
+def record_request_for_citizen(
+    ticket: Ticket,
+    kind: RequestKind,
+    details: dict[str, str],
+    reason: str,
+    check: IdentityCheck,
+    *,
+    actor: User,
+    now: dt.datetime | None = None,
+) -> DataRequest:
+    """An officer records a citizen's request (by telephone, at the desk, by letter) after checking who they are,
+    noting how. A correction or an erasure then waits for the supervisor's decision like one made from the tracking
+    page; an access request is granted at once (the officer hands over the copy). In the history and the audit log
+    (the method of the check, never its note)."""
+    if not can(actor, Permission.RECORD_DATA_REQUEST, ticket):
+        raise NotPermitted()
+    if check.method not in IDENTITY_CHECKS:
+        raise DomainError(_("Choose how you checked who the citizen is."), field="identity_check")
+    if not check.note.strip():
+        raise DomainError(_("Write what you checked."), field="identity_note")
+    now = now or utcnow()
+    if kind == RequestKind.CORRECTION:
+        if ticket.identity == Identity.ANONYMOUS:
+            raise DomainError(_("This ticket was sent anonymously: no personal details are kept to correct."))
+        details = {name: value for name, value in details.items() if value}
+        if not details:
+            raise DomainError(_("Write at least one detail to correct."), field="name")
+    else:
+        details = {}
+    if kind == RequestKind.ACCESS and ticket.identity == Identity.ANONYMOUS:
+        raise DomainError(_("This ticket was sent anonymously: nobody can show it is theirs."))
+    request = _new_request(
+        ticket, kind, reason, details, now, actor=actor, check=IdentityCheck(check.method, check.note.strip())
+    )
+    if kind == RequestKind.ACCESS:
+        request.status = RequestStatus.GRANTED
+        request.decided_at, request.decided_by_id = now, actor.id
+        request.decision_reason = _("The identity was checked; a copy of the data was handed over.")
+    record(actor.id, "record_data_request", ticket, {"kind": str(kind), "identity_check": check.method})
     db.session.flush()
     return request
 
@@ -96,6 +195,7 @@ def decide_request(
     if request.status != RequestStatus.PENDING:
         raise DomainError(_("This request has already been decided."))
     now = now or utcnow()
+    recipients = citizen_contacts(ticket)  # before a granted erasure clears them: the citizen is told either way
     if grant and request.kind == RequestKind.ERASURE:
         if ticket.legal_hold:
             raise DomainError(_("This ticket is under a legal hold: its personal data cannot be erased now."))
@@ -117,3 +217,4 @@ def decide_request(
     changes = {"kind": str(request.kind), "decision": str(request.status), "fields": sorted(request.details)}
     record(actor.id, "decide_data_request", ticket, changes)
     db.session.flush()
+    signals.data_request_decided.send(request, now=now, recipients=recipients)

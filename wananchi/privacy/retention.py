@@ -112,6 +112,7 @@ def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
         sent.body_html = mask_contacts(sent.body_html, names)
     for request in db.session.scalars(select(DataRequest).where(DataRequest.ticket_id == ticket.id)):
         request.details = {}  # a correction's new contact details
+        request.identity_note = None  # how an officer checked the citizen's identity (a document's digits)
     ticket.citizen_name = ticket.citizen_email = ticket.citizen_phone = None
     ticket.latitude = ticket.longitude = None
     ticket.personal_data_erased_at = now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from wananchi.accounts.models import User
@@ -13,6 +14,7 @@ from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
+from wananchi.tickets.labels import CHANNEL_LABELS, CITIZEN_STATUS_LABELS, EVENT_LABELS, IDENTITY_LABELS, TYPE_LABELS
 from wananchi.tickets.models import EventKind, Ticket, TicketEvent
 from wananchi.tickets.permissions import Permission, can
 
@@ -100,6 +102,24 @@ def ticket_data(ticket: Ticket) -> dict[str, Any]:
         ],
         "history": [{"kind": str(e.kind), "created_at": _when(e.created_at)} for e in ticket.events],
     }
+
+
+def labels_in_both_languages(ticket: Ticket) -> dict[str, dict[str, Any]]:
+    """The words of the download's codes (type, status, identity, channel, institution, service, each history step)
+    in Swahili and in English, so the file reads in either language."""
+    labels = {}
+    for language in ("sw", "en"):
+        with force_locale(language):
+            labels[language] = {
+                "type": str(TYPE_LABELS[ticket.type]),
+                "status": str(CITIZEN_STATUS_LABELS[ticket.status]),
+                "identity": str(IDENTITY_LABELS[ticket.identity]),
+                "channel": str(CHANNEL_LABELS.get(ticket.channel, ticket.channel)),
+                "institution": localized_name(ticket.institution, language),
+                "service": localized_name(ticket.category, language) if ticket.category else None,
+                "history": {str(event.kind): str(EVENT_LABELS.get(event.kind, event.kind)) for event in ticket.events},
+            }
+    return labels
 
 
 def record_download(ticket: Ticket, form: str, now: dt.datetime | None = None) -> None:

@@ -3,6 +3,7 @@ legal hold on the officer's ticket page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,11 +17,26 @@ from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.privacy.forms import CorrectionForm, DecisionForm, ErasureForm
-from wananchi.privacy.labels import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS
-from wananchi.privacy.models import DataRequest, RequestStatus
-from wananchi.privacy.requests import decide_request, request_correction, request_erasure, ticket_requests
-from wananchi.privacy.services import NotPermitted, record_download, set_legal_hold, ticket_data, withdraw_consent
+from wananchi.privacy.forms import CorrectionForm, DecisionForm, ErasureForm, StaffRequestForm
+from wananchi.privacy.labels import IDENTITY_CHECK_LABELS, REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS
+from wananchi.privacy.models import DataRequest, RequestKind, RequestStatus
+from wananchi.privacy.requests import (
+    IdentityCheck,
+    decide_request,
+    record_request_for_citizen,
+    request_correction,
+    request_erasure,
+    ticket_requests,
+)
+from wananchi.privacy.services import (
+    NotPermitted,
+    labels_in_both_languages,
+    record_download,
+    set_legal_hold,
+    ticket_data,
+    withdraw_consent,
+)
+from wananchi.tickets.access import VIEW_CONTACT, record_access
 from wananchi.tickets.labels import CITIZEN_STATUS_LABELS, EVENT_LABELS, MESSAGE_AUTHORS, TYPE_LABELS
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.permissions import Permission, can
@@ -63,7 +79,25 @@ def my_data_json(reference: str):
     if ticket is None:
         abort(404)
     record_download(ticket, "json")
-    body = json.dumps(ticket_data(ticket), ensure_ascii=False, indent=2)
+    data = {
+        **ticket_data(ticket),
+        "requests": [
+            {
+                "kind": str(item.kind),
+                "status": str(item.status),
+                "details": item.details,
+                "reason": item.reason,
+                "created_at": item.created_at.isoformat(),
+                "due_at": item.due_at.isoformat(),
+                "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+                "decision_reason": item.decision_reason,
+                "identity_checked_by_staff": item.identity_check,
+            }
+            for item in ticket_requests(ticket)
+        ],
+        "labels": labels_in_both_languages(ticket),
+    }
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,
         mimetype="application/json",
@@ -205,6 +239,7 @@ def _render_decision(ticket: Ticket, forms: dict[int, DecisionForm], status: int
         forms={r.id: forms.get(r.id) or DecisionForm(formdata=None) for r in requests},
         now=utcnow(),
         kind_labels=REQUEST_KIND_LABELS,
+        check_labels=IDENTITY_CHECK_LABELS,
         status_labels=REQUEST_STATUS_LABELS,
     ), status
 
@@ -239,3 +274,97 @@ def decide(reference: str, request_id: int):
             flash(_("The decision has been recorded."), "success")
             return redirect(url_for("staff.ticket_data_requests", reference=ticket.reference), code=303)
     return _render_decision(ticket, {data_request.id: form}, 422)
+
+
+# --- requests recorded by staff for a citizen whose identity they checked -------------------------------------
+
+
+def _render_record(ticket: Ticket, form: StaffRequestForm, status: int = 200):
+    return render_template(
+        "privacy/record_request.html",
+        ticket=ticket,
+        form=form,
+        requests=ticket_requests(ticket),
+        kind_labels=REQUEST_KIND_LABELS,
+        status_labels=REQUEST_STATUS_LABELS,
+        check_labels=IDENTITY_CHECK_LABELS,
+        days=current_app.config["DATA_REQUEST_DAYS"],
+    ), status
+
+
+@staff_bp.route("/hoja/<reference>/ombi-la-mwananchi", methods=["GET", "POST"])
+def record_data_request(reference: str):
+    """An officer records a citizen's request about their personal data (a copy, a correction, an erasure) after
+    checking who they are, noting how."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.RECORD_DATA_REQUEST, ticket):
+        abort(403)
+    form = StaffRequestForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        check = IdentityCheck(form.identity_check.data or "", form.identity_note.data or "")
+        try:
+            recorded = record_request_for_citizen(
+                ticket,
+                RequestKind(form.kind.data),
+                form.details(),
+                form.reason.data or "",
+                check,
+                actor=current_user,
+            )
+        except NotPermitted:
+            abort(403)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            if recorded.kind == RequestKind.ACCESS:
+                return redirect(url_for("staff.citizen_data_copy", reference=ticket.reference), code=303)
+            flash(
+                _(
+                    "The request has been recorded. The supervisor will decide it within %(days)d days.",
+                    days=current_app.config["DATA_REQUEST_DAYS"],
+                ),
+                "success",
+            )
+            return redirect(url_for("staff.record_data_request", reference=ticket.reference), code=303)
+    return _render_record(ticket, form, 422 if request.method == "POST" else 200)
+
+
+ACCESS_COPY_HOURS = 24  # how long after a checked access request its copy can be printed
+
+
+@staff_bp.get("/hoja/<reference>/nakala-ya-taarifa")
+def citizen_data_copy(reference: str):
+    """The printable copy of everything held about the ticket, in Swahili or English (?lang=en), for the citizen
+    whose identity an officer checked in the last ACCESS_COPY_HOURS hours; each copy is in the audit log."""
+    ticket = load_ticket(reference)
+    if not can(current_user, Permission.RECORD_DATA_REQUEST, ticket):
+        abort(403)
+    since = utcnow() - dt.timedelta(hours=ACCESS_COPY_HOURS)
+    checked = db.session.scalar(
+        select(DataRequest.id).where(
+            DataRequest.ticket_id == ticket.id,
+            DataRequest.kind == RequestKind.ACCESS,
+            DataRequest.status == RequestStatus.GRANTED,
+            DataRequest.created_at >= since,
+        )
+    )
+    if checked is None:
+        flash(
+            _("Record the citizen's request, with how you checked who they are, before printing their data."), "error"
+        )
+        return redirect(url_for("staff.record_data_request", reference=ticket.reference), code=303)
+    language = request.args.get("lang", "sw")
+    language = language if language in LANGUAGES else "sw"
+    record_access(current_user, VIEW_CONTACT, ticket, via="copy for the citizen", request=checked)
+    with force_locale(language):
+        return render_template(
+            "privacy/my_data.html",
+            ticket=ticket,
+            data=ticket_data(ticket),
+            language=language,
+            staff_copy=True,
+            status_label=CITIZEN_STATUS_LABELS[ticket.status],
+            type_label=TYPE_LABELS[ticket.type],
+            message_authors=MESSAGE_AUTHORS,
+            event_labels=EVENT_LABELS,
+        )

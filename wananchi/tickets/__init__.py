@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from wananchi.tickets import (  # noqa: F401  (huey knows the domain's tasks once they are imported)
         escalation_views,
         export_views,
+        queue_actions,
         queue_views,
         record_views,
         staff_views,

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, false
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -106,8 +106,9 @@ class Ticket(Model):
         Index("ix_ticket_institution_id_status_created_at", "institution_id", "status", "created_at", "id"),
         # The queue when the tab spans most statuses: walk the institution's tickets newest first.
         Index("ix_ticket_institution_id_created_at", "institution_id", "created_at", "id"),
-        # The "overdue" and "due today" tabs and counts: only running targets have a next due instant.
-        Index("ix_ticket_institution_id_next_due_at", "institution_id", "next_due_at"),
+        # The "overdue" and "due today" tabs and counts (only running targets have a next due instant), and every
+        # open tab read due-soonest: the dated tickets from a cursor on, then the undated ones by id.
+        Index("ix_ticket_institution_id_next_due_at_id", "institution_id", "next_due_at", "id"),
         # The "mine" tab and its count: an officer's open tickets in their institution, from the index alone.
         # Reports: what an institution resolved or first answered in a period.
         Index("ix_ticket_institution_id_resolved_at", "institution_id", "resolved_at"),
@@ -466,3 +467,16 @@ class TicketOpening(Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SavedQueueFilter(Model):
+    """A queue view an officer saved under a name: the tab, filters, search and order as URL query arguments."""
+
+    __tablename__ = "saved_queue_filter"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    query: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

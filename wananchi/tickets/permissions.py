@@ -46,11 +46,17 @@ class Permission(enum.StrEnum):
     # Grant or refuse a citizen's request to correct or erase their personal data (supervisors; obj: Ticket), or
     # list the requests of an institution (obj: Institution).
     DECIDE_DATA_REQUEST = "decide_data_request"
+    # Record a citizen's request about their personal data after checking who they are (telephone, desk, letter):
+    # the officers and supervisors of the ticket's institution (obj: Ticket).
+    RECORD_DATA_REQUEST = "record_data_request"
     # Write and edit the institution's published answers (Maswali), from a consenting ticket or as an article:
     # its officers and supervisors (obj: Institution).
     WRITE_ANSWER = "write_answer"
     # Approve an answer for publication, and confirm a published one is still right: its supervisors (obj: Institution).
     APPROVE_ANSWER = "approve_answer"
+    # Act on several tickets of the queue at once (obj: Institution): those who work its tickets. Each ticket is
+    # then checked by its own action's permission, as one by one.
+    ACT_IN_BULK = "act_in_bulk"
 
 
 def ancestor_ids(institution: Institution) -> list[int]:
@@ -127,6 +133,8 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
         )
     if permission == Permission.NOTE_TICKET:
         return own or _ticket_permission(user, Permission.DIRECT_TICKET, ticket)
+    if permission == Permission.RECORD_DATA_REQUEST:
+        return own
     if permission in (Permission.HOLD_PERSONAL_DATA, Permission.DECIDE_DATA_REQUEST):
         return own and user.role == Role.SUPERVISOR
     return False
@@ -154,6 +162,8 @@ def can(user: Any, permission: Permission, obj: Any = None) -> bool:
     if permission == Permission.VIEW_QUEUE:
         return isinstance(obj, Institution) and _in_reach(user, obj)
     if permission == Permission.RECORD_TICKET:
+        return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
+    if permission == Permission.ACT_IN_BULK:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id
     if permission == Permission.WRITE_ANSWER:
         return isinstance(obj, Institution) and user.works_tickets and obj.id == user.institution_id

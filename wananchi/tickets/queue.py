@@ -37,8 +37,6 @@ SORTS = ("newest", "oldest", "due")
 # Open work is read most urgent first; the archive of closed tickets newest first.
 TAB_DEFAULT_SORT = {"closed": "newest"}
 DEFAULT_SORT = "due"
-# Tickets without a running target sort after every due instant when ordered by due time.
-FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 MAX_SEARCH_LENGTH = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 _REFERENCE_DIGITS = re.compile(r"\d{1,8}")  # just the number of a reference ("201"), of any recent year
@@ -309,49 +307,73 @@ def _cursor_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wananchi.queue-cursor")
 
 
-def _sort_value(ticket: Ticket, sort: str) -> dt.datetime:
-    return (ticket.next_due_at or FAR_FUTURE) if sort == "due" else ticket.created_at
+def _sort_value(ticket: Ticket, sort: str) -> dt.datetime | None:
+    return ticket.next_due_at if sort == "due" else ticket.created_at
 
 
 def encode_cursor(ticket: Ticket, sort: str) -> str:
-    """An opaque, signed, URL-safe position after `ticket` in a queue sorted by `sort`."""
-    micros = (_sort_value(ticket, sort) - EPOCH) // dt.timedelta(microseconds=1)
+    """An opaque, signed, URL-safe position after `ticket` in a queue sorted by `sort` (a ticket without a due
+    instant, in the due order, is placed by its id alone)."""
+    value = _sort_value(ticket, sort)
+    micros = None if value is None else (value - EPOCH) // dt.timedelta(microseconds=1)
     return str(_cursor_serializer().dumps([sort, micros, ticket.id]))
 
 
-def decode_cursor(cursor: str | None, sort: str) -> tuple[dt.datetime, int] | None:
-    """The (sort instant, id) a cursor points after; None for a missing, tampered or other-order cursor."""
+Position = tuple[dt.datetime | None, int]
+
+
+def decode_cursor(cursor: str | None, sort: str) -> Position | None:
+    """The (sort instant, id) a cursor points after (the instant None: among the tickets without a due instant);
+    None for a missing, tampered or other-order cursor."""
     if not cursor:
         return None
     try:
         cursor_sort, micros, ticket_id = _cursor_serializer().loads(cursor)
-        created_at = EPOCH + dt.timedelta(microseconds=int(micros))
+        instant = None if micros is None and cursor_sort == "due" else EPOCH + dt.timedelta(microseconds=int(micros))
     except (BadData, ValueError, TypeError, OverflowError):
         return None
     if cursor_sort != sort or not isinstance(ticket_id, int):
         return None
-    return created_at, ticket_id
+    return instant, ticket_id
 
 
-def _page_query(user: User, flt: QueueFilter, scope: list[int], after: tuple[dt.datetime, int] | None) -> Select:
+def _page_queries(user: User, flt: QueueFilter, scope: list[int], after: Position | None) -> list[Select]:
+    """The statements that read a queue from `after` on, in order: the rows of the first, then of the next.
+
+    Due-soonest is `next_due_at ASC NULLS LAST, id`, read as two index ranges of (institution_id, next_due_at, id):
+    the tickets with a due instant from the cursor on, then those without one by id. A single NULLS LAST keyset
+    condition would be an OR the index cannot seek on; two ranges read only the rows of the page, at any size.
+    """
     in_tab = [] if flt.everywhere else [_tab_condition(flt.tab, user)]
     statement = select(Ticket).where(*in_tab, *_filter_conditions(flt, scope))
     if flt.order == "due":
-        due = func.coalesce(Ticket.next_due_at, literal(FAR_FUTURE, Ticket.next_due_at.type))
-        if after:
-            statement = statement.where(
-                tuple_(due, Ticket.id) > tuple_(literal(after[0], Ticket.next_due_at.type), literal(after[1]))
-            )
-        return statement.order_by(due.asc(), Ticket.id.asc())
+        undated = statement.where(Ticket.next_due_at.is_(None)).order_by(Ticket.id.asc())
+        if after is not None and after[0] is None:
+            return [undated.where(Ticket.id > after[1])]
+        dated = statement.where(Ticket.next_due_at.is_not(None))
+        if after is not None:
+            start = tuple_(literal(after[0], Ticket.next_due_at.type), literal(after[1]))
+            dated = dated.where(tuple_(Ticket.next_due_at, Ticket.id) > start)
+        return [dated.order_by(Ticket.next_due_at.asc(), Ticket.id.asc()), undated]
     key = tuple_(Ticket.created_at, Ticket.id)
     position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None
     if flt.order == "oldest":
         if position is not None:
             statement = statement.where(key > position)
-        return statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())
+        return [statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())]
     if position is not None:
         statement = statement.where(key < position)
-    return statement.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return [statement.order_by(Ticket.created_at.desc(), Ticket.id.desc())]
+
+
+def _first_rows(statements: list[Select], limit: int, *options: Any) -> list[Ticket]:
+    """The first `limit` tickets the statements read one after the other (a later one runs only when needed)."""
+    tickets: list[Ticket] = []
+    for statement in statements:
+        tickets.extend(db.session.scalars(statement.options(*options).limit(limit - len(tickets))).unique())
+        if len(tickets) >= limit:
+            break
+    return tickets
 
 
 def queue_page(
@@ -359,17 +381,15 @@ def queue_page(
 ) -> tuple[list[Ticket], str | None]:
     """One page of a tab, and the cursor of the next page (None on the last page)."""
     scope = visible_ids(user) if scope is None else scope
-    statement = (
-        _page_query(user, flt, scope, decode_cursor(after, flt.order))
-        .options(
-            joinedload(Ticket.assignee),
-            joinedload(Ticket.institution),
-            joinedload(Ticket.district),
-            joinedload(Ticket.region),
-        )
-        .limit(PAGE_SIZE + 1)
+    tickets = _first_rows(
+        _page_queries(user, flt, scope, decode_cursor(after, flt.order)),
+        PAGE_SIZE + 1,
+        joinedload(Ticket.assignee),
+        joinedload(Ticket.institution),
+        joinedload(Ticket.category),
+        joinedload(Ticket.district),
+        joinedload(Ticket.region),
     )
-    tickets = list(db.session.scalars(statement))
     if len(tickets) <= PAGE_SIZE:
         return tickets, None
     tickets = tickets[:PAGE_SIZE]
@@ -384,8 +404,11 @@ def next_in_queue(user: User, flt: QueueFilter, ticket: Ticket, position: str | 
     """
     start = position if position and decode_cursor(position, flt.order) else encode_cursor(ticket, flt.order)
     after = decode_cursor(start, flt.order)
-    statement = _page_query(user, flt, visible_ids(user), after).where(Ticket.id != ticket.id).limit(1)
-    return db.session.scalar(statement), start
+    statements = [
+        statement.where(Ticket.id != ticket.id) for statement in _page_queries(user, flt, visible_ids(user), after)
+    ]
+    found = _first_rows(statements, 1)
+    return (found[0] if found else None), start
 
 
 def count_cap(flt: QueueFilter) -> int:

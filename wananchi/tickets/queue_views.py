@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wananchi.accounts.models import Role, User
+from wananchi.accounts.models import STAFF_ROLES, Role, User
+from wananchi.core.db import commit_now
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
-from wananchi.institutions.models import Category, Region
+from wananchi.institutions.models import Category, Institution, Region
 from wananchi.tickets import actions
 from wananchi.tickets.access import contact_kind, record_contact_search
 from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
+from wananchi.tickets.models import Ticket
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import (
     QueueFilter,
@@ -29,6 +32,8 @@ from wananchi.tickets.queue import (
     tab_counts,
     visible_ids,
 )
+from wananchi.tickets.queue_forms import BulkForm, SaveFilterForm
+from wananchi.tickets.saved_filters import saved_filters
 from wananchi.tickets.staff import bp
 
 TAB_LABELS = {
@@ -100,44 +105,125 @@ def dashboard():  # type: ignore[no-untyped-def]
     return render_template("staff/dashboard.html", tiles=tiles)
 
 
-@bp.get("/foleni")
-def queue():  # type: ignore[no-untyped-def]
-    """One tab of the queue, filtered and searched, 50 tickets a page, with the count of every tab."""
-    user = _queue_user()
-    flt, messages = parse_filter(request.args)
+def _shown_counts(user: User, flt: QueueFilter, scope: list[int]) -> dict[str, dict[str, Any]]:
+    """Each tab's count as shown, current at every load; none for a word or contact search."""
+    # Word searches are not counted: the matches of a common word grow with the archive, the first page does not.
+    if is_text_search(flt):
+        return {}
+    counts = tab_counts(user, flt, scope=scope, tabs=tuple(_tabs_for(user)))
+    return {tab: _shown_count(count, count_cap(flt)) for tab, count in counts.items()}
+
+
+def _column_sorts(flt: QueueFilter) -> dict[str, dict[str, Any]]:
+    """The sortable columns' header links (each keeps the tab and filters) and their aria-sort state."""
+    received = {"newest": "descending", "oldest": "ascending"}.get(flt.order, "none")
+    return {
+        "received": {
+            "args": flt.query_args(sort="oldest" if flt.order == "newest" else "newest"),
+            "aria": received,
+        },
+        "due": {"args": flt.query_args(sort="due"), "aria": "ascending" if flt.order == "due" else "none"},
+    }
+
+
+def _bulk_choices(user: User) -> dict[str, list[tuple[str, str]]]:
+    """The officers a supervisor may assign to and the institutions a ticket may be transferred to."""
+    officers = db.session.scalars(
+        select(User)
+        .where(User.institution_id == user.institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
+        .order_by(User.name)
+    )
+    institutions = db.session.scalars(
+        select(Institution).where(Institution.is_active.is_(True), Institution.id != user.institution_id)
+    )
+    return {
+        "officers": [("", "—")] + [(str(officer.id), officer.name) for officer in officers],
+        "institutions": [("", "—")]
+        + sorted(((str(i.id), localized_name(i)) for i in institutions), key=lambda pair: pair[1]),
+    }
+
+
+def render_queue(
+    user: User,
+    flt: QueueFilter,
+    messages: list[str],
+    after: str | None,
+    *,
+    save_form: SaveFilterForm | None = None,
+    bulk_form: BulkForm | None = None,
+    status: int = 200,
+    page: tuple[list[Ticket], str | None] | None = None,
+) -> Any:
+    """The queue page: one tab, filtered and searched, 50 tickets a page, with the count of every tab, the user's
+    saved filters, and the form acting on chosen tickets (its errors and choices kept when it came back)."""
     scope = visible_ids(user)
-    after = request.args.get("after") or None
-    tickets, next_cursor = queue_page(user, flt, after=after, scope=scope)
+    tickets, next_cursor = page or queue_page(user, flt, after=after, scope=scope)
     kind = search_kind(flt.search) if flt.search else None
-    if kind in ("reference", "digits") and len(tickets) == 1 and after is None:
-        return redirect(url_for("staff.ticket", reference=tickets[0].reference), code=303)
     if kind == "contact":
         # Finding a citizen's tickets by their e-mail or phone is a view of their contact details: recorded on each.
         tickets = [ticket for ticket in tickets if can(user, Permission.VIEW_CONTACT, ticket)]
         record_contact_search(user, contact_kind(flt.search), tickets)
         for ticket in tickets:
             actions.record_contact_view(ticket, actor=user, via="search")
-        db.session.commit()
-    # Word searches are not counted: the matches of a common word grow with the archive, the first page does not.
-    counts = {} if is_text_search(flt) else tab_counts(user, flt, scope=scope)
-    cap = count_cap(flt)
-    tabs = [
-        {"tab": tab, "label": TAB_LABELS[tab], **(_shown_count(counts[tab], cap) if tab in counts else {})}
-        for tab in _tabs_for(user)
-    ]
+        commit_now()
+    counts = _shown_counts(user, flt, scope)
+    tabs = [{"tab": tab, "label": TAB_LABELS[tab], **counts.get(tab, {})} for tab in _tabs_for(user)]
+    can_bulk = bool(tickets) and can(user, Permission.ACT_IN_BULK, user.institution)
+    bulk_form = bulk_form or BulkForm(formdata=None)
+    if can_bulk:
+        choices = _bulk_choices(user)
+        bulk_form.assignee.choices = choices["officers"]  # type: ignore[assignment]
+        bulk_form.institution.choices = choices["institutions"]  # type: ignore[assignment]
+        if not can(user, Permission.ASSIGN_TICKET, tickets[0]):
+            bulk_form.action.choices = [c for c in bulk_form.action.choices if c[0] != "assign"]  # type: ignore[union-attr]
+    kept: dict[str, Any] = flt.query_args()
     return render_template(
         "staff/queue.html",
         flt=flt,
         messages=messages,
         tickets=tickets,
         next_cursor=next_cursor,
+        after=after,
+        kept=kept,
         paged=after is not None,
         tabs=tabs,
         current_tab_label=TAB_LABELS[flt.tab],
         show_institution=user.role == Role.OVERSIGHT,
         type_labels=TYPE_LABELS,
         choices=_filter_choices(),
-        filtered=bool(set(flt.query_args()) - {"tab", "scope"}),
+        filtered=bool(set(kept) - {"tab", "scope"}),
         scopes=SCOPE_LABELS,
         searched_everywhere=flt.everywhere,
-    )
+        column_sorts=_column_sorts(flt),
+        counts_url=url_for("staff.queue_counts", **kept) if not is_text_search(flt) else "",
+        saved=saved_filters(user),
+        save_form=save_form or SaveFilterForm(formdata=None),
+        can_bulk=can_bulk,
+        bulk_form=bulk_form,
+        checked=set(bulk_form.ticket.data or []),
+        can_save=not (flt.search and search_kind(flt.search) == "contact"),
+    ), status
+
+
+@bp.get("/foleni")
+def queue():  # type: ignore[no-untyped-def]
+    """One tab of the queue; a reference (or its digits) that names one ticket opens it."""
+    user = _queue_user()
+    flt, messages = parse_filter(request.args)
+    after = request.args.get("after") or None
+    page = queue_page(user, flt, after=after)
+    if after is None and flt.search and search_kind(flt.search) in ("reference", "digits") and len(page[0]) == 1:
+        return redirect(url_for("staff.ticket", reference=page[0][0].reference), code=303)
+    return render_queue(user, flt, messages, after, page=page)
+
+
+@bp.get("/foleni/idadi")
+def queue_counts():  # type: ignore[no-untyped-def]
+    """Each tab's count under the page's filters, for the queue page to refresh without reloading its list."""
+    user = _queue_user()
+    flt, _messages = parse_filter(request.args)
+    counts = _shown_counts(user, flt, visible_ids(user))
+    shown = {tab: format_decimal(count["value"]) + ("+" if count["more"] else "") for tab, count in counts.items()}
+    response = jsonify({"counts": shown})
+    response.headers["Cache-Control"] = "no-store"
+    return response

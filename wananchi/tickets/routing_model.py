@@ -70,8 +70,8 @@ class Ranked:
 
 
 def training_examples() -> list[Example]:
-    """Every resolved or closed ticket (not merged away, not left at a triage desk), oldest first, with the
-    institution and service it ended at."""
+    """The newest ROUTING_MAX_TICKETS resolved or closed tickets (not merged away, not left at a triage desk),
+    oldest first, with the institution and service each ended at."""
     triage = select(Institution.id).where(Institution.is_triage.is_(True))
     rows = db.session.execute(
         select(Ticket.subject, Ticket.description, Ticket.district_id, Ticket.institution_id, Ticket.category_id)
@@ -80,9 +80,13 @@ def training_examples() -> list[Example]:
             Ticket.merged_into_id.is_(None),
             Ticket.institution_id.not_in(triage),
         )
-        .order_by(Ticket.created_at, Ticket.id)
-    )
-    return [Example(model_text(r.subject, r.description, r.district_id), r.institution_id, r.category_id) for r in rows]
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(current_app.config["ROUTING_MAX_TICKETS"])
+    ).all()
+    return [
+        Example(model_text(r.subject, r.description, r.district_id), r.institution_id, r.category_id)
+        for r in reversed(rows)
+    ]
 
 
 def split(examples: list[Example], hold_out: float) -> tuple[list[Example], list[Example]]:

@@ -1,0 +1,10 @@
+"""Signals of the personal-data domain, sent once a change is written (flushed), in its transaction; only side
+effects whose order does not matter (the citizen's message) subscribe to them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# A supervisor decided a request about a ticket's personal data (sender: the DataRequest; `recipients`: the
+# citizen's (channel, address) pairs as they were before the decision, since a granted erasure clears them).
+data_request_decided = _signals.signal("data-request-decided")
