@@ -6,14 +6,14 @@ by e-mail address (ix_ticket_citizen_email: a plain CREATE INDEX, so the ticket 
 on SQLite).
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0026
 Create Date: 2026-12-07 07:20:00
 
 """
 from alembic import op
 
 revision = '0031'
-down_revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
