@@ -8,6 +8,7 @@ from tests.api.conftest import bearer, submit
 from wananchi.api.models import ApiToken
 from wananchi.api.tokens import create_api_token, create_integration_key, find_integration_key, revoke_api_token
 from wananchi.core.audit import AuditEntry
+from wananchi.tickets.models import Ticket
 
 
 def _ticket(client, setting) -> dict:
@@ -83,6 +84,21 @@ def test_transfer(client, setting):
         headers=bearer(setting.tokens["officer_a"]),
     )
     assert moved.status_code == 200 and moved.json["institution"]["slug"] == setting.world.council.slug
+
+
+def test_transfer_with_a_service(client, setting, db):
+    world = setting.world
+    ticket = _ticket(client, setting)
+    url = f"/api/v1/staff/tickets/{ticket['reference']}/transfer"
+    officer = bearer(setting.tokens["officer_a"])
+    body = {"institution": world.council.slug, "reason": "Ni ya halmashauri.", "version": ticket["version"]}
+    for wrong in (world.national_service.code, "hakuna-huduma"):  # not the council's, or no such service
+        refused = client.post(url, json={**body, "service": wrong}, headers=officer)
+        assert refused.status_code == 422, wrong
+    moved = client.post(url, json={**body, "service": world.local_service.code}, headers=officer)
+    assert moved.status_code == 200 and moved.json["institution"]["slug"] == world.council.slug
+    stored = db.session.scalar(select(Ticket).where(Ticket.reference == ticket["reference"]))
+    assert stored.category_id == world.local_service.id
 
 
 def test_scopes_and_revocation(client, setting, db):

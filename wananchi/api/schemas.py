@@ -316,6 +316,11 @@ class AssignSchema(VersionedSchema):
 class TransferSchema(VersionedSchema):
     institution = Text(required=True, validate=_length(1, 60), metadata={"description": "The slug of the target."})
     reason = Text(required=True, validate=_length(1, MAX_TEXT))
+    service = Text(
+        load_default=None,
+        validate=_length(1, 60),
+        metadata={"description": "Optional: the code of a service the target answers; the ticket takes it too."},
+    )
 
 
 class ApiErrorSchema(Schema):

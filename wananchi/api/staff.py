@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,7 +32,7 @@ from wananchi.api.schemas import (
 from wananchi.api.serialise import queue_item_dict, staff_ticket_dict
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db, limiter
-from wananchi.institutions.models import Institution
+from wananchi.institutions.models import Category, Institution
 from wananchi.tickets import actions
 from wananchi.tickets.access import VIEW_CONTACT, VIEW_TICKET, contact_kind, record_access, record_contact_search
 from wananchi.tickets.models import Ticket
@@ -240,7 +240,18 @@ def transfer(data: dict[str, Any], reference: str) -> dict[str, Any]:
     target = db.session.scalar(select(Institution).where(Institution.slug == data["institution"]))
     if target is None:
         abort(error_response(422, fields={"institution": ["Choose another, active institution."]}))
+    service = None
+    if data["service"]:
+        service = db.session.scalar(select(Category).where(Category.code == data["service"]))
+        if service is None:
+            abort(
+                error_response(
+                    422, fields={"service": [gettext("Choose a service that the receiving institution answers.")]}
+                )
+            )
     return _run(
         ticket,
-        lambda user: actions.transfer_ticket(ticket, target, data["reason"], actor=user, version=data["version"]),
+        lambda user: actions.transfer_ticket(
+            ticket, target, data["reason"], actor=user, version=data["version"], service=service
+        ),
     )
