@@ -40,6 +40,8 @@ EXPECTED: dict[tuple[Permission, str | None], set[str]] = {
     (Permission.SUBMIT_FOR_INSTITUTION, "A"): set(),  # an institution's system only (its integration key)
     (Permission.RECORD_TICKET, "A"): {"officer_a", "supervisor_a"},  # its own officers, for citizens who call...
     (Permission.RECORD_TICKET, "B"): {"officer_b"},
+    (Permission.ACT_IN_BULK, "A"): {"officer_a", "supervisor_a"},  # the queue's bulk actions: its own officers
+    (Permission.ACT_IN_BULK, "B"): {"officer_b"},
     (Permission.HOLD_PERSONAL_DATA, "named"): {"supervisor_a"},  # a legal hold: the institution's supervisor
     (Permission.HOLD_PERSONAL_DATA, "anonymous"): {"supervisor_a"},
     (Permission.DECIDE_DATA_REQUEST, "named"): {"supervisor_a"},
