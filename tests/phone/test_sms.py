@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.notifications.conftest import sms_gateway  # noqa: F401 - the outbound SMS gateway on loopback
 from tests.notifications.setting import REPLY, submit
 from tests.phone.conftest import OTHER_PHONE, PHONE, send_sms
+from wananchi.core.errors import DomainError
 from wananchi.extensions import db as _db
 from wananchi.notifications.models import Channel as MessageChannel
 from wananchi.notifications.models import OutboxMessage, OutboxStatus
@@ -57,6 +58,31 @@ def test_a_retried_inbound_sms_is_stored_and_acted_on_once(live_server, setting,
     assert len(tickets(db)) == 1
     assert db.session.scalar(select(func.count(InboundSms.id))) == 1
     assert len(texts_to(sms_gateway)) == 1
+
+
+def test_a_refused_sms_ticket_keeps_the_message_and_sends_the_reason(
+    live_server,
+    setting,
+    db,
+    sms_gateway,
+    monkeypatch,  # noqa: F811
+):
+    """A submission refused after writing part of the ticket undoes that part only: the inbound message stays
+    stored (a gateway retry is not acted on again) and the phone is told why."""
+    from wananchi.phone import sms
+    from wananchi.tickets.services import submit_ticket
+
+    def refused(submission, **kwargs):  # type: ignore[no-untyped-def]
+        submit_ticket(submission, **kwargs)  # the ticket's rows are written, then the change is refused
+        raise DomainError("Hoja haikupokelewa.")
+
+    monkeypatch.setattr(sms, "submit_ticket", refused)
+    for _attempt in range(2):
+        assert send_sms(live_server, COMPLAINT, gateway_id="ATXid_kataa") == (200, "OK")
+    assert tickets(db) == []
+    [stored] = db.session.scalars(select(InboundSms))
+    assert stored.outcome == "refused"
+    assert texts_to(sms_gateway) == ["Hoja haikupokelewa."]
 
 
 def test_a_reference_anywhere_adds_the_text_when_the_phone_is_the_contact(live_server, setting, db, sms_gateway):  # noqa: F811

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from wananchi.core.db import retry_on_conflict, roll_back_at_end, rollback, utcnow
+from wananchi.core.db import retry_on_conflict, rollback, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.extensions import db
 from wananchi.institutions.models import Category
@@ -183,7 +183,8 @@ def _new_ticket(inbound: InboundSms, text: str, language: str, now: dt.datetime)
         submission_key="sms:" + hashlib.sha256(inbound.gateway_id.encode()).hexdigest()[:56],
     )
     try:
-        receipt = submit_ticket(submission, now=now, refuse_repeats=True)
+        with db.session.begin_nested():  # a refusal undoes the ticket's rows only: the message and its answer stay
+            receipt = submit_ticket(submission, now=now, refuse_repeats=True)
     except AlreadySubmitted as resent:
         receipt = resent.receipt
     except RepeatedText as repeated:  # nothing was written: the answer names the first ticket, never its text
@@ -194,7 +195,7 @@ def _new_ticket(inbound: InboundSms, text: str, language: str, now: dt.datetime)
             reference=repeated.reference,
         )
     except DomainError as error:
-        roll_back_at_end()
+        inbound.outcome = "refused"
         return error.message
     inbound.ticket_id, inbound.outcome = receipt.ticket.id, "ticket"
     return None
