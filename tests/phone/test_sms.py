@@ -64,8 +64,8 @@ def test_a_refused_sms_ticket_keeps_the_message_and_sends_the_reason(
     live_server,
     setting,
     db,
-    sms_gateway,
-    monkeypatch,  # noqa: F811
+    sms_gateway,  # noqa: F811
+    monkeypatch,
 ):
     """A submission refused after writing part of the ticket undoes that part only: the inbound message stays
     stored (a gateway retry is not acted on again) and the phone is told why."""
