@@ -22,7 +22,7 @@ def create_app() -> Flask:
     """The app whose submissions are validated and confirmed, and never stored."""
     numbers = itertools.count(1)
 
-    def store_nothing(submission: Submission) -> Receipt:
+    def store_nothing(submission: Submission, **_options: object) -> Receipt:  # refuse_repeats: nothing is stored
         number = next(numbers)
         ticket = SimpleNamespace(id=number, reference=f"WN-2026-{number:06d}", tracking_code_version=0)
         return Receipt(ticket=ticket, tracking_code="0000000000", created=True)  # type: ignore[arg-type]

@@ -139,6 +139,7 @@ def _plausible(setting: Any, ticket: dict[str, Any]) -> dict[str, Any]:
         "outcome": None,
         "assignee_id": setting.staff.officer_a.id,
         "institution": setting.world.council.slug,
+        "service": None,
         "tab": "all",
         "region": "dodoma",
         "district": None,
