@@ -1,19 +1,21 @@
 """Scale: the staff queue, the target scan with nothing due and one institution's month report at growing sizes.
 
 Run from the repository root: `.venv/bin/python benchmarks/scale.py [--sizes 100000,1000000] [--repeat 10]`
-(`--sizes 1000000,10000000` is the issue's comparison; loading 10 million tickets takes about ten times as long
-as one million and some 15 GB of disk). The script creates its own PostgreSQL database, runs the migrations, loads
-the demo reference data and eight officers and a supervisor of one busy institution (a tenth of the tickets), then
-for each size replaces the tickets with generated ones — two years of Swahili texts with their target columns
-(`benchmarks/sla.py`'s generator on `benchmarks/queue_pages.py`'s COPY loader: indexes dropped and rebuilt, VACUUM
-ANALYZE) — and times, through the Flask test client or the scan's own function:
+(`--sizes 1000000,10000000` is the issue's comparison). The script creates its own PostgreSQL database, runs the
+migrations, loads the demo reference data and eight officers and a supervisor of one busy institution (a tenth of the
+tickets). For the smallest size it replaces the tickets with generated ones — two years of Swahili texts with their
+target columns (`benchmarks/sla.py`'s generator on `benchmarks/queue_pages.py`'s COPY loader: indexes dropped and
+rebuilt, VACUUM ANALYZE); every larger size (a multiple of the smallest) is those tickets copied inside PostgreSQL
+(`multiply`: same loader, same shape per institution, checked) — and at each size it times, through the Flask test
+client or the scan's own function:
 
 - the queue: first page, the closed tab filtered by type and dates, a word search (an officer of the busy one);
 - the target scan with nothing due (`scan_batch`, as the worker runs it every minute);
 - the busy institution's report for one month (its supervisor), computed afresh on each request.
 
 It prints the p50 and p90 of each, the database's size per million tickets, and each figure's ratio to the first
-size (the aim: the largest within 1.5 times the smallest). The database is dropped at the end, also on an error.
+size (the aim: the largest within 1.5 times the smallest). The database is dropped at the end, also on Ctrl-C,
+SIGTERM or an error; its name is printed first, to drop it by hand after a SIGKILL.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import logging
 import os
 import re
 import secrets
+import signal
 import statistics
 import sys
 import time
@@ -68,6 +71,68 @@ def add_supervisor(app: Any, institution_id: int) -> None:
         db.session.commit()
 
 
+def multiply(engine: sa.Engine, factor: int) -> float:
+    """Replace the loaded tickets with `factor` copies of each, built inside PostgreSQL; returns the seconds taken.
+
+    Generating ten million tickets in Python (their working-time deadlines above all) would take hours on two cores,
+    so a larger size is the smallest one's tickets, each copied `factor` times: copy j of ticket i gets id
+    (i - 1) * factor + j + 1, the reference number and submission key that go with it, and every instant moved j /
+    factor of the gap between two generated tickets later (deadlines move with their ticket, so none falls due). The
+    tickets then keep their order in time and on disk, and every institution, service, status, type, officer and
+    word keeps its share: each institution holds `factor` times the tickets, spread the same way. The generated
+    tickets are kept in the unlogged table bench_base for the next size (not counted in the database's size)."""
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        columns = connection.execute(
+            sa.text(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'ticket' "
+                "AND table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position"
+            )
+        ).all()
+        if connection.execute(sa.text("SELECT to_regclass('bench_base')")).scalar() is None:
+            connection.execute(sa.text("CREATE UNLOGGED TABLE bench_base AS SELECT * FROM ticket"))
+            connection.execute(sa.text("ALTER TABLE bench_base ADD PRIMARY KEY (id)"))
+            connection.commit()
+        base_count, first, last = connection.execute(
+            sa.text("SELECT count(*), min(created_at), max(created_at) FROM bench_base")
+        ).one()
+    gap = (last - first).total_seconds() / max(base_count - 1, 1) / factor  # seconds between two copies
+    number = "(split_part(b.reference, '-', 3)::bigint - 1) * %(factor)s + j + 1"
+    computed = {
+        "id": "(b.id - 1) * %(factor)s + j + 1",
+        "reference": f"'WN-' || split_part(b.reference, '-', 2) || '-' || lpad(({number})::text, "
+        f"greatest(6, length(({number})::text)), '0')",
+        "submission_key": "'bench-' || ((b.id - 1) * %(factor)s + j + 1)",
+    }
+    values = [
+        computed.get(name)
+        or (f"b.{name} + make_interval(secs => j * %(gap)s)" if kind == "timestamp with time zone" else f"b.{name}")
+        for name, kind in columns
+    ]
+    with bench_queue.replacing(engine, ["ticket"]) as cursor:
+        # Written in id (and time) order, as COPY writes the generated tickets: bench_base read through its key,
+        # each ticket's copies sorted among themselves.
+        cursor.execute(
+            f"INSERT INTO ticket ({', '.join(name for name, _kind in columns)}) "
+            f"SELECT {', '.join(values)} FROM bench_base b CROSS JOIN LATERAL generate_series(0, %(factor)s - 1) j "
+            "ORDER BY b.id, j",
+            {"factor": factor, "gap": gap},
+        )
+    seconds = time.perf_counter() - started
+    with engine.connect() as connection:
+        differing = connection.execute(
+            sa.text(
+                "SELECT (SELECT count(*) FROM ticket) - :factor * (SELECT count(*) FROM bench_base) + (SELECT count(*) "
+                "FROM (SELECT institution_id, type, status, assignee_id, :factor * count(*) FROM bench_base "
+                "GROUP BY 1, 2, 3, 4 EXCEPT SELECT institution_id, type, status, assignee_id, count(*) FROM ticket "
+                "GROUP BY 1, 2, 3, 4) AS missing)"
+            ),
+            {"factor": factor},
+        ).scalar_one()
+    assert differing == 0, "the copies do not hold each institution's tickets `factor` times"
+    return seconds
+
+
 def log_in(client: Any, email: str) -> None:
     """Log a user in through the real form."""
     page = client.get("/ingia")
@@ -84,12 +149,21 @@ def figures(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), bench_queue.percentile(times, 0.9)
 
 
-def measure_size(app: Any, engine: sa.Engine, ref: Any, size: int, repeat: int) -> dict[str, Any]:
-    with app.app_context():
-        calendars = {i.id: calendar_for(i) for i in db.session.scalars(sa.select(Institution))}
-    load_seconds = bench_sla.bulk_load(engine, size, ref, calendars, seed=2026)
+def measure_size(app: Any, engine: sa.Engine, ref: Any, size: int, smallest: int, repeat: int) -> dict[str, Any]:
+    """Load `size` tickets (generated for the smallest size, copies of those for the others) and time the pages."""
+    if size == smallest:
+        with app.app_context():
+            calendars = {i.id: calendar_for(i) for i in db.session.scalars(sa.select(Institution))}
+        load_seconds = bench_sla.bulk_load(engine, size, ref, calendars, seed=2026)
+    else:
+        load_seconds = multiply(engine, size // smallest)
     with engine.connect() as connection:
-        database_bytes = connection.execute(sa.text("SELECT pg_database_size(current_database())")).scalar_one()
+        database_bytes = connection.execute(
+            sa.text(
+                "SELECT pg_database_size(current_database()) - "
+                "coalesce(pg_total_relation_size(to_regclass('bench_base')), 0)"
+            )
+        ).scalar_one()
         ticket_bytes = connection.execute(sa.text("SELECT pg_total_relation_size('ticket')")).scalar_one()
     print(
         f"\n{size:,} tickets loaded in {load_seconds:.0f} s; database {database_bytes / 2**20:,.0f} MiB "
@@ -134,6 +208,12 @@ def run(admin_url: str, sizes: list[int], repeat: int) -> None:
     url = sa.make_url(normalise_database_url(admin_url)).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    print(
+        f"database {name}: dropped at the end, also on Ctrl-C, SIGTERM or an error; after a SIGKILL drop it with "
+        f'DROP DATABASE "{name}" WITH (FORCE)',
+        flush=True,
+    )
+    previous_term = signal.signal(signal.SIGTERM, bench_sla._interrupt)
     try:
         app = create_app(
             "testing",
@@ -147,7 +227,7 @@ def run(admin_url: str, sizes: list[int], repeat: int) -> None:
         ref = bench_queue.reference_data(app)
         add_supervisor(app, ref.busy_id)
         engine = sa.create_engine(url)
-        measured = {size: measure_size(app, engine, ref, size, repeat) for size in sizes}
+        measured = {size: measure_size(app, engine, ref, size, sizes[0], repeat) for size in sizes}
         engine.dispose()
         first, last = sizes[0], sizes[-1]
         print(f"\nsummary (p50 in ms; ratio = {last:,} / {first:,}; aim at most {AIM_RATIO}x)")
@@ -160,9 +240,13 @@ def run(admin_url: str, sizes: list[int], repeat: int) -> None:
         print(f"  {'database GiB per million tickets':<36}" + "".join(f"{value:>14.2f}" for value in per_million))
         print(f"  {'load seconds':<36}" + "".join(f"{measured[size]['load']:>14.0f}" for size in sizes))
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, previous_term)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,8 +258,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    if not sizes or sizes[0] < 1000 or args.repeat < 1:
-        parser.error("--sizes must be at least 1000 each and --repeat at least 1")
+    if not sizes or sizes[0] < 1000 or any(size % sizes[0] for size in sizes) or args.repeat < 1:
+        parser.error("--sizes must be at least 1000 each and multiples of the smallest, --repeat at least 1")
     started = time.monotonic()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; sizes {sizes}", flush=True)
     run(args.pg_admin_url, sizes, args.repeat)
