@@ -1,13 +1,13 @@
 """Scale: the staff queue, the target scan with nothing due and one institution's month report at growing sizes.
 
-Run from the repository root: `.venv/bin/python benchmarks/scale.py [--sizes 100000,1000000] [--repeat 10]`
-(`--sizes 1000000,10000000` is the issue's comparison). The script creates its own PostgreSQL database, runs the
-migrations, loads the demo reference data and eight officers and a supervisor of one busy institution (a tenth of the
-tickets). For the smallest size it replaces the tickets with generated ones — two years of Swahili texts with their
-target columns (`benchmarks/sla.py`'s generator on `benchmarks/queue_pages.py`'s COPY loader: indexes dropped and
-rebuilt, VACUUM ANALYZE); every larger size (a multiple of the smallest) is those tickets copied inside PostgreSQL
-(`multiply`: same loader, same shape per institution, checked) — and at each size it times, through the Flask test
-client or the scan's own function:
+Run from the repository root: `.venv/bin/python benchmarks/scale.py [--sizes 100000,1000000] [--repeat 10]
+[--explain]` (`--sizes 1000000,10000000` is the issue's comparison). The script creates its own PostgreSQL database,
+runs the migrations, loads the demo reference data and eight officers and a supervisor of one busy institution (a
+tenth of the tickets). For the smallest size it replaces the tickets with generated ones — two years of Swahili texts
+with their target columns (`benchmarks/sla.py`'s generator on `benchmarks/queue_pages.py`'s COPY loader: indexes
+dropped and rebuilt, VACUUM ANALYZE); every larger size (a multiple of the smallest) is those tickets copied inside
+PostgreSQL (`multiply`: the same loader, the same shape per institution, checked). At each size it times, through the
+Flask test client or the scan's own function:
 
 - the queue: first page, the closed tab filtered by type and dates, a word search (an officer of the busy one);
 - the target scan with nothing due (`scan_batch`, as the worker runs it every minute);
@@ -149,7 +149,9 @@ def figures(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), bench_queue.percentile(times, 0.9)
 
 
-def measure_size(app: Any, engine: sa.Engine, ref: Any, size: int, smallest: int, repeat: int) -> dict[str, Any]:
+def measure_size(
+    app: Any, engine: sa.Engine, ref: Any, size: int, smallest: int, repeat: int, show_plans: bool
+) -> dict[str, Any]:
     """Load `size` tickets (generated for the smallest size, copies of those for the others) and time the pages."""
     if size == smallest:
         with app.app_context():
@@ -195,14 +197,18 @@ def measure_size(app: Any, engine: sa.Engine, ref: Any, size: int, smallest: int
         for label, (client, url) in pages.items():
             results[label] = bench_queue.measure(client, url, repeat)
             print(f"  {label:<36} p50 {figures(results[label])[0]:8.1f} ms   p90 {figures(results[label])[1]:8.1f} ms")
+            if show_plans:
+                bench_queue.explain(app, client, url)
     with app.app_context():
         results["target scan, nothing due"] = bench_sla.idle_scan_times(max(repeat, 10))
+        if show_plans:
+            bench_sla.explain_scan()
     label = "target scan, nothing due"
     print(f"  {label:<36} p50 {figures(results[label])[0]:8.1f} ms   p90 {figures(results[label])[1]:8.1f} ms")
     return {"times": results, "bytes": database_bytes, "load": load_seconds}
 
 
-def run(admin_url: str, sizes: list[int], repeat: int) -> None:
+def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool) -> None:
     admin = sa.create_engine(normalise_database_url(admin_url), isolation_level="AUTOCOMMIT")
     name = f"wananchi_bench_scale_{uuid.uuid4().hex[:8]}"
     url = sa.make_url(normalise_database_url(admin_url)).set(database=name).render_as_string(hide_password=False)
@@ -227,7 +233,7 @@ def run(admin_url: str, sizes: list[int], repeat: int) -> None:
         ref = bench_queue.reference_data(app)
         add_supervisor(app, ref.busy_id)
         engine = sa.create_engine(url)
-        measured = {size: measure_size(app, engine, ref, size, sizes[0], repeat) for size in sizes}
+        measured = {size: measure_size(app, engine, ref, size, sizes[0], repeat, show_plans) for size in sizes}
         engine.dispose()
         first, last = sizes[0], sizes[-1]
         print(f"\nsummary (p50 in ms; ratio = {last:,} / {first:,}; aim at most {AIM_RATIO}x)")
@@ -256,13 +262,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--pg-admin-url", default=bench_queue.DEFAULT_PG_ADMIN_URL, help="administrative PostgreSQL URL"
     )
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's ticket queries")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     if not sizes or sizes[0] < 1000 or any(size % sizes[0] for size in sizes) or args.repeat < 1:
         parser.error("--sizes must be at least 1000 each and multiples of the smallest, --repeat at least 1")
     started = time.monotonic()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; sizes {sizes}", flush=True)
-    run(args.pg_admin_url, sizes, args.repeat)
+    run(args.pg_admin_url, sizes, args.repeat, args.explain)
     print(f"\n{time.monotonic() - started:.0f} s in all")
 
 
