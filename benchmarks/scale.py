@@ -5,9 +5,9 @@ Run from the repository root: `.venv/bin/python benchmarks/scale.py [--sizes 100
 runs the migrations, loads the demo reference data and eight officers and a supervisor of one busy institution (a
 tenth of the tickets). For the smallest size it replaces the tickets with generated ones — two years of Swahili texts
 with their target columns (`benchmarks/sla.py`'s generator on `benchmarks/queue_pages.py`'s COPY loader: indexes
-dropped and rebuilt, VACUUM ANALYZE); every larger size (a multiple of the smallest) is those tickets copied inside
-PostgreSQL (`multiply`: the same loader, the same shape per institution, checked). At each size it times, through the
-Flask test client or the scan's own function:
+dropped and rebuilt, VACUUM ANALYZE); every larger size (a multiple of the smallest) is those tickets with a longer
+history before them, copied inside PostgreSQL (`multiply`: the same loader; each institution receives the same tickets
+a month at every size, checked). At each size it times, through the Flask test client or the scan's own function:
 
 - the queue: first page, the closed tab filtered by type and dates, a word search (an officer of the busy one);
 - the target scan with nothing due (`scan_batch`, as the worker runs it every minute);
@@ -49,10 +49,12 @@ from wananchi.core.db import normalise_database_url  # noqa: E402
 from wananchi.extensions import db  # noqa: E402
 from wananchi.institutions.models import Institution  # noqa: E402
 from wananchi.sla.calendars import calendar_for  # noqa: E402
+from wananchi.tickets.models import OPEN_STATUSES  # noqa: E402
 
 NOW = bench_queue.NOW
 SUPERVISOR = "msimamizi@bench.go.tz"
 AIM_RATIO = 1.5
+STOPPED_CLOCK = ("next_due_at", "next_sla_check_at", "sla_paused_at")  # none left on a closed ticket
 
 
 def add_supervisor(app: Any, institution_id: int) -> None:
@@ -72,15 +74,18 @@ def add_supervisor(app: Any, institution_id: int) -> None:
 
 
 def multiply(engine: sa.Engine, factor: int) -> float:
-    """Replace the loaded tickets with `factor` copies of each, built inside PostgreSQL; returns the seconds taken.
+    """Replace the tickets with the smallest size's generated ones and `factor - 1` earlier copies of them, built
+    inside PostgreSQL; returns the seconds taken.
 
-    Generating ten million tickets in Python (their working-time deadlines above all) would take hours on two cores,
-    so a larger size is the smallest one's tickets, each copied `factor` times: copy j of ticket i gets id
-    (i - 1) * factor + j + 1, the reference number and submission key that go with it, and every instant moved j /
-    factor of the gap between two generated tickets later (deadlines move with their ticket, so none falls due). The
-    tickets then keep their order in time and on disk, and every institution, service, status, type, officer and
-    word keeps its share: each institution holds `factor` times the tickets, spread the same way. The generated
-    tickets are kept in the unlogged table bench_base for the next size (not counted in the database's size)."""
+    PRODUCT.md plans for a million tickets a year and ten million stored: a larger database holds a longer history,
+    not busier institutions. So a larger size keeps the generated two years as they are and puts before them copies
+    moved 730 days earlier each (copy j by j × 730 days): every institution receives the same tickets each month as at
+    the smallest size, for `factor` times as long, and the last two years — all that is open, the month reported, the
+    queue's first pages — are the very same tickets. A ticket more than two years old is done: an open one is closed
+    in its copies, with no clock left running. Ids follow time (the oldest copy first, written in that order on disk,
+    as COPY writes the generated ones), references are numbered past the newer copies' numbers, submission keys follow
+    the ids. The generated tickets stay in the unlogged table bench_base for the next size (not counted in the
+    database's size); the result is checked against them."""
     started = time.perf_counter()
     with engine.connect() as connection:
         columns = connection.execute(
@@ -93,43 +98,43 @@ def multiply(engine: sa.Engine, factor: int) -> float:
             connection.execute(sa.text("CREATE UNLOGGED TABLE bench_base AS SELECT * FROM ticket"))
             connection.execute(sa.text("ALTER TABLE bench_base ADD PRIMARY KEY (id)"))
             connection.commit()
-        base_count, first, last = connection.execute(
-            sa.text("SELECT count(*), min(created_at), max(created_at) FROM bench_base")
-        ).one()
-    gap = (last - first).total_seconds() / max(base_count - 1, 1) / factor  # seconds between two copies
-    number = "(split_part(b.reference, '-', 3)::bigint - 1) * %(factor)s + j + 1"
+        base_count = connection.execute(sa.text("SELECT count(*) FROM bench_base")).scalar_one()
+    closing = "%(copy)s > 0 AND b.status = ANY(%(open)s::text[])"  # an open ticket in an earlier copy
     computed = {
-        "id": "(b.id - 1) * %(factor)s + j + 1",
-        "reference": f"'WN-' || split_part(b.reference, '-', 2) || '-' || lpad(({number})::text, "
-        f"greatest(6, length(({number})::text)), '0')",
-        "submission_key": "'bench-' || ((b.id - 1) * %(factor)s + j + 1)",
+        "id": "(%(factor)s - 1 - %(copy)s) * %(base)s + b.id",
+        "reference": "'WN-' || (split_part(b.reference, '-', 2)::int - 2 * %(copy)s) || '-' || "
+        "lpad((split_part(b.reference, '-', 3)::bigint + %(copy)s * %(base)s)::text, 6, '0')",
+        "submission_key": "'bench-' || ((%(factor)s - 1 - %(copy)s) * %(base)s + b.id)",
+        "status": f"CASE WHEN {closing} THEN 'closed' ELSE b.status END",
+        **{name: f"CASE WHEN {closing} THEN NULL ELSE b.{name} END" for name in STOPPED_CLOCK},
     }
     values = [
         computed.get(name)
-        or (f"b.{name} + make_interval(secs => j * %(gap)s)" if kind == "timestamp with time zone" else f"b.{name}")
+        or (f"b.{name} - %(copy)s * interval '730 days'" if kind == "timestamp with time zone" else f"b.{name}")
         for name, kind in columns
     ]
     with bench_queue.replacing(engine, ["ticket"]) as cursor:
-        # Written in id (and time) order, as COPY writes the generated tickets: bench_base read through its key,
-        # each ticket's copies sorted among themselves.
-        cursor.execute(
-            f"INSERT INTO ticket ({', '.join(name for name, _kind in columns)}) "
-            f"SELECT {', '.join(values)} FROM bench_base b CROSS JOIN LATERAL generate_series(0, %(factor)s - 1) j "
-            "ORDER BY b.id, j",
-            {"factor": factor, "gap": gap},
-        )
+        for copy in range(factor - 1, -1, -1):  # the oldest first
+            cursor.execute(
+                f"INSERT INTO ticket ({', '.join(name for name, _kind in columns)}) "
+                f"SELECT {', '.join(values)} FROM bench_base b ORDER BY b.id",
+                {"factor": factor, "copy": copy, "base": base_count, "open": sorted(OPEN_STATUSES)},
+            )
     seconds = time.perf_counter() - started
     with engine.connect() as connection:
         differing = connection.execute(
             sa.text(
-                "SELECT (SELECT count(*) FROM ticket) - :factor * (SELECT count(*) FROM bench_base) + (SELECT count(*) "
-                "FROM (SELECT institution_id, type, status, assignee_id, :factor * count(*) FROM bench_base "
-                "GROUP BY 1, 2, 3, 4 EXCEPT SELECT institution_id, type, status, assignee_id, count(*) FROM ticket "
-                "GROUP BY 1, 2, 3, 4) AS missing)"
+                "SELECT (SELECT count(*) FROM ticket) - :factor * :base + (SELECT count(*) FROM ("
+                "SELECT reference, institution_id, type, status, assignee_id, created_at, next_sla_check_at "
+                "FROM bench_base EXCEPT SELECT reference, institution_id, type, status, assignee_id, created_at, "
+                "next_sla_check_at FROM ticket WHERE id > (:factor - 1) * :base) AS changed) + (SELECT count(*) FROM "
+                "(SELECT institution_id, type, :factor * count(*) FROM bench_base GROUP BY 1, 2 EXCEPT SELECT "
+                "institution_id, type, count(*) FROM ticket GROUP BY 1, 2) AS other_shares) + (SELECT count(*) FROM "
+                "ticket WHERE id <= (:factor - 1) * :base AND (status = ANY(:open) OR next_sla_check_at IS NOT NULL))"
             ),
-            {"factor": factor},
+            {"factor": factor, "base": base_count, "open": sorted(OPEN_STATUSES)},
         ).scalar_one()
-    assert differing == 0, "the copies do not hold each institution's tickets `factor` times"
+    assert differing == 0, "the copies are not the generated tickets over a longer history"
     return seconds
 
 
