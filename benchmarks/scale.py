@@ -99,11 +99,12 @@ def multiply(engine: sa.Engine, factor: int) -> float:
             connection.execute(sa.text("ALTER TABLE bench_base ADD PRIMARY KEY (id)"))
             connection.commit()
         base_count = connection.execute(sa.text("SELECT count(*) FROM bench_base")).scalar_one()
+    number = "split_part(b.reference, '-', 3)::bigint + %(copy)s * %(base)s"  # six digits at least, as references have
     closing = "%(copy)s > 0 AND b.status = ANY(%(open)s::text[])"  # an open ticket in an earlier copy
     computed = {
         "id": "(%(factor)s - 1 - %(copy)s) * %(base)s + b.id",
         "reference": "'WN-' || (split_part(b.reference, '-', 2)::int - 2 * %(copy)s) || '-' || "
-        "lpad((split_part(b.reference, '-', 3)::bigint + %(copy)s * %(base)s)::text, 6, '0')",
+        f"lpad(({number})::text, greatest(6, length(({number})::text)), '0')",
         "submission_key": "'bench-' || ((%(factor)s - 1 - %(copy)s) * %(base)s + b.id)",
         "status": f"CASE WHEN {closing} THEN 'closed' ELSE b.status END",
         **{name: f"CASE WHEN {closing} THEN NULL ELSE b.{name} END" for name in STOPPED_CLOCK},
