@@ -6,14 +6,14 @@ cursor on, type, status, service and assignee one index range by id per value of
 index, so a tab's statuses are checked in the index and only the page's rows are read from the table (a group's ids
 come from the index alone). Plain CREATE INDEX, so the ticket table keeps its full-text triggers on SQLite.
 
-Revision ID: 0032
+Revision ID: 0034
 Revises: 0031
 Create Date: 2026-12-07 09:00:00
 
 """
 from alembic import op
 
-revision = '0032'
+revision = '0034'
 down_revision = '0031'
 branch_labels = None
 depends_on = None
