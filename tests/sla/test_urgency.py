@@ -169,6 +169,19 @@ def test_a_supervisor_assigns_a_late_ticket_from_its_row_and_lands_back_on_the_i
         back = client.get(response.headers["Location"]).get_data(as_text=True)
         assert f"{ticket.reference}: Hoja imekabidhiwa kwa {staff.officer_a2.name}." in back
         assert back.index(ticket.reference) < back.index('<ol class="queue-list" id="escalations">')
+    # A directive written from the row's link returns to the inbox too.
+    html = client.get("/afisa/upandishaji").get_data(as_text=True)
+    link = re.search(rf'href="(/afisa/hoja/{late.reference}\?rudi=upandishaji#note-form)"', html)
+    assert link
+    page = client.get(link.group(1).split("#")[0]).get_data(as_text=True)
+    note_form = re.search(r'<form method="post" action="([^"]+)" class="action " id="note-form"', page)
+    assert note_form and "rudi=upandishaji" in note_form.group(1)
+    note = page.split('id="note-form"')[1].split("</form>")[0]
+    response = client.post(
+        note_form.group(1).replace("&amp;", "&"), data={**hidden_fields(note), "body": "Jibu leo, tafadhali."}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/afisa/upandishaji"
+    assert f"{late.reference}: Dokezo limeongezwa." in client.get("/afisa/upandishaji").get_data(as_text=True)
     # A failed assignment stays on the ticket page with the error at the top.
     failed = client.post(
         f"/afisa/hoja/{late.reference}/assign?rudi=upandishaji",

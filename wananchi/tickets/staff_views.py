@@ -90,7 +90,10 @@ def queue_place(ticket: Ticket) -> dict[str, Any]:
     and the next ticket of that queue."""
     flt, _messages = parse_filter(request.args)
     following, position = next_in_queue(current_user, flt, ticket, request.args.get("pos"))
-    return {"args": {**flt.query_args(), "pos": position}, "queue_args": flt.query_args(), "next": following}
+    args: dict[str, Any] = {**flt.query_args(), "pos": position}
+    if request.args.get("rudi") == RETURN_TO_INBOX:  # opened from the escalation inbox: its actions return there
+        args.update(rudi=RETURN_TO_INBOX, zote="1" if request.args.get("zote") else None)
+    return {"args": args, "queue_args": flt.query_args(), "next": following}
 
 
 def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
