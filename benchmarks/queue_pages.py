@@ -290,7 +290,22 @@ def scenarios(client: Any, engine: sa.Engine, busy_id: int) -> dict[str, str]:
         "queue, search phone": "/afisa/foleni?q=0712345678",
         "dashboard": "/afisa/",
         "ticket page": f"/afisa/hoja/{reference}",
+        **sorted_pages(client),
     }
+
+
+def sorted_pages(client: Any) -> dict[str, str]:
+    """The open tab sorted by each column both ways: its first page and its third (reached by the cursors)."""
+    from wananchi.tickets.queue import SORTS
+
+    urls = {}
+    for sort in SORTS:
+        first = f"/afisa/foleni?tab=open&sort={sort}"
+        third = next_link(client.get(first).data)
+        third = third and next_link(client.get(third).data)
+        urls[f"queue, sorted {sort}"] = first
+        urls[f"queue, sorted {sort}, page 3"] = third or first
+    return urls
 
 
 def measure(client: Any, url: str, repeat: int) -> list[float]:
@@ -390,9 +405,9 @@ def load_size(url: str, size: int) -> Loaded:
     return Loaded(size, app, client, urls)
 
 
-def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool) -> None:
-    """Create and load a database per size, time the pages at every size in turn, print the table; drop the
-    databases whatever happens."""
+def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool, only: str = "") -> None:
+    """Create and load a database per size, time the pages (those whose label contains `only`) at every size in
+    turn, print the table; drop the databases whatever happens."""
     from wananchi.core.db import normalise_database_url
 
     admin = sa.create_engine(normalise_database_url(admin_url), isolation_level="AUTOCOMMIT")
@@ -410,7 +425,7 @@ def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool) -> None
         print("\n(each page is requested at every size in turn)")
         results: dict[str, dict[int, list[float]]] = {}
         rows: dict[str, dict[int, int]] = {}
-        for label in loaded[0].urls:
+        for label in [label for label in loaded[0].urls if only in label]:
             results[label] = measure_in_turn(loaded, label, repeat)
             rows[label] = {item.size: rows_shown(item.client.get(item.urls[label]).data) for item in loaded}
             for item in loaded:
@@ -457,9 +472,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page and size")
     parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL, help="an administrative PostgreSQL URL")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queue's queries")
+    parser.add_argument("--only", default="", help="time only the pages whose label contains this text")
     args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
-    run(args.pg_admin_url, sizes, args.repeat, args.explain)
+    run(args.pg_admin_url, sizes, args.repeat, args.explain, args.only)
 
 
 if __name__ == "__main__":

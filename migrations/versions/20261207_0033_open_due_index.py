@@ -9,7 +9,7 @@ statuses are tickets/models.py OPEN_STATUSES; a query whose statuses are not all
 Plain CREATE INDEX, so the ticket table keeps its full-text triggers on SQLite.
 
 Revision ID: 0033
-Revises: 0031
+Revises: 0034
 Create Date: 2026-12-07 09:00:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0033'
-down_revision = '0031'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
