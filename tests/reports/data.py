@@ -17,6 +17,7 @@ from wananchi.reports.periods import Period
 from wananchi.reports.queries import AGE_BUCKETS, RATINGS, Figures
 from wananchi.sla.days import working_day_number
 from wananchi.tickets.models import (
+    CITIZEN_TYPES,
     OPEN_STATUSES,
     Channel,
     Identity,
@@ -109,7 +110,7 @@ def seed_tickets(
             reference=f"WN-2026-{number + 1:06d}",
             tracking_code_hash="0" * 64,
             submission_key=f"report-{seed}-{number}",
-            type=rng.choice(list(TicketType)),
+            type=rng.choice(CITIZEN_TYPES),  # the citizens' types: requests about personal data are tested apart
             status=status,
             channel=rng.choice(list(Channel)),
             category_id=rng.choice(categories),
