@@ -289,7 +289,22 @@ def scenarios(client: Any, engine: sa.Engine, busy_id: int) -> dict[str, str]:
         "queue, search phone": "/afisa/foleni?q=0712345678",
         "dashboard": "/afisa/",
         "ticket page": f"/afisa/hoja/{reference}",
+        **sorted_pages(client),
     }
+
+
+def sorted_pages(client: Any) -> dict[str, str]:
+    """The open tab sorted by each column both ways: its first page and its third (reached by the cursors)."""
+    from wananchi.tickets.queue import SORTS
+
+    urls = {}
+    for sort in SORTS:
+        first = f"/afisa/foleni?tab=open&sort={sort}"
+        third = next_link(client.get(first).data)
+        third = third and next_link(client.get(third).data)
+        urls[f"queue, sorted {sort}"] = first
+        urls[f"queue, sorted {sort}, page 3"] = third or first
+    return urls
 
 
 def measure(client: Any, url: str, repeat: int) -> list[float]:
@@ -334,7 +349,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool) -> None:
+def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool, only: str = "") -> None:
     """Create the database, load and time each size, print the table; drop the database whatever happens."""
     from flask_migrate import upgrade
 
@@ -365,6 +380,8 @@ def run(admin_url: str, sizes: list[int], repeat: int, show_plans: bool) -> None
             urls = scenarios(client, engine, ref.busy_id)
             results[size] = {}
             for label, target in urls.items():
+                if only not in label:
+                    continue
                 times = measure(client, target, repeat)
                 results[size][label] = times
                 print(f"  {label:<34} p50 {statistics.median(times):7.1f} ms   p90 {percentile(times, 0.9):7.1f} ms")
@@ -382,7 +399,7 @@ def report(results: dict[int, dict[str, list[float]]], sizes: list[int]) -> None
     """The summary: p50 at each size and the ratio of the largest to the smallest."""
     small, large = sizes[0], sizes[-1]
     print(f"\n{'page':<34} " + " ".join(f"{f'p50@{s:,}':>14}" for s in sizes) + f"   ratio {large:,}/{small:,}")
-    for label in results[small]:
+    for label in [label for label in results[small] if label in results[large]]:
         medians = [statistics.median(results[size][label]) for size in sizes]
         ratio = medians[-1] / medians[0] if medians[0] else float("nan")
         flag = "" if ratio <= 1.5 and medians[-1] <= 50 else "   <- over the aim (1.5x, 50 ms)"
@@ -395,9 +412,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page and size")
     parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL, help="an administrative PostgreSQL URL")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queue's queries")
+    parser.add_argument("--only", default="", help="time only the pages whose label contains this text")
     args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
-    run(args.pg_admin_url, sizes, args.repeat, args.explain)
+    run(args.pg_admin_url, sizes, args.repeat, args.explain, args.only)
 
 
 if __name__ == "__main__":

@@ -684,7 +684,7 @@ def test_garbage_in_every_field_of_every_form_never_gives_a_server_error(app, db
 
 
 # Query parameters the pages read besides their filter forms' fields (paging, sorting, the calendar's year...).
-QUERY_NAMES = {"page", "year", "day", "is_working", "q", "sort", "dir", "table", "after", "ref", "next", "zote"}
+QUERY_NAMES = {"page", "year", "day", "is_working", "q", "sort", "dir", "table", "after", "ref", "next", "zote", "rudi"}
 QUERY_GARBAGE = tuple(value[:50] for value in GARBAGE)  # an address stays short: servers refuse lines over 4 KB
 
 

@@ -112,6 +112,18 @@ def test_an_officer_clears_an_overdue_ticket_from_the_top_of_the_default_tab(
     expect(page.locator("#tab-overdue .count")).to_have_text("0")
     expect(rows(page)).to_have_count(3)
     expect(page.locator("#queue")).not_to_contain_text(late.reference)
+    # The subject's header sorts by it, then the other way; the tab and its count stay.
+    subjects = page.locator("#queue tbody td.subject")
+    page.get_by_role("columnheader", name="Kichwa cha hoja").get_by_role("link").click()
+    expect(page.get_by_role("columnheader", name="Kichwa cha hoja")).to_have_attribute("aria-sort", "ascending")
+    expect(page.get_by_role("columnheader", name="Muda uliobaki")).to_have_attribute("aria-sort", "none")
+    expect(subjects).to_have_text(["Bili mpya 1", "Bili mpya 2", "Bili mpya 3"])
+    camera.shoot(page, "sorted-by-subject")
+    page.get_by_role("columnheader", name="Kichwa cha hoja").get_by_role("link").click()
+    expect(page.get_by_role("columnheader", name="Kichwa cha hoja")).to_have_attribute("aria-sort", "descending")
+    expect(subjects).to_have_text(["Bili mpya 3", "Bili mpya 2", "Bili mpya 1"])
+    expect(page.locator("#tab-open")).to_have_attribute("aria-current", "page")
+    expect(page).to_have_url(re.compile(r"tab=open.*sort=-subject"))
 
 
 def test_a_supervisor_assigns_five_tickets_at_once(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -132,32 +133,61 @@ def test_the_escalation_inbox_shows_one_row_per_ticket_with_every_missed_target_
     assert praise.reference not in html
     for row, ticket in zip(rows, (older, newer), strict=True):
         assert "Jibu la kwanza" in row and "Utatuzi" in row
-        assert f'action="/afisa/hoja/{ticket.reference}/assign"' in row and "#note-form" in row
+        assert f'action="/afisa/hoja/{ticket.reference}/assign?rudi=upandishaji"' in row and "#note-form" in row
         assert "Imechelewa siku" in row
 
 
-def test_a_supervisor_assigns_a_late_ticket_from_its_row(app, setting, db):
+def test_a_supervisor_assigns_a_late_ticket_from_its_row_and_lands_back_on_the_inbox(app, setting, db):
     from tests.helpers import hidden_fields, log_in
     from tests.world import PASSWORD
 
     world, staff = setting
     late = submit(world, eat(2026, 11, 16, 8, 0))
+    later = submit(world, eat(2026, 11, 17, 8, 0), TicketType.QUESTION)
     db.session.commit()
     scan_batch(eat(2026, 12, 21, 9, 0))
     db.session.commit()
     client = app.test_client()
     log_in(client, staff.supervisor_a.email, PASSWORD)
+    for shown, inbox in (("", "/afisa/upandishaji"), ("?zote=1", "/afisa/upandishaji?zote=1")):
+        html = client.get(inbox).get_data(as_text=True)
+        ticket = late if not shown else later
+        row = next(row for row in html.split('<li class="queue-item">')[1:] if ticket.reference in row)
+        action = re.search(r'<form method="post" action="([^"]+)" class="inline-fields row-assign"', row)
+        assert action and action.group(1).replace("&amp;", "&") == (
+            f"/afisa/hoja/{ticket.reference}/assign?rudi=upandishaji" + ("&zote=1" if shown else "")
+        )
+        form = row.split("row-assign")[1].split("</form>")[0]
+        assert f'<option value="{staff.officer_a2.id}">' in form
+        response = client.post(
+            action.group(1).replace("&amp;", "&"),
+            data={**hidden_fields(form), "assignee": str(staff.officer_a2.id)},
+        )
+        assert response.status_code == 303 and response.headers["Location"] == inbox
+        db.session.expire_all()
+        assert ticket.assignee_id == staff.officer_a2.id
+        back = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"{ticket.reference}: Hoja imekabidhiwa kwa {staff.officer_a2.name}." in back
+        assert back.index(ticket.reference) < back.index('<ol class="queue-list" id="escalations">')
+    # A directive written from the row's link returns to the inbox too.
     html = client.get("/afisa/upandishaji").get_data(as_text=True)
-    row = html.split('<li class="queue-item">')[1]
-    form = row.split(f'action="/afisa/hoja/{late.reference}/assign"')[1].split("</form>")[0]
-    assert f'<option value="{staff.officer_a2.id}">' in form
+    link = re.search(rf'href="(/afisa/hoja/{late.reference}\?rudi=upandishaji#note-form)"', html)
+    assert link
+    page = client.get(link.group(1).split("#")[0]).get_data(as_text=True)
+    note_form = re.search(r'<form method="post" action="([^"]+)" class="action " id="note-form"', page)
+    assert note_form and "rudi=upandishaji" in note_form.group(1)
+    note = page.split('id="note-form"')[1].split("</form>")[0]
     response = client.post(
-        f"/afisa/hoja/{late.reference}/assign",
-        data={**hidden_fields(form), "assignee": str(staff.officer_a2.id)},
+        note_form.group(1).replace("&amp;", "&"), data={**hidden_fields(note), "body": "Jibu leo, tafadhali."}
     )
-    assert response.status_code == 303
-    db.session.expire_all()
-    assert late.assignee_id == staff.officer_a2.id
+    assert response.status_code == 303 and response.headers["Location"] == "/afisa/upandishaji"
+    assert f"{late.reference}: Dokezo limeongezwa." in client.get("/afisa/upandishaji").get_data(as_text=True)
+    # A failed assignment stays on the ticket page with the error at the top.
+    failed = client.post(
+        f"/afisa/hoja/{late.reference}/assign?rudi=upandishaji",
+        data={**hidden_fields(form), "assignee": str(staff.officer_b.id), "version": str(late.version)},
+    )
+    assert failed.status_code == 422
     # Oversight users read the row and write directives; they do not assign.
     oversight = app.test_client()
     log_in(oversight, staff.oversight_above_a.email, PASSWORD)

@@ -271,3 +271,17 @@ def test_attachment_rows_name_their_message(app, db, setting):
     ticket = load(db, reference)
     assert ticket.ticket_attachments == []
     assert _db.session.scalar(select(Attachment.message_id)) == ticket.messages[0].id
+
+
+def test_the_history_names_the_statuses_a_citizen_message_moved_the_ticket_between(app, db, setting):
+    from wananchi.tickets.services import add_citizen_message
+
+    _world, staff = setting
+    _citizen, reference, _code = submit(app)
+    asha = officer(app, staff.officer_a)
+    assert act(asha, reference, "request-info", body="Tafadhali tuambie namba ya mita.").status_code == 303
+    add_citizen_message(load(db, reference), "Namba ya mita ni 12345.", [])
+    db.session.commit()
+    history = asha.get(f"/afisa/hoja/{reference}").get_data(as_text=True).split('<ol class="history">')[1]
+    assert "Mwananchi ameongeza taarifa za ziada: Inasubiri mwananchi → Inashughulikiwa" in history
+    assert "in_progress" not in history and "awaiting_citizen" not in history

@@ -122,6 +122,15 @@ class Ticket(Model):
         # The "overdue" and "due today" tabs and counts (only running targets have a next due instant), and every
         # open tab read due-soonest: the dated tickets from a cursor on, then the undated ones by id.
         Index("ix_ticket_institution_id_next_due_at_id", "institution_id", "next_due_at", "id"),
+        # The queue sorted by a column of the table, each read by (column, id) from a cursor on (tickets/queue.py):
+        # reference and subject by their value, type, service and officer a range per value. The status last lets
+        # a tab's statuses be checked in the index, so only the rows of the page are read from the table.
+        Index("ix_ticket_institution_id_reference_id", "institution_id", "reference", "id", "status"),
+        Index("ix_ticket_institution_id_subject_id", "institution_id", "subject", "id", "status"),
+        Index("ix_ticket_institution_id_type_id", "institution_id", "type", "id", "status"),
+        Index("ix_ticket_institution_id_status_id", "institution_id", "status", "id"),
+        Index("ix_ticket_institution_id_category_id_id", "institution_id", "category_id", "id", "status"),
+        Index("ix_ticket_institution_id_assignee_id_id", "institution_id", "assignee_id", "id", "status"),
         # The "mine" tab and its count: an officer's open tickets in their institution, from the index alone.
         # Reports: what an institution resolved or first answered in a period.
         Index("ix_ticket_institution_id_resolved_at", "institution_id", "resolved_at"),

@@ -14,14 +14,30 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, and_, column, func, literal, literal_column, select, table, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from wananchi.accounts.models import User
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import is_postgresql, utcnow
+from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Region
+from wananchi.tickets.labels import TYPE_LABELS
 from wananchi.tickets.models import OPEN_STATUSES, Identity, Ticket, TicketStatus, TicketType
 from wananchi.tickets.permissions import visible_institution_ids
 from wananchi.tickets.references import normalise_reference
@@ -33,7 +49,22 @@ LOCAL_ZONE = ZoneInfo("Africa/Dar_es_Salaam")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TABS = ("new", "mine", "due_today", "overdue", "awaiting", "open", "closed", "appeals")
 DEFAULT_TAB = "open"
-SORTS = ("newest", "oldest", "due")
+# Each sortable column's two orders (ascending, descending); "-" reads a column's order backwards.
+COLUMN_SORTS = {
+    "reference": ("reference", "-reference"),
+    "subject": ("subject", "-subject"),
+    "type": ("type", "-type"),
+    "service": ("service", "-service"),
+    "status": ("status", "-status"),
+    "due": ("due", "-due"),
+    "received": ("oldest", "newest"),
+    "assignee": ("assignee", "-assignee"),
+}
+SORTS = tuple(name for pair in COLUMN_SORTS.values() for name in pair)
+# Sorted a group at a time (one group per type, status, service or officer, in the order the page names them):
+# each group is an index range by id, and a statement reads at most this many groups side by side.
+GROUPED_SORTS = ("type", "status", "service", "assignee")
+GROUPS_PER_STATEMENT = 40
 # Open work is read most urgent first; the archive of closed tickets newest first.
 TAB_DEFAULT_SORT = {"closed": "newest"}
 DEFAULT_SORT = "due"
@@ -307,63 +338,194 @@ def _cursor_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wananchi.queue-cursor")
 
 
-def _sort_value(ticket: Ticket, sort: str) -> dt.datetime | None:
-    return ticket.next_due_at if sort == "due" else ticket.created_at
+def _sort_key(sort: str) -> tuple[str, bool]:
+    """The column a sort reads ("due", "created", "reference", ...) and whether it reads it backwards."""
+    if sort in ("newest", "oldest"):
+        return "created", sort == "newest"
+    return sort.removeprefix("-"), sort.startswith("-")
+
+
+def _sort_value(ticket: Ticket, sort: str) -> Any:
+    """The ticket's value in the sort's column, as a cursor keeps it (an instant in microseconds, a text, an enum's
+    value or a row's id; None for no due instant, no service or nobody assigned)."""
+    key, _descending = _sort_key(sort)
+    if key in ("due", "created"):
+        instant = ticket.next_due_at if key == "due" else ticket.created_at
+        return None if instant is None else (instant - EPOCH) // dt.timedelta(microseconds=1)
+    values = {
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "type": ticket.type.value,
+        "status": ticket.status.value,
+        "service": ticket.category_id,
+        "assignee": ticket.assignee_id,
+    }
+    return values[key]
 
 
 def encode_cursor(ticket: Ticket, sort: str) -> str:
     """An opaque, signed, URL-safe position after `ticket` in a queue sorted by `sort` (a ticket without a due
     instant, in the due order, is placed by its id alone)."""
-    value = _sort_value(ticket, sort)
-    micros = None if value is None else (value - EPOCH) // dt.timedelta(microseconds=1)
-    return str(_cursor_serializer().dumps([sort, micros, ticket.id]))
+    return str(_cursor_serializer().dumps([sort, _sort_value(ticket, sort), ticket.id]))
 
 
-Position = tuple[dt.datetime | None, int]
+Position = tuple[Any, int]
+
+
+def _cursor_value(sort: str, value: Any) -> tuple[bool, Any]:
+    """(whether a cursor's value fits the sort's column, the value as the query compares it)."""
+    key, _descending = _sort_key(sort)
+    if key in ("due", "created"):
+        if value is None:
+            return key == "due", None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return True, EPOCH + dt.timedelta(microseconds=value)
+        return False, None
+    if key in ("reference", "subject"):
+        return isinstance(value, str), value
+    if key == "type":
+        return value in {member.value for member in TicketType}, value
+    if key == "status":
+        return value in {member.value for member in TicketStatus}, value
+    return value is None or (isinstance(value, int) and not isinstance(value, bool)), value
 
 
 def decode_cursor(cursor: str | None, sort: str) -> Position | None:
-    """The (sort instant, id) a cursor points after (the instant None: among the tickets without a due instant);
-    None for a missing, tampered or other-order cursor."""
+    """The (sort value, id) a cursor points after (the value None: among the tickets without a due instant, a
+    service or an assignee); None for a missing, tampered or other-order cursor."""
     if not cursor:
         return None
     try:
-        cursor_sort, micros, ticket_id = _cursor_serializer().loads(cursor)
-        instant = None if micros is None and cursor_sort == "due" else EPOCH + dt.timedelta(microseconds=int(micros))
+        cursor_sort, value, ticket_id = _cursor_serializer().loads(cursor)
+        fits, compared = _cursor_value(sort, value)
     except (BadData, ValueError, TypeError, OverflowError):
         return None
-    if cursor_sort != sort or not isinstance(ticket_id, int):
+    if cursor_sort != sort or not fits or not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
         return None
-    return instant, ticket_id
+    return compared, ticket_id
+
+
+def _keyset(statement: Select, key: Any, after: Position | None, descending: bool) -> Select:
+    """`statement` read by (key, id) in one direction, from the position on."""
+    if after is not None:
+        position = tuple_(literal(after[0], key.type), literal(after[1]))
+        pair = tuple_(key, Ticket.id)
+        statement = statement.where(pair < position if descending else pair > position)
+    if descending:
+        return statement.order_by(key.desc(), Ticket.id.desc())
+    return statement.order_by(key.asc(), Ticket.id.asc())
+
+
+def _due_queries(statement: Select, after: Position | None, descending: bool) -> list[Select]:
+    """Due-soonest is `next_due_at ASC NULLS LAST, id`, read as two index ranges of (institution_id, next_due_at,
+    id): the tickets with a due instant from the cursor on, then those without one by id (backwards: the undated
+    ones first, by id from the newest, then the dated ones latest first). A single NULLS LAST keyset condition would
+    be an OR the index cannot seek on; two ranges read only the rows of the page, at any size."""
+    undated = statement.where(Ticket.next_due_at.is_(None))
+    undated = undated.order_by(Ticket.id.desc() if descending else Ticket.id.asc())
+    if after is not None and after[0] is None:
+        undated = undated.where(Ticket.id < after[1] if descending else Ticket.id > after[1])
+    dated = statement.where(Ticket.next_due_at.is_not(None))
+    if not descending:
+        if after is not None and after[0] is None:
+            return [undated]
+        return [_keyset(dated, Ticket.next_due_at, after, descending=False), undated]
+    if after is not None and after[0] is not None:
+        return [_keyset(dated, Ticket.next_due_at, after, descending=True)]
+    return [undated, _keyset(dated, Ticket.next_due_at, None, descending=True)]
+
+
+def _names(rows: Any) -> list[tuple[str, Any]]:
+    return sorted(((str(name).casefold(), value) for value, name in rows), key=lambda pair: (pair[0], str(pair[1])))
+
+
+def _outside(key: Any, known: list[int]) -> ColumnElement[bool]:
+    """`key` is none of the known ids, as index ranges between them (a NOT IN would read every row)."""
+    ranges: list[ColumnElement[bool]] = []
+    low: int | None = None
+    for value in sorted(known):
+        if low is None:
+            ranges.append(key < value)
+        elif value > low + 1:
+            ranges.append(and_(key > low, key < value))
+        low = value
+    ranges.append(key > low if low is not None else key.is_not(None))
+    return or_(*ranges)
+
+
+def _groups(key: str, scope: list[int]) -> tuple[Any, list[Any]]:
+    """A grouped sort's column and its values in the order the page reads them, the empty value last.
+
+    Types read by their name in the page's language and statuses in the order of the work; services and officers by
+    the name shown (every service, since a ticket may carry another institution's; the officers of the institutions
+    in reach and anyone else assigned a ticket of theirs), nobody assigned or no service last.
+    """
+    if key == "type":
+        return Ticket.type, [value for _name, value in _names((t.value, label) for t, label in TYPE_LABELS.items())]
+    if key == "status":
+        return Ticket.status, [member.value for member in TicketStatus]
+    if key == "service":
+        services = db.session.execute(select(Category.id, Category.name_sw, Category.name_en))
+        return Ticket.category_id, [value for _name, value in _names((s.id, localized_name(s)) for s in services)] + [
+            None
+        ]
+    users = list(db.session.execute(select(User.id, User.name).where(User.institution_id.in_(scope))))
+    others = (
+        select(Ticket.assignee_id)
+        .where(Ticket.institution_id.in_(scope), _outside(Ticket.assignee_id, [user_id for user_id, _name in users]))
+        .distinct()
+    )
+    users += list(db.session.execute(select(User.id, User.name).where(User.id.in_(others))))
+    return Ticket.assignee_id, [value for _name, value in _names(users)] + [None]
+
+
+def _grouped_queries(
+    conditions: list[ColumnElement[bool]], key: Any, values: list[Any], after: Position | None, descending: bool
+) -> list[Select]:
+    """A page read group by group: each group (one value of `key`) an index range by id, at most
+    GROUPS_PER_STATEMENT groups side by side in one statement, each stopping at a page's worth of rows."""
+    order = list(reversed(values)) if descending else values
+    first = 0
+    if after is not None:
+        if after[0] not in order:
+            return []  # the group is gone (its value no longer named): the cursor reads as past the end
+        first = order.index(after[0])
+    by_id = Ticket.id.desc() if descending else Ticket.id.asc()
+    statements: list[Select] = []
+    for chunk in range(first, len(order), GROUPS_PER_STATEMENT):
+        branches = []
+        for rank in range(chunk, min(chunk + GROUPS_PER_STATEMENT, len(order))):
+            value = order[rank]
+            ranked = literal_column(str(rank), Integer).label("rank")
+            branch = select(Ticket.id.label("id"), ranked).where(
+                *conditions, key.is_(None) if value is None else key == value
+            )
+            if after is not None and rank == first:
+                branch = branch.where(Ticket.id < after[1] if descending else Ticket.id > after[1])
+            inner = branch.order_by(by_id).limit(PAGE_SIZE + 1).subquery()
+            branches.append(select(inner.c.id, inner.c.rank))
+        rows = union_all(*branches).subquery()
+        statements.append(select(Ticket).join(rows, rows.c.id == Ticket.id).order_by(rows.c.rank, by_id))
+    return statements
 
 
 def _page_queries(user: User, flt: QueueFilter, scope: list[int], after: Position | None) -> list[Select]:
     """The statements that read a queue from `after` on, in order: the rows of the first, then of the next.
 
-    Due-soonest is `next_due_at ASC NULLS LAST, id`, read as two index ranges of (institution_id, next_due_at, id):
-    the tickets with a due instant from the cursor on, then those without one by id. A single NULLS LAST keyset
-    condition would be an OR the index cannot seek on; two ranges read only the rows of the page, at any size.
+    Each order is read by (its column, id) from an index of (institution_id, column, id), so a page reads only its
+    own rows at any size; the grouped orders read a range per value of the column (see _grouped_queries).
     """
     in_tab = [] if flt.everywhere else [_tab_condition(flt.tab, user)]
-    statement = select(Ticket).where(*in_tab, *_filter_conditions(flt, scope))
-    if flt.order == "due":
-        undated = statement.where(Ticket.next_due_at.is_(None)).order_by(Ticket.id.asc())
-        if after is not None and after[0] is None:
-            return [undated.where(Ticket.id > after[1])]
-        dated = statement.where(Ticket.next_due_at.is_not(None))
-        if after is not None:
-            start = tuple_(literal(after[0], Ticket.next_due_at.type), literal(after[1]))
-            dated = dated.where(tuple_(Ticket.next_due_at, Ticket.id) > start)
-        return [dated.order_by(Ticket.next_due_at.asc(), Ticket.id.asc()), undated]
-    key = tuple_(Ticket.created_at, Ticket.id)
-    position = tuple_(literal(after[0], Ticket.created_at.type), literal(after[1])) if after else None
-    if flt.order == "oldest":
-        if position is not None:
-            statement = statement.where(key > position)
-        return [statement.order_by(Ticket.created_at.asc(), Ticket.id.asc())]
-    if position is not None:
-        statement = statement.where(key < position)
-    return [statement.order_by(Ticket.created_at.desc(), Ticket.id.desc())]
+    conditions = [*in_tab, *_filter_conditions(flt, scope)]
+    statement = select(Ticket).where(*conditions)
+    key, descending = _sort_key(flt.order)
+    if key == "due":
+        return _due_queries(statement, after, descending)
+    if key in GROUPED_SORTS:
+        column_, values = _groups(key, scope)
+        return _grouped_queries(conditions, column_, values, after, descending)
+    columns = {"created": Ticket.created_at, "reference": Ticket.reference, "subject": Ticket.subject}
+    return [_keyset(statement, columns[key], after, descending)]
 
 
 def _first_rows(statements: list[Select], limit: int, *options: Any) -> list[Ticket]:

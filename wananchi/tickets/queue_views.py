@@ -23,6 +23,7 @@ from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.queue import (
+    COLUMN_SORTS,
     QueueFilter,
     count_cap,
     is_text_search,
@@ -55,7 +56,24 @@ TAB_HINTS = {
     "open": _l("Every ticket still waiting for an outcome"),
     "appeals": _l("Reopened after the citizen appealed"),
 }
-SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "due": _l("Due soonest")}
+SORT_LABELS = {
+    "due": _l("Due soonest"),
+    "-due": _l("Most time left first"),
+    "newest": _l("Newest first"),
+    "oldest": _l("Oldest first"),
+    "reference": _l("Reference number, lowest first"),
+    "-reference": _l("Reference number, highest first"),
+    "subject": _l("Subject, A to Z"),
+    "-subject": _l("Subject, Z to A"),
+    "type": _l("Type of ticket, A to Z"),
+    "-type": _l("Type of ticket, Z to A"),
+    "service": _l("Service, A to Z"),
+    "-service": _l("Service, Z to A"),
+    "status": _l("Status, in the order of the work"),
+    "-status": _l("Status, in reverse order of the work"),
+    "assignee": _l("Assigned to, A to Z"),
+    "-assignee": _l("Assigned to, Z to A"),
+}
 SCOPE_LABELS = {"tab": _l("In this tab"), "all": _l("In every ticket of the institution")}
 DASHBOARD_TABS = ("new", "mine", "due_today", "overdue", "awaiting", "appeals", "open")
 
@@ -115,15 +133,15 @@ def _shown_counts(user: User, flt: QueueFilter, scope: list[int]) -> dict[str, d
 
 
 def _column_sorts(flt: QueueFilter) -> dict[str, dict[str, Any]]:
-    """The sortable columns' header links (each keeps the tab and filters) and their aria-sort state."""
-    received = {"newest": "descending", "oldest": "ascending"}.get(flt.order, "none")
-    return {
-        "received": {
-            "args": flt.query_args(sort="oldest" if flt.order == "newest" else "newest"),
-            "aria": received,
-        },
-        "due": {"args": flt.query_args(sort="due"), "aria": "ascending" if flt.order == "due" else "none"},
-    }
+    """Each sortable column's header link (the tab and filters kept) and its aria-sort state: a column not sorted
+    by links to its first order (received: newest first; the others ascending), the sorted one to the other way."""
+    sorts = {}
+    for name, (ascending, descending) in COLUMN_SORTS.items():
+        first = descending if name == "received" else ascending
+        state = {ascending: "ascending", descending: "descending"}.get(flt.order, "none")
+        following = {"ascending": descending, "descending": ascending}.get(state, first)
+        sorts[name] = {"args": flt.query_args(sort=following), "aria": state}
+    return sorts
 
 
 def _bulk_choices(user: User) -> dict[str, list[tuple[str, str]]]:

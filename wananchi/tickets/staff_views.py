@@ -55,6 +55,9 @@ from wananchi.tickets.staff_forms import (
 )
 from wananchi.tickets.workflow import ACTION_LABELS, Action, is_allowed
 
+# The `rudi` (return) argument of an action's address when it was taken on a row of the escalation inbox.
+RETURN_TO_INBOX = "upandishaji"
+
 
 def load_ticket(reference: str, permission: Permission = Permission.VIEW_TICKET) -> Ticket:
     """The ticket, if the current user holds `permission` on it; 404 otherwise (never 403: no oracle)."""
@@ -87,7 +90,10 @@ def queue_place(ticket: Ticket) -> dict[str, Any]:
     and the next ticket of that queue."""
     flt, _messages = parse_filter(request.args)
     following, position = next_in_queue(current_user, flt, ticket, request.args.get("pos"))
-    return {"args": {**flt.query_args(), "pos": position}, "queue_args": flt.query_args(), "next": following}
+    args: dict[str, Any] = {**flt.query_args(), "pos": position}
+    if request.args.get("rudi") == RETURN_TO_INBOX:  # opened from the escalation inbox: its actions return there
+        args.update(rudi=RETURN_TO_INBOX, zote="1" if request.args.get("zote") else None)
+    return {"args": args, "queue_args": flt.query_args(), "next": following}
 
 
 def _forms(ticket: Ticket) -> dict[str, VersionedForm]:
@@ -395,6 +401,11 @@ def _make_action_view(name: str):  # type: ignore[no-untyped-def]
         except DomainError as error:
             refuse(form, error)
             return render_ticket(ticket, bound=(name, form), status=422)
+        if request.args.get("rudi") == RETURN_TO_INBOX:
+            # Acted on from its row in the escalation inbox: back to the inbox as it was, told what was done.
+            flash(_("%(reference)s: %(outcome)s", reference=ticket.reference, outcome=message), "success")
+            shown: dict[str, Any] = {"zote": "1"} if request.args.get("zote") else {}
+            return redirect(url_for("staff.escalations", **shown), code=303)
         flash(message, "success")
         # The queue's tab and filters, and the place in it: "next ticket" follows them.
         kept: dict[str, Any] = parse_filter(request.args)[0].query_args()
