@@ -184,3 +184,14 @@ def test_the_api_limits_come_from_the_environment():
         "API_SUBMIT_RATE_LIMIT": "2/hour",
     }
     assert _config_in_child(**chosen) == chosen
+
+
+def test_a_production_application_changes_nothing_in_another_in_the_same_process(production, tmp_path):
+    """The HTTPS redirect, secure cookies and security headers are each application's own: an application created
+    after another (a test's production application beside the suite's) does not hand it its options."""
+    testing = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'testing.sqlite3'}")
+    secured = create_app("production")
+    assert secured.test_client().get("/", base_url="http://localhost").headers["Location"].startswith("https://")
+    page = testing.test_client().get("/")
+    assert page.status_code == 200 and "Strict-Transport-Security" not in page.headers
+    assert not testing.config["SESSION_COOKIE_SECURE"] and secured.config["SESSION_COOKIE_SECURE"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, KNOWN_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, OTHER_SECRET_KEYS
@@ -155,7 +156,7 @@ def _init_extensions(app: Flask) -> None:
     from wananchi.core import templating
     from wananchi.core.i18n import select_locale
     from wananchi.core.static import init_static
-    from wananchi.extensions import babel, compress, csrf, db, limiter, mail, migrate, talisman
+    from wananchi.extensions import babel, compress, csrf, db, limiter, mail, migrate
     from wananchi.ops.logs import init_logs
     from wananchi.ops.metrics import init_metrics
 
@@ -170,7 +171,9 @@ def _init_extensions(app: Flask) -> None:
     timeouts = {"socket_connect_timeout": app.config["REDIS_CONNECT_TIMEOUT"]}
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {**timeouts, "socket_timeout": app.config["REDIS_READ_TIMEOUT"]})
     limiter.init_app(app)
-    talisman.init_app(
+    # One Talisman per application: it keeps its options (and the application) on itself, so a shared one would
+    # give every application the options of the last one created.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),

@@ -12,7 +12,6 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
-from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection, Engine
@@ -67,6 +66,5 @@ babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
-talisman = Talisman()
 login_manager = LoginManager()
 compress = Compress()

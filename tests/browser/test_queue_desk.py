@@ -95,6 +95,9 @@ def test_an_officer_clears_an_overdue_ticket_from_the_top_of_the_default_tab(
     page.get_by_role("navigation", name="Menyu kuu").get_by_role("link", name="Foleni").click()
     expect(page.locator("#tab-open")).to_have_attribute("aria-current", "page")
     expect(page.locator("#queue thead")).to_be_visible()  # a table with its header on a desk
+    # The header, the wide page and the footer share one left edge.
+    edges = {page.locator(where).bounding_box()["x"] for where in (".top-row", "main", "footer.foot")}
+    assert len(edges) == 1, edges
     first = rows(page).first
     expect(first.locator("a.reference")).to_have_text(late.reference)
     expect(first.locator(".sla")).to_have_text("Imechelewa")

@@ -118,3 +118,11 @@ def test_the_institution_report_gives_the_figures(app, db, answered):
     page = supervisor.get(f"/ripoti/taasisi/{world.agency.id}").get_data(as_text=True)
     section = page[page.index('id="answer-offers"') :]
     assert re.search(r"2\D+1\D+1", section[: section.index("</section>")])
+
+
+def test_the_report_says_nothing_of_offers_when_none_were_made(app, db, answered):
+    world, _bill = answered
+    supervisor = app.test_client()
+    assert log_in(supervisor, "neema.msimamizi@dawasa.go.tz", PASSWORD).status_code == 303
+    page = supervisor.get(f"/ripoti/taasisi/{world.agency.id}").get_data(as_text=True)
+    assert 'id="export-xlsx"' in page and 'id="answer-offers"' not in page  # no card reading "0 ... 0 ... 0"

@@ -23,6 +23,7 @@ from wananchi.reports.periods import Period
 from wananchi.reports.queries import build_report
 from wananchi.tickets import actions
 from wananchi.tickets.models import Attachment, EventKind, Identity, MessageKind, Ticket, TicketMessage, TicketType
+from wananchi.tickets.queue import QueueFilter, queue_page
 
 SUBMITTED = dt.datetime(2024, 1, 8, 7, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in Dar es Salaam
 CLOSED = SUBMITTED + dt.timedelta(days=2)
@@ -150,6 +151,20 @@ def test_a_closed_ticket_past_its_period_loses_contact_and_files_but_keeps_its_f
     ticket = db.session.get(Ticket, ticket.id)
     assert ticket.version == version and ticket.personal_data_erased_at == PAST_PERIOD
     assert sum(1 for event in ticket.events if event.kind == EventKind.PERSONAL_DATA_ERASED) == 1
+
+
+def test_the_queue_search_no_longer_finds_a_ticket_by_its_masked_words(app, db, setting):
+    world, staff = setting
+    ticket = closed_ticket(app, db, world, staff, with_file=False)
+
+    def found(search: str) -> list[str]:
+        return [t.reference for t in queue_page(staff.officer_a, QueueFilter(tab="closed", search=search))[0]]
+
+    assert found("Asha") == found("sahihi") == [ticket.reference]
+    with time_machine.travel(PAST_PERIOD, tick=False):
+        assert erase_expired(db.session.commit, utcnow()).tickets == 1
+    assert found("Asha") == found("Juma") == []
+    assert found("sahihi") == found("imefutwa") == [ticket.reference]  # the text that stays, and the mask
 
 
 def test_a_legal_hold_stops_erasure_until_it_is_lifted(app, db, setting):

@@ -64,3 +64,12 @@ def test_the_officer_merges_with_one_click(app, db, setting):
     council = app.test_client()
     assert log_in(council, staff.officer_b.email, PASSWORD).status_code == 303
     assert council.get(f"/afisa/hoja/{first.reference}").status_code == 404
+
+
+def test_a_ticket_from_the_same_district_ranks_first_among_equals(db, setting):
+    world, _staff = setting
+    ticket = new(world, *TEXT, district=world.district)
+    same_district = new(world, *TEXT, district=world.district)
+    other_district = new(world, *TEXT, district=world.other_district)  # newer: first were it not for the district
+    assert same_district.institution_id == other_district.institution_id == ticket.institution_id
+    assert [d.ticket.id for d in possible_duplicates(ticket)] == [same_district.id, other_district.id]

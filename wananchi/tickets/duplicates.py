@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wananchi.core.db import utcnow
 from wananchi.extensions import db
 from wananchi.tickets.models import OPEN_STATUSES, Ticket
-from wananchi.tickets.similar import neighbours
+from wananchi.tickets.similar import Neighbour, neighbours
 
 DUPLICATE_DAYS = 30
 MIN_SHARED_WORDS = 2
@@ -37,16 +37,15 @@ def possible_duplicates(ticket: Ticket, *, now: dt.datetime | None = None) -> li
         Ticket.created_at >= since,
     )
     found = [n for n in found if len(n.weights) >= MIN_SHARED_WORDS]
-    if not found:
+
+    def score(neighbour: Neighbour) -> float:
+        near = ticket.district_id is not None and neighbour.district_id == ticket.district_id
+        return neighbour.score * (SAME_DISTRICT_BONUS if near else 1)
+
+    ranked = sorted(found, key=lambda n: (-score(n), -n.ticket_id))[:MAX_DUPLICATES]
+    if not ranked:
         return []
-    tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_([n.ticket_id for n in found])))}
-
-    def score(ticket_id: int, base: float) -> float:
-        other = tickets[ticket_id]
-        near = ticket.district_id is not None and other.district_id == ticket.district_id
-        return base * (SAME_DISTRICT_BONUS if near else 1)
-
-    ranked = sorted(found, key=lambda n: (-score(n.ticket_id, n.score), -n.ticket_id))[:MAX_DUPLICATES]
+    tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_([n.ticket_id for n in ranked])))}
     return [
         PossibleDuplicate(tickets[n.ticket_id], [w for w, _x in sorted(n.weights.items(), key=lambda kv: -kv[1])])
         for n in ranked

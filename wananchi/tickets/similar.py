@@ -38,6 +38,7 @@ class Neighbour:
     ticket_id: int
     institution_id: int
     category_id: int | None
+    district_id: int | None
     weights: dict[str, float]
 
     @property
@@ -60,7 +61,9 @@ def neighbours(ticket: Ticket, *conditions: ColumnElement[bool]) -> list[Neighbo
     if not asked:
         return []
     statement = (
-        select(Ticket.id, Ticket.institution_id, Ticket.category_id, Ticket.subject, Ticket.description)
+        select(
+            Ticket.id, Ticket.institution_id, Ticket.category_id, Ticket.district_id, Ticket.subject, Ticket.description
+        )
         .where(Ticket.id != ticket.id, _any_word(asked), *conditions)
         .order_by(Ticket.id.desc())
         .limit(MAX_NEIGHBOURS)
@@ -76,5 +79,5 @@ def neighbours(ticket: Ticket, *conditions: ColumnElement[bool]) -> list[Neighbo
         shared = wanted & found
         if shared:
             weights = {word: math.log(1 + len(rows) / frequency[word]) for word in shared}
-            found_neighbours.append(Neighbour(row.id, row.institution_id, row.category_id, weights))
+            found_neighbours.append(Neighbour(row.id, row.institution_id, row.category_id, row.district_id, weights))
     return found_neighbours
