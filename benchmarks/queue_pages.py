@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,33 +160,27 @@ def ticket_rows(count: int, ref: Reference, seed: int = 7) -> Iterator[str]:
         yield "\t".join(field if field else "\\N" for field in fields) + "\n"
 
 
-def copy_in(engine: sa.Engine, loads: Sequence[tuple[str, Sequence[str], Iterable[str]]]) -> float:
-    """Replace the tickets fast: drop the tables' secondary indexes, COPY each (table, columns, lines) in order,
-    rebuild the indexes and analyse; returns the seconds taken. Lines are read lazily, table by table."""
-    started = time.perf_counter()
-    tables = [table for table, _columns, _lines in loads]
+@contextmanager
+def replacing(engine: sa.Engine, tables: Sequence[str]) -> Iterator[Any]:
+    """Empty `tables` (tickets and what hangs on them) and drop their secondary indexes, then yield a cursor to
+    fill them with foreign-key triggers off (the rows are valid); afterwards rebuild the indexes, move the ticket
+    id sequence past the last id, commit, and VACUUM ANALYZE (statistics and the visibility map, as a database
+    that has been running a while has them)."""
     with engine.connect() as connection:
         raw: Any = connection.connection.dbapi_connection
         with raw.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
             cursor.execute("TRUNCATE ticket RESTART IDENTITY CASCADE")
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
                 "(SELECT conname FROM pg_constraint)",
-                (tables,),
+                (list(tables),),
             )
             indexes = cursor.fetchall()
             for name, _definition in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-            cursor.execute("SET session_replication_role = replica")  # no FK triggers: the rows are valid
-            for table, columns, lines in loads:
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    buffer = io.StringIO()
-                    for index, line in enumerate(lines, start=1):
-                        buffer.write(line)
-                        if index % 20_000 == 0:
-                            copy.write(buffer.getvalue())
-                            buffer = io.StringIO()
-                    copy.write(buffer.getvalue())
+            cursor.execute("SET session_replication_role = replica")
+            yield cursor
             cursor.execute("SET session_replication_role = origin")
             cursor.execute("SET maintenance_work_mem = '1GB'")
             for _name, definition in indexes:
@@ -197,6 +192,22 @@ def copy_in(engine: sa.Engine, loads: Sequence[tuple[str, Sequence[str], Iterabl
             for table in tables:
                 cursor.execute(f"VACUUM ANALYZE {table}")
         raw.autocommit = False
+
+
+def copy_in(engine: sa.Engine, loads: Sequence[tuple[str, Sequence[str], Iterable[str]]]) -> float:
+    """Replace the tickets with COPY of each (table, columns, lines) in order (`replacing`); returns the seconds
+    taken. Lines are read lazily, table by table."""
+    started = time.perf_counter()
+    with replacing(engine, [table for table, _columns, _lines in loads]) as cursor:
+        for table, columns, lines in loads:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                buffer = io.StringIO()
+                for index, line in enumerate(lines, start=1):
+                    buffer.write(line)
+                    if index % 20_000 == 0:
+                        copy.write(buffer.getvalue())
+                        buffer = io.StringIO()
+                copy.write(buffer.getvalue())
     return time.perf_counter() - started
 
 

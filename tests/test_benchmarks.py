@@ -1,17 +1,22 @@
 """The submit benchmarks' stand-ins still fit the application: the layers app confirms a submission without
 storing it, and the ceiling stores one row (each in a child process, as gunicorn would serve them); the processes
-whose instructions benchmarks/instructions.py counts post successfully."""
+whose instructions benchmarks/instructions.py counts post successfully; the scale benchmark runs at small sizes and
+drops its database."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers import ROOT, free_port, production_environment, run_production_child
+from wananchi.core.db import normalise_database_url
 
 pytestmark = pytest.mark.slow
 
@@ -96,3 +101,29 @@ def test_the_processes_whose_instructions_are_counted_post_successfully(prepared
     )
     assert child.returncode == 0, child.stderr[-3000:]
     assert child.stdout.split("\n")[:2] == ["READY 0", "DONE 0"]  # no post of the warm-up or the counted ones failed
+
+
+@pytest.mark.skipif(not os.environ.get("WANANCHI_TEST_DATABASE_URL"), reason="needs PostgreSQL")
+def test_the_scale_benchmark_copies_the_smallest_size_and_drops_its_database():
+    admin_url = os.environ["WANANCHI_TEST_DATABASE_URL"]
+    run = subprocess.run(
+        [sys.executable, "benchmarks/scale.py", "--sizes", "1000,3000", "--repeat", "1", "--pg-admin-url", admin_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    # 3,000 tickets are the 1,000 generated ones after two earlier copies of them (the benchmark checks that the newest
+    # are the generated ones and that nothing older is open), and the target scan found nothing due at either size.
+    summary = run.stdout.split("\nsummary")[1].splitlines()
+    for label in ("queue, first page", "institution report, one month", "target scan, nothing due"):
+        assert any(line.strip().startswith(label) and line.endswith("x") for line in summary), label
+    assert "3,000 tickets loaded" in run.stdout
+    name = re.search(r"^database (wananchi_bench_scale_\w+):", run.stdout, re.MULTILINE)
+    assert name, run.stdout[:1000]
+    engine = sa.create_engine(normalise_database_url(admin_url))
+    with engine.connect() as connection:
+        left = connection.execute(sa.text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": name.group(1)})
+        assert left.scalar_one() == 0
+    engine.dispose()

@@ -134,6 +134,16 @@ class Ticket(Model):
             postgresql_where=OPEN_CONDITION,
             sqlite_where=OPEN_CONDITION,
         ),
+        # Open tickets by received time: a report's oldest open tickets, read from the open ones alone (old tickets are
+        # nearly all closed, and walking every ticket from the oldest took seconds at ten million).
+        Index(
+            "ix_ticket_institution_id_created_at_id_open",
+            "institution_id",
+            "created_at",
+            "id",
+            postgresql_where=OPEN_CONDITION,
+            sqlite_where=OPEN_CONDITION,
+        ),
         # The queue sorted by a column of the table, each read by (column, id) from a cursor on (tickets/queue.py):
         # reference and subject by their value, type, service and officer a range per value. The status last lets
         # a tab's statuses be checked in the index, so only the rows of the page are read from the table.
