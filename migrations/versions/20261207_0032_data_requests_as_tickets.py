@@ -7,7 +7,7 @@ marks the last message to a citizen whose personal data was erased: its address 
 failed for good. The ticket type column is a plain VARCHAR, so the new type needs no change to it.
 
 Revision ID: 0032
-Revises: 0033
+Revises: 0035
 Create Date: 2026-12-07 08:45:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0032'
-down_revision = '0033'
+down_revision = '0035'
 branch_labels = None
 depends_on = None
 
