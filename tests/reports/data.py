@@ -98,7 +98,7 @@ def seed_tickets(
         responded = rng.random() < 0.7
         first_at = _instant(rng, created, now) if responded else None
         first_due = created + dt.timedelta(hours=rng.choice((4, 24, 48, 96))) if rng.random() < 0.95 else None
-        if first_at is not None and first_due is not None and rng.random() < 0.1:
+        if first_at is not None and first_due is not None and first_due <= now and rng.random() < 0.1:
             first_at = first_due  # exactly on the due instant counts as within
         resolved_at = resolution_due = None
         if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and rng.random() < 0.9:
