@@ -209,9 +209,12 @@ class Config:
     # before the daily retention job erases them, where no period is set for its institution or type (shown in the
     # privacy notice and the record of processing).
     PERSONAL_DATA_RETENTION_DAYS = _env_int("PERSONAL_DATA_RETENTION_DAYS", 730)
-    # The days a supervisor has to decide a citizen's request to correct or erase their personal data (stated to
-    # the citizen when they ask).
-    DATA_REQUEST_DAYS = _env_int("DATA_REQUEST_DAYS", 7)
+    # The days an SMS received is kept (its number and text; the ticket it became keeps its own text), and the
+    # least days an SMS stop (ACHA, STOP) is kept: it stays while a ticket or an account still holds its number
+    # (so that no message goes to it), and goes with the number's last ticket after that. The daily retention job
+    # erases both; the privacy notice and the record of processing state them.
+    INBOUND_SMS_RETENTION_DAYS = _env_int("INBOUND_SMS_RETENTION_DAYS", 90)
+    SMS_OPT_OUT_RETENTION_DAYS = _env_int("SMS_OPT_OUT_RETENTION_DAYS", 365)
 
     # Operations (wananchi/ops/): Prometheus reads /metrics with this bearer token (the page is missing without
     # one); LOG_FORMAT=json writes every log line as a JSON object with the request's id.

@@ -319,7 +319,7 @@ def matrix_setting(app, db):
         attempts=8,
     )
     period = RetentionPeriod(institution=world.agency, days=365)
-    request = DataRequest(ticket_id=tickets["A"].id, kind=RequestKind.ERASURE, due_at=dt.datetime.now(dt.UTC))
+    request = DataRequest(ticket_id=tickets["A"].id, kind=RequestKind.ERASURE)
     answer = PublishedAnswer(
         institution=world.agency, author=staff.officer_a, question_sw="Ada?", answer_sw="Shilingi 50,000."
     )

@@ -109,7 +109,7 @@ def record_of_processing_command(defaults: bool, output: str | None) -> None:
     permission rules and the retention configuration (docs/record-of-processing.md is written with --defaults)."""
     from flask_babel import force_locale
 
-    from wananchi.privacy.processing import as_markdown, record_of_processing
+    from wananchi.privacy.processing import as_markdown, record_of_processing, request_days
     from wananchi.privacy.retention import Periods, current_periods
 
     periods = (
@@ -119,7 +119,7 @@ def record_of_processing_command(defaults: bool, output: str | None) -> None:
     )
     with force_locale("en"):
         text = as_markdown(
-            record_of_processing(periods), request_days=current_app.config["DATA_REQUEST_DAYS"], defaults=defaults
+            record_of_processing(periods), request_days=request_days(defaults=defaults), defaults=defaults
         )
     if output:
         Path(output).write_text(text, encoding="utf-8")

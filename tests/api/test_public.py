@@ -53,6 +53,8 @@ def test_the_same_rules_as_the_form(client, setting):
     unknown = submit(client, category="hakuna")
     assert unknown.status_code == 422 and unknown.json["code"] == "invalid"
     assert submit(client, email="si-barua").json["errors"]["email"]
+    rights = submit(client, type="data_request")  # a request about personal data is opened by the rights flow only
+    assert rights.status_code == 422 and "data_request" not in rights.json["errors"]["type"][0]
 
 
 def test_errors_speak_swahili_unless_english_is_asked_for(client, setting):

@@ -100,11 +100,17 @@ def test_a_new_officer_works_ten_demo_tickets_to_resolution(
     resolved: list[str] = []
     asked = ""
     step = 0
+    left: set[str] = set()
     while len(resolved) < TICKETS:
         step += 1
+        assert step <= 2 * TICKETS, (resolved, left)
         reference = page.get_by_role("heading", level=1).inner_text().split(":")[0]
         camera.shoot(page, f"{step:02d}-opened")
-        if step == 3:  # a ticket too vague to act on: the officer asks, and resolves it when it comes round again
+        if page.locator("#data-request-of").count():
+            # A request about personal data: its supervisor's decision answers it, so the officer moves on.
+            expect(page.locator("#reply-form")).to_have_count(0)
+            left.add(reference)
+        elif step == 3:  # a ticket too vague to act on: the officer asks, and resolves it when it comes round again
             ask(page, camera, step)
             asked = reference
         else:
@@ -118,6 +124,9 @@ def test_a_new_officer_works_ten_demo_tickets_to_resolution(
     db.session.expire_all()
     statuses = {t.status for t in db.session.query(Ticket).filter(Ticket.reference.in_(resolved))}
     assert statuses == {TicketStatus.RESOLVED}
-    # The ten were the whole open tab: it is empty now, and its count says so.
-    expect(page.locator("#tab-open .count")).to_have_text("0")
-    expect(page.locator("p.empty")).to_have_text("Hakuna hoja hapa.")
+    # The ten were the whole open tab but the supervisor's requests about personal data, which it still lists.
+    expect(page.locator("#tab-open .count")).to_have_text(str(len(left)))
+    rows = page.locator("#queue tbody tr")
+    expect(rows).to_have_count(len(left))
+    for row in rows.all():
+        expect(row).to_contain_text("Ombi kuhusu taarifa binafsi")

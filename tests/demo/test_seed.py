@@ -19,6 +19,7 @@ from wananchi.demo.seed import seed_demo, seed_routing_model
 from wananchi.demo.tickets import TEMPLATES, Scope
 from wananchi.institutions.models import Category, District, Institution, InstitutionKind, Region
 from wananchi.institutions.routing import route_ticket
+from wananchi.sla import clock
 from wananchi.sla.calendars import calendar_for
 from wananchi.sla.policies import is_working_instant, next_working_instant
 from wananchi.tickets.models import (
@@ -147,7 +148,15 @@ def test_two_hundred_tickets_show_every_type_and_status_with_a_consistent_histor
     seed_demo()
 
     tickets = db.session.scalars(sa.select(Ticket)).all()
-    assert len(tickets) == 200
+    # 200 citizens' tickets, and the tickets of three requests about personal data (an answered one, a waiting one
+    # on time and one overdue) in the demo supervisor's institution.
+    requests = [ticket for ticket in tickets if ticket.type == TicketType.DATA_REQUEST]
+    assert len(tickets) == 203 and len(requests) == 3
+    assert {ticket.institution.slug for ticket in requests} == {"dawasa"}
+    assert sorted(ticket.status for ticket in requests) == sorted(
+        [TicketStatus.RESOLVED, TicketStatus.RECEIVED, TicketStatus.RECEIVED]
+    )
+    assert sum(clock.state(ticket, utcnow()) == clock.SlaState.OVERDUE for ticket in requests) == 1
     assert {ticket.type for ticket in tickets} == set(TicketType)
     assert {ticket.status for ticket in tickets} == set(TicketStatus)
     assert {ticket.identity for ticket in tickets} == set(Identity)

@@ -161,6 +161,7 @@ def test_post_needs_a_valid_write_key(api: Open311Client, db, world: World, keys
         ({"service_code": ""}, 400),
         ({"service_code": "hakuna"}, 404),
         ({"attribute[ticket_type]": "complaint"}, 400),
+        ({"attribute[ticket_type]": "data_request"}, 400),  # opened only by the rights flow
         ({"attribute[district]": ""}, 400),  # the service is local
         ({"attribute[district]": "atlantis"}, 400),
         ({"description": "fupi mno"}, 400),

@@ -65,7 +65,7 @@ def test_administrators_and_auditors_read_the_page_with_the_periods_in_force(app
         html = page.get_data(as_text=True)
         assert page.status_code == 200 and "<h1>Kumbukumbu ya uchakataji wa taarifa binafsi</h1>" in html
         assert "siku 730 baada ya hoja kufungwa" in html and f"{world.agency.name_sw}, Lalamiko: siku 365" in html
-        assert "ndani ya siku 7" in html
+        assert "ndani ya siku 5 za kazi" in html
     officer = app.test_client()
     assert log_in(officer, staff.officer_a.email, PASSWORD).status_code == 303
     assert officer.get("/utawala/uchakataji").status_code == 404

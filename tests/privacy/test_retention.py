@@ -139,8 +139,8 @@ def test_a_closed_ticket_past_its_period_loses_contact_and_files_but_keeps_its_f
         select(AuditEntry).where(AuditEntry.action == "retention_erased").order_by(AuditEntry.id)
     ).all()
     assert [entry.changes for entry in audit] == [
-        {"tickets": 0, "attachments": 0, "messages": 0},
-        {"tickets": 1, "attachments": 1, "messages": result.messages},
+        {"tickets": 0, "attachments": 0, "messages": 0, "sms_opt_outs": 0, "inbound_sms": 0},
+        {"tickets": 1, "attachments": 1, "messages": result.messages, "sms_opt_outs": 0, "inbound_sms": 0},
     ]
 
     # Running again changes nothing more.

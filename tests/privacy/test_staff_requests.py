@@ -190,7 +190,7 @@ def test_the_supervisors_dashboard_counts_the_requests_waiting_and_those_past_th
     supervisor = client_of(app, staff.supervisor_a)
     html = supervisor.get("/afisa/").get_data(as_text=True)
     assert 'id="tile-data-requests"' in html and "Yanasubiri uamuzi wako" in html
-    request.due_at = request.created_at - dt.timedelta(minutes=1)  # as if its time had passed
+    request.request_ticket.resolution_due_at = request.created_at - dt.timedelta(minutes=1)  # its time has passed
     db.session.commit()
     html = supervisor.get("/afisa/").get_data(as_text=True)
     assert "1 limepita muda wake" in html and 'class="tile overdue"' in html

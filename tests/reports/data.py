@@ -17,6 +17,7 @@ from wananchi.reports.periods import Period
 from wananchi.reports.queries import AGE_BUCKETS, RATINGS, Figures
 from wananchi.sla.days import working_day_number
 from wananchi.tickets.models import (
+    CITIZEN_TYPES,
     OPEN_STATUSES,
     Channel,
     Identity,
@@ -97,7 +98,7 @@ def seed_tickets(
         responded = rng.random() < 0.7
         first_at = _instant(rng, created, now) if responded else None
         first_due = created + dt.timedelta(hours=rng.choice((4, 24, 48, 96))) if rng.random() < 0.95 else None
-        if first_at is not None and first_due is not None and rng.random() < 0.1:
+        if first_at is not None and first_due is not None and first_due <= now and rng.random() < 0.1:
             first_at = first_due  # exactly on the due instant counts as within
         resolved_at = resolution_due = None
         if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and rng.random() < 0.9:
@@ -109,7 +110,7 @@ def seed_tickets(
             reference=f"WN-2026-{number + 1:06d}",
             tracking_code_hash="0" * 64,
             submission_key=f"report-{seed}-{number}",
-            type=rng.choice(list(TicketType)),
+            type=rng.choice(CITIZEN_TYPES),  # the citizens' types: requests about personal data are tested apart
             status=status,
             channel=rng.choice(list(Channel)),
             category_id=rng.choice(categories),

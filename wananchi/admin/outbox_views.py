@@ -12,7 +12,7 @@ from wananchi.admin.common import actor, bp, get_or_404, page_number
 from wananchi.admin.queries import PAGE_SIZE, Page
 from wananchi.core.audit import record
 from wananchi.extensions import db
-from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+from wananchi.notifications.models import ERASED, Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.outbox import resend
 
 RESENDABLE = frozenset({OutboxStatus.FAILED, OutboxStatus.PENDING})
@@ -86,6 +86,9 @@ def outbox_resend(outbox_id: int) -> ResponseReturnValue:
     message = get_or_404(OutboxMessage, outbox_id)
     if message.status not in RESENDABLE:
         flash(_("This message is not waiting to be sent: it was not sent again."), "info")
+        return redirect(url_for("admin.outbox"), code=303)
+    if message.recipient == ERASED:
+        flash(_("This message's address was erased with the citizen's personal data: it cannot be sent again."), "info")
         return redirect(url_for("admin.outbox"), code=303)
     changes = {"status": [message.status.value, OutboxStatus.PENDING.value], "attempts": [message.attempts, 0]}
     resend(message)

@@ -3,11 +3,11 @@ who can see it and how long it is kept, worked out from the permission rules and
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from wananchi.admin.common import bp
-from wananchi.privacy.processing import record_of_processing
+from wananchi.privacy.processing import record_of_processing, request_days
 from wananchi.privacy.retention import current_periods
 
 
@@ -17,5 +17,5 @@ def processing() -> ResponseReturnValue:
     return render_template(
         "admin/processing.html",
         entries=record_of_processing(current_periods()),
-        request_days=current_app.config["DATA_REQUEST_DAYS"],
+        request_days=request_days(),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
-from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
+from wananchi.tickets.models import CITIZEN_TYPES, Identity, SuggestionOutcome, TicketType
 from wananchi.tickets.progress import STEP_KINDS
 
 MAX_TEXT = 10_000
@@ -61,7 +61,14 @@ class DistrictSchema(Schema):
 
 
 class SubmitSchema(Schema):
-    type = fields.Enum(TicketType, by_value=True, required=True)
+    # A citizen's types only: a request about personal data is asked from the tracking page or through staff.
+    type = fields.Enum(
+        TicketType,
+        by_value=True,
+        required=True,
+        validate=validate.OneOf(CITIZEN_TYPES),
+        error_messages={"unknown": "Must be one of: " + ", ".join(CITIZEN_TYPES) + "."},
+    )
     category = Text(
         allow_none=True,
         load_default=None,

@@ -20,6 +20,7 @@ from wananchi.demo.categories import ALL_SERVICES, TOPICS
 from wananchi.demo.institutions import COUNCILS, all_institutions, secretariat_slug
 from wananchi.demo.places import REGIONS, slugify
 from wananchi.demo.plan import SHOWCASE, Action, PlannedTicket, plan_tickets
+from wananchi.demo.requests import seed_data_requests
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule, Topic
 from wananchi.sla.calendars import calendar_for
@@ -311,6 +312,9 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
     shown_accounts = seed_shown_accounts(staff, institutions)
     receipts = _seed_tickets(ticket_count, categories, districts, tally, staff)
     answers_created, answers_present = seed_answers(staff)
+    requests_created, requests_present = seed_data_requests([receipt.ticket for receipt in receipts.values()], utcnow())
+    tally.created["Requests about personal data"] += requests_created
+    tally.present["Requests about personal data"] += requests_present
     tally.created["Published answers"] += answers_created
     tally.present["Published answers"] += answers_present
     tally.created["Staff accounts"] += staff.created
@@ -330,6 +334,7 @@ def seed_demo(ticket_count: int = 200) -> list[str]:
             "Staff accounts",
             "Tickets",
             "Published answers",
+            "Requests about personal data",
         )
     ]
     lines.append(f"Staff log-in at /ingia (password {DEMO_PASSWORD} for every demo account):")

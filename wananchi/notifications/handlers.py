@@ -42,10 +42,12 @@ def _messages(
     now: dt.datetime,
     user: User | None = None,
     status: OutboxStatus = OutboxStatus.PENDING,
+    forget_recipient: bool = False,
     **context: Any,
 ) -> None:
     """Render `event` once in `language` and put one message per (channel, address) in the outbox
-    (unrendered, for an event rendered when it is sent); no SMS to a phone that asked for none (ACHA, STOP)."""
+    (unrendered, for an event rendered when it is sent); no SMS to a phone that asked for none (ACHA, STOP). With
+    `forget_recipient`, each row's address is erased once the message is sent or has failed for good."""
     stopped = stopped_phones([recipient for channel, recipient in recipients if channel == Channel.SMS])
     recipients = [(channel, recipient) for channel, recipient in recipients if recipient not in stopped]
     if not recipients:
@@ -73,6 +75,7 @@ def _messages(
                 "recipient_user_id": user.id if user else None,
                 **rendered.for_channel(channel),
                 "status": status,
+                "forget_recipient": forget_recipient,
             }
             for channel, recipient in recipients
         ],
@@ -93,14 +96,16 @@ def notify_citizen(
     event: str,
     now: dt.datetime,
     recipients: list[tuple[Channel, str]] | None = None,
+    forget_recipient: bool = False,
     **context: Any,
 ) -> None:
-    """Tell the citizen about `event` by e-mail and SMS, where they gave them (or at `recipients`, some of them)."""
+    """Tell the citizen about `event` by e-mail and SMS, where they gave them (or at `recipients`, some of them);
+    `forget_recipient` for the last message after their personal data was erased (its address goes once sent)."""
     recipients = citizen_contacts(ticket) if recipients is None else recipients
     if recipients:
         if event not in RENDERED_WHEN_SENT:  # those find their link when they are rendered
             context["tracking_url"] = tracking_url(ticket)
-        _messages(event, recipients, ticket.language, ticket, now, **context)
+        _messages(event, recipients, ticket.language, ticket, now, forget_recipient=forget_recipient, **context)
 
 
 def notify_staff(users: list[User], ticket: Ticket, event: str, now: dt.datetime, **context: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wananchi.core.db import UTCDateTime, str_enum, utcnow
@@ -24,6 +24,9 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # every attempt failed; listed for administrators, who may resend
     HELD = "held"  # waiting for the recipient's daily digest
     DIGESTED = "digested"  # delivered inside a digest message
+
+
+ERASED = "[imefutwa]"  # "erased": where a forgotten recipient's address was
 
 
 class OutboxMessage(Model):
@@ -58,6 +61,9 @@ class OutboxMessage(Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # An SMS's concatenated parts as sent (GSM-7 or UCS-2: wananchi/notifications/segments.py); what it cost.
     sms_segments: Mapped[int | None] = mapped_column(Integer)
+    # The last message to a citizen whose personal data was erased (a granted erasure's confirmation): once it is
+    # sent, or has failed for good, its address is erased from this row too (wananchi/notifications/outbox.py).
+    forget_recipient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class NotificationPreference(Model):

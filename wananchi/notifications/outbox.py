@@ -22,7 +22,7 @@ from wananchi.core.db import is_postgresql, utcnow
 from wananchi.extensions import db
 from wananchi.notifications.channels import Content, Delivered, DeliveryError, send_email, send_sms
 from wananchi.notifications.deferred import is_unrendered, render_when_sent
-from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
+from wananchi.notifications.models import ERASED, Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.segments import sms_segments
 
 _NEW_IDS = "wananchi.outbox.new"
@@ -148,8 +148,21 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> OutboxStatus | N
         message.provider_response = delivered.provider_response
         if message.channel == Channel.SMS:
             message.sms_segments = sms_segments(content.text)
+    if message.forget_recipient and message.status in (OutboxStatus.SENT, OutboxStatus.FAILED):
+        forget_recipient(message)
     db.session.commit()
     return message.status
+
+
+def forget_recipient(message: OutboxMessage) -> None:
+    """Erase the message's address from its row, and from what the provider answered or the error said (a gateway
+    repeats the number it sent to): for the last message to a citizen whose personal data was erased."""
+    address = message.recipient
+    for name in ("provider_response", "last_error"):
+        text = getattr(message, name)
+        if text:
+            setattr(message, name, text.replace(address, ERASED).replace(address.lstrip("+"), ERASED))
+    message.recipient = ERASED
 
 
 def release_expired_leases(now: dt.datetime | None = None) -> int:

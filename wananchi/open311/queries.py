@@ -14,7 +14,7 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Category, District
 from wananchi.open311.intake import Open311Error
 from wananchi.open311.serializers import LOCAL_TIME
-from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
+from wananchi.tickets.models import CITIZEN_TYPES, OPEN_STATUSES, Ticket, TicketStatus
 from wananchi.tickets.references import normalise_reference
 
 WINDOW = dt.timedelta(days=90)
@@ -25,7 +25,9 @@ CLOSED_STATUSES = frozenset(TicketStatus) - OPEN_STATUSES
 
 
 def _loaded(query: Select[Ticket]) -> Select[Ticket]:
-    return query.options(
+    """The citizens' tickets of `query` with what their answers show: never a request about personal data (a
+    citizen's exercise of their rights is nobody else's business)."""
+    return query.where(Ticket.type.in_(CITIZEN_TYPES)).options(
         selectinload(Ticket.category),
         selectinload(Ticket.institution),
         selectinload(Ticket.district).selectinload(District.region),

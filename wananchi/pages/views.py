@@ -12,6 +12,7 @@ from wananchi.core.i18n import remember_language
 from wananchi.extensions import db
 from wananchi.privacy.models import RetentionPeriod
 from wananchi.tickets.labels import TYPE_HINTS, TYPE_LABELS
+from wananchi.tickets.models import CITIZEN_TYPES
 
 bp = Blueprint("pages", __name__)
 
@@ -19,7 +20,8 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def home():
     """What the service is, and the two things a citizen comes to do."""
-    return render_template("pages/home.html", type_labels=TYPE_LABELS, type_hints=TYPE_HINTS)
+    type_labels = {ticket_type: TYPE_LABELS[ticket_type] for ticket_type in CITIZEN_TYPES}
+    return render_template("pages/home.html", type_labels=type_labels, type_hints=TYPE_HINTS)
 
 
 @bp.get("/msaada", endpoint="help")
@@ -41,6 +43,8 @@ def privacy():
         ),
         type_labels=TYPE_LABELS,
         kept_upload_hours=hours,
+        inbound_sms_days=current_app.config["INBOUND_SMS_RETENTION_DAYS"],
+        opt_out_days=current_app.config["SMS_OPT_OUT_RETENTION_DAYS"],
         grant_hours=current_app.config["TRACKING_GRANT_SECONDS"] // 3600,
     )
 

@@ -36,6 +36,7 @@ from wananchi.phone.screens import BACK, MORE, Screen
 from wananchi.phone.state import StateStore
 from wananchi.tickets.labels import CITIZEN_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import (
+    CITIZEN_TYPES,
     OPEN_STATUSES,
     Channel,
     Identity,
@@ -62,7 +63,7 @@ ENTRY_PREFIX = "ussd-entry:"
 MIN_TEXT, MAX_TEXT = 10, 500
 SUBJECT_LENGTH = 60
 OWN_TICKETS_SHOWN = 4
-TYPES = list(TicketType)
+TYPES = list(CITIZEN_TYPES)
 IDENTITIES = [Identity.NAMED, Identity.CONTACT_HIDDEN, Identity.ANONYMOUS]
 
 

@@ -10,9 +10,10 @@ def init_app(app: Flask) -> None:
     blueprint, so before it is registered), the citizen's message on a decision, and the nightly erasure."""
     from wananchi.privacy import tasks  # noqa: F401  (huey knows the domain's tasks once they are imported)
     from wananchi.privacy.handlers import connect_handlers
-    from wananchi.privacy.requests import waiting_requests
+    from wananchi.privacy.requests import request_of, waiting_requests
     from wananchi.privacy.views import bp
 
     app.register_blueprint(bp)
     app.add_template_global(waiting_requests, "waiting_data_requests")  # the supervisors' dashboard tile
+    app.add_template_global(request_of, "data_request_of")  # a request's own ticket links to its decision
     connect_handlers()

@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -50,13 +50,18 @@ class RequestStatus(enum.StrEnum):
 
 class DataRequest(Model):
     """A citizen's request about their ticket's personal data, which a supervisor of the ticket's institution
-    decides by `due_at` (DATA_REQUEST_DAYS after it was made); the request and the decision are both kept."""
+    decides; the request and the decision are both kept. Each request is also a ticket of its own kind
+    (`request_ticket`, type "data_request") in the institution's queue: its response-time targets are the request's
+    time, it escalates when late, it counts in the reports, and the decision resolves it."""
 
     __tablename__ = "data_request"
-    __table_args__ = (Index("ix_data_request_status_due_at", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    # The request's own ticket (None only for requests made before requests were tickets).
+    request_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket.id", ondelete="SET NULL"), unique=True, index=True
+    )
     kind: Mapped[RequestKind] = mapped_column(str_enum(RequestKind))
     status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.PENDING)
     # A correction's new details ({"name": ..., "email": ..., "phone": ...}, only those to change); erased with
@@ -64,7 +69,6 @@ class DataRequest(Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -75,10 +79,16 @@ class DataRequest(Model):
     identity_check: Mapped[str | None] = mapped_column(String(30))
     identity_note: Mapped[str | None] = mapped_column(Text)
 
-    ticket: Mapped[Ticket] = relationship()
+    ticket: Mapped[Ticket] = relationship(foreign_keys=[ticket_id])
+    request_ticket: Mapped[Ticket | None] = relationship(foreign_keys=[request_ticket_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """When the decision is due: its ticket's resolution target (working days of the institution's calendar)."""
+        return self.request_ticket.resolution_due_at if self.request_ticket is not None else None
+
     def is_overdue(self, now: dt.datetime) -> bool:
         """Still waiting for a decision after its time."""
-        return self.status == RequestStatus.PENDING and self.due_at < now
+        return self.status == RequestStatus.PENDING and self.due_at is not None and self.due_at < now

@@ -25,6 +25,7 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.privacy.models import RetentionPeriod
 from wananchi.privacy.retention import Periods
+from wananchi.sla.targets import DEFAULT_TARGETS, targets_of
 from wananchi.tickets.labels import TYPE_LABELS
 from wananchi.tickets.models import Identity, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
@@ -89,7 +90,7 @@ KINDS = (
             "A legal obligation: the rights of citizens over their personal data under the Personal Data Protection "
             "Act 2022."
         ),
-        stored="data_request",
+        stored="data_request; ticket (each request's own ticket, of type data_request, without contact details)",
         seen_with=(Permission.DECIDE_DATA_REQUEST,),
         retention="ticket",
     ),
@@ -187,9 +188,13 @@ def retention_text(kind: Kind, periods: Periods, describe: Callable[[RetentionPe
     if kind.retention == "account":
         return _("While the account exists; a deactivated account keeps its name for the history it signs.")
     if kind.retention == "phone":
+        config = current_app.config
         return _(
-            "USSD sessions: %(seconds)d seconds; SMS received and SMS stops: no end is set.",
-            seconds=current_app.config.get("USSD_SESSION_SECONDS", 600),
+            "USSD sessions: %(seconds)d seconds; SMS received: %(sms_days)d days after they arrive; an SMS stop: while "
+            "a ticket or an account still holds its number, and at least %(stop_days)d days after it was sent.",
+            seconds=config["USSD_SESSION_SECONDS"],
+            sms_days=config["INBOUND_SMS_RETENTION_DAYS"],
+            stop_days=config["SMS_OPT_OUT_RETENTION_DAYS"],
         )
     return _("No end is set: the audit log is append-only.")
 
@@ -221,6 +226,14 @@ class Entry:
     who: str
     kept: str
     note: str | None
+
+
+def request_days(*, defaults: bool = False) -> int:
+    """The working days the controller has to answer a request about personal data: the resolution target of such
+    requests for every institution (the default one, or the one an administrator set for all institutions)."""
+    if defaults:
+        return DEFAULT_TARGETS[TicketType.DATA_REQUEST].resolution_days
+    return targets_of(TicketType.DATA_REQUEST, None, None).resolution_days
 
 
 def record_of_processing(periods: Periods) -> list[Entry]:
@@ -261,7 +274,8 @@ def as_markdown(entries: list[Entry], *, request_days: int, defaults: bool = Tru
         written,
         "",
         _(
-            "The controller answers a citizen's request to correct or erase their data within %(days)d days.",
+            "The controller answers a citizen's request about their personal data within %(days)d working days (the "
+            "response-time target of such requests, which administrators may set per institution).",
             days=request_days,
         ),
         "",

@@ -1,14 +1,20 @@
-"""Citizens' requests about their ticket's personal data (correction, early erasure), and the supervisor's decision
-within DATA_REQUEST_DAYS; both are kept, in the ticket's history and the audit log."""
+"""Citizens' requests about their ticket's personal data (correction, early erasure, a copy), and the supervisor's
+decision; both are kept, in the ticket's history and the audit log.
+
+Each request is also a ticket of its own kind (type "data_request", ombi kuhusu taarifa binafsi) in the ticket's
+institution's queue: the response-time targets of that type are the time the supervisor has (working days of the
+institution's calendar), the escalation scan chases it when late, the reports count it by type, and the decision
+resolves it (the decision is the answer the citizen receives, by the message of wananchi/privacy/handlers.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from wananchi.accounts.models import User
 from wananchi.core.audit import record
@@ -18,11 +24,26 @@ from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.notifications.handlers import citizen_contacts
 from wananchi.privacy import signals
+from wananchi.privacy.labels import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS
 from wananchi.privacy.models import IDENTITY_CHECKS, DataRequest, RequestKind, RequestStatus
 from wananchi.privacy.retention import erase_personal_data
 from wananchi.privacy.services import CITIZEN, NotPermitted
-from wananchi.tickets.models import EventKind, Identity, Ticket, TicketEvent
+from wananchi.sla import clock
+from wananchi.sla.targets import targets_of
+from wananchi.tickets.models import (
+    OPEN_STATUSES,
+    Channel,
+    EventKind,
+    Identity,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+    TicketType,
+)
 from wananchi.tickets.permissions import Permission, can
+from wananchi.tickets.services import open_data_request_ticket
 
 
 def pending_requests(ticket: Ticket) -> list[DataRequest]:
@@ -51,13 +72,29 @@ def waiting_requests(user: User, now: dt.datetime | None = None) -> Waiting | No
     if institution is None or not can(user, Permission.DECIDE_DATA_REQUEST, institution):
         return None
     now = now or utcnow()
+    own = aliased(Ticket)
+    late = case((own.resolution_due_at < now, 1), else_=0)
     pending, overdue = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((DataRequest.due_at < now, 1), else_=0)), 0))
+        select(func.count(), func.coalesce(func.sum(late), 0))
         .select_from(DataRequest)
         .join(Ticket, Ticket.id == DataRequest.ticket_id)
+        .outerjoin(own, own.id == DataRequest.request_ticket_id)
         .where(Ticket.institution_id == institution.id, DataRequest.status == RequestStatus.PENDING)
     ).one()
     return Waiting(pending=int(pending), overdue=int(overdue))
+
+
+def decision_days(ticket: Ticket) -> int:
+    """The working days a supervisor has to decide a request about `ticket`: the resolution target of a request
+    about personal data at its institution (and service), as the targets' administrator set it."""
+    return targets_of(TicketType.DATA_REQUEST, ticket.institution_id, ticket.category_id).resolution_days
+
+
+def request_of(ticket: Ticket) -> DataRequest | None:
+    """The request whose own ticket `ticket` is (None for any other ticket): its page links to the decision."""
+    if ticket.type != TicketType.DATA_REQUEST:
+        return None
+    return db.session.scalar(select(DataRequest).where(DataRequest.request_ticket_id == ticket.id))
 
 
 def ticket_requests(ticket: Ticket) -> list[DataRequest]:
@@ -98,12 +135,13 @@ def _new_request(
         details=details,
         reason=reason.strip(),
         created_at=now,
-        due_at=now + dt.timedelta(days=current_app.config["DATA_REQUEST_DAYS"]),
         recorded_by_id=actor.id if actor is not None else None,
         identity_check=check.method if check is not None else None,
         identity_note=check.note if check is not None else None,
     )
     db.session.add(request)
+    db.session.flush()
+    request.request_ticket = _open_ticket(ticket, request, check, now)
     data: dict[str, str] = {"request": str(kind)}
     if check is not None:
         data["identity_check"] = check.method
@@ -118,6 +156,52 @@ def _new_request(
     )
     db.session.flush()
     return request
+
+
+# How a request recorded by staff reached them, from how they checked the citizen's identity: a document is shown
+# at the desk; a call back, the tracking code or another check is made by telephone.
+DOCUMENT_CHECKS = ("national_id", "voter_card", "passport", "driving_licence")
+
+
+def _open_ticket(about: Ticket, request: DataRequest, check: IdentityCheck | None, now: dt.datetime) -> Ticket:
+    """The request's own ticket, in `about`'s language: what is asked, about which ticket, and the citizen's reason
+    (never a correction's new details: those stay on the request, and are erased with `about`'s personal data)."""
+    if check is None:
+        channel = Channel.WEB
+    else:
+        channel = Channel.WALK_IN if check.method in DOCUMENT_CHECKS else Channel.TELEPHONE
+    with force_locale(about.language):
+        subject = f"{REQUEST_KIND_LABELS[request.kind]}: {about.reference}"
+        description = request.reason or _("No reason was given.")
+    return open_data_request_ticket(about, subject, description, channel, f"data-request:{request.id}", now=now)
+
+
+def _answer(request: DataRequest, actor: User, now: dt.datetime) -> None:
+    """The decision answers and resolves the request's ticket, as a reply that resolves a question does: its first
+    response and its resolution, the decision and its reason as the reply and the resolution (the citizen receives
+    them by the decision's message, wananchi/privacy/handlers.py, at the contact of the ticket the request is about)."""
+    own = request.request_ticket
+    if own is None or own.status not in OPEN_STATUSES:
+        return
+    with force_locale(own.language):
+        answer = f"{REQUEST_STATUS_LABELS[request.status]}: {request.decision_reason}"
+    decided = {"request": str(request.kind), "decision": str(request.status)}
+    moved = {"from": str(own.status), "to": str(TicketStatus.RESOLVED)}
+    with db.session.no_autoflush:
+        own.messages.append(
+            TicketMessage(
+                kind=MessageKind.REPLY, body=answer, author_name=actor.name, author_id=actor.id, created_at=now
+            )
+        )
+        own.first_response_at = own.first_response_at or now
+        own.assignee_id = own.assignee_id or actor.id
+        own.resolution_summary = answer
+        own.resolved_at = own.updated_at = now
+        for kind, data in ((EventKind.REPLIED, {}), (EventKind.RESOLVED, decided), (EventKind.STATUS_CHANGED, moved)):
+            own.events.append(TicketEvent(kind=kind, actor=actor.name, actor_id=actor.id, created_at=now, data=data))
+        own.status = TicketStatus.RESOLVED
+        clock.responded(own, now)
+        clock.resolved(own, now)
 
 
 def record_request_for_citizen(
@@ -158,6 +242,7 @@ def record_request_for_citizen(
         request.status = RequestStatus.GRANTED
         request.decided_at, request.decided_by_id = now, actor.id
         request.decision_reason = _("The identity was checked; a copy of the data was handed over.")
+        _answer(request, actor, now)
     record(actor.id, "record_data_request", ticket, {"kind": str(kind), "identity_check": check.method})
     db.session.flush()
     return request
@@ -214,6 +299,7 @@ def decide_request(
             data={"request": str(request.kind), "decision": str(request.status), "reason": reason},
         )
     )
+    _answer(request, actor, now)
     changes = {"kind": str(request.kind), "decision": str(request.status), "fields": sorted(request.details)}
     record(actor.id, "decide_data_request", ticket, changes)
     db.session.flush()

@@ -10,15 +10,18 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from wananchi.accounts.models import User
 from wananchi.core.audit import Subject, record
 from wananchi.core.db import on_commit
 from wananchi.core.storage import file_store
 from wananchi.extensions import db
-from wananchi.notifications.models import OutboxMessage
+from wananchi.notifications.models import OutboxMessage, SmsOptOut
+from wananchi.privacy import signals
 from wananchi.privacy.models import DataRequest, RetentionPeriod
 from wananchi.tickets.attachments import remove_files
 from wananchi.tickets.models import EventKind, MessageKind, Ticket, TicketEvent, TicketStatus, TicketType
@@ -77,6 +80,8 @@ class RetentionResult:
     tickets: int = 0
     attachments: int = 0
     messages: int = 0  # outbox messages to the citizen whose address and text were cleared
+    sms_opt_outs: int = 0  # SMS stops whose number nothing holds any more
+    others: dict[str, int] = dataclass_field(default_factory=dict)  # what the other domains erased (SMS received)
 
 
 def _name_parts(ticket: Ticket) -> list[str]:
@@ -113,6 +118,12 @@ def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
     for request in db.session.scalars(select(DataRequest).where(DataRequest.ticket_id == ticket.id)):
         request.details = {}  # a correction's new contact details
         request.identity_note = None  # how an officer checked the citizen's identity (a document's digits)
+        if request.request_ticket is not None:  # the request's own ticket holds the citizen's reason
+            own = request.request_ticket
+            for field in ("subject", "description", "resolution_summary"):
+                setattr(own, field, mask_contacts(getattr(own, field), names))
+            for answer in own.messages:
+                answer.body = mask_contacts(answer.body, names) or ""
     ticket.citizen_name = ticket.citizen_email = ticket.citizen_phone = None
     ticket.latitude = ticket.longitude = None
     ticket.personal_data_erased_at = now
@@ -158,11 +169,49 @@ def erase_expired(commit: Callable[[], None], now: dt.datetime) -> RetentionResu
                 result.messages += messages
         last_id = batch[-1].id
         commit()
+    result.sms_opt_outs = erase_stale_opt_outs(commit, now)
+    for _receiver, counts in signals.retention_due.send(now, commit=commit):
+        result.others.update(counts)
     record(
         None,
         "retention_erased",
         Subject("Retention", now.date().isoformat()),
-        {"tickets": result.tickets, "attachments": result.attachments, "messages": result.messages},
+        {
+            "tickets": result.tickets,
+            "attachments": result.attachments,
+            "messages": result.messages,
+            "sms_opt_outs": result.sms_opt_outs,
+            **result.others,
+        },
     )
     commit()
     return result
+
+
+def erase_stale_opt_outs(commit: Callable[[], None], now: dt.datetime) -> int:
+    """Delete the SMS stops older than SMS_OPT_OUT_RETENTION_DAYS whose number no ticket and no account holds any
+    more, BATCH numbers at a time, committing after each; how many. A stop is kept while its number is held: the
+    service could still write to it, and the stop is what prevents that. Once the number's last ticket has lost
+    its contact details (its retention period, an erasure) nothing can be sent to it, so the stop has no use left;
+    a withdrawn stop (ANZA, START) was deleted when it was withdrawn."""
+    cutoff = now - dt.timedelta(days=int(current_app.config["SMS_OPT_OUT_RETENTION_DAYS"]))
+    removed, last = 0, ""
+    while True:
+        phones = list(
+            db.session.scalars(
+                select(SmsOptOut.phone)
+                .where(SmsOptOut.phone > last, SmsOptOut.created_at <= cutoff)
+                .order_by(SmsOptOut.phone)
+                .limit(BATCH)
+            )
+        )
+        if not phones:
+            return removed
+        held = set(db.session.scalars(select(Ticket.citizen_phone).where(Ticket.citizen_phone.in_(phones))))
+        held |= set(db.session.scalars(select(User.phone).where(User.phone.in_(phones))))
+        unheld = [phone for phone in phones if phone not in held]
+        if unheld:
+            db.session.execute(delete(SmsOptOut).where(SmsOptOut.phone.in_(unheld)))
+        removed += len(unheld)
+        last = phones[-1]
+        commit()

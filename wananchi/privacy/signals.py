@@ -8,3 +8,8 @@ _signals = Namespace()
 # A supervisor decided a request about a ticket's personal data (sender: the DataRequest; `recipients`: the
 # citizen's (channel, address) pairs as they were before the decision, since a granted erasure clears them).
 data_request_decided = _signals.signal("data-request-decided")
+
+# The daily retention job runs (sender: the instant it runs at; `commit`: commits a batch): a lower layer's data
+# that this domain cannot name (the phone channels' SMS received) is erased by its receiver, which returns
+# {what: how many} for the job's line in the audit log.
+retention_due = _signals.signal("retention-due")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError
@@ -23,6 +24,7 @@ from wananchi.privacy.models import DataRequest, RequestKind, RequestStatus
 from wananchi.privacy.requests import (
     IdentityCheck,
     decide_request,
+    decision_days,
     record_request_for_citizen,
     request_correction,
     request_erasure,
@@ -88,7 +90,8 @@ def my_data_json(reference: str):
                 "details": item.details,
                 "reason": item.reason,
                 "created_at": item.created_at.isoformat(),
-                "due_at": item.due_at.isoformat(),
+                "reference": item.request_ticket.reference if item.request_ticket else None,
+                "due_at": item.due_at.isoformat() if item.due_at else None,
                 "decided_at": item.decided_at.isoformat() if item.decided_at else None,
                 "decision_reason": item.decision_reason,
                 "identity_checked_by_staff": item.identity_check,
@@ -154,7 +157,7 @@ def _render_rights(ticket: Ticket, correction: CorrectionForm, erasure: ErasureF
         requests=ticket_requests(ticket),
         kind_labels=REQUEST_KIND_LABELS,
         status_labels=REQUEST_STATUS_LABELS,
-        days=current_app.config["DATA_REQUEST_DAYS"],
+        days=decision_days(ticket),
     ), status
 
 
@@ -182,8 +185,8 @@ def ask_correction(reference: str):
         else:
             flash(
                 _(
-                    "Your request has been received. The supervisor will decide it within %(days)d days.",
-                    days=current_app.config["DATA_REQUEST_DAYS"],
+                    "Your request has been received. The supervisor will decide it within %(days)d working days.",
+                    days=decision_days(ticket),
                 ),
                 "success",
             )
@@ -206,8 +209,8 @@ def ask_erasure(reference: str):
         else:
             flash(
                 _(
-                    "Your request has been received. The supervisor will decide it within %(days)d days.",
-                    days=current_app.config["DATA_REQUEST_DAYS"],
+                    "Your request has been received. The supervisor will decide it within %(days)d working days.",
+                    days=decision_days(ticket),
                 ),
                 "success",
             )
@@ -221,11 +224,13 @@ def data_requests():
     institution = db.session.get(Institution, current_user.institution_id or 0)
     if institution is None or not can(current_user, Permission.DECIDE_DATA_REQUEST, institution):
         abort(404)
+    own = aliased(Ticket)
     pending = db.session.scalars(
         select(DataRequest)
         .join(Ticket, Ticket.id == DataRequest.ticket_id)
+        .outerjoin(own, own.id == DataRequest.request_ticket_id)
         .where(Ticket.institution_id == institution.id, DataRequest.status == RequestStatus.PENDING)
-        .order_by(DataRequest.due_at, DataRequest.id)
+        .order_by(own.resolution_due_at.is_(None), own.resolution_due_at, DataRequest.id)
     ).all()
     return render_template("privacy/requests.html", requests=pending, now=utcnow(), kind_labels=REQUEST_KIND_LABELS)
 
@@ -288,7 +293,7 @@ def _render_record(ticket: Ticket, form: StaffRequestForm, status: int = 200):
         kind_labels=REQUEST_KIND_LABELS,
         status_labels=REQUEST_STATUS_LABELS,
         check_labels=IDENTITY_CHECK_LABELS,
-        days=current_app.config["DATA_REQUEST_DAYS"],
+        days=decision_days(ticket),
     ), status
 
 
@@ -320,8 +325,8 @@ def record_data_request(reference: str):
                 return redirect(url_for("staff.citizen_data_copy", reference=ticket.reference), code=303)
             flash(
                 _(
-                    "The request has been recorded. The supervisor will decide it within %(days)d days.",
-                    days=current_app.config["DATA_REQUEST_DAYS"],
+                    "The request has been recorded. The supervisor will decide it within %(days)d working days.",
+                    days=decision_days(ticket),
                 ),
                 "success",
             )

@@ -23,6 +23,7 @@ from wananchi.sla import clock
 from wananchi.tickets import access, signals
 from wananchi.tickets.access import record_access
 from wananchi.tickets.models import (
+    CITIZEN_TYPES,
     EventKind,
     KeptUpload,
     MessageKind,
@@ -56,11 +57,18 @@ class NotPermitted(DomainError):
         super().__init__(_("You may not do this to this ticket."))
 
 
+# What officers may do to a request about personal data: its answer is the supervisor's decision
+# (wananchi/privacy/requests.py), which resolves it; it stays with the institution that decides it.
+DATA_REQUEST_ACTIONS = frozenset({Action.CLAIM, Action.ASSIGN, Action.NOTE, Action.CLOSE})
+
+
 def _start(ticket: Ticket, actor: User, permission: Permission, action: Action, version: int | None) -> TicketStatus:
     if not can(actor, permission, ticket):
         raise NotPermitted()
     if version is not None and version != ticket.version:
         raise StaleTicket()
+    if ticket.type == TicketType.DATA_REQUEST and action not in DATA_REQUEST_ACTIONS:
+        raise DomainError(_("A request about personal data is answered by the supervisor's decision on the request."))
     return next_status(ticket.status, action)
 
 
@@ -338,7 +346,7 @@ def merge_ticket(
     once written, its resolution summary (which the officer writes for every merged citizen), never its replies:
     those are written to another citizen."""
     status = _start(ticket, actor, Permission.WORK_TICKET, Action.MERGE, version)
-    if into.id == ticket.id or not into.is_open or into.merged_into_id is not None:
+    if into.id == ticket.id or not into.is_open or into.merged_into_id is not None or into.type not in CITIZEN_TYPES:
         raise DomainError(_("Choose another ticket that is still open."), field="reference")
     if not can(actor, Permission.WORK_TICKET, into):
         raise DomainError(_("You can merge only into a ticket of your institution."), field="reference")

@@ -30,7 +30,7 @@ from wananchi.institutions.labels import TOPIC_LABELS
 from wananchi.institutions.models import Category, District, Institution, Region
 from wananchi.institutions.routing import active_category, district_with_code
 from wananchi.tickets.labels import IDENTITY_LABELS, TYPE_LABELS
-from wananchi.tickets.models import Identity, TicketType
+from wananchi.tickets.models import CITIZEN_TYPES, Identity
 from wananchi.tickets.references import new_submission_key
 
 DONT_KNOW = "sijui"
@@ -46,7 +46,7 @@ class SubmitForm(Form):
 
     type = RadioField(
         _l("Type of ticket"),
-        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in TicketType],
+        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in CITIZEN_TYPES],
         validators=[InputRequired(message=_l("Choose the type of your ticket."))],
     )
     category = SelectField(
@@ -144,7 +144,7 @@ class SubmitForm(Form):
         """Choose the type and service a link asked for (`?aina=opinion&huduma=<code>`, as the footer's link to
         give feedback on this service does), when they are ones the form offers."""
         ticket_type = args.get("aina", "")
-        if ticket_type in {t.value for t in TicketType}:
+        if ticket_type in {t.value for t in CITIZEN_TYPES}:
             self.type.data = ticket_type
         service = args.get("huduma", "")[:60]
         if service == DONT_KNOW or (service and active_category(service) is not None):

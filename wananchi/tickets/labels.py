@@ -20,8 +20,10 @@ TYPE_LABELS = {
     TicketType.SUGGESTION: _l("Suggestion"),
     TicketType.OPINION: _l("Opinion"),
     TicketType.COMMENDATION: _l("Commendation"),
+    TicketType.DATA_REQUEST: _l("Request about personal data"),
 }
 
+# Only the types a citizen chooses (CITIZEN_TYPES): a request about personal data is asked from the tracking page.
 TYPE_HINTS = {
     TicketType.QUESTION: _l("You want information about a service."),
     TicketType.COMPLAINT: _l("A service failed you or was not delivered as it should be."),

@@ -24,6 +24,19 @@ class TicketType(enum.StrEnum):
     SUGGESTION = "suggestion"  # pendekezo
     OPINION = "opinion"  # maoni
     COMMENDATION = "commendation"  # pongezi
+    # Ombi la taarifa binafsi: a citizen's request about their personal data (correction, erasure, a copy),
+    # opened only by the rights flow (wananchi/privacy/requests.py) and resolved by the supervisor's decision.
+    DATA_REQUEST = "data_request"
+
+
+# The types a citizen (or an officer recording for one) may choose on the form, the API, Open311, SMS and USSD.
+CITIZEN_TYPES = (
+    TicketType.QUESTION,
+    TicketType.COMPLAINT,
+    TicketType.SUGGESTION,
+    TicketType.OPINION,
+    TicketType.COMMENDATION,
+)
 
 
 class TicketStatus(enum.StrEnum):

@@ -33,7 +33,7 @@ from sqlalchemy import select, update
 
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
-from wananchi.tickets.models import RoutingModel, Ticket, TicketStatus
+from wananchi.tickets.models import CITIZEN_TYPES, RoutingModel, Ticket, TicketStatus
 
 if TYPE_CHECKING:
     from wananchi.tickets.routing_learner import Router
@@ -70,8 +70,8 @@ class Ranked:
 
 
 def training_examples() -> list[Example]:
-    """The newest ROUTING_MAX_TICKETS resolved or closed tickets (not merged away, not left at a triage desk),
-    oldest first, with the institution and service each ended at."""
+    """The newest ROUTING_MAX_TICKETS resolved or closed citizens' tickets (not merged away, not left at a triage
+    desk), oldest first, with the institution and service each ended at."""
     triage = select(Institution.id).where(Institution.is_triage.is_(True))
     rows = db.session.execute(
         select(Ticket.subject, Ticket.description, Ticket.district_id, Ticket.institution_id, Ticket.category_id)
@@ -79,6 +79,7 @@ def training_examples() -> list[Example]:
             Ticket.status.in_((TicketStatus.RESOLVED, TicketStatus.CLOSED)),
             Ticket.merged_into_id.is_(None),
             Ticket.institution_id.not_in(triage),
+            Ticket.type.in_(CITIZEN_TYPES),  # a request about personal data is placed by its ticket, not routed
         )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(current_app.config["ROUTING_MAX_TICKETS"])

@@ -38,6 +38,7 @@ from wananchi.tickets.attachments import (
     store_file,
 )
 from wananchi.tickets.models import (
+    CITIZEN_TYPES,
     Attachment,
     Channel,
     EventKind,
@@ -106,6 +107,8 @@ class Receipt:
 
 
 def _check_rules(submission: Submission) -> None:
+    if submission.type not in CITIZEN_TYPES:  # a request about personal data is opened by the rights flow only
+        raise DomainError(_("Choose the type of your ticket."), field="type")
     if submission.category is not None and submission.category.is_local and submission.district is None:
         raise DomainError(
             _("This service is provided by councils: choose the district where you receive it."),
@@ -348,6 +351,56 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None, ref
     use_kept_uploads(kept)
     signals.ticket_submitted.send(ticket, now=now)
     return Receipt(ticket=ticket, tracking_code=code, created=True)
+
+
+def open_data_request_ticket(
+    about: Ticket, subject: str, description: str, channel: Channel, key: str, *, now: dt.datetime
+) -> Ticket:
+    """Open the ticket of a citizen's request about `about`'s personal data (wananchi/privacy/requests.py): in
+    `about`'s institution's queue, with its service and place, its own reference and response-time targets, and
+    no contact details of its own (the answer goes to `about`'s citizen, whose details stay on `about` alone)."""
+    identity = Identity.ANONYMOUS if about.identity == Identity.ANONYMOUS else Identity.CONTACT_HIDDEN
+    ticket = Ticket(
+        submission_key=key,
+        type=TicketType.DATA_REQUEST,
+        status=TicketStatus.RECEIVED,
+        channel=channel,
+        language=about.language,
+        category=about.category,
+        category_id=about.category_id,
+        institution=about.institution,
+        institution_id=about.institution_id,
+        district_id=about.district_id,
+        region_id=about.region_id,
+        subject=subject[:200],
+        description=description,
+        identity=identity,
+        created_at=now,
+        updated_at=now,
+    )
+    clock.start(ticket, now)
+    ticket.events = [
+        TicketEvent(
+            kind=EventKind.SUBMITTED,
+            actor=CITIZEN,
+            created_at=now,
+            data={"channel": str(channel), "type": str(TicketType.DATA_REQUEST), "about": about.reference},
+        )
+    ]
+    submission = Submission(
+        type=TicketType.DATA_REQUEST,
+        category=about.category,
+        district=about.district,
+        subject=ticket.subject,
+        description=description,
+        identity=identity,
+        channel=channel,
+        submission_key=key,
+    )
+    _store_new(ticket, _tracking_code(key), now.astimezone(LOCAL_TIME).year, submission)
+    db.session.flush()
+    signals.ticket_submitted.send(ticket, now=now)
+    return ticket
 
 
 REFERENCE_ATTEMPTS = 3

@@ -178,7 +178,12 @@ def render_ticket(
         colleagues=colleagues_on(ticket, current_user),
         most_files=current_app.config["MAX_ATTACHMENTS"],
         failed_label=OTHER_FORM_LABELS.get(failed) or ACTION_LABELS[Action(failed)] if failed else "",
-        allowed={action.value for action in Action if is_allowed(ticket.status, action)},
+        allowed={
+            action.value
+            for action in Action
+            if is_allowed(ticket.status, action)
+            and (ticket.type != TicketType.DATA_REQUEST or action in actions.DATA_REQUEST_ACTIONS)
+        },
         status_label=STAFF_STATUS_LABELS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
         action_labels=ACTION_LABELS,
