@@ -38,7 +38,7 @@ from wananchi.tickets.models import (
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.services import attach_staff_files
 from wananchi.tickets.uploads import use_kept_uploads
-from wananchi.tickets.workflow import Action, next_status
+from wananchi.tickets.workflow import Action, allowed_actions, next_status
 
 MAX_TEXT = 10_000
 
@@ -62,12 +62,23 @@ class NotPermitted(DomainError):
 DATA_REQUEST_ACTIONS = frozenset({Action.CLAIM, Action.ASSIGN, Action.NOTE, Action.CLOSE})
 
 
+def kind_allows(ticket: Ticket, action: Action) -> bool:
+    """Whether the ticket's kind takes `action`: a request about personal data only DATA_REQUEST_ACTIONS (its
+    supervisor's decision answers it)."""
+    return ticket.type != TicketType.DATA_REQUEST or action in DATA_REQUEST_ACTIONS
+
+
+def available_actions(ticket: Ticket) -> set[Action]:
+    """The actions the ticket's status and kind allow now."""
+    return {action for action in allowed_actions(ticket.status) if kind_allows(ticket, action)}
+
+
 def _start(ticket: Ticket, actor: User, permission: Permission, action: Action, version: int | None) -> TicketStatus:
     if not can(actor, permission, ticket):
         raise NotPermitted()
     if version is not None and version != ticket.version:
         raise StaleTicket()
-    if ticket.type == TicketType.DATA_REQUEST and action not in DATA_REQUEST_ACTIONS:
+    if not kind_allows(ticket, action):
         raise DomainError(_("A request about personal data is answered by the supervisor's decision on the request."))
     return next_status(ticket.status, action)
 

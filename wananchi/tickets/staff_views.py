@@ -53,7 +53,7 @@ from wananchi.tickets.staff_forms import (
     TransferForm,
     VersionedForm,
 )
-from wananchi.tickets.workflow import ACTION_LABELS, Action, is_allowed
+from wananchi.tickets.workflow import ACTION_LABELS, Action
 
 # The `rudi` (return) argument of an action's address when it was taken on a row of the escalation inbox.
 RETURN_TO_INBOX = "upandishaji"
@@ -152,11 +152,12 @@ def render_ticket(
     canned_choices = [("", "—")] + [(str(item.id), item.title) for item in canned]
     for name in ("reply", "request_info"):
         forms[name].canned.choices = canned_choices  # type: ignore[attr-defined]
+    available = actions.available_actions(ticket)
     routing, routing_offer = [], None
-    if can_work and ticket.is_open and ticket.institution.is_triage and is_allowed(ticket.status, Action.TRANSFER):
+    if can_work and ticket.institution.is_triage and Action.TRANSFER in available:
         routing = [s for s in suggest_routing(ticket) if s.institution.id != ticket.institution_id]
         routing_offer = record_offer(ticket, routing, shown_to=current_user)
-    similar_open = possible_duplicates(ticket) if can_work and ticket.is_open else []
+    similar_open = possible_duplicates(ticket) if can_work and Action.MERGE in available else []
     return render_template(
         "staff/ticket.html",
         ticket=ticket,
@@ -178,12 +179,7 @@ def render_ticket(
         colleagues=colleagues_on(ticket, current_user),
         most_files=current_app.config["MAX_ATTACHMENTS"],
         failed_label=OTHER_FORM_LABELS.get(failed) or ACTION_LABELS[Action(failed)] if failed else "",
-        allowed={
-            action.value
-            for action in Action
-            if is_allowed(ticket.status, action)
-            and (ticket.type != TicketType.DATA_REQUEST or action in actions.DATA_REQUEST_ACTIONS)
-        },
+        allowed={action.value for action in available},
         status_label=STAFF_STATUS_LABELS[ticket.status],
         type_label=TYPE_LABELS[ticket.type],
         action_labels=ACTION_LABELS,
