@@ -56,9 +56,10 @@ unexport PYTHONDONTWRITEBYTECODE
 test: $(VENV)/.dev translations browser-deps
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-## make test-fast: the suite without the slow tests (garbage, fuzz, browser, benchmark harness), for a quick loop
+## make test-fast: a quick loop, on SQLite, without the slow tests (garbage, fuzz, browser, faults, worker processes,
+## benchmark harness); `make test` runs everything on PostgreSQL too
 test-fast: $(VENV)/.dev translations
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
+	WANANCHI_TEST_DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
 ## Debian's chromium for the browser tests (needs root and apt); without it those tests skip, or fail under CI=true.
 browser-deps:
