@@ -39,6 +39,8 @@ seed: migrate
 ## make run: install, compile translations, migrate, seed demo data when empty, then serve
 ## http://127.0.0.1:5000 with the background worker and a local mail catcher beside it
 ## (e-mail to 127.0.0.1:8025 lands in instance/mail/, shown with the SMS at /dev/barua); Ctrl-C stops all three.
+# Links in the e-mails and SMS point at the server started here (`make run PORT=5077`: port 5077), unless PUBLIC_URL is set.
+run: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: translations seed
 	@echo "Wananchi: http://$(HOST):$(PORT)  (mail and SMS: http://$(HOST):$(PORT)/dev/barua; Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
