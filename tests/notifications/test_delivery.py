@@ -177,6 +177,37 @@ def test_a_reply_with_a_long_paragraph_reaches_the_citizen(db, smtp_server):
     assert paragraph.strip() in " ".join(mail.get_body(("html",)).get_content().split())
 
 
+@pytest.mark.parametrize(
+    "subject",
+    [
+        # fits on a line of its own, not after "Subject: " (the e-mail package moved it whole to the next line)
+        "Hoja yako WN-2026-000048 imehamishiwa Halmashauri ya Manispaa ya Kinondoni",
+        # non-ASCII: Flask-Mail's encoded words were refolded, read back as "Kin ondoni (Dar es Salaam)—"
+        "Hoja yako WN-2026-000048 imehamishiwa Halmashauri ya Wilaya ya Kinondoni (Dar es Salaam) — Tanzania",
+        "Hoja: " + "x" * 90 + " mwisho",  # a word longer than a line
+    ],
+)
+def test_a_long_subject_is_folded_between_words_and_reads_back_exactly(db, smtp_server, subject):
+    from wananchi.notifications.outbox import add_messages
+
+    add_messages(
+        [
+            {
+                "event": "transfer",
+                "channel": Channel.EMAIL,
+                "recipient": "asha@example.co.tz",
+                "language": "sw",
+                "subject": subject,
+                "body_text": "Ndugu mwananchi,",
+            }
+        ]
+    )
+    db.session.commit()
+    assert sweep() == 1, db.session.scalar(select(OutboxMessage.last_error))
+    [mail] = smtp_server.mailbox.messages
+    assert mail["Subject"] == subject
+
+
 def test_an_unexpected_sending_error_is_retried_not_left_sending(db, monkeypatch):
     from wananchi.notifications import outbox as outbox_module
 
