@@ -219,6 +219,43 @@ def test_a_frozen_queue_costs_one_timeout_then_receipts_wait_in_the_outbox_until
     ]
 
 
+PROBE = """
+import json, time
+from tests.helpers import post_submission, world_client
+from wananchi import create_app
+
+app = create_app("production")
+client = world_client(app)
+submitted = post_submission(client).status_code  # the limits' store does not answer: counted in memory from now on
+time.sleep(2.5)  # Flask-Limiter's next try of its store is now due, within whichever request comes next
+timed = {}
+for path in ("/healthz", "/"):
+    started = time.monotonic()
+    timed[path] = [client.get(path).status_code, time.monotonic() - started]
+print(json.dumps({"submitted": submitted, "timed": timed}))
+"""
+
+
+@pytest.mark.slow
+def test_the_health_check_never_waits_for_a_frozen_limits_store(tmp_path, frozen_redis):
+    """While the limits' store is unreachable, Flask-Limiter tries it again now and then within a request: never
+    within /healthz, whose answer HAProxy waits for 2 s at most."""
+    timeout = 0.5
+    result, _stderr = run_production_child(
+        PROBE,
+        tmp_path,
+        REDIS_URL=frozen_redis.url,
+        RATELIMIT_STORAGE_URI=frozen_redis.url,
+        REDIS_CONNECT_TIMEOUT=str(timeout),
+        REDIS_READ_TIMEOUT=str(timeout),
+    )
+    assert result["submitted"] == 303
+    health_status, health_seconds = result["timed"]["/healthz"]
+    assert health_status == 200 and health_seconds < timeout / 2
+    home_status, home_seconds = result["timed"]["/"]
+    assert home_status == 200 and home_seconds >= timeout  # the next page waited for the limiter's try instead
+
+
 def test_a_limit_store_lost_after_the_ticket_was_stored_does_not_turn_it_into_an_error(client, app, db, monkeypatch):
     from sqlalchemy import select
 
