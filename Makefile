@@ -39,6 +39,8 @@ seed: migrate
 ## make run: install, compile translations, migrate, seed demo data when empty, then serve
 ## http://127.0.0.1:5000 with the background worker and a local mail catcher beside it
 ## (e-mail to 127.0.0.1:8025 lands in instance/mail/, shown with the SMS at /dev/barua); Ctrl-C stops all three.
+# Links in the e-mails and SMS point at the server started here (`make run PORT=5077`: port 5077), unless PUBLIC_URL is set.
+run: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: translations seed
 	@echo "Wananchi: http://$(HOST):$(PORT)  (mail and SMS: http://$(HOST):$(PORT)/dev/barua; Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
@@ -56,9 +58,10 @@ unexport PYTHONDONTWRITEBYTECODE
 test: $(VENV)/.dev translations browser-deps
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-## make test-fast: the suite without the slow tests (garbage, fuzz, browser, benchmark harness), for a quick loop
+## make test-fast: a quick loop, on SQLite, without the slow tests (garbage, fuzz, browser, faults, worker processes,
+## benchmark harness); `make test` runs everything on PostgreSQL too
 test-fast: $(VENV)/.dev translations
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
+	WANANCHI_TEST_DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
 ## Debian's chromium for the browser tests (needs root and apt); without it those tests skip, or fail under CI=true.
 browser-deps:

@@ -44,6 +44,24 @@ def pytest_report_header(config: pytest.Config) -> str:
     return "wananchi: SQLite only — set WANANCHI_TEST_DATABASE_URL to run every test on PostgreSQL too"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked one_backend checks what the database backend does not change (what a browser sees, how a
+    photo is checked, how long a hung store is waited for): it runs on SQLite only, its PostgreSQL twin is
+    deselected."""
+    twins = [
+        item
+        for item in items
+        if item.get_closest_marker("one_backend") is not None
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "postgresql"
+    ]
+    if twins:
+        config.hook.pytest_deselected(items=twins)
+        deselected = set(twins)
+        items[:] = [item for item in items if item not in deselected]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_network_beyond_loopback() -> Iterator[None]:
     """Fail any test that tries to reach a host other than this machine."""

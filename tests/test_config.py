@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 
@@ -195,3 +196,23 @@ def test_a_production_application_changes_nothing_in_another_in_the_same_process
     page = testing.test_client().get("/")
     assert page.status_code == 200 and "Strict-Transport-Security" not in page.headers
     assert not testing.config["SESSION_COOKIE_SECURE"] and secured.config["SESSION_COOKIE_SECURE"]
+
+
+def test_make_run_points_the_links_in_messages_at_its_own_port(tmp_path):
+    """`make run PORT=5077` serves on port 5077, so the links in the e-mails and SMS it sends point there too."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    seen = tmp_path / "seen"
+    flask = tmp_path / "flask"  # stands for `.venv/bin/flask --app wsgi`: notes each command and the address it got
+    flask.write_text(f'#!/bin/sh\necho "$PUBLIC_URL $*" >> {seen}\n')
+    flask.chmod(0o755)
+    environment = {name: value for name, value in os.environ.items() if name != "PUBLIC_URL"}
+    subprocess.run(
+        ["make", "-s", "-o", ".venv/.runtime", "run", "HOST=127.0.0.1", "PORT=5077", f"FLASK={flask}"],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,  # the recipe ends with `kill 0`: its own process group, not the test's
+        capture_output=True,
+        timeout=60,
+    )
+    assert "http://127.0.0.1:5077 run --host 127.0.0.1 --port 5077 --debug" in seen.read_text().splitlines()

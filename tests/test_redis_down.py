@@ -72,6 +72,7 @@ def _assert_submitted_and_waiting(result: dict, stderr: str) -> None:
     assert "task queue unreachable" in stderr
 
 
+@pytest.mark.slow
 def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outbox(tmp_path):
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     result, stderr = run_production_child(CHILD, tmp_path, REDIS_URL=dead_redis, RATELIMIT_STORAGE_URI=dead_redis)

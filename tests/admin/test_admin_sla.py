@@ -383,6 +383,15 @@ def test_an_invalid_target_comes_back_with_the_message(db, world, admin_client, 
     assert entries(db, "create_response_target") == []
 
 
+def test_an_empty_target_names_each_missing_number_of_days(db, world, admin_client):
+    response = submit_form(admin_client, "/utawala/malengo/mpya", type="complaint")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    # Two fields side by side: the summary says which one each message is about.
+    assert "Andika idadi ya siku za kazi za kutoa jibu la kwanza." in page
+    assert "Andika idadi ya siku za kazi za kutatua hoja." in page
+
+
 def test_a_duplicate_combination_is_refused_with_empty_parts_counted_as_equal(db, world, admin_client, rows):
     fields = {"type": "question", "first_response_days": "1", "resolution_days": "2"}
     assert submit_form(admin_client, "/utawala/malengo/mpya", **fields).status_code == 303

@@ -60,13 +60,10 @@ def browser() -> Iterator[Browser]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the browser tests once, on SQLite: the database backend does not change what a browser sees."""
-    sqlite_only = pytest.mark.skip(reason="browser tests run on SQLite only, to keep CI time down")
+    """The database backend does not change what a browser sees: every browser test runs once (one_backend)."""
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        on_postgresql = callspec is not None and callspec.params.get("database_url") == "postgresql"
-        if on_postgresql and item.path.is_relative_to(HERE):
-            item.add_marker(sqlite_only)
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.one_backend)
 
 
 @pytest.fixture

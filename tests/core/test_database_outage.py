@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from tests.helpers import free_port, run_production_child
 
 CHILD = """
@@ -37,6 +39,7 @@ print(json.dumps(answers))
 """
 
 
+@pytest.mark.slow
 def test_a_database_outage_answers_503_saying_nothing_was_saved(tmp_path):
     dead_database = f"postgresql+psycopg://wananchi@127.0.0.1:{free_port()}/wananchi"
     answers, stderr = run_production_child(
@@ -78,6 +81,7 @@ print(json.dumps({"status": answer.status_code, "seconds": time.monotonic() - st
 """
 
 
+@pytest.mark.slow
 def test_a_database_server_that_never_answers_fails_the_connection_after_its_timeout(tmp_path):
     with socket.socket() as hung:  # accepts connections and never answers
         hung.bind(("127.0.0.1", 0))

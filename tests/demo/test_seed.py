@@ -285,3 +285,8 @@ def test_demo_history_goes_through_the_officer_actions(db: SQLAlchemy) -> None:
                 assert db.session.get(User, event.actor_id).institution_id == ticket.institution_id
     admin = db.session.scalar(sa.select(User).where(User.email == "admin@wananchi.demo"))
     assert admin is not None and admin.can_administer
+    # A name picks one member of staff: the printed log-ins are the people of the history, not namesakes of them.
+    namesakes = db.session.execute(
+        sa.select(User.institution_id, User.name).group_by(User.institution_id, User.name).having(sa.func.count() > 1)
+    ).all()
+    assert namesakes == []

@@ -43,6 +43,7 @@ def test_the_receipt_reaches_the_citizen_by_email_and_sms_in_swahili(client, wor
     html = mail.get_body(("html",)).get_content()
     assert "WN-" in mail["Subject"] and "Namba ya kumbukumbu" in text and "/fuatilia?ref=WN-" in text
     assert "<strong>WN-" in html
+    assert text.startswith("Ndugu Asha Juma,\r\n") and "<p>Ndugu Asha Juma,</p>" in html  # she gave her name
     [sms] = sms_gateway.received
     assert sms["to"] == "+255712345678" and sms["username"] == "wananchi" and sms["apiKey"] == "siri-ya-majaribio"
     assert "WN-" in sms["message"] and len(sms["message"]) <= 160
@@ -109,6 +110,7 @@ def test_english_citizens_get_english_messages(client, world, db, smtp_server, s
     [mail] = smtp_server.mailbox.to("asha@example.co.tz")
     assert "has been received" in mail["Subject"]
     assert "Reference number" in mail.get_body(("plain",)).get_content()
+    assert mail.get_body(("plain",)).get_content().startswith("Dear Asha Juma,\r\n")
     assert "received" in sms_gateway.received[0]["message"].lower()
 
 
@@ -117,6 +119,20 @@ def test_anonymous_citizens_get_nothing_and_hidden_contacts_get_everything(clien
     assert outbox(db) == []
     post_submission(client, identity="contact_hidden", name="")
     assert len(outbox(db)) == 2
+
+
+def test_a_contact_hidden_citizen_is_greeted_without_the_name_and_a_name_is_escaped_in_html(
+    client, world, db, smtp_server
+):
+    post_submission(client, identity="contact_hidden", phone="")
+    post_submission(client, email="juma@example.co.tz", name="Juma <Hassan>", phone="")
+    sweep()
+    [hidden] = smtp_server.mailbox.to("asha@example.co.tz")
+    assert hidden.get_body(("plain",)).get_content().startswith("Ndugu mwananchi,\r\n")
+    assert "Asha" not in hidden.get_body(("html",)).get_content()
+    [named] = smtp_server.mailbox.to("juma@example.co.tz")
+    assert named.get_body(("plain",)).get_content().startswith("Ndugu Juma <Hassan>,\r\n")
+    assert "<p>Ndugu Juma &lt;Hassan&gt;,</p>" in named.get_body(("html",)).get_content()
 
 
 def test_a_change_that_rolls_back_leaves_no_message(app, world, db):
@@ -175,6 +191,37 @@ def test_a_reply_with_a_long_paragraph_reaches_the_citizen(db, smtp_server):
     [mail] = smtp_server.mailbox.messages
     assert paragraph.strip() in " ".join(mail.get_body(("plain",)).get_content().split())
     assert paragraph.strip() in " ".join(mail.get_body(("html",)).get_content().split())
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        # fits on a line of its own, not after "Subject: " (the e-mail package moved it whole to the next line)
+        "Hoja yako WN-2026-000048 imehamishiwa Halmashauri ya Manispaa ya Kinondoni",
+        # non-ASCII: Flask-Mail's encoded words were refolded, read back as "Kin ondoni (Dar es Salaam)—"
+        "Hoja yako WN-2026-000048 imehamishiwa Halmashauri ya Wilaya ya Kinondoni (Dar es Salaam) — Tanzania",
+        "Hoja: " + "x" * 90 + " mwisho",  # a word longer than a line
+    ],
+)
+def test_a_long_subject_is_folded_between_words_and_reads_back_exactly(db, smtp_server, subject):
+    from wananchi.notifications.outbox import add_messages
+
+    add_messages(
+        [
+            {
+                "event": "transfer",
+                "channel": Channel.EMAIL,
+                "recipient": "asha@example.co.tz",
+                "language": "sw",
+                "subject": subject,
+                "body_text": "Ndugu mwananchi,",
+            }
+        ]
+    )
+    db.session.commit()
+    assert sweep() == 1, db.session.scalar(select(OutboxMessage.last_error))
+    [mail] = smtp_server.mailbox.messages
+    assert mail["Subject"] == subject
 
 
 def test_an_unexpected_sending_error_is_retried_not_left_sending(db, monkeypatch):

@@ -50,6 +50,7 @@ def test_ready_when_the_database_is_migrated_and_the_store_answers(client, db):
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.one_backend
 def test_not_ready_while_the_object_store_or_redis_hangs_or_refuses(client, app, db, monkeypatch):
     with socket.socket() as hung:  # accepts connections and never answers
         hung.bind(("127.0.0.1", 0))
@@ -130,6 +131,7 @@ def test_a_json_log_line_carries_the_request_id(app):
     assert line["message"] == "outbox stuck" and line["level"] == "WARNING" and line["request_id"] == "req-12345678"
 
 
+@pytest.mark.slow
 def test_counts_of_several_worker_processes_are_added_up(tmp_path):
     """Under gunicorn (PROMETHEUS_MULTIPROC_DIR set) each worker writes its counts to the shared folder, and a scrape
     answered by any one of them shows every worker's."""

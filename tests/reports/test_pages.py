@@ -111,6 +111,18 @@ def test_a_supervisor_sees_only_their_institution(client, setting):
     assert client.get("/ripoti/").headers["Location"].startswith(f"/ripoti/taasisi/{world.agency.id}")
 
 
+def test_the_first_column_names_its_rows_and_reads_from_the_left(client, setting):
+    world, staff = setting
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    html = client.get(f"/ripoti/taasisi/{world.agency.id}?period=quarter").get_data(as_text=True)
+    tables = html.split('data-table="')[1:]
+    assert "satisfaction" in [table.split('"', 1)[0] for table in tables]
+    for table in tables:
+        # A week, an age, a rating: the row's name, in a left-aligned cell under a left-aligned heading.
+        first_heading = table.split('<th scope="col"', 2)[1].split(">", 1)[0]
+        assert 'class="num"' not in first_heading, table.split('"', 1)[0]
+
+
 def test_oversight_sees_only_its_subtree(client, setting):
     world, staff = setting
     log_in(client, staff.oversight_above_a.email, PASSWORD)

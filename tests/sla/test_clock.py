@@ -154,6 +154,18 @@ def test_asking_the_citizen_pauses_and_the_answer_moves_the_deadlines(setting, d
     assert ticket.resolution_due_at == eat(2026, 12, 17, 8, 0)  # moved by the 3 paused working days
 
 
+def test_a_pause_outside_working_hours_moves_no_deadline(setting, db):
+    world, staff = setting
+    ticket = submit(world, eat(2026, 11, 23, 16, 0))  # Monday, after closing: the targets end at 15:30
+    resolution_due = ticket.resolution_due_at
+    assert resolution_due == eat(2026, 12, 14, 15, 30)
+    actions.request_information(ticket, "Tuma namba ya mita.", actor=staff.officer_a, now=eat(2026, 11, 23, 16, 10))
+    add_citizen_message(ticket, "Namba ni 12345.", [], now=eat(2026, 11, 23, 17, 0))
+    assert ticket.paused_minutes == 0
+    # The same working time, and the same date the citizen was promised (not 07:30 the next working day).
+    assert ticket.resolution_due_at == resolution_due
+
+
 def test_a_pause_spanning_a_weekend(setting, db):
     world, staff = setting
     ticket = submit(world, eat(2026, 11, 20, 9, 0))  # Friday

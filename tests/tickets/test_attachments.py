@@ -204,6 +204,7 @@ def test_a_document_protected_by_a_password_is_refused_and_one_only_restricted_i
         assert not pdf.is_encrypted and b"Barua" in pdf.pages[0].Contents.read_bytes()
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize(
     "content",
     [
@@ -223,6 +224,7 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize(
     ("streams", "inflated_mb"),
     [(1, 300), (80, 60)],  # one stream past what one may inflate to; many below it, 4.7 GB together
@@ -308,6 +310,7 @@ def png_of(image: Image.Image) -> bytes:
     return output.getvalue()
 
 
+@pytest.mark.one_backend
 def test_a_png_bomb_is_refused_before_it_is_decoded(client, world, db, app):
     bomb = png_of_one_colour(7000)  # 49 megapixels: under the old limit, decoded it took 470 MB and 0.8 s
     assert len(bomb) < 150_000
@@ -318,6 +321,7 @@ def test_a_png_bomb_is_refused_before_it_is_decoded(client, world, db, app):
     assert rise[0] < 50
 
 
+@pytest.mark.one_backend
 def test_a_png_over_24_megapixels_is_refused_however_well_it_is_compressed(client, world, db, app):
     scan = png_of(Image.effect_mandelbrot((5000, 4900), (-2.2, -1.4, 0.8, 1.4), 100))  # 24.5 MP, 27 samples a byte
     response = submit(client, [("skana.png", scan)])
@@ -325,6 +329,7 @@ def test_a_png_over_24_megapixels_is_refused_however_well_it_is_compressed(clien
     assert "Picha skana.png ina pikseli nyingi mno." in response.get_data(as_text=True)
 
 
+@pytest.mark.one_backend
 def test_pngs_of_honest_size_and_compression_are_kept(client, world, db, app):
     drawing = png_of(Image.effect_mandelbrot((3000, 1500), (-2.2, -1.2, 1.0, 1.2), 100).convert("RGB"))  # 4.5 MP
     blank_screenshot = png_of(Image.new("RGB", (1080, 2400), "white"))  # a thousand samples a byte, but small
@@ -337,6 +342,7 @@ def test_pngs_of_honest_size_and_compression_are_kept(client, world, db, app):
     assert sizes == [(2560, 1280), (1080, 2400)]
 
 
+@pytest.mark.one_backend
 def test_a_50_megapixel_phone_photo_is_taken_and_scaled_down(client, world, db, app):
     photo = jpeg_bytes(8160, 6120, quality=60)  # a 50-megapixel camera
     response = submit(client, [("IMG_20261206.jpg", photo)])

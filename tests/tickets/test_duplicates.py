@@ -4,6 +4,7 @@ merged only when the officer presses the button."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -64,6 +65,24 @@ def test_the_officer_merges_with_one_click(app, db, setting):
     council = app.test_client()
     assert log_in(council, staff.officer_b.email, PASSWORD).status_code == 303
     assert council.get(f"/afisa/hoja/{first.reference}").status_code == 404
+
+
+def test_the_one_click_merge_keeps_the_queue_the_officer_came_from(app, db, setting):
+    world, staff = setting
+    first = new(world, *TEXT)
+    second = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
+    db.session.commit()
+    client = app.test_client()
+    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
+    url = f"/afisa/hoja/{second.reference}?tab=open&type=complaint"
+    page = client.get(url).get_data(as_text=True)
+    suggestion = page.split('id="possible-duplicates"')[1]
+    action = re.search(r'action="([^"]+)"', suggestion).group(1).replace("&amp;", "&")
+    assert action.startswith(f"/afisa/hoja/{second.reference}/merge?") and "tab=open" in action
+    assert "type=complaint" in action and "pos=" in action
+    response = post_form(client, url, action, reference=first.reference)
+    assert response.status_code == 303
+    assert "tab=open" in response.headers["Location"] and "type=complaint" in response.headers["Location"]
 
 
 def test_a_ticket_from_the_same_district_ranks_first_among_equals(db, setting):

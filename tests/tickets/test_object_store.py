@@ -146,6 +146,8 @@ def test_objects_written_in_a_transaction_that_is_rolled_back_are_deleted(app, d
     assert in_bucket(seaweedfs, bucket) == {}
 
 
+@pytest.mark.slow
+@pytest.mark.one_backend
 def test_the_store_reports_a_bucket_it_cannot_reach_within_its_timeouts(app, db, monkeypatch):
     with socket.socket() as listener:  # accepts connections and never answers: a hung store
         listener.bind(("127.0.0.1", 0))

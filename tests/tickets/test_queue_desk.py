@@ -272,7 +272,10 @@ def test_an_officer_may_not_assign_but_closes_resolved_tickets_and_each_refusal_
     )
     db.session.expire_all()
     assert response.status_code == 303 and resolved.assignee_id is None and open_one.assignee_id is None
-    assert "Hoja 2 hazikuweza kubadilishwa" in queue_html(client, response.headers["Location"])
+    refusals = queue_html(client, response.headers["Location"])
+    assert "Hoja 2 hazikuweza kubadilishwa" in refusals
+    assert f"{resolved.reference}: " in refusals and f"{open_one.reference}: " in refusals
+    assert ".;" not in refusals  # one sentence after another, not "…“Imejibiwa”.; WN-…"
     response = client.post(
         "/afisa/foleni/kwa-pamoja",
         data={"csrf_token": token_of(page), "ticket": chosen([resolved, open_one]), "action": "close"},

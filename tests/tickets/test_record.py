@@ -96,6 +96,28 @@ def test_the_citizens_consent_and_a_staff_channel_are_required(app, setting, db)
     assert record(client, channel="letter", phone="", email="asha@example.co.tz").status_code == 303
 
 
+def test_the_form_speaks_to_the_officer_about_the_citizen(app, setting, db):
+    client = officer(app, setting)
+    empty = record(client, type="", category="", description="", identity="").get_data(as_text=True)
+    for message in (
+        "Chagua aina ya hoja.",
+        'Chagua huduma ambayo hoja inahusu, au "Sijui".',
+        "Andika maelezo ya hoja.",
+        "Chagua namna mwananchi anavyotaka kujitambulisha.",
+    ):
+        assert message in empty
+    assert "yako" not in empty.split('class="error-summary"')[1].split("</ul>")[0]
+    unnamed = record(client, identity="named", name="").get_data(as_text=True)
+    assert "Andika jina la mwananchi, au chagua njia nyingine ya kujitambulisha." in unnamed
+    no_contact = record(client, phone="").get_data(as_text=True)
+    assert "Weka barua pepe au namba ya simu ya mwananchi ili ajulishwe maendeleo ya hoja" in no_contact
+    client.get("/lugha/en")
+    english = record(client, type="", identity="named", name="").get_data(as_text=True)
+    assert "Choose the type of ticket." in english
+    form = english.split('class="error-summary"')[1].split("</form>")[0]  # the messages, labels and hints
+    assert not re.search(r"\b(your|my)\b", form, re.IGNORECASE), form
+
+
 def test_oversight_records_nothing(app, setting, db):
     client = app.test_client()
     assert log_in(client, setting.staff.oversight_above_a.email, PASSWORD).status_code == 303

@@ -3,6 +3,9 @@ and the words behind them, and never acted on without an officer."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -88,6 +91,24 @@ def test_the_desk_sees_suggestions_and_only_an_officer_moves_the_ticket(app, db,
     assert log_in(agency, staff.officer_a.email, PASSWORD).status_code == 303
     assert 'id="routing-suggestions"' not in agency.get(f"/afisa/hoja/{ticket.reference}").get_data(as_text=True)
     assert db.session.scalar(select(Ticket).where(Ticket.id == ticket.id)).status != TicketStatus.CLOSED
+
+
+def test_a_suggestion_keeps_the_queue_the_officer_came_from(app, db, history):
+    world, _staff, desk = history
+    ticket = sijui(world, "Bili ya maji", "Nimeletewa bili ya maji kubwa sana na mita haifanyi kazi.")
+    db.session.commit()
+    client = app.test_client()
+    assert log_in(client, desk.email, PASSWORD).status_code == 303
+    url = f"/afisa/hoja/{ticket.reference}?tab=new&type=complaint"
+    suggestion = client.get(url).get_data(as_text=True).split('id="routing-suggestions"')[1]
+    action = re.search(r'action="([^"]+)"', suggestion).group(1).replace("&amp;", "&")
+    assert action.startswith(f"/afisa/hoja/{ticket.reference}/transfer?") and "tab=new" in action
+    assert "type=complaint" in action and "pos=" in action
+    found = re.findall(r'<input type="hidden" name="(institution|reason)" value="([^"]+)"', suggestion)[:2]
+    fields = {name: html.unescape(value) for name, value in found}
+    response = post_form(client, url, action, **fields)
+    assert response.status_code == 303
+    assert "tab=new" in response.headers["Location"] and "type=complaint" in response.headers["Location"]
 
 
 def test_accepting_a_suggestion_moves_the_ticket_to_its_service_too(app, db, history):

@@ -285,3 +285,18 @@ def test_the_history_names_the_statuses_a_citizen_message_moved_the_ticket_betwe
     history = asha.get(f"/afisa/hoja/{reference}").get_data(as_text=True).split('<ol class="history">')[1]
     assert "Mwananchi ameongeza taarifa za ziada: Inasubiri mwananchi → Inashughulikiwa" in history
     assert "in_progress" not in history and "awaiting_citizen" not in history
+
+
+def test_the_history_names_the_target_each_warning_and_escalation_is_about(app, db, setting):
+    from wananchi.sla.escalation import scan_batch
+
+    _world, staff = setting
+    _citizen, reference, _code = submit(app)
+    scan_batch(load(db, reference).resolution_due_at + dt.timedelta(days=30))  # both targets missed, long ago
+    db.session.commit()
+    history = officer(app, staff.officer_a).get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+    history = history.split('<ol class="history">')[1].split("</ol>")[0]
+    # Each target climbs its own ladder: the lines say which one, not the same words twice.
+    assert "Lengo liko karibu kuchelewa: tahadhari imetolewa (Jibu la kwanza)" in history
+    assert "Lengo liko karibu kuchelewa: tahadhari imetolewa (Utatuzi)" in history
+    assert "Imepandishwa ngazi (Jibu la kwanza)" in history and "Imepandishwa ngazi (Utatuzi)" in history

@@ -209,6 +209,7 @@ def webp_bytes(width: int, height: int, mode: str = "RGB") -> bytes:
     return output.getvalue()
 
 
+@pytest.mark.one_backend
 def test_heic_and_webp_photos_from_phones_are_taken_and_stored_as_jpeg(client, world, db, app):
     page = hidden_fields(client.get("/wasilisha").data)
     files = [
@@ -232,6 +233,7 @@ def test_heic_and_webp_photos_from_phones_are_taken_and_stored_as_jpeg(client, w
     assert sizes == [(1920, 2560), (640, 480), (32, 32)]
 
 
+@pytest.mark.one_backend
 def test_a_12_megabyte_phone_photo_is_taken_and_stored_redrawn(client, world, db, app):
     noise = Image.effect_noise((4000, 3000), 90).convert("RGB")
     output = io.BytesIO()

@@ -366,13 +366,13 @@ def parse_day(value: Any) -> dt.date | None:
         return None
 
 
-def _days(label: Any) -> StringField:
-    """A whole number of working days."""
+def _days(label: Any, missing: Any) -> StringField:
+    """A whole number of working days; `missing` names the field, since a form has two of them side by side."""
     return StringField(
         label,
         filters=[_strip],
         validators=[
-            InputRequired(message=_l("Write the number of working days.")),
+            InputRequired(message=missing),
             Regexp(WHOLE_DAYS, message=_l("Write a whole number of working days, e.g. 5.")),
         ],
     )
@@ -384,8 +384,12 @@ class ResponseTargetForm(Form):
     institution = _choice(_l("Institution"))
     category = _choice(_l("Service"))
     type = SelectField(_l("Type"), invalid_choice_message=CHOOSE_FROM_LIST, choices=[])
-    first_response_days = _days(_l("First response (working days)"))
-    resolution_days = _days(_l("Resolution (working days)"))
+    first_response_days = _days(
+        _l("First response (working days)"), _l("Write the number of working days allowed for the first response.")
+    )
+    resolution_days = _days(
+        _l("Resolution (working days)"), _l("Write the number of working days allowed for the resolution.")
+    )
 
 
 class RetentionPeriodForm(Form):

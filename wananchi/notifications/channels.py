@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.charset import QP, Charset
+from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import parseaddr
 from pathlib import Path
@@ -61,6 +62,21 @@ class _Message(Message):
         return MIMEText(text or "", _subtype=subtype, _charset=quoted_printable)  # type: ignore[arg-type]
 
 
+def folded_subject(subject: str) -> str:
+    """The subject folded for its header by the e-mail package's `Header`, between words and after the first one.
+
+    Flask-Mail sends a message with `email.policy.SMTP`, which refolds any header line longer than 78 characters;
+    left to it, a subject that fits on a line of its own is moved whole to the line after "Subject:" (read back with a
+    leading space), and a non-ASCII subject Flask-Mail has already encoded is refolded through its encoded words (a
+    space appears inside a word). A subject folded here has no line to refold, and Flask-Mail accepts folded subjects.
+    """
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    folded = Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
+    if folded.startswith("\r\n"):  # a first word longer than a line: encoded words may break inside it
+        folded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+    return folded
+
+
 class _TimeoutConnection(Connection):
     """Flask-Mail's SMTP connection, with a socket timeout so a hung server cannot hang a worker."""
 
@@ -97,7 +113,7 @@ def smtp_server_down(error: OSError) -> bool:
 def send_email(message: OutboxMessage, content: Content) -> Delivered:
     """Send one e-mail (plain text and, when there is one, HTML)."""
     mail = _Message(
-        subject=content.subject,
+        subject=folded_subject(content.subject),
         recipients=[message.recipient],
         body=content.text,
         html=content.html,

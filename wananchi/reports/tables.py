@@ -241,7 +241,7 @@ def satisfaction_table(report: Report) -> Table:
     return Table(
         "satisfaction",
         _l("Satisfaction ratings"),
-        [Column("rating", _l("Rating (1–5)")), Column("tickets", _l("Tickets"))],
+        [Column("rating", _l("Rating (1–5)"), False), Column("tickets", _l("Tickets"))],
         rows,
     )
 

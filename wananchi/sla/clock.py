@@ -137,10 +137,13 @@ def follow_status(ticket: Ticket, now: dt.datetime) -> None:
         paused = working_minutes_between(calendar, ticket.sla_paused_at, now)
         ticket.sla_paused_at = None
         ticket.paused_minutes += paused
-        for name in ("first_response_warn_at", "first_response_due_at", "resolution_warn_at", "resolution_due_at"):
-            instant = getattr(ticket, name)
-            if instant is not None:
-                setattr(ticket, name, add_working_minutes(calendar, instant, paused))
+        # A pause outside working hours costs nothing and moves nothing (moving a deadline at the end of a working day
+        # by 0 minutes would give the start of the next one: the same working time, but a later date for the citizen).
+        if paused:
+            for name in ("first_response_warn_at", "first_response_due_at", "resolution_warn_at", "resolution_due_at"):
+                instant = getattr(ticket, name)
+                if instant is not None:
+                    setattr(ticket, name, add_working_minutes(calendar, instant, paused))
     reschedule(ticket)
 
 

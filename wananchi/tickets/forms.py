@@ -41,19 +41,49 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+# The fields whose messages speak to whoever fills the form in: the citizen here, the officer on the form of a
+# ticket recorded for a citizen (wananchi/tickets/staff_forms.py).
+def type_field(required: str) -> RadioField:
+    """The ticket's type; `required` is said when none is chosen."""
+    return RadioField(
+        _l("Type of ticket"),
+        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in CITIZEN_TYPES],
+        validators=[InputRequired(message=required)],
+    )
+
+
+def category_field(required: str) -> SelectField:
+    """The service the ticket is about; `required` is said when none is chosen."""
+    return SelectField(_l("Service"), validators=[InputRequired(message=required)], validate_choice=False)
+
+
+def description_field(required: str) -> TextAreaField:
+    """The ticket's description; `required` is said when it is empty."""
+    return TextAreaField(
+        _l("Description"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=required),
+            Length(min=20, max=5000, message=_l("The description must be between 20 and 5,000 characters.")),
+        ],
+    )
+
+
+def identity_field(label: str, required: str, choices: Mapping[Identity, str] = IDENTITY_LABELS) -> RadioField:
+    """Named, contact hidden or anonymous, each named by `choices`; `required` is said when none is chosen."""
+    return RadioField(
+        label,
+        choices=[SelectChoice(i.value, choices[i]) for i in Identity],
+        default=Identity.NAMED.value,
+        validators=[InputRequired(message=required)],
+    )
+
+
 class SubmitForm(Form):
     """A new ticket."""
 
-    type = RadioField(
-        _l("Type of ticket"),
-        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in CITIZEN_TYPES],
-        validators=[InputRequired(message=_l("Choose the type of your ticket."))],
-    )
-    category = SelectField(
-        _l("Service"),
-        validators=[InputRequired(message=_l('Choose the service your ticket is about, or "I don\'t know".'))],
-        validate_choice=False,
-    )
+    type = type_field(_l("Choose the type of your ticket."))
+    category = category_field(_l('Choose the service your ticket is about, or "I don\'t know".'))
     district = SelectField(_l("District"), validators=[Optional()], validate_choice=False)
     subject = StringField(
         _l("Subject"),
@@ -63,14 +93,7 @@ class SubmitForm(Form):
             Length(min=5, max=150, message=_l("The subject must be between 5 and 150 characters.")),
         ],
     )
-    description = TextAreaField(
-        _l("Description"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Describe your matter.")),
-            Length(min=20, max=5000, message=_l("The description must be between 20 and 5,000 characters.")),
-        ],
-    )
+    description = description_field(_l("Describe your matter."))
     # Required for council services (validate_place); no Optional(), which would skip that check when empty.
     place = StringField(
         _l("Street or village, and ward"),
@@ -81,12 +104,7 @@ class SubmitForm(Form):
     latitude = HiddenField()
     longitude = HiddenField()
     attachments = MultipleFileField(_l("Attachments (optional)"))
-    identity = RadioField(
-        _l("How do you want to be identified?"),
-        choices=[SelectChoice(i.value, IDENTITY_LABELS[i]) for i in Identity],
-        default=Identity.NAMED.value,
-        validators=[InputRequired(message=_l("Choose how you want to be identified."))],
-    )
+    identity = identity_field(_l("How do you want to be identified?"), _l("Choose how you want to be identified."))
     name = StringField(
         _l("Full name"),
         filters=[_strip],

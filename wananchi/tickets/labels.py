@@ -32,6 +32,15 @@ TYPE_HINTS = {
     TicketType.COMMENDATION: _l("Praise for a service or an officer who served you well."),
 }
 
+# The same hints on the form an officer fills in for a citizen (/afisa/hoja-mpya), said of the citizen.
+RECORDED_TYPE_HINTS = {
+    TicketType.QUESTION: _l("The citizen wants information about a service."),
+    TicketType.COMPLAINT: _l("A service failed the citizen or was not delivered as it should be."),
+    TicketType.SUGGESTION: _l("The citizen proposes how a service could be improved."),
+    TicketType.OPINION: _l("The citizen's view on a service or a policy."),
+    TicketType.COMMENDATION: _l("Praise for a service or an officer who served the citizen well."),
+}
+
 # The citizen's view of a status; officers see "Awaiting citizen" where the citizen reads "Awaiting your information".
 CITIZEN_STATUS_LABELS = {
     TicketStatus.RECEIVED: _l("Received"),
@@ -70,6 +79,25 @@ IDENTITY_HINTS = {
     Identity.ANONYMOUS: _l(
         "We keep no name, e-mail or phone number. You will receive no messages: "
         "follow your ticket with its reference number and tracking code."
+    ),
+}
+
+# The same choices on the form an officer fills in for a citizen (/afisa/hoja-mpya), said of the citizen.
+RECORDED_IDENTITY_LABELS = {
+    Identity.NAMED: _l("With their name"),
+    Identity.CONTACT_HIDDEN: _l("Their contact details hidden from officers"),
+    Identity.ANONYMOUS: _l("Anonymously"),
+}
+
+RECORDED_IDENTITY_HINTS = {
+    Identity.NAMED: _l("Officers see the citizen's name and contact details and may reach them directly."),
+    Identity.CONTACT_HIDDEN: _l(
+        "The e-mail or phone is kept only to send the citizen updates; officers write to them through this service "
+        "and do not see it."
+    ),
+    Identity.ANONYMOUS: _l(
+        "No name, e-mail or phone number is kept, and the citizen receives no messages: give them the reference "
+        "number and tracking code."
     ),
 }
 

@@ -178,7 +178,8 @@ def bulk_action():  # type: ignore[no-untyped-def]
     if outcome.done:
         flash(_summary(form.action.data, len(outcome.done), target), "success")
     if outcome.refused:
-        reasons = "; ".join(f"{reference}: {reason}" for reference, reason in outcome.refused)
+        # Each reason is a sentence of its own ("WN-…: Kitendo … hakiwezekani …."), so they follow one another.
+        reasons = " ".join(f"{reference}: {reason}" for reference, reason in outcome.refused)
         flash(
             ngettext(
                 "%(num)d ticket could not be changed: %(reasons)s",

@@ -12,7 +12,7 @@ from wananchi.extensions import db
 from wananchi.tickets.attachments import IncomingFile
 from wananchi.tickets.forms import DONT_KNOW, category_groups, district_groups
 from wananchi.tickets.intake import record_ticket
-from wananchi.tickets.labels import CHANNEL_LABELS, IDENTITY_HINTS, TYPE_HINTS
+from wananchi.tickets.labels import CHANNEL_LABELS, RECORDED_IDENTITY_HINTS, RECORDED_TYPE_HINTS
 from wananchi.tickets.models import Channel, EventKind, Identity, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.references import format_tracking_code
@@ -30,8 +30,8 @@ def _render(form: RecordForm, status: int = 200):  # type: ignore[no-untyped-def
         category_groups=category_groups(),
         district_groups=district_groups(),
         dont_know=DONT_KNOW,
-        type_hints=TYPE_HINTS,
-        identity_hints=IDENTITY_HINTS,
+        type_hints=RECORDED_TYPE_HINTS,
+        identity_hints=RECORDED_IDENTITY_HINTS,
     ), status
 
 

@@ -39,6 +39,7 @@ from wananchi.tickets.attachments import (
 )
 from wananchi.tickets.models import (
     CITIZEN_TYPES,
+    STAFF_CHANNELS,
     Attachment,
     Channel,
     EventKind,
@@ -107,18 +108,31 @@ class Receipt:
 
 
 def _check_rules(submission: Submission) -> None:
+    """Refuse what no ticket may be; the messages speak to the citizen, or to the officer recording the ticket."""
+    recorded = submission.channel in STAFF_CHANNELS
     if submission.type not in CITIZEN_TYPES:  # a request about personal data is opened by the rights flow only
-        raise DomainError(_("Choose the type of your ticket."), field="type")
+        raise DomainError(
+            _("Choose the type of ticket.") if recorded else _("Choose the type of your ticket."), field="type"
+        )
     if submission.category is not None and submission.category.is_local and submission.district is None:
         raise DomainError(
-            _("This service is provided by councils: choose the district where you receive it."),
+            _("This service is provided by councils: choose the district where the citizen receives it.")
+            if recorded
+            else _("This service is provided by councils: choose the district where you receive it."),
             field="district",
         )
     if submission.identity == Identity.NAMED and not submission.name:
-        raise DomainError(_("Write your name, or choose another way of identifying yourself."), field="name")
+        raise DomainError(
+            _("Write the citizen's name, or choose another way of identifying them.")
+            if recorded
+            else _("Write your name, or choose another way of identifying yourself."),
+            field="name",
+        )
     if submission.identity != Identity.ANONYMOUS and not (submission.email or submission.phone):
         raise DomainError(
-            _(
+            _("Give the citizen's e-mail address or phone number for progress messages, or choose anonymous.")
+            if recorded
+            else _(
                 "Give an e-mail address or a phone number so that we can tell you about progress, "
                 "or choose to send anonymously."
             ),

@@ -9,8 +9,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from wananchi.core.forms import Form
 from wananchi.core.numbers import whole_number
-from wananchi.tickets.forms import SubmitForm
-from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS
+from wananchi.tickets.forms import SubmitForm, category_field, description_field, identity_field, type_field
+from wananchi.tickets.labels import CHANNEL_LABELS, OUTCOME_LABELS, RECORDED_IDENTITY_LABELS
 from wananchi.tickets.models import STAFF_CHANNELS, KeptUpload
 
 TEXT_LIMIT = Length(max=10_000, message=_l("The text may be at most 10,000 characters."))
@@ -151,12 +151,27 @@ class CommendationForm(VersionedForm):
 
 
 class RecordForm(SubmitForm):
-    """A ticket an officer records on a citizen's behalf: the citizen's words and choices, and how they came."""
+    """A ticket an officer records on a citizen's behalf: the citizen's words and choices, and how they came. Its
+    messages speak to the officer, of the citizen."""
 
     channel = SelectField(
         _l("How did the citizen reach you?"),
         choices=[SelectChoice(channel.value, CHANNEL_LABELS[channel]) for channel in STAFF_CHANNELS],
         validators=[InputRequired(message=_l("Choose how the citizen reached you."))],
+    )
+    type = type_field(_l("Choose the type of ticket."))
+    category = category_field(_l('Choose the service the ticket is about, or "I don\'t know".'))
+    description = description_field(_l("Write the description of the ticket."))
+    identity = identity_field(
+        _l("How does the citizen want to be identified?"),
+        _l("Choose how the citizen wants to be identified."),
+        RECORDED_IDENTITY_LABELS,
+    )
+    publication_consent = BooleanField(
+        _l(
+            "The citizen agrees that the text of the ticket and the answer may be published without their personal "
+            "details"
+        )
     )
     language = SelectField(
         _l("The citizen's language (messages are sent in it)"),
