@@ -251,3 +251,27 @@ def test_the_supervisors_page_links_the_request_to_its_ticket(app, db, setting):
     assert decided.status_code == 303
     db.session.expire_all()
     assert db.session.get(DataRequest, request.id).request_ticket.status == TicketStatus.RESOLVED
+
+
+def test_a_requests_subject_is_shown_in_the_pages_language(app, db, setting):
+    """The stored subject is in the language of the ticket the request is about (Swahili here); the queue, the ticket
+    page and the report draw it from the request's kind in the reader's language."""
+    world, staff, ticket = setting
+    request = request_correction(ticket, {"name": "Asha J."}, "")
+    db.session.commit()
+    own = request.request_ticket
+    swahili, english = (
+        f"Marekebisho ya taarifa za mawasiliano: {ticket.reference}",
+        f"Correction of contact details: {ticket.reference}",
+    )
+    assert own.subject == swahili
+    supervisor = app.test_client()
+    assert log_in(supervisor, staff.supervisor_a.email, PASSWORD).status_code == 303
+    pages = ("/afisa/foleni", f"/afisa/hoja/{own.reference}", f"/ripoti/taasisi/{world.agency.id}")
+    for url in pages:
+        assert swahili in supervisor.get(url).get_data(as_text=True), url
+    supervisor.get("/lugha/en")
+    for url in pages:
+        page = supervisor.get(url).get_data(as_text=True)
+        assert english in page and "Marekebisho" not in page, url
+    assert own.subject == swahili  # the stored subject is left as written

@@ -97,6 +97,18 @@ def request_of(ticket: Ticket) -> DataRequest | None:
     return db.session.scalar(select(DataRequest).where(DataRequest.request_ticket_id == ticket.id))
 
 
+def request_subject(kind: RequestKind, about: Ticket) -> str:
+    """The subject of a request's own ticket: what is asked, about which ticket (in the current language)."""
+    return f"{REQUEST_KIND_LABELS[kind]}: {about.reference}"
+
+
+def shown_request_subject(ticket: Ticket) -> str | None:
+    """A request's own ticket's subject in the page's language (its stored one is in the language of the ticket it
+    is about); None for a ticket of no request."""
+    request = request_of(ticket)
+    return request_subject(request.kind, request.ticket) if request is not None else None
+
+
 def ticket_requests(ticket: Ticket) -> list[DataRequest]:
     """Every request about the ticket, newest first."""
     return list(
@@ -171,7 +183,7 @@ def _open_ticket(about: Ticket, request: DataRequest, check: IdentityCheck | Non
     else:
         channel = Channel.WALK_IN if check.method in DOCUMENT_CHECKS else Channel.TELEPHONE
     with force_locale(about.language):
-        subject = f"{REQUEST_KIND_LABELS[request.kind]}: {about.reference}"
+        subject = request_subject(request.kind, about)
         description = request.reason or _("No reason was given.")
     return open_data_request_ticket(about, subject, description, channel, f"data-request:{request.id}", now=now)
 

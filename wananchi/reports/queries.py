@@ -45,6 +45,7 @@ from wananchi.reports.sql import local_month, week_index
 from wananchi.sla.days import working_day_number
 from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketTransfer, TicketType
 from wananchi.tickets.permissions import subtree_ids
+from wananchi.tickets.subjects import shown_subject
 
 SPLITS = ("category", "type", "channel", "region", "district")
 # Age buckets of the open backlog in working days: (first, last); None: no upper end.
@@ -134,15 +135,15 @@ def oldest_open(ids: Sequence[int], limit: int = 20) -> list[OldTicket]:
     if not ids:
         return []
     statement = (
-        select(Ticket.reference, Ticket.subject, Ticket.submitted_day, Institution)
+        select(Ticket, Institution)
         .join(Institution, Institution.id == Ticket.institution_id)
         .where(Ticket.institution_id.in_(ids), Ticket.status.in_(sorted(OPEN_STATUSES)))
         .order_by(Ticket.created_at, Ticket.id)
         .limit(limit)
     )
     return [
-        OldTicket(reference, subject, day, localized_name(institution))
-        for reference, subject, day, institution in db.session.execute(statement)
+        OldTicket(ticket.reference, shown_subject(ticket), ticket.submitted_day, localized_name(institution))
+        for ticket, institution in db.session.execute(statement)
     ]
 
 

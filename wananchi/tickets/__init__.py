@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from wananchi.tickets.permissions import Permission, can
     from wananchi.tickets.references import format_tracking_code
     from wananchi.tickets.staff import bp as staff_bp
+    from wananchi.tickets.subjects import shown_subject
     from wananchi.tickets.views import bp
 
     app.register_blueprint(bp)
@@ -34,4 +35,5 @@ def init_app(app: Flask) -> None:
         open_statuses=OPEN_STATUSES,
         event_labels=EVENT_LABELS,
         staff_status_labels=STAFF_STATUS_LABELS,
+        ticket_subject=shown_subject,
     )
