@@ -150,7 +150,9 @@ def test_citizen_adds_information_and_an_awaiting_ticket_goes_back_to_work(clien
     assert [a.filename for a in message.attachments] == ["mita.png"]
     assert ticket.events[-1].kind == EventKind.CITIZEN_MESSAGE
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Namba ya mita ni 12345." in html and "mita.png" in html
+    assert "Namba ya mita ni 12345." in html
+    size = -(-message.attachments[0].size // 1024)  # whole KB, rounded up, as the description's files show theirs
+    assert f'>mita.png</a> <span class="hint">({size} KB)</span>' in html
 
 
 def test_adding_nothing_is_refused_with_a_message(client, submitted, db):
