@@ -228,6 +228,10 @@ class Config:
     # outbox. The read timeout stays above the worker's 1-second wait for a task.
     REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2"))
     REDIS_READ_TIMEOUT = float(os.environ.get("REDIS_READ_TIMEOUT", "2"))
+    # A process whose enqueue after a commit failed (Redis refused, or hung past those timeouts) leaves the task queue
+    # alone for this many seconds: what it would have queued waits in the outbox for the workers' sweep (every
+    # OUTBOX_SWEEP_SECONDS), and a hung Redis costs one read timeout per process per back-off, not one per request.
+    TASK_QUEUE_BACKOFF_SECONDS = float(os.environ.get("TASK_QUEUE_BACKOFF_SECONDS", "5"))
     # E-mail (Flask-Mail over SMTP) and SMS; delivered by workers from the outbox.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Wananchi <hakuna-jibu@wananchi.go.tz>")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -333,6 +337,7 @@ class TestingConfig(Config):
     OUTBOX_CHANNEL_BACKOFF_SECONDS = (
         0  # each test of an outage sees every attempt (tests/notifications/test_drain.py sets it)
     )
+    TASK_QUEUE_BACKOFF_SECONDS = 0.0  # likewise every enqueue (tests/test_redis_down.py runs production's)
     # Still argon2id, but cheap: the suite hashes hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024

@@ -655,7 +655,11 @@ class Probe:
                     ok = answer.status == 200
             except urllib.error.HTTPError as error:
                 ok = False
-                self.failures.append((at, str(error.code)))
+                # HAProxy's own 503 when it has no web host left in, else the application's answer
+                by_balancer = b"No server is available" in error.read()
+                self.failures.append(
+                    (at, f"{error.code} from HAProxy, no web host in" if by_balancer else str(error.code))
+                )
             except (urllib.error.URLError, OSError) as error:
                 ok = False
                 self.failures.append((at, type(getattr(error, "reason", error)).__name__))
@@ -670,6 +674,27 @@ class Probe:
             return 0.0
         after = [at for at, ok in self.results if ok and at > bad[-1]]
         return round((after[0] if after else until) - since, 1)
+
+
+class BalancerEvents:
+    """HAProxy's lines about its servers (a web host taken out or put back, and why: "Layer7 timeout, check duration:
+    2001ms"), stamped as they are written: they carry no time of their own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.events: list[tuple[float, str]] = []
+        self.stopping = threading.Event()
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self) -> None:
+        with open(self.path, errors="replace") as lines:
+            lines.seek(0, os.SEEK_END)
+            while not self.stopping.is_set():
+                line = lines.readline()
+                if not line:
+                    self.stopping.wait(0.2)
+                elif line.startswith("Server web/"):
+                    self.events.append((time.monotonic(), line.split(". ")[0]))
 
 
 class Scraper:
@@ -799,6 +824,7 @@ def main() -> int:  # noqa: PLR0915 - one story, told in order
 
         load = Load(base, categories, rehearsal.run, rehearsal.logs / "pages")
         probe = Probe(f"{base}/wasilisha")
+        balancer = BalancerEvents(rehearsal.logs / "haproxy.log")
         steps: list[Step] = []
 
         def step(name: str) -> Step:
@@ -876,6 +902,7 @@ def main() -> int:  # noqa: PLR0915 - one story, told in order
         steps[-1].ended = time.monotonic()
         load.stop()
         probe.stopping.set()
+        balancer.stopping.set()
         log(f"load stopped: {len(load.submissions)} submissions; waiting for every receipt")
 
         acknowledged = [s for s in load.submissions if s.acknowledged_at is not None]
@@ -940,6 +967,11 @@ def main() -> int:  # noqa: PLR0915 - one story, told in order
             seen = [f"+{at - one.started:.1f} s {what}" for at, what in probe.failures if one.started <= at < one.ended]
             if seen:
                 log(f"the submit page through the load balancer failed during '{one.name}': {', '.join(seen)}")
+            checks = [
+                f"+{at - one.started:.1f} s {what}" for at, what in balancer.events if one.started <= at < one.ended
+            ]
+            if checks:
+                log(f"HAProxy's checks during '{one.name}': {'; '.join(checks)}")
         log(f"totals: {dict(totals)}; stored tickets of this run: {sum(stored.values())}")
         if totals["missing"]:
             failures.append(f"{totals['missing']} acknowledged submissions are missing")

@@ -9,15 +9,20 @@ pointed at a loopback port nobody listens on.
 
 from __future__ import annotations
 
+import secrets
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 import redis
+import sqlalchemy as sa
 
-from tests.helpers import free_port, run_production_child
+from tests.helpers import ROOT, free_port, production_environment, run_production_child
+from tests.notifications.conftest import SmtpServer
 
 CHILD = """
 import json
@@ -74,8 +79,18 @@ def test_citizens_submit_while_redis_is_down_and_their_receipts_wait_in_the_outb
     _assert_submitted_and_waiting(result, stderr)
 
 
+@dataclass
+class FrozenRedis:
+    url: str
+    server: subprocess.Popen[bytes]
+
+    def thaw(self) -> None:
+        """Let it answer again (SIGCONT), with whatever it was sent while frozen."""
+        self.server.send_signal(signal.SIGCONT)
+
+
 @pytest.fixture
-def frozen_redis(tmp_path) -> Iterator[str]:
+def frozen_redis(tmp_path) -> Iterator[FrozenRedis]:
     """A real redis-server on a free loopback port, stopped with SIGSTOP: it accepts connections (the kernel
     does) and never answers, as a hung Redis does."""
     port = free_port()
@@ -93,7 +108,7 @@ def frozen_redis(tmp_path) -> Iterator[str]:
             except redis.ConnectionError:
                 time.sleep(0.1)
         server.send_signal(signal.SIGSTOP)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield FrozenRedis(f"redis://127.0.0.1:{port}/0", server)
     finally:
         server.send_signal(signal.SIGCONT)
         server.terminate()
@@ -106,17 +121,140 @@ def test_a_frozen_redis_does_not_hold_the_site(tmp_path, frozen_redis):
     result, stderr = run_production_child(
         CHILD,
         tmp_path,
-        REDIS_URL=frozen_redis,
-        RATELIMIT_STORAGE_URI=frozen_redis,
+        REDIS_URL=frozen_redis.url,
+        RATELIMIT_STORAGE_URI=frozen_redis.url,
         REDIS_CONNECT_TIMEOUT="0.5",
         REDIS_READ_TIMEOUT="0.5",
     )
     elapsed = time.monotonic() - started
     _assert_submitted_and_waiting(result, stderr)
     assert "Timeout" in stderr  # the enqueue gave up on its timeout, it did not find the port closed
-    # Five enqueues wait for the queue's read timeout (2 s: above the worker's 1-second wait for a task), the
-    # limits' first check for 0.5 s; without timeouts the child would hang for ever.
+    # The first enqueue waits for the queue's read timeout (2 s: above the worker's 1-second wait for a task) and the
+    # four after it are not tried (TASK_QUEUE_BACKOFF_SECONDS), the limits' first check waits 0.5 s; without
+    # timeouts the child would hang for ever.
     assert elapsed < 60
+
+
+SUBMISSIONS = 6
+BURST = f"""
+import json, time
+from sqlalchemy import select
+from tests.helpers import hidden_fields, valid_submission, world_client
+from wananchi import create_app
+from wananchi.extensions import db
+from wananchi.notifications.models import OutboxMessage
+
+app = create_app("production")
+client = world_client(app)
+seconds, statuses = [], []
+for index in range({SUBMISSIONS}):
+    form = hidden_fields(client.get("/wasilisha").data)
+    contact = {{"email": f"raia{{index}}@example.co.tz", "phone": f"0712 345 60{{index}}"}}
+    started = time.monotonic()
+    answer = client.post("/wasilisha", data={{**form, **valid_submission(subject=f"Bomba {{index}}", **contact)}})
+    seconds.append(time.monotonic() - started)
+    statuses.append(answer.status_code)
+with app.app_context():
+    outbox = [str(status) for status in db.session.scalars(select(OutboxMessage.status))]
+print(json.dumps({{"seconds": seconds, "statuses": statuses, "outbox": outbox}}))
+"""
+QUEUE_READ_TIMEOUT = 2  # the queue's read timeout: at least the worker's wait for a task (1 s) and one more
+
+
+@pytest.mark.slow
+def test_a_frozen_queue_costs_one_timeout_then_receipts_wait_in_the_outbox_until_it_answers(tmp_path, frozen_redis):
+    """Once an enqueue has waited out its timeout, the process leaves the queue alone for
+    TASK_QUEUE_BACKOFF_SECONDS: the submissions after it do not wait, and every receipt is sent by the workers' sweep
+    once Redis answers again."""
+    keys = {name: secrets.token_urlsafe(32) for name in ("SECRET_KEY", "TRACKING_CODE_KEY")}
+    # The limits are counted in memory here, so that only the queue is on the frozen Redis.
+    result, stderr = run_production_child(
+        BURST, tmp_path, REDIS_URL=frozen_redis.url, RATELIMIT_STORAGE_URI="memory://", **keys
+    )
+    assert result["statuses"] == [303] * SUBMISSIONS
+    first, *others = result["seconds"]
+    assert first >= QUEUE_READ_TIMEOUT * 0.9  # the first enqueue waited out the timeout; none after it did
+    assert max(others) < QUEUE_READ_TIMEOUT and sum(result["seconds"]) < 2 * QUEUE_READ_TIMEOUT  # not 12 s
+    assert "left for the sweep: Timeout reading from socket" in stderr and "ago: not tried" in stderr
+    assert result["outbox"] == ["pending"] * 2 * SUBMISSIONS  # an e-mail and an SMS receipt each
+
+    frozen_redis.thaw()
+    smtp = SmtpServer(free_port())
+    smtp.start()
+    env = production_environment(
+        tmp_path,
+        **keys,
+        REDIS_URL=frozen_redis.url,
+        RATELIMIT_STORAGE_URI="memory://",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp.port),
+        MAIL_USE_TLS="0",
+        MAIL_USE_SSL="0",
+    )
+    # A worker's consumer runs the periodic tasks once when it starts: its sweep queues the whole backlog.
+    with (tmp_path / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "wananchi", "worker", "--workers", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    engine = sa.create_engine(env["DATABASE_URL"])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                statuses = connection.scalars(sa.text("SELECT status FROM outbox_message")).all()
+            if set(statuses) == {"sent"} or worker.poll() is not None:
+                break
+            time.sleep(0.5)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+        engine.dispose()
+        smtp.stop()
+    assert statuses == ["sent"] * 2 * SUBMISSIONS, (tmp_path / "worker.log").read_text()[-3000:]
+    assert sorted(str(message["To"]) for message in smtp.mailbox.messages) == [
+        f"raia{index}@example.co.tz" for index in range(SUBMISSIONS)
+    ]
+
+
+PROBE = """
+import json, time
+from tests.helpers import post_submission, world_client
+from wananchi import create_app
+
+app = create_app("production")
+client = world_client(app)
+submitted = post_submission(client).status_code  # the limits' store does not answer: counted in memory from now on
+time.sleep(2.5)  # Flask-Limiter's next try of its store is now due, within whichever request comes next
+timed = {}
+for path in ("/healthz", "/"):
+    started = time.monotonic()
+    timed[path] = [client.get(path).status_code, time.monotonic() - started]
+print(json.dumps({"submitted": submitted, "timed": timed}))
+"""
+
+
+@pytest.mark.slow
+def test_the_health_check_never_waits_for_a_frozen_limits_store(tmp_path, frozen_redis):
+    """While the limits' store is unreachable, Flask-Limiter tries it again now and then within a request: never
+    within /healthz, whose answer HAProxy waits for 2 s at most."""
+    timeout = 0.5
+    result, _stderr = run_production_child(
+        PROBE,
+        tmp_path,
+        REDIS_URL=frozen_redis.url,
+        RATELIMIT_STORAGE_URI=frozen_redis.url,
+        REDIS_CONNECT_TIMEOUT=str(timeout),
+        REDIS_READ_TIMEOUT=str(timeout),
+    )
+    assert result["submitted"] == 303
+    health_status, health_seconds = result["timed"]["/healthz"]
+    assert health_status == 200 and health_seconds < timeout / 2
+    home_status, home_seconds = result["timed"]["/"]
+    assert home_status == 200 and home_seconds >= timeout  # the next page waited for the limiter's try instead
 
 
 def test_a_limit_store_lost_after_the_ticket_was_stored_does_not_turn_it_into_an_error(client, app, db, monkeypatch):

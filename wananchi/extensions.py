@@ -3,6 +3,7 @@
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -66,5 +67,17 @@ babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
+# The load balancer's and Prometheus's probes: no limit, and no wait on the limits' store. While that store cannot be
+# reached, Flask-Limiter tries it again now and then (1, 2, 4 ... 32 s apart) within whichever request comes next,
+# even one exempt from every limit, and a hung Redis holds that request for REDIS_READ_TIMEOUT: a /healthz held so
+# long fails HAProxy's check (2 s), and with both machines taken out, HAProxy itself answers 503.
+PROBES = frozenset({"pages.health", "ops.ready", "ops.metrics"})
+
+
+@limiter.request_filter
+def _is_probe() -> bool:
+    return request.endpoint in PROBES
+
+
 login_manager = LoginManager()
 compress = Compress()

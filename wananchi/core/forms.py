@@ -19,7 +19,7 @@ from wtforms.validators import ValidationError
 from wananchi.core.contact import InvalidContact, normalise_email, normalise_phone
 from wananchi.core.db import roll_back_at_end
 from wananchi.core.errors import DomainError
-from wananchi.core.tasks import QUEUE_ERRORS
+from wananchi.core.tasks import QUEUE_ERRORS, queue_backoff
 
 
 def N_(message: str) -> str:  # noqa: N802 - Babel's extraction keyword for "translate later"
@@ -84,7 +84,8 @@ def queue_from_form(form: Any, task: Callable[..., Any], *args: Any, request_nam
     """Queue `task(*args)` for what a form asked; when the queue cannot be reached, log it, tell the user on
     `form` to try again in a few minutes and return False (the page then answers 503)."""
     try:
-        task(*args)
+        with queue_backoff():
+            task(*args)
     except QUEUE_ERRORS:
         current_app.logger.warning("task queue unreachable: %s was refused", request_name, exc_info=True)
         form.form_errors.append(_("We could not take your request just now. Please try again in a few minutes."))

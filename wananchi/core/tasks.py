@@ -13,13 +13,15 @@ its own: the worker command consumes every queue, each with its own threads, unl
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from huey import Huey, MemoryHuey
 from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
@@ -30,8 +32,15 @@ huey = MemoryHuey("wananchi", results=False)  # nothing reads task results: do n
 _queues: dict[str, Huey] = {"default": huey}
 _app: Flask | None = None
 _pool: ConnectionPool | None = None
+
+
+class QueueBackingOff(Exception):
+    """An enqueue not even tried: the queue failed in this process less than TASK_QUEUE_BACKOFF_SECONDS ago."""
+
+
 # What enqueueing raises when the queue's store (Redis, or SQLite in development) cannot be reached.
-QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError)
+QUEUE_ERRORS = (RedisError, sqlite3.Error, OSError, QueueBackingOff)
+_queue_down_until = 0.0  # time.monotonic() before which `queue_backoff` does not try the queue (0: it is up)
 # The id of the web request that queued the task being run: its log lines carry it (a task queued with a
 # `request_id=` keyword gets it; in_app_context takes the keyword off before the task's function is called).
 task_request_id: ContextVar[str | None] = ContextVar("task_request_id", default=None)
@@ -101,10 +110,32 @@ def _give_storage(queue: Huey, app: Flask) -> None:
 
 def init_tasks(app: Flask) -> None:
     """Give every queue its storage from the configuration, and remember the application tasks run in."""
-    global _app, _pool
-    _app, _pool = app, None
+    global _app, _pool, _queue_down_until
+    _app, _pool, _queue_down_until = app, None, 0.0
     for queue in _queues.values():
         _give_storage(queue, app)
+
+
+@contextmanager
+def queue_backoff() -> Iterator[None]:
+    """Around the enqueues a request makes. Once one has failed (Redis refused, or did not answer within its
+    timeouts), this process leaves the queue alone for TASK_QUEUE_BACKOFF_SECONDS: the block raises QueueBackingOff
+    at once, and what it would have queued waits in the outbox for the worker's sweep. A hung Redis then costs one
+    read timeout per process per back-off, not one per request. The first block after a back-off tries alone; the
+    others go on backing off until it has its answer."""
+    global _queue_down_until
+    seconds = current_app.config["TASK_QUEUE_BACKOFF_SECONDS"]
+    now = time.monotonic()
+    if now < _queue_down_until:
+        raise QueueBackingOff(f"the task queue failed less than {seconds:g} s ago: not tried")
+    if _queue_down_until:
+        _queue_down_until = now + seconds
+    try:
+        yield
+    except QUEUE_ERRORS:
+        _queue_down_until = time.monotonic() + seconds
+        raise
+    _queue_down_until = 0.0
 
 
 def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:

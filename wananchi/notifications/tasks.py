@@ -7,7 +7,15 @@ from huey import crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from wananchi.core.tasks import QUEUE_ERRORS, current_request_id, huey, in_app_context, task_queue
+from wananchi.core.tasks import (
+    QUEUE_ERRORS,
+    QueueBackingOff,
+    current_request_id,
+    huey,
+    in_app_context,
+    queue_backoff,
+    task_queue,
+)
 from wananchi.extensions import db
 from wananchi.notifications.digest import send_digests
 from wananchi.notifications.models import Channel
@@ -106,18 +114,21 @@ def _enqueue_new_messages(session: Session) -> None:
     messages = take_new_messages(session)
     if not messages or not has_app_context() or not current_app.config.get("OUTBOX_ENQUEUE_AFTER_COMMIT", True):
         return
-    for position, (message_id, channel) in enumerate(messages):
-        try:
-            queue_delivery(message_id, channel, request_id=current_request_id())
-        except QUEUE_ERRORS:
-            # The change is committed: it must not turn into an error page. Its messages wait in the outbox, and
-            # the periodic sweep sends them once the queue answers again.
-            current_app.logger.warning(
-                "task queue unreachable: %d committed outbox message(s) left for the sweep",
-                len(messages) - position,
-                exc_info=True,
-            )
-            return
+    queued = 0
+    try:
+        with queue_backoff():
+            for message_id, channel in messages:
+                queue_delivery(message_id, channel, request_id=current_request_id())
+                queued += 1
+    except QUEUE_ERRORS as error:
+        # The change is committed: it must not turn into an error page. Its messages wait in the outbox, and the
+        # periodic sweep sends them once the queue answers again.
+        current_app.logger.warning(
+            "task queue unreachable: %d committed outbox message(s) left for the sweep: %s",
+            len(messages) - queued,
+            error,
+            exc_info=not isinstance(error, QueueBackingOff),  # backing off, the queue was not even tried
+        )
 
 
 def enqueue_after_commit() -> None:

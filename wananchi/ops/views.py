@@ -1,4 +1,5 @@
-"""Readiness and metrics, for the load balancer and Prometheus (the liveness check, /healthz, is in pages)."""
+"""Readiness and metrics, for the load balancer and Prometheus (the liveness check, /healthz, is in pages); none of
+them is rate limited (wananchi.extensions.PROBES)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import text
 
 from wananchi.core.storage import file_store
-from wananchi.extensions import csrf, db, limiter
+from wananchi.extensions import csrf, db
 from wananchi.ops.metrics import exposition
 
 bp = Blueprint("ops", __name__)
@@ -56,7 +57,6 @@ CHECKS = {"database": _check_database, "redis": _check_redis, "object_store": _c
 
 
 @bp.get("/readyz")
-@limiter.exempt
 def ready() -> tuple[dict[str, Any], int]:
     """200 when the database (with every migration applied), Redis and the file store answer; 503 naming what does
     not, so the load balancer sends no citizen to a machine that cannot serve them."""
@@ -75,7 +75,6 @@ def ready() -> tuple[dict[str, Any], int]:
 
 
 @bp.get("/metrics")
-@limiter.exempt
 @csrf.exempt
 def metrics() -> Response:
     """The Prometheus metrics, to a scraper that sends METRICS_TOKEN as a bearer token (404 when none is set)."""

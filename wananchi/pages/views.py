@@ -73,6 +73,7 @@ def set_language(language: str):
 
 @bp.get("/healthz")
 def health():
-    """Answers 200 when the database answers."""
+    """Answers 200 when the database answers; Redis is never asked, even by the rate limiter
+    (wananchi.extensions.PROBES)."""
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
