@@ -91,6 +91,12 @@ def test_the_supervisor_reads_the_team_view_from_the_dashboard(app, db, team):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert [re.sub(r"<.*?>", "", cell).strip() for cell in cells] == ["4", "1", "2", "2 (hoja 3)"]
     assert "Zilizochelewa" in page
+    # The queue counts open commendations; the note says why this table does not.
+    assert "Pongezi hazihesabiwi hapa: hufikishwa kwa wanaopongezwa, hazifuatiliwi kwa muda" in page
+    client.get("/lugha/en")
+    with time_machine.travel(NOW, tick=False):
+        english = client.get("/afisa/timu").get_data(as_text=True)
+    assert "Commendations are not counted here: they are passed on to those they praise, not chased" in english
 
 
 @pytest.mark.parametrize("who", ["officer_a", "officer_b", "oversight_above_a", "admin"])
