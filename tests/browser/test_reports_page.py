@@ -199,3 +199,26 @@ def test_the_report_fits_a_phone(
     assert violations(page) == []
     too_wide = {name: width for name, width in widths.items() if width > PHONE_WIDTH}
     assert not too_wide, f"pages wider than {PHONE_WIDTH} px (scrollWidth): {too_wide}"
+
+
+def test_no_blank_band_above_a_tables_headings_on_a_phone(
+    site: str, staff: Staff, world: World, new_context: OpenContext
+) -> None:
+    """On a 360-px phone a long heading off to the side (the median time to a first response) wraps over a few lines
+    at most, and the headings in view sit at the top of the header row, straight under the table's caption."""
+    page = new_context(viewport={"width": PHONE_WIDTH, "height": 640}, is_mobile=True, has_touch=True).new_page()
+    log_in(page, site, staff.supervisor_a.email)
+    for url in ("/takwimu/", "/afisa/timu", f"/ripoti/taasisi/{world.agency.id}"):
+        page.goto(site + url)
+        heads = page.evaluate(
+            """() => [...document.querySelectorAll('table.report thead')].map(head => {
+                const text = document.createRange();
+                text.selectNodeContents(head.querySelector('th'));
+                return {top: head.getBoundingClientRect().top, height: head.getBoundingClientRect().height,
+                        first: text.getBoundingClientRect().top};
+            })"""
+        )
+        assert heads, url
+        for head in heads:
+            assert head["first"] - head["top"] < 12, (url, head)  # no blank band above the first heading
+            assert head["height"] < 100, (url, head)
