@@ -18,7 +18,7 @@ from wananchi.core.templating import local_date
 from wananchi.extensions import db
 from wananchi.institutions.changes import apply_values, plain, save_change, values_of
 from wananchi.institutions.models import Institution
-from wananchi.tickets.models import CannedResponse, Ticket
+from wananchi.tickets.models import CannedResponse, Identity, Ticket
 
 # The placeholders a canned response may hold, each under its Swahili and its English name.
 NAME, REFERENCE, INSTITUTION, DUE_DATE = "name", "reference", "institution", "due_date"
@@ -98,8 +98,10 @@ class FilledResponse:
 def uses_name(canned: CannedResponse, ticket: Ticket) -> bool:
     """Whether filling the response in for `ticket` would write the citizen's own name."""
     body = canned.body_sw if ticket.language == "sw" else canned.body_en
-    return ticket.greeting_name is not None and any(
-        PLACEHOLDERS.get(key.lower()) == NAME for key in PLACEHOLDER.findall(body)
+    return (
+        ticket.identity == Identity.NAMED
+        and bool(ticket.citizen_name)
+        and any(PLACEHOLDERS.get(key.lower()) == NAME for key in PLACEHOLDER.findall(body))
     )
 
 
@@ -112,7 +114,7 @@ def fill_canned_response(canned: CannedResponse, ticket: Ticket) -> FilledRespon
     named = uses_name(canned, ticket)
     with force_locale(language):
         values = {
-            NAME: ticket.greeting_name if named else pgettext("a canned reply's addressee", "citizen"),
+            NAME: ticket.citizen_name if named else pgettext("a canned reply's addressee", "citizen"),
             REFERENCE: ticket.reference,
             INSTITUTION: localized_name(ticket.institution, language),
             DUE_DATE: local_date(ticket.resolution_due_at) if ticket.resolution_due_at else _("as soon as possible"),

@@ -282,12 +282,6 @@ class Ticket(Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def greeting_name(self) -> str | None:
-        """The name the citizen is greeted by in messages and replies: theirs when they gave it openly, none for an
-        anonymous or contact-hidden citizen (greeted "Ndugu mwananchi")."""
-        return self.citizen_name if self.identity == Identity.NAMED and self.citizen_name else None
-
-    @property
     def text_is_public(self) -> bool:
         """Whether the ticket's text and the latest reply are published (on Open311): only with its citizen's consent,
         and never for a ticket sent anonymously. Its citizen's name and contact are never published."""
