@@ -275,3 +275,20 @@ def test_a_requests_subject_is_shown_in_the_pages_language(app, db, setting):
         page = supervisor.get(url).get_data(as_text=True)
         assert english in page and "Marekebisho" not in page, url
     assert own.subject == swahili  # the stored subject is left as written
+
+
+def test_staff_are_told_of_a_late_request_with_its_subject_in_their_language(app, db, setting):
+    world, staff, ticket = setting
+    staff.officer_a.language = "en"
+    with time_machine.travel(MONDAY, tick=False):
+        request = request_correction(ticket, {"name": "Asha J."}, "")
+    db.session.commit()
+    with time_machine.travel(MONDAY + dt.timedelta(days=7, hours=2), tick=False):  # the warning
+        run_scan(db.session.commit, utcnow())
+    warnings = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.event == "sla_warning", OutboxMessage.channel == "email")
+    ).all()
+    by_recipient = {message.recipient: message.body_text for message in warnings}
+    assert f'"Correction of contact details: {ticket.reference}"' in by_recipient[staff.officer_a.email]
+    assert f'"Marekebisho ya taarifa za mawasiliano: {ticket.reference}"' in by_recipient[staff.officer_a2.email]
+    assert request.request_ticket.subject == f"Marekebisho ya taarifa za mawasiliano: {ticket.reference}"

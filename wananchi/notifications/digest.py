@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from wananchi.accounts.models import User
@@ -15,6 +16,7 @@ from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.outbox import add_messages
 from wananchi.notifications.render import public_url, render_notification
 from wananchi.tickets.models import Ticket
+from wananchi.tickets.subjects import shown_subject
 
 
 @dataclass(frozen=True)
@@ -27,18 +29,20 @@ class DigestItem:
     url: str
 
 
-def _items(rows: list[OutboxMessage]) -> list[DigestItem]:
+def _items(rows: list[OutboxMessage], language: str) -> list[DigestItem]:
+    """The tickets of `rows`, once each; a subject the service wrote is given in `language` (`shown_subject`)."""
     ticket_ids = list(dict.fromkeys(row.ticket_id for row in rows if row.ticket_id is not None))
     tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids)))}
-    return [
-        DigestItem(
-            reference=ticket.reference,
-            subject=ticket.subject,
-            due_at=ticket.next_due_at,
-            url=public_url("staff.ticket", reference=ticket.reference),
-        )
-        for ticket in (tickets[ticket_id] for ticket_id in ticket_ids if ticket_id in tickets)
-    ]
+    with force_locale(language):
+        return [
+            DigestItem(
+                reference=ticket.reference,
+                subject=shown_subject(ticket),
+                due_at=ticket.next_due_at,
+                url=public_url("staff.ticket", reference=ticket.reference),
+            )
+            for ticket in (tickets[ticket_id] for ticket_id in ticket_ids if ticket_id in tickets)
+        ]
 
 
 def _address(user: User, channel: Channel) -> str | None:
@@ -65,7 +69,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
         rows = list(group)
         user = db.session.get(User, user_id) if user_id is not None else None
         address = _address(user, channel) if user is not None and user.active else None
-        items = _items(rows)
+        items = _items(rows, user.language if user is not None else "sw")
         digest_id = None
         if user is not None and address and items:
             rendered = render_notification(
