@@ -257,6 +257,37 @@ def test_the_health_check_never_waits_for_a_frozen_limits_store(tmp_path, frozen
     assert home_status == 200 and home_seconds >= timeout  # the next page waited for the limiter's try instead
 
 
+SCRAPE = """
+import json, time
+from tests.helpers import world_client
+from wananchi import create_app
+
+app = create_app("production")
+client = world_client(app)
+started = time.monotonic()
+scrape = client.get("/metrics", headers={"Authorization": "Bearer scrape-token"})
+seconds = time.monotonic() - started
+queues = [line for line in scrape.get_data(as_text=True).splitlines() if line.startswith("wananchi_queue_length{")]
+print(json.dumps({"status": scrape.status_code, "seconds": seconds, "queues": queues}))
+"""
+
+
+@pytest.mark.slow
+def test_a_scrape_waits_one_timeout_for_a_frozen_queue_and_shows_its_lengths_unknown(tmp_path, frozen_redis):
+    """/metrics reads the length of every queue (default, e-mail, SMS) from Redis: a frozen Redis costs the scrape
+    one read timeout (2 s, above the worker's wait for a task), not one per queue, and each length reads NaN."""
+    result, _stderr = run_production_child(
+        SCRAPE,
+        tmp_path,
+        REDIS_URL=frozen_redis.url,
+        RATELIMIT_STORAGE_URI=frozen_redis.url,
+        METRICS_TOKEN="scrape-token",
+    )
+    assert result["status"] == 200
+    assert len(result["queues"]) >= 3 and all(line.endswith(" NaN") for line in result["queues"]), result["queues"]
+    assert 2 <= result["seconds"] < 4
+
+
 def test_a_limit_store_lost_after_the_ticket_was_stored_does_not_turn_it_into_an_error(client, app, db, monkeypatch):
     from sqlalchemy import select
 

@@ -70,7 +70,7 @@ class ServiceState(Collector):
     """What the database and the queue hold now, read at each scrape from the primary database."""
 
     def collect(self):  # type: ignore[no-untyped-def]
-        from wananchi.core.tasks import QUEUE_ERRORS, task_queues
+        from wananchi.core.tasks import QUEUE_ERRORS, queue_backoff, task_queues
 
         now = utcnow()
         counts = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
@@ -99,7 +99,8 @@ class ServiceState(Collector):
         queues = GaugeMetricFamily("wananchi_queue_length", "Background jobs waiting in each queue.", labels=["queue"])
         for name, queue in task_queues().items():
             try:
-                queued = float(queue.pending_count())
+                with queue_backoff():  # a hung Redis costs a scrape one timeout, not one per queue
+                    queued = float(queue.pending_count())
             except QUEUE_ERRORS:
                 queued = float("nan")  # the queue cannot be reached: the alert on readiness says so
             queues.add_metric([name], queued)
