@@ -256,7 +256,10 @@ class Submission:
     phone: str
     started: float
     acknowledged_at: float | None = None
-    errors: Counter[str] = field(default_factory=Counter)
+    errors: list[tuple[float, str]] = field(default_factory=list)  # when each error came, and what it was
+
+    def error(self, kind: str) -> None:
+        self.errors.append((time.monotonic(), kind))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -354,15 +357,15 @@ class Load:
                     submission.acknowledged_at = time.monotonic()
                     return
             except urllib.error.HTTPError as error:
-                submission.errors[str(error.code)] += 1
+                submission.error(str(error.code))
                 if error.code < 500 and error.code not in (408, 429):
                     return
             except Refused:
-                submission.errors["form refused"] += 1
+                submission.error("form refused")
                 return
             except (urllib.error.URLError, OSError) as error:
                 reason = getattr(error, "reason", error)
-                submission.errors[type(reason).__name__ if not isinstance(reason, str) else "URLError"] += 1
+                submission.error(type(reason).__name__ if not isinstance(reason, str) else "URLError")
             tries += 1
             time.sleep(min(0.25 * 2**tries, 2.0))
 
@@ -939,7 +942,12 @@ def main() -> int:  # noqa: PLR0915 - one story, told in order
             acked = [s for s in mine if s.acknowledged_at is not None]
             missing = [s for s in acked if not stored.get(s.subject)]
             twice = [s for s in mine if stored.get(s.subject, 0) > 1]
-            errors = sum((s.errors for s in mine), Counter[str]())
+            errors = Counter(
+                kind
+                for s in load.submissions
+                for at, kind in s.errors
+                if one.started <= at < (one.ended or float("inf"))
+            )
             mail = [smtp.arrivals.count(s.email) for s in acked]
             sms = [gateway.arrivals.count(s.phone) for s in acked]
             one.recovered = probe.recovered(one.started, one.ended)
