@@ -97,16 +97,20 @@ def request_of(ticket: Ticket) -> DataRequest | None:
     return db.session.scalar(select(DataRequest).where(DataRequest.request_ticket_id == ticket.id))
 
 
-def request_subject(kind: RequestKind, about: Ticket) -> str:
+def request_subject(kind: RequestKind, reference: str) -> str:
     """The subject of a request's own ticket: what is asked, about which ticket (in the current language)."""
-    return f"{REQUEST_KIND_LABELS[kind]}: {about.reference}"
+    return f"{REQUEST_KIND_LABELS[kind]}: {reference}"
 
 
 def shown_request_subject(ticket: Ticket) -> str | None:
     """A request's own ticket's subject in the page's language (its stored one is in the language of the ticket it
-    is about); None for a ticket of no request."""
-    request = request_of(ticket)
-    return request_subject(request.kind, request.ticket) if request is not None else None
+    is about), read in one query; None for a ticket of no request."""
+    asked = db.session.execute(
+        select(DataRequest.kind, Ticket.reference)
+        .join(Ticket, Ticket.id == DataRequest.ticket_id)
+        .where(DataRequest.request_ticket_id == ticket.id)
+    ).first()
+    return request_subject(asked.kind, asked.reference) if asked is not None else None
 
 
 def ticket_requests(ticket: Ticket) -> list[DataRequest]:
@@ -183,7 +187,7 @@ def _open_ticket(about: Ticket, request: DataRequest, check: IdentityCheck | Non
     else:
         channel = Channel.WALK_IN if check.method in DOCUMENT_CHECKS else Channel.TELEPHONE
     with force_locale(about.language):
-        subject = request_subject(request.kind, about)
+        subject = request_subject(request.kind, about.reference)
         description = request.reason or _("No reason was given.")
     return open_data_request_ticket(about, subject, description, channel, f"data-request:{request.id}", now=now)
 
