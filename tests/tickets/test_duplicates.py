@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers import log_in, post_form
 from tests.world import PASSWORD, build_staff, build_world, complaint
+from wananchi.tickets import duplicates
 from wananchi.tickets.duplicates import possible_duplicates
 from wananchi.tickets.models import Ticket, TicketStatus
 from wananchi.tickets.services import submit_ticket
@@ -92,3 +93,17 @@ def test_a_ticket_from_the_same_district_ranks_first_among_equals(db, setting):
     other_district = new(world, *TEXT, district=world.other_district)  # newer: first were it not for the district
     assert same_district.institution_id == other_district.institution_id == ticket.institution_id
     assert [d.ticket.id for d in possible_duplicates(ticket)] == [same_district.id, other_district.id]
+
+
+def test_a_duplicate_behind_pages_of_unlike_tickets_is_found(db, setting, monkeypatch):
+    """The open tickets are read a page at a time, newest first: one like the ticket, older than several pages of
+    unlike ones, is still found, and the newest like ones come first when more are alike than a page holds."""
+    world, _staff = setting
+    monkeypatch.setattr(duplicates, "MAX_NEIGHBOURS", 2)
+    alike = new(world, *TEXT)
+    for _ in range(5):
+        new(world, "Barabara mbovu", "Barabara ya mtaa wetu imeharibika kabisa.")
+    ticket = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
+    assert [d.ticket.id for d in possible_duplicates(ticket)] == [alike.id]
+    newer = [new(world, *TEXT) for _ in range(3)]
+    assert {d.ticket.id for d in possible_duplicates(ticket)} == {newer[1].id, newer[2].id}

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Row, column, func, literal_column, select, table
 
 from wananchi.extensions import db
 from wananchi.tickets.models import Ticket
@@ -46,7 +47,23 @@ class Neighbour:
         return sum(self.weights.values())
 
 
-def _any_word(asked: list[str]) -> ColumnElement[bool]:
+CANDIDATE_COLUMNS = (
+    Ticket.id,
+    Ticket.institution_id,
+    Ticket.category_id,
+    Ticket.district_id,
+    Ticket.subject,
+    Ticket.description,
+)
+
+
+def query_words(ticket: Ticket) -> list[str]:
+    """The words of a ticket that its neighbours are looked up by (at most MAX_QUERY_WORDS)."""
+    return sorted(words(f"{ticket.subject} {ticket.description}"))[:MAX_QUERY_WORDS]
+
+
+def any_word(asked: list[str]) -> ColumnElement[bool]:
+    """A ticket's subject or description holds at least one of the words, through the full-text index."""
     if db.session.get_bind().dialect.name == "postgresql":
         query = func.to_tsquery(literal_column("'simple'"), " | ".join(asked))
         return _SEARCH_VECTOR.bool_op("@@")(query)
@@ -54,30 +71,34 @@ def _any_word(asked: list[str]) -> ColumnElement[bool]:
     return Ticket.id.in_(select(_FTS.c.rowid).where(_FTS.c.ticket_fts.op("MATCH")(match)))
 
 
-def neighbours(ticket: Ticket, *conditions: ColumnElement[bool]) -> list[Neighbour]:
-    """The tickets meeting `conditions` that share words with `ticket`, each word weighted by its rarity among
-    them (inverse document frequency)."""
-    asked = sorted(words(f"{ticket.subject} {ticket.description}"))[:MAX_QUERY_WORDS]
-    if not asked:
-        return []
-    statement = (
-        select(
-            Ticket.id, Ticket.institution_id, Ticket.category_id, Ticket.district_id, Ticket.subject, Ticket.description
-        )
-        .where(Ticket.id != ticket.id, _any_word(asked), *conditions)
-        .order_by(Ticket.id.desc())
-        .limit(MAX_NEIGHBOURS)
-    )
-    rows = [(row, words(f"{row.subject} {row.description}")) for row in db.session.execute(statement)]
+def weigh(asked: list[str], rows: Iterable[Row[Any]]) -> list[Neighbour]:
+    """The rows (CANDIDATE_COLUMNS) that share words with the asked ones, each shared word weighted by its rarity
+    among the rows (inverse document frequency)."""
+    found_words = [(row, words(f"{row.subject} {row.description}")) for row in rows]
     frequency: dict[str, int] = {}
-    for _row, found in rows:
+    for _row, found in found_words:
         for word in found:
             frequency[word] = frequency.get(word, 0) + 1
     wanted = set(asked)
     found_neighbours = []
-    for row, found in rows:
+    for row, found in found_words:
         shared = wanted & found
         if shared:
-            weights = {word: math.log(1 + len(rows) / frequency[word]) for word in shared}
+            weights = {word: math.log(1 + len(found_words) / frequency[word]) for word in shared}
             found_neighbours.append(Neighbour(row.id, row.institution_id, row.category_id, row.district_id, weights))
     return found_neighbours
+
+
+def neighbours(ticket: Ticket, *conditions: ColumnElement[bool]) -> list[Neighbour]:
+    """The tickets meeting `conditions` that share words with `ticket` (the MAX_NEIGHBOURS most recent), each word
+    weighted by its rarity among them."""
+    asked = query_words(ticket)
+    if not asked:
+        return []
+    statement = (
+        select(*CANDIDATE_COLUMNS)
+        .where(Ticket.id != ticket.id, any_word(asked), *conditions)
+        .order_by(Ticket.id.desc())
+        .limit(MAX_NEIGHBOURS)
+    )
+    return weigh(asked, db.session.execute(statement))
