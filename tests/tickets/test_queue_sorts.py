@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from wananchi.core.i18n import localized_name
 from wananchi.tickets import queue
 from wananchi.tickets.labels import TYPE_LABELS
 from wananchi.tickets.models import Ticket, TicketStatus, TicketType
-from wananchi.tickets.queue import COLUMN_SORTS, SORTS, QueueFilter, queue_page
+from wananchi.tickets.queue import COLUMN_SORTS, SORTS, TABS, QueueFilter, queue_page
 from wananchi.tickets.services import submit_ticket
 
 STATUS_ORDER = list(TicketStatus)
@@ -115,6 +116,25 @@ def test_every_column_sorts_both_ways_over_keyset_pages_within_the_tab_and_filte
             assert filtered == expected_order(questions, sort), sort
             in_tab = sum(every_page(staff.officer_a, QueueFilter(tab="awaiting", sort=sort)), [])
             assert in_tab == expected_order(awaiting, sort), sort
+
+
+def test_sorted_by_status_each_tab_lists_what_it_holds(app, db, staff, varied, small_pages):
+    """Sorted by status, a tab reads a group only for the statuses it holds, and lists every ticket it holds: the
+    same tickets as in its own order, also with a status filter and with a search that sets the tab aside."""
+    closed = varied[0]
+    closed.status = TicketStatus.CLOSED
+    db.session.commit()
+    with app.test_request_context():
+        filters = [QueueFilter(tab=tab) for tab in TABS]
+        filters += [
+            QueueFilter(status=TicketStatus.AWAITING_CITIZEN),
+            QueueFilter(tab="closed", search=closed.reference),
+        ]
+        for flt in filters:
+            held = sorted(sum(every_page(staff.officer_a, flt), []))
+            for sort in ("status", "-status"):
+                assert sorted(sum(every_page(staff.officer_a, replace(flt, sort=sort)), [])) == held, (flt, sort)
+        assert held == [closed.id]
 
 
 def test_a_cursor_of_one_order_starts_another_from_the_top(app, db, staff, varied, small_pages):

@@ -301,6 +301,25 @@ def _tab_condition(tab: str, user: User) -> ColumnElement[bool]:
     return Ticket.status.in_(_OPEN)
 
 
+# The statuses each tab holds: sorted by status, a tab reads a group only for these.
+TAB_STATUSES: dict[str, list[TicketStatus]] = {
+    "new": _NEW,
+    "mine": _OPEN,
+    "due_today": _OPEN,
+    "overdue": _OPEN,
+    "awaiting": [TicketStatus.AWAITING_CITIZEN],
+    "open": _OPEN,
+    "closed": _CLOSED,
+    "appeals": [TicketStatus.REOPENED],
+}
+
+
+def _listed_statuses(flt: QueueFilter) -> set[TicketStatus]:
+    """The statuses the queue can list under the filter (a search everywhere sets the tab aside)."""
+    statuses = set(TicketStatus) if flt.everywhere else set(TAB_STATUSES[flt.tab])
+    return statuses & {flt.status} if flt.status else statuses
+
+
 def _code_id(model: type[Category] | type[Region] | type[District], code: str) -> Any:
     return select(model.id).where(model.code == code).scalar_subquery()
 
@@ -453,17 +472,19 @@ def _outside(key: Any, known: list[int]) -> ColumnElement[bool]:
     return or_(*ranges)
 
 
-def _groups(key: str, scope: list[int]) -> tuple[Any, list[Any]]:
+def _groups(key: str, scope: list[int], flt: QueueFilter) -> tuple[Any, list[Any]]:
     """A grouped sort's column and its values in the order the page reads them, the empty value last.
 
-    Types read by their name in the page's language and statuses in the order of the work; services and officers by
+    Types read by their name in the page's language and statuses in the order of the work (only those the tab
+    holds: a group of another status would be an index range read for nothing); services and officers by
     the name shown (every service, since a ticket may carry another institution's; the officers of the institutions
     in reach and anyone else assigned a ticket of theirs), nobody assigned or no service last.
     """
     if key == "type":
         return Ticket.type, [value for _name, value in _names((t.value, label) for t, label in TYPE_LABELS.items())]
     if key == "status":
-        return Ticket.status, [member.value for member in TicketStatus]
+        listed = _listed_statuses(flt)
+        return Ticket.status, [member.value for member in TicketStatus if member in listed]
     if key == "service":
         services = db.session.execute(select(Category.id, Category.name_sw, Category.name_en))
         return Ticket.category_id, [value for _name, value in _names((s.id, localized_name(s)) for s in services)] + [
@@ -502,7 +523,10 @@ def _grouped_queries(
             )
             if after is not None and rank == first:
                 branch = branch.where(Ticket.id < after[1] if descending else Ticket.id > after[1])
-            inner = branch.order_by(by_id).limit(PAGE_SIZE + 1).subquery()
+            # Ordered by the column too, which is the same within a group: PostgreSQL reads a range of (institution_id,
+            # column, id) as ordered by id only when told, for the `IS NULL` group (it walked the table by id instead).
+            in_group = key.desc() if descending else key.asc()
+            inner = branch.order_by(in_group, by_id).limit(PAGE_SIZE + 1).subquery()
             branches.append(select(inner.c.id, inner.c.rank))
         rows = union_all(*branches).subquery()
         statements.append(select(Ticket).join(rows, rows.c.id == Ticket.id).order_by(rows.c.rank, by_id))
@@ -522,7 +546,7 @@ def _page_queries(user: User, flt: QueueFilter, scope: list[int], after: Positio
     if key == "due":
         return _due_queries(statement, after, descending)
     if key in GROUPED_SORTS:
-        column_, values = _groups(key, scope)
+        column_, values = _groups(key, scope, flt)
         return _grouped_queries(conditions, column_, values, after, descending)
     columns = {"created": Ticket.created_at, "reference": Ticket.reference, "subject": Ticket.subject}
     return [_keyset(statement, columns[key], after, descending)]
