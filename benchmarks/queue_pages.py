@@ -289,9 +289,11 @@ def scenarios(client: Any, engine: sa.Engine, busy_id: int) -> dict[str, str]:
             {"i": busy_id},
         ).scalar_one()
     year_ago = (NOW - dt.timedelta(days=365)).date()
+    # Half a year of closed complaints: 50 and more at every size, so that each size's page lists 50.
+    half_year_on = year_ago + dt.timedelta(days=182)
     return {
         "queue, first page": "/afisa/foleni",
-        "queue, filtered": f"/afisa/foleni?tab=closed&type=complaint&from={year_ago}&to={year_ago.replace(month=12)}",
+        "queue, filtered": f"/afisa/foleni?tab=closed&type=complaint&from={year_ago}&to={half_year_on}",
         "queue, closed tab, deep page": deep,
         f"queue, search '{SEARCH_WORD}'": f"/afisa/foleni?tab=open&q={SEARCH_WORD}",
         f"queue, search '{COMMON_WORD}' (closed)": f"/afisa/foleni?tab=closed&q={COMMON_WORD}",
@@ -306,16 +308,15 @@ def scenarios(client: Any, engine: sa.Engine, busy_id: int) -> dict[str, str]:
 
 
 def sorted_pages(client: Any) -> dict[str, str]:
-    """The open tab sorted by each column both ways: its first page and its third (reached by the cursors)."""
+    """The open tab sorted by each column both ways: its first page and its second, reached by the cursor (the busy
+    institution's open tab holds about 120 tickets at 10,000: a third page would list 19 where 1,000,000 lists 50)."""
     from wananchi.tickets.queue import SORTS
 
     urls = {}
     for sort in SORTS:
         first = f"/afisa/foleni?tab=open&sort={sort}"
-        third = next_link(client.get(first).data)
-        third = third and next_link(client.get(third).data)
         urls[f"queue, sorted {sort}"] = first
-        urls[f"queue, sorted {sort}, page 3"] = third or first
+        urls[f"queue, sorted {sort}, page 2"] = next_link(client.get(first).data) or first
     return urls
 
 
