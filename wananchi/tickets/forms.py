@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.core.forms import Form, checked_email, checked_phone
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
@@ -257,6 +258,26 @@ def district_groups() -> Groups:
     for district, region in sorted(rows, key=lambda r: (r[1].name, r[0].name)):
         groups.setdefault(region.name, []).append((district.code, district.name, False))
     return list(groups.items())
+
+
+def officer_choices(institution_id: int) -> list[tuple[str, str]]:
+    """The institution's active officers and supervisors as (id, name) choices by name, after "—" for nobody."""
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
+        .order_by(User.name)
+    )
+    return [("", "—")] + [(str(row.id), row.name) for row in rows]
+
+
+def transfer_choices(institution_id: int) -> list[tuple[str, str]]:
+    """The other active institutions as (id, name in the page's language) choices by name, after "—"."""
+    rows = db.session.execute(
+        select(Institution.id, Institution.name_sw, Institution.name_en).where(
+            Institution.is_active.is_(True), Institution.id != institution_id
+        )
+    )
+    return [("", "—")] + sorted(((str(row.id), localized_name(row)) for row in rows), key=lambda pair: pair[1])
 
 
 class RatingForm(Form):

@@ -10,15 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from wananchi.accounts.models import STAFF_ROLES, Role, User
+from wananchi.accounts.models import Role, User
 from wananchi.core.db import commit_now
 from wananchi.core.i18n import localized_name
 from wananchi.extensions import db
-from wananchi.institutions.models import Category, Institution, Region
+from wananchi.institutions.models import Category, District, Region
 from wananchi.tickets import actions
 from wananchi.tickets.access import contact_kind, record_contact_search
+from wananchi.tickets.forms import officer_choices, transfer_choices
 from wananchi.tickets.labels import STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Ticket
 from wananchi.tickets.permissions import Permission, can
@@ -98,13 +98,22 @@ def _shown_count(count: int, cap: int) -> dict[str, Any]:
 
 def _filter_choices() -> dict[str, Any]:
     """The options of the filter form's lists, in the page's language."""
-    categories = sorted(db.session.scalars(select(Category)), key=localized_name)
-    regions = db.session.scalars(select(Region).options(selectinload(Region.districts)).order_by(Region.name))
+    categories = db.session.execute(select(Category.code, Category.name_sw, Category.name_en))
+    places = db.session.execute(
+        select(Region.code, Region.name, District.code.label("district_code"), District.name.label("district_name"))
+        .outerjoin(Region.districts)
+        .order_by(Region.name, Region.code, District.name)
+    )
+    regions: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for place in places:
+        districts = regions.setdefault((place.code, place.name), [])
+        if place.district_code is not None:
+            districts.append((place.district_code, place.district_name))
     return {
         "types": list(TYPE_LABELS.items()),
         "statuses": list(STAFF_STATUS_LABELS.items()),
-        "categories": [(c.code, localized_name(c)) for c in categories],
-        "regions": [(r.code, r.name, [(d.code, d.name) for d in r.districts]) for r in regions],
+        "categories": sorted(((c.code, localized_name(c)) for c in categories), key=lambda pair: pair[1]),
+        "regions": [(code, name, districts) for (code, name), districts in regions.items()],
         "sorts": list(SORT_LABELS.items()),
     }
 
@@ -144,23 +153,6 @@ def _column_sorts(flt: QueueFilter) -> dict[str, dict[str, Any]]:
     return sorts
 
 
-def _bulk_choices(user: User) -> dict[str, list[tuple[str, str]]]:
-    """The officers a supervisor may assign to and the institutions a ticket may be transferred to."""
-    officers = db.session.scalars(
-        select(User)
-        .where(User.institution_id == user.institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
-        .order_by(User.name)
-    )
-    institutions = db.session.scalars(
-        select(Institution).where(Institution.is_active.is_(True), Institution.id != user.institution_id)
-    )
-    return {
-        "officers": [("", "—")] + [(str(officer.id), officer.name) for officer in officers],
-        "institutions": [("", "—")]
-        + sorted(((str(i.id), localized_name(i)) for i in institutions), key=lambda pair: pair[1]),
-    }
-
-
 def render_queue(
     user: User,
     flt: QueueFilter,
@@ -189,9 +181,8 @@ def render_queue(
     can_bulk = bool(tickets) and can(user, Permission.ACT_IN_BULK, user.institution)
     bulk_form = bulk_form or BulkForm(formdata=None)
     if can_bulk:
-        choices = _bulk_choices(user)
-        bulk_form.assignee.choices = choices["officers"]  # type: ignore[assignment]
-        bulk_form.institution.choices = choices["institutions"]  # type: ignore[assignment]
+        bulk_form.assignee.choices = officer_choices(user.institution_id)  # type: ignore[assignment,arg-type]
+        bulk_form.institution.choices = transfer_choices(user.institution_id)  # type: ignore[assignment,arg-type]
         if not can(user, Permission.ASSIGN_TICKET, tickets[0]):
             bulk_form.action.choices = [c for c in bulk_form.action.choices if c[0] != "assign"]  # type: ignore[union-attr]
     kept: dict[str, Any] = flt.query_args()

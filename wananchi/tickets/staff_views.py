@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from wananchi.accounts.models import STAFF_ROLES, User
+from wananchi.accounts.models import User
 from wananchi.core.db import rollback
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
@@ -27,6 +27,7 @@ from wananchi.tickets.attachments import thumbnail as thumbnail_of
 from wananchi.tickets.canned import fill_canned_response
 from wananchi.tickets.duplicates import possible_duplicates
 from wananchi.tickets.form_files import form_files
+from wananchi.tickets.forms import officer_choices, transfer_choices
 from wananchi.tickets.labels import CHANNEL_LABELS, OTHER_FORM_LABELS, OUTCOME_LABELS, STAFF_STATUS_LABELS, TYPE_LABELS
 from wananchi.tickets.models import Attachment, CannedResponse, SuggestionOutcome, Ticket, TicketType
 from wananchi.tickets.permissions import Permission, can
@@ -66,23 +67,6 @@ def load_ticket(reference: str, permission: Permission = Permission.VIEW_TICKET)
     if ticket is None or not can(current_user, permission, ticket):
         abort(404)
     return ticket
-
-
-def _officers(institution_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
-            .order_by(User.name)
-        )
-    )
-
-
-def _transfer_targets(ticket: Ticket) -> list[tuple[str, str]]:
-    institutions = db.session.scalars(
-        select(Institution).where(Institution.is_active.is_(True), Institution.id != ticket.institution_id)
-    )
-    return sorted(((str(i.id), localized_name(i)) for i in institutions), key=lambda pair: pair[1])
 
 
 def queue_place(ticket: Ticket) -> dict[str, Any]:
@@ -134,11 +118,10 @@ def render_ticket(
         form.version.data = str(ticket.version)
         forms[name] = form
         failed = name if status >= 400 and not conflict else None
-    officers = _officers(ticket.institution_id)
-    officer_choices = [("", "—")] + [(str(u.id), u.name) for u in officers]
-    forms["assign"].assignee.choices = officer_choices  # type: ignore[attr-defined]
-    forms["commend"].officer.choices = officer_choices  # type: ignore[attr-defined]
-    forms["transfer"].institution.choices = [("", "—"), *_transfer_targets(ticket)]  # type: ignore[attr-defined]
+    officers = officer_choices(ticket.institution_id)
+    forms["assign"].assignee.choices = officers  # type: ignore[attr-defined]
+    forms["commend"].officer.choices = officers  # type: ignore[attr-defined]
+    forms["transfer"].institution.choices = transfer_choices(ticket.institution_id)  # type: ignore[attr-defined]
     can_work = can(current_user, Permission.WORK_TICKET, ticket)
     canned = []
     if can_work:
