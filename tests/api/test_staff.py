@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from tests.api.conftest import bearer, submit
@@ -9,6 +11,21 @@ from wananchi.api.models import ApiToken
 from wananchi.api.tokens import create_api_token, create_integration_key, find_integration_key, revoke_api_token
 from wananchi.core.audit import AuditEntry
 from wananchi.tickets.models import Ticket
+
+SWAHILI_MONTHS = (
+    "Januari",
+    "Februari",
+    "Machi",
+    "Aprili",
+    "Mei",
+    "Juni",
+    "Julai",
+    "Agosti",
+    "Septemba",
+    "Oktoba",
+    "Novemba",
+    "Desemba",
+)
 
 
 def _ticket(client, setting) -> dict:
@@ -139,6 +156,11 @@ def test_token_pages(client, setting, db):
         data={"csrf_token": hidden_fields(page.data)["csrf_token"], "name": "Hati", "scopes": ["read"]},
     )
     assert created.status_code == 200 and b"wnt_" in created.data
+    # When each token was made is written as a reader in Tanzania reads it (East Africa Time), in Swahili.
+    token = db.session.scalars(select(ApiToken).where(ApiToken.name == "Hati")).one()
+    made = token.created_at.astimezone(ZoneInfo("Africa/Dar_es_Salaam"))
+    shown = f"{made.day} {SWAHILI_MONTHS[made.month - 1]} {made.year}, {made:%H:%M}"
+    assert shown in client.get("/akaunti/tokeni").get_data(as_text=True)
 
 
 def test_rate_limit_per_token(app, client, setting):

@@ -1,0 +1,126 @@
+"""Every page that staff, managers and administrators open, in a real browser at 1366×768: axe-core finds no
+violation of any impact on any of them (the staff pages, the reports, the public statistics, the administration)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask_sqlalchemy import SQLAlchemy
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.support import Camera
+from tests.world import PASSWORD, Staff, World, build_staff, complaint
+from wananchi.tickets.models import CannedResponse
+from wananchi.tickets.services import submit_ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DESK = {"width": 1366, "height": 768}
+
+OpenContext = Callable[..., BrowserContext]
+
+
+def violations(page: Page) -> list[dict[str, object]]:
+    """Every axe-core violation on the page as it is now, whatever its impact."""
+    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
+    assert results["testEngine"]["name"] == "axe-core"
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+        for v in results["violations"]
+    ]
+
+
+def logged_in(new_context: OpenContext, site: str, email: str) -> Page:
+    page = new_context(viewport=DESK).new_page()
+    page.goto(site + "/ingia")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Ingia").click()
+    expect(page).not_to_have_url(site + "/ingia")
+    return page
+
+
+def check_pages(page: Page, site: str, paths: list[str], camera: Camera) -> dict[str, object]:
+    """Open each page; the violations found on each, by path."""
+    found: dict[str, object] = {}
+    for path in paths:
+        response = page.goto(site + path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        camera.shoot(page, path.strip("/").replace("/", "-") or "home")
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    return found
+
+
+@pytest.fixture
+def setting(world: World, db: SQLAlchemy) -> tuple[Staff, str]:
+    staff = build_staff(world)
+    ticket = submit_ticket(complaint(world)).ticket
+    db.session.add(CannedResponse(institution=world.agency, title="Tumepokea", body_sw="Ndugu.", body_en="Dear."))
+    db.session.commit()
+    return staff, ticket.reference
+
+
+def test_no_staff_page_has_an_accessibility_violation(
+    site: str, world: World, setting: tuple[Staff, str], new_context: OpenContext, camera: Camera
+) -> None:
+    staff, reference = setting
+    supervisor = logged_in(new_context, site, staff.supervisor_a.email)
+    found = check_pages(
+        supervisor,
+        site,
+        [
+            "/afisa/",
+            "/afisa/foleni",
+            f"/afisa/hoja/{reference}",
+            f"/afisa/hoja/{reference}/maombi-ya-taarifa",
+            f"/afisa/hoja/{reference}/ombi-la-mwananchi",
+            "/afisa/hoja-mpya",
+            "/afisa/timu",
+            "/afisa/upandishaji",
+            "/afisa/maombi-ya-taarifa",
+            "/afisa/funguo",
+            "/afisa/maswali/",
+            "/afisa/maswali/mpya",
+            "/akaunti",
+            "/akaunti/arifa",
+            "/akaunti/tokeni",
+            "/ripoti/",
+            f"/ripoti/taasisi/{world.agency.id}",
+            "/takwimu/",
+            f"/takwimu/{world.agency.slug}",
+        ],
+        camera,
+    )
+    leader = logged_in(new_context, site, staff.oversight_above_a.email)
+    found |= check_pages(leader, site, [f"/ripoti/ngazi/{world.ministry.id}"], camera)
+    assert not found, "axe-core violations:\n" + json.dumps(found, indent=2)
+
+
+def test_no_administration_page_has_an_accessibility_violation(
+    site: str, setting: tuple[Staff, str], new_context: OpenContext, camera: Camera
+) -> None:
+    staff, _reference = setting
+    admin = logged_in(new_context, site, staff.admin.email)
+    lists = ["taasisi", "huduma", "watumiaji", "uelekezaji", "malengo", "kalenda", "sikukuu", "uhifadhi", "majibu"]
+    found = check_pages(
+        admin,
+        site,
+        [
+            "/utawala/",
+            *(f"/utawala/{name}" for name in lists),
+            *(f"/utawala/{name}/mpya" for name in lists),
+            "/utawala/funguo",
+            "/utawala/ujumbe",
+            "/utawala/usalama",
+            "/utawala/uchakataji",
+            "/utawala/kumbukumbu",
+            "/akaunti/tokeni",
+        ],
+        camera,
+    )
+    assert not found, "axe-core violations:\n" + json.dumps(found, indent=2)
