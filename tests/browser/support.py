@@ -8,6 +8,7 @@ import struct
 import zlib
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import Page
 
@@ -83,3 +84,26 @@ def read_receipt(page: Page) -> tuple[str, str]:
     assert REFERENCE.match(reference), f"reference {reference!r} is not WN-YYYY-NNNNNN"
     assert TRACKING_CODE.match(code), f"tracking code {code!r} is not XXXXX-XXXXX"
     return reference, code
+
+
+# The ids used more than once on the page: axe-core no longer reports them, and a label pointing at a repeated id
+# names only the first control.
+DUPLICATE_IDS = """() => {
+    const seen = {};
+    document.querySelectorAll("[id]").forEach((element) => { seen[element.id] = (seen[element.id] || 0) + 1; });
+    return Object.keys(seen).filter((id) => seen[id] > 1);
+}"""
+
+
+def axe_violations(page: Page) -> list[dict[str, object]]:
+    """Every axe-core violation on the page as it is now, whatever its impact, and any id used twice."""
+    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
+    assert results["testEngine"]["name"] == "axe-core"
+    found: list[dict[str, object]] = [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+        for v in results["violations"]
+    ]
+    repeated = page.evaluate(DUPLICATE_IDS)
+    if repeated:
+        found.append({"id": "duplicate-id", "targets": repeated})
+    return found

@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask_sqlalchemy import SQLAlchemy
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import Camera
+from tests.browser.support import DUPLICATE_IDS, Camera
 from tests.world import PASSWORD, Staff, World, build_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,11 +44,6 @@ ACTION_BOXES_SW = [
     "Namba ya kumbukumbu ya hoja itakayobaki",
     "Dokezo la ndani",
 ]
-DUPLICATE_IDS = """() => {
-    const seen = {};
-    document.querySelectorAll("[id]").forEach((element) => { seen[element.id] = (seen[element.id] || 0) + 1; });
-    return Object.keys(seen).filter((id) => seen[id] > 1);
-}"""
 PHONE_WIDTH = 360
 
 OpenContext = Callable[..., BrowserContext]

@@ -10,12 +10,11 @@ import re
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import Camera
+from tests.browser.support import Camera, axe_violations
 from tests.world import PASSWORD, Staff, World, build_staff, complaint
 from wananchi.core.db import utcnow
 from wananchi.tickets.models import Ticket
@@ -26,11 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DESK = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
 OpenContext = Callable[..., BrowserContext]
-DUPLICATE_IDS = """() => {
-    const seen = {};
-    document.querySelectorAll("[id]").forEach((element) => { seen[element.id] = (seen[element.id] || 0) + 1; });
-    return Object.keys(seen).filter((id) => seen[id] > 1);
-}"""
 
 
 @pytest.fixture
@@ -68,21 +62,6 @@ def log_in(page: Page, site: str, email: str) -> None:
 
 def rows(page: Page):  # type: ignore[no-untyped-def]
     return page.locator("#queue tbody tr")
-
-
-def violations(page: Page) -> list[dict[str, object]]:
-    """Every axe-core violation on the page as it is now, of any impact, and any id used twice (which axe-core no
-    longer reports: a label pointing at a repeated id names only the first control)."""
-    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
-    assert results["testEngine"]["name"] == "axe-core"
-    found: list[dict[str, object]] = [
-        {"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]]}
-        for v in results["violations"]
-    ]
-    repeated = page.evaluate(DUPLICATE_IDS)
-    if repeated:
-        found.append({"id": "duplicate-id", "targets": repeated})
-    return found
 
 
 def test_an_officer_clears_an_overdue_ticket_from_the_top_of_the_default_tab(
@@ -229,11 +208,11 @@ def test_the_queue_has_no_accessibility_violation(
     page.locator("summary", has_text="Shughulikia hoja ulizochagua").click()
     page.locator("summary", has_text=re.compile(r"^Vichujio$")).click()
     camera.shoot(page, "queue")
-    found = violations(page)
+    found = axe_violations(page)
     assert not found, "axe violations on the queue:\n" + json.dumps(found, indent=2)
     page.get_by_role("button", name="Tekeleza kwa hoja ulizochagua").click()  # nothing chosen: the form comes back
     expect(page.locator("#bulk-error-summary")).to_be_visible()
     camera.shoot(page, "queue-bulk-error")
-    found = violations(page)
+    found = axe_violations(page)
     assert not found, "axe violations on the queue's error page:\n" + json.dumps(found, indent=2)
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -8,11 +8,10 @@ import re
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask_sqlalchemy import SQLAlchemy
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import Camera
+from tests.browser.support import Camera, axe_violations
 from tests.browser.test_officer_pages import PHONE_WIDTH
 from tests.factories import InstitutionFactory
 from tests.reports.data import due_ticket, seed_tickets
@@ -56,16 +55,6 @@ def log_in(page: Page, site: str, email: str) -> None:
     expect(page).to_have_url(site + "/afisa/")
 
 
-def violations(page: Page) -> list[dict[str, object]]:
-    """axe-core's violations of any impact on the page as it is now."""
-    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
-    assert results["testEngine"]["name"] == "axe-core"
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
-        for v in results["violations"]
-    ]
-
-
 def violations_without_script(page: Page) -> list[dict[str, object]]:
     """axe needs script: run it on the same page in a context with JavaScript."""
     context = (
@@ -76,7 +65,7 @@ def violations_without_script(page: Page) -> list[dict[str, object]]:
         other = context.new_page()
         context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
         other.goto(page.url)
-        return violations(other)
+        return axe_violations(other)
     finally:
         context.close()
 
@@ -134,7 +123,7 @@ def test_a_manager_reads_overdue_targets_and_trends_on_the_first_screen(
         assert box is not None and box["y"] + box["height"] <= DESK["height"], element
     page.screenshot(path=camera.folder / "01-first-screen-1366x768.png")
     camera.shoot(page, "institution-report")
-    assert violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_league_table_keeps_its_header_and_names_in_view(
@@ -165,7 +154,7 @@ def test_the_league_table_keeps_its_header_and_names_in_view(
     assert abs(first["x"] - frame["x"]) < 2, (first, frame)
     assert page.locator("#table-league thead th").nth(6).bounding_box()["y"] == head["y"]  # type: ignore[index]
     page.screenshot(path=camera.folder / "01-league-scrolled.png")
-    assert violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_public_statistics_rank_and_draw_months(
@@ -178,7 +167,7 @@ def test_the_public_statistics_rank_and_draw_months(
     expect(page.locator("#ranking tbody tr").first).to_be_visible()
     expect(page.get_by_role("link", name="Takwimu zote (JSON)")).to_be_visible()
     camera.shoot(page, "public-statistics")
-    assert violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_report_fits_a_phone(
@@ -192,11 +181,11 @@ def test_the_report_fits_a_phone(
     expect(page.locator("svg#chart-volume")).to_be_visible()
     camera.shoot(page, "institution-report-phone")
     widths = {"report": page.evaluate("document.documentElement.scrollWidth")}
-    assert violations(page) == []
+    assert axe_violations(page) == []
     page.goto(site + "/takwimu/")
     camera.shoot(page, "public-statistics-phone")
     widths["public"] = page.evaluate("document.documentElement.scrollWidth")
-    assert violations(page) == []
+    assert axe_violations(page) == []
     too_wide = {name: width for name, width in widths.items() if width > PHONE_WIDTH}
     assert not too_wide, f"pages wider than {PHONE_WIDTH} px (scrollWidth): {too_wide}"
 

@@ -7,11 +7,10 @@ import json
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask_sqlalchemy import SQLAlchemy
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import Camera
+from tests.browser.support import Camera, axe_violations
 from tests.world import PASSWORD, Staff, World, build_staff, complaint
 from wananchi.tickets.models import CannedResponse
 from wananchi.tickets.services import submit_ticket
@@ -21,16 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DESK = {"width": 1366, "height": 768}
 
 OpenContext = Callable[..., BrowserContext]
-
-
-def violations(page: Page) -> list[dict[str, object]]:
-    """Every axe-core violation on the page as it is now, whatever its impact."""
-    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
-    assert results["testEngine"]["name"] == "axe-core"
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
-        for v in results["violations"]
-    ]
 
 
 def logged_in(new_context: OpenContext, site: str, email: str) -> Page:
@@ -50,7 +39,7 @@ def check_pages(page: Page, site: str, paths: list[str], camera: Camera) -> dict
         response = page.goto(site + path)
         assert response is not None and response.status == 200, (path, response and response.status)
         camera.shoot(page, path.strip("/").replace("/", "-") or "home")
-        problems = violations(page)
+        problems = axe_violations(page)
         if problems:
             found[path] = problems
     return found

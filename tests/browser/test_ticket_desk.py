@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask_sqlalchemy import SQLAlchemy
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import Camera
+from tests.browser.support import Camera, axe_violations
 from tests.browser.test_officer_pages import DESCRIPTION, SUBJECT, log_in, submit_complaint, track
 from tests.helpers import pdf_bytes
 from tests.world import Staff, World, build_staff
@@ -37,15 +36,6 @@ def staff(world: World, db: SQLAlchemy) -> Staff:
     )
     db.session.commit()
     return built
-
-
-def violations(page: Page) -> list[dict[str, object]]:
-    """Every axe-core violation on the page as it is now, whatever its impact."""
-    results = Axe().run(page, options={"resultTypes": ["violations"]}).response
-    return [
-        {"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]]}
-        for v in results["violations"]
-    ]
 
 
 def in_view(page: Page, selector: str) -> bool:
@@ -91,7 +81,7 @@ def test_an_officer_replies_with_a_pdf_after_an_error_and_a_canned_reply(
     )
     assert in_view(officer, "#status"), "the status scrolled out of view"
     camera.shoot(officer, "end-of-the-thread")
-    assert not violations(officer), json.dumps(violations(officer), indent=2)
+    assert not axe_violations(officer), json.dumps(axe_violations(officer), indent=2)
 
     # A PDF chosen, the reply box left empty: the error leads the page; the file stays attached.
     letter = tmp_path / "Barua_ya_marekebisho.pdf"
@@ -120,7 +110,7 @@ def test_an_officer_replies_with_a_pdf_after_an_error_and_a_canned_reply(
     expect(officer.locator(".notice.success")).to_have_text("Jibu lako limetumwa kwa mwananchi.")
     expect(officer.locator("#ticket-main .message-reply")).to_contain_text(REPLY)
     expect(officer.locator("#ticket-main .message-reply .files")).to_contain_text("Barua_ya_marekebisho.pdf")
-    assert not violations(officer), json.dumps(violations(officer), indent=2)
+    assert not axe_violations(officer), json.dumps(axe_violations(officer), indent=2)
     camera.shoot(officer, "replied")
 
     # The citizen reads the reply and opens the letter.
@@ -142,7 +132,7 @@ def test_on_a_phone_the_ticket_page_is_one_column(
     main, side = officer.locator("#ticket-main").bounding_box(), officer.locator("#ticket-side").bounding_box()
     assert main and side and abs(main["x"] - side["x"]) < 1 and main["y"] > side["y"]
     assert officer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert not violations(officer), json.dumps(violations(officer), indent=2)
+    assert not axe_violations(officer), json.dumps(axe_violations(officer), indent=2)
     camera.shoot(officer, "ticket-phone")
 
 
@@ -159,5 +149,5 @@ def test_a_supervisor_reads_the_team_view(
     expect(rows).to_have_count(4)  # three people of the agency, then the tickets nobody holds
     expect(supervisor.locator("#team thead")).to_contain_text("Zilizochelewa")
     assert supervisor.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-    assert not violations(supervisor), json.dumps(violations(supervisor), indent=2)
+    assert not axe_violations(supervisor), json.dumps(axe_violations(supervisor), indent=2)
     camera.shoot(supervisor, f"team-{viewport['width']}")
