@@ -47,13 +47,21 @@ def test_only_open_tickets_of_the_same_institution_in_30_days(db, setting):
     assert [d.ticket.id for d in possible_duplicates(elsewhere)] == []
 
 
-def test_the_officer_merges_with_one_click(app, db, setting):
+@pytest.fixture
+def alike(app, db, setting):
+    """Two alike tickets of the agency, the first older, and a client logged in as its officer."""
     world, staff = setting
     first = new(world, *TEXT)
     second = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
     db.session.commit()
     client = app.test_client()
     assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
+    return first, second, client
+
+
+def test_the_officer_merges_with_one_click(app, db, setting, alike):
+    _world, staff = setting
+    first, second, client = alike
     page = client.get(f"/afisa/hoja/{second.reference}").get_data(as_text=True)
     assert 'id="possible-duplicates"' in page and f'value="{first.reference}"' in page
     db.session.expire_all()
@@ -68,13 +76,8 @@ def test_the_officer_merges_with_one_click(app, db, setting):
     assert council.get(f"/afisa/hoja/{first.reference}").status_code == 404
 
 
-def test_the_one_click_merge_keeps_the_queue_the_officer_came_from(app, db, setting):
-    world, staff = setting
-    first = new(world, *TEXT)
-    second = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
-    db.session.commit()
-    client = app.test_client()
-    assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
+def test_the_one_click_merge_keeps_the_queue_the_officer_came_from(alike):
+    first, second, client = alike
     url = f"/afisa/hoja/{second.reference}?tab=open&type=complaint"
     page = client.get(url).get_data(as_text=True)
     suggestion = page.split('id="possible-duplicates"')[1]

@@ -280,28 +280,8 @@ def _end_of_local_day(now: dt.datetime) -> dt.datetime:
     return _local_midnight(now.astimezone(LOCAL_ZONE).date() + dt.timedelta(days=1))
 
 
-def _tab_condition(tab: str, user: User) -> ColumnElement[bool]:
-    """Which tickets a tab holds; "overdue" and "due today" follow the response-time clock (not while paused)."""
-    if tab in ("overdue", "due_today"):
-        now = utcnow()
-        running = and_(Ticket.status.in_(_OPEN), Ticket.sla_paused_at.is_(None))
-        if tab == "overdue":
-            return and_(running, Ticket.next_due_at <= now)
-        return and_(running, Ticket.next_due_at > now, Ticket.next_due_at < _end_of_local_day(now))
-    if tab == "new":
-        return and_(Ticket.status.in_(_NEW), Ticket.assignee_id.is_(None))
-    if tab == "mine":
-        return and_(Ticket.assignee_id == user.id, Ticket.status.in_(_OPEN))
-    if tab == "awaiting":
-        return Ticket.status == TicketStatus.AWAITING_CITIZEN
-    if tab == "closed":
-        return Ticket.status.in_(_CLOSED)
-    if tab == "appeals":
-        return and_(Ticket.status == TicketStatus.REOPENED, Ticket.appealed_at.is_not(None))
-    return Ticket.status.in_(_OPEN)
-
-
-# The statuses each tab holds: sorted by status, a tab reads a group only for these.
+# The statuses each tab holds (_tab_condition narrows some tabs further); sorted by status, a tab reads a group only
+# for these.
 TAB_STATUSES: dict[str, list[TicketStatus]] = {
     "new": _NEW,
     "mine": _OPEN,
@@ -312,6 +292,26 @@ TAB_STATUSES: dict[str, list[TicketStatus]] = {
     "closed": _CLOSED,
     "appeals": [TicketStatus.REOPENED],
 }
+
+
+def _tab_condition(tab: str, user: User) -> ColumnElement[bool]:
+    """Which tickets a tab holds: its statuses, and for some tabs more; "overdue" and "due today" follow the
+    response-time clock (not while paused)."""
+    statuses = TAB_STATUSES[tab]
+    held = Ticket.status == statuses[0] if len(statuses) == 1 else Ticket.status.in_(statuses)
+    if tab in ("overdue", "due_today"):
+        now = utcnow()
+        running = and_(held, Ticket.sla_paused_at.is_(None))
+        if tab == "overdue":
+            return and_(running, Ticket.next_due_at <= now)
+        return and_(running, Ticket.next_due_at > now, Ticket.next_due_at < _end_of_local_day(now))
+    if tab == "new":
+        return and_(held, Ticket.assignee_id.is_(None))
+    if tab == "mine":
+        return and_(Ticket.assignee_id == user.id, held)
+    if tab == "appeals":
+        return and_(held, Ticket.appealed_at.is_not(None))
+    return held
 
 
 def _listed_statuses(flt: QueueFilter) -> set[TicketStatus]:
