@@ -137,6 +137,25 @@ def test_sorted_by_status_each_tab_lists_what_it_holds(app, db, staff, varied, s
         assert held == [closed.id]
 
 
+def test_sorted_by_service_the_next_page_goes_on_when_the_group_it_ended_in_has_emptied(
+    app, db, staff, varied, small_pages
+):
+    """A page sorted by service reads only the services with a ticket in the queue, and the cursor's: when every
+    ticket of the service the last page ended in has been closed, the next page starts at the following service."""
+    with app.test_request_context():
+        first, cursor = queue_page(staff.officer_a, QueueFilter(tab="open", sort="service"))
+        ended_in = first[-1].category
+        assert ended_in is not None and cursor is not None
+        for ticket in varied:
+            if ticket.category == ended_in:
+                ticket.status = TicketStatus.CLOSED
+        db.session.commit()
+        following = [t for t in varied if t.status != TicketStatus.CLOSED and t.id not in {s.id for s in first}]
+        after, _cursor = queue_page(staff.officer_a, QueueFilter(tab="open", sort="service"), after=cursor)
+        assert [t.id for t in after] == expected_order(following, "service")[:6]
+        assert len(after) == 6
+
+
 def test_a_cursor_of_one_order_starts_another_from_the_top(app, db, staff, varied, small_pages):
     with app.test_request_context():
         _first, cursor = queue_page(staff.officer_a, QueueFilter(sort="assignee"))
