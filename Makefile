@@ -9,7 +9,7 @@ PORT ?= 5000
 # The suite also runs on PostgreSQL when this administrative URL answers (each run makes its own database).
 export WANANCHI_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-fast install install-dev translations migrate seed lint bench browser-deps rehearsal clean
+.PHONY: run test test-fast install install-dev translations migrate seed lint bench test-deps rehearsal clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -55,7 +55,7 @@ TEST_WORKERS ?= auto
 unexport PYTHONDONTWRITEBYTECODE
 
 ## make test: install the dev requirements and run the whole suite (SQLite, and PostgreSQL when reachable)
-test: $(VENV)/.dev translations browser-deps
+test: $(VENV)/.dev translations test-deps
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## make test-fast: a quick loop, on SQLite, without the slow tests (garbage, fuzz, browser, faults, worker processes,
@@ -63,13 +63,15 @@ test: $(VENV)/.dev translations browser-deps
 test-fast: $(VENV)/.dev translations
 	WANANCHI_TEST_DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
-## Debian's chromium for the browser tests (needs root and apt); without it those tests skip, or fail under CI=true.
-browser-deps:
-	@command -v chromium >/dev/null || { \
+## Debian's chromium (the browser tests) and haproxy (the load balancer's configuration is checked) for the tests;
+## installed with apt when run as root. Without them those tests skip, or fail under CI=true.
+test-deps:
+	@missing=""; for program in chromium haproxy; do command -v $$program >/dev/null || missing="$$missing $$program"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "Could not install chromium: browser tests will skip (or fail under CI=true)."; \
-	  else echo "chromium is not installed (apt-get install chromium): browser tests will skip."; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "Could not install$$missing: their tests will skip (or fail under CI=true)."; \
+	  else echo "Not installed:$$missing (apt-get install$$missing): their tests will skip."; fi; fi
 
 ## make rehearsal: the reference deployment on this machine (network namespaces for hosts: HAProxy, two web hosts,
 ## two workers, PostgreSQL with a streaming replica, Redis, SeaweedFS), broken step by step under load; fails when

@@ -20,6 +20,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from tests.helpers import IN_CI
 from tests.seaweedfs import SeaweedFS, start_seaweedfs
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
@@ -28,7 +29,6 @@ from wananchi.core.tasks import init_tasks
 from wananchi.extensions import db as _db
 from wananchi.extensions import limiter
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("WANANCHI_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
 

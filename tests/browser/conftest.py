@@ -22,11 +22,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.browser.support import Camera, png_bytes
+from tests.helpers import IN_CI
 from tests.world import World, build_world
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -28,6 +28,7 @@ import pytest
 import redis
 from sqlalchemy import func, select, update
 
+from tests.helpers import IN_CI
 from tests.notifications.conftest import Mailbox, SmtpServer
 from wananchi.core.db import utcnow
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -35,7 +36,6 @@ from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
 pytestmark = pytest.mark.slow  # real worker processes and Redis: tens of seconds
 
 ROOT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 # The queue of these tests: huey's keys in this Redis database are cleared before and after each test, and a
 # lock lets one test at a time use it (pytest-xdist, or two checkouts on one machine).
 QUEUE_DB = "13"
