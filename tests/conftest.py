@@ -20,7 +20,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from tests.helpers import IN_CI
+from tests.helpers import unavailable
 from tests.seaweedfs import SeaweedFS, start_seaweedfs
 from wananchi import create_app
 from wananchi.core.db import normalise_database_url
@@ -104,10 +104,7 @@ def _create_pg_database() -> tuple[str, sa.Engine]:
             connection.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     except sa.exc.OperationalError as error:
         engine.dispose()
-        message = f"PostgreSQL at {admin_url.render_as_string(hide_password=True)} is unreachable: {error.orig}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL at {admin_url.render_as_string(hide_password=True)} is unreachable: {error.orig}")
     return admin_url.set(database=name).render_as_string(hide_password=False), engine
 
 
@@ -191,9 +188,7 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
     try:
         store = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
     except RuntimeError as error:
-        if IN_CI:
-            pytest.fail(f"SeaweedFS could not be started: {error}")
-        pytest.skip(f"SeaweedFS could not be started: {error}")
+        unavailable(f"SeaweedFS could not be started: {error}")
     yield store
     store.stop()
 

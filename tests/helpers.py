@@ -14,8 +14,9 @@ import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import pytest
 from PIL import Image
 
 
@@ -91,8 +92,14 @@ def pixels(content: bytes) -> tuple[tuple[int, int], bytes]:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-# With CI=true, a service or program a test needs and cannot reach fails the test instead of skipping it.
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(message: str) -> NoReturn:
+    """A service or program the test needs cannot be reached: the test skips, saying why, or fails with CI=true."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def production_environment(tmp_path: Path, **env: str) -> dict[str, str]:

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.browser.support import Camera, png_bytes
-from tests.helpers import IN_CI
+from tests.helpers import unavailable
 from tests.world import World, build_world
 
 HERE = Path(__file__).resolve().parent
@@ -49,10 +49,7 @@ def browser() -> Iterator[Browser]:
     """One headless Debian Chromium for the whole session."""
     executable = shutil.which("chromium")
     if executable is None:
-        message = "install Debian chromium: apt-get install chromium"
-        if IN_CI:
-            pytest.fail(f"CI=true but the browser tests cannot run: {message}")
-        pytest.skip(message)
+        unavailable("the browser tests need Debian chromium: apt-get install chromium")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium

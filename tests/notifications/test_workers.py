@@ -28,7 +28,7 @@ import pytest
 import redis
 from sqlalchemy import func, select, update
 
-from tests.helpers import IN_CI
+from tests.helpers import unavailable
 from tests.notifications.conftest import Mailbox, SmtpServer
 from wananchi.core.db import utcnow
 from wananchi.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -132,10 +132,7 @@ def queue() -> Iterator[redis.Redis]:
         client.ping()
     except redis.ConnectionError as error:
         client.close()
-        message = f"Redis at {QUEUE_URL} is unreachable: {error}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"Redis at {QUEUE_URL} is unreachable: {error}")
     with client.lock("wananchi-tests:worker-queue", timeout=600, blocking_timeout=600):
         _clear_huey_keys(client)
         yield client
