@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from werkzeug.serving import make_server
 
 from tests.helpers import unavailable
@@ -31,6 +32,14 @@ from wananchi.extensions import limiter
 
 PG_ADMIN_URL = os.environ.get("WANANCHI_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
+
+# Speed is measured in benchmarks/, not asserted by a test: no property test fails because a busy machine was slow
+# (Hypothesis's 200 ms deadline per example, its health check on slow input generation). Under CI the profile
+# Hypothesis chose for CI stays the parent.
+settings.register_profile(
+    "wananchi", parent=settings.default, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("wananchi")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
