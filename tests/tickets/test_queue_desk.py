@@ -208,6 +208,7 @@ def test_a_supervisor_assigns_five_tickets_each_recorded_in_its_own_history(clie
     assert log_in(client, staff.supervisor_a.email, PASSWORD).status_code == 303
     page = queue_html(client, "/afisa/foleni?tab=new")
     assert all(f'value="{value}"' in page for value in chosen(tickets))
+    assert f'<option value="{staff.officer_a2.id}">Baraka Afisa</option>' in page  # the officers to assign to
     response = client.post(
         "/afisa/foleni/kwa-pamoja?tab=new",
         data={
@@ -260,7 +261,7 @@ def test_an_officer_may_not_assign_but_closes_resolved_tickets_and_each_refusal_
     db.session.commit()
     assert log_in(client, staff.officer_a.email, PASSWORD).status_code == 303
     page = queue_html(client, "/afisa/foleni?tab=open")
-    assert 'value="assign"' not in page  # officers do not assign
+    assert 'value="assign"' not in page and 'id="bulk-assignee"' not in page  # officers do not assign
     response = client.post(
         "/afisa/foleni/kwa-pamoja",
         data={

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
@@ -60,7 +61,8 @@ def _services(institution: Institution) -> list[Category]:
 
 
 def _bind_services(form: AnswerForm, institution: Institution) -> None:
-    form.category.choices = [("", "—")] + [(str(c.id), localized_name(c)) for c in _services(institution)]
+    services_offered = (SelectChoice(str(c.id), localized_name(c)) for c in _services(institution))
+    form.category.choices = [SelectChoice("", "—"), *services_offered]
 
 
 def _text(form: AnswerForm, institution: Institution) -> services.AnswerText:

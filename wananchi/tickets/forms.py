@@ -260,24 +260,25 @@ def district_groups() -> Groups:
     return list(groups.items())
 
 
-def officer_choices(institution_id: int) -> list[tuple[str, str]]:
+def officer_choices(institution_id: int) -> list[SelectChoice]:
     """The institution's active officers and supervisors as (id, name) choices by name, after "—" for nobody."""
     rows = db.session.execute(
         select(User.id, User.name)
         .where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
         .order_by(User.name)
     )
-    return [("", "—")] + [(str(row.id), row.name) for row in rows]
+    return [SelectChoice("", "—"), *(SelectChoice(str(row.id), row.name) for row in rows)]
 
 
-def transfer_choices(institution_id: int) -> list[tuple[str, str]]:
+def transfer_choices(institution_id: int) -> list[SelectChoice]:
     """The other active institutions as (id, name in the page's language) choices by name, after "—"."""
     rows = db.session.execute(
         select(Institution.id, Institution.name_sw, Institution.name_en).where(
             Institution.is_active.is_(True), Institution.id != institution_id
         )
     )
-    return [("", "—")] + sorted(((str(row.id), localized_name(row)) for row in rows), key=lambda pair: pair[1])
+    named = sorted((SelectChoice(str(row.id), localized_name(row)) for row in rows), key=lambda choice: choice.label)
+    return [SelectChoice("", "—"), *named]
 
 
 class RatingForm(Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from wananchi.core.forms import Form
@@ -43,7 +44,7 @@ class BulkForm(Form):
     )
     action = RadioField(
         _l("What to do"),
-        choices=[(name, BULK_ACTION_LABELS[name]) for name in BULK_ACTIONS],
+        choices=[SelectChoice(name, BULK_ACTION_LABELS[name]) for name in BULK_ACTIONS],
         validators=[InputRequired(message=_l("Choose what to do with the chosen tickets."))],
     )
     assignee = SelectField(_l("Officer"), validate_choice=False)

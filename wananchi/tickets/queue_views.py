@@ -181,10 +181,10 @@ def render_queue(
     can_bulk = bool(tickets) and can(user, Permission.ACT_IN_BULK, user.institution)
     bulk_form = bulk_form or BulkForm(formdata=None)
     if can_bulk:
-        bulk_form.assignee.choices = officer_choices(user.institution_id)  # type: ignore[assignment,arg-type]
-        bulk_form.institution.choices = transfer_choices(user.institution_id)  # type: ignore[assignment,arg-type]
+        bulk_form.assignee.choices = officer_choices(user.institution_id)  # type: ignore[arg-type]
+        bulk_form.institution.choices = transfer_choices(user.institution_id)  # type: ignore[arg-type]
         if not can(user, Permission.ASSIGN_TICKET, tickets[0]):
-            bulk_form.action.choices = [c for c in bulk_form.action.choices if c[0] != "assign"]  # type: ignore[union-attr]
+            bulk_form.action.choices = [c for c in bulk_form.action.choices if c.value != "assign"]
     kept: dict[str, Any] = flt.query_args()
     return render_template(
         "staff/queue.html",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from wananchi.accounts.models import User
 from wananchi.core.db import rollback
@@ -132,7 +133,7 @@ def render_ticket(
                 .order_by(CannedResponse.title)
             )
         )
-    canned_choices = [("", "—")] + [(str(item.id), item.title) for item in canned]
+    canned_choices = [SelectChoice("", "—"), *(SelectChoice(str(item.id), item.title) for item in canned)]
     for name in ("reply", "request_info"):
         forms[name].canned.choices = canned_choices  # type: ignore[attr-defined]
     available = actions.available_actions(ticket)
