@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.factories import CategoryFactory
 from tests.helpers import hidden_fields, post_form
 from tests.tickets.test_staff_actions import act, load, officer, submit
 from tests.world import build_staff, build_world
@@ -274,3 +275,28 @@ def test_sitemap_lists_the_public_pages(app, db, setting):
     assert f"http://localhost/maswali/dawasa/{answer.id}</loc><lastmod>" in body
     assert "http://localhost/maswali/dawasa/huduma/maji-bili</loc>" in body
     assert f"/maswali/dawasa/{draft.id}<" not in body
+
+
+def test_services_are_listed_alphabetically_in_the_page_language(app, db, setting):
+    world, staff = setting
+    meters = CategoryFactory(code="maji-mita", institution=world.agency, name_sw="Mita za maji", name_en="Water meters")
+    leaks = CategoryFactory(code="maji-uvujaji", institution=world.agency, name_sw="Uvujaji", name_en="leaks")
+    for number, service in enumerate((world.national_service, meters, leaks)):
+        publish(world, staff, f"Swali {number}?", "Jibu.", f"Question {number}?", "Answer.", category=service)
+    db.session.commit()
+    asha = officer(app, staff.officer_a)
+    visitor = app.test_client()
+
+    def editor_services():
+        page = asha.get("/afisa/maswali/mpya").get_data(as_text=True)
+        select = re.search(r'<select[^>]*id="category"[^>]*>(.*?)</select>', page, re.S).group(1)
+        return re.findall(r'<option value="\d+">([^<]*)</option>', select)
+
+    def public_services():
+        page = visitor.get("/maswali/dawasa").get_data(as_text=True)
+        return re.findall(r'<a href="/maswali/dawasa/huduma/[^"]+">([^<]*)</a>', page)
+
+    assert editor_services() == public_services() == ["Bili ya maji", "Mita za maji", "Uvujaji"]
+    asha.get("/lugha/en")
+    visitor.get("/lugha/en")
+    assert editor_services() == public_services() == ["leaks", "Water bills", "Water meters"]

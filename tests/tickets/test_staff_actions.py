@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
+from tests.factories import InstitutionFactory
 from tests.helpers import hidden_fields, log_in, post_form, post_submission
 from tests.world import PASSWORD, build_staff, build_world
+from wananchi.accounts.models import Role
+from wananchi.accounts.services import create_user
 from wananchi.tickets.models import EventKind, MessageKind, SuggestionOutcome, Ticket, TicketStatus
 
 
@@ -392,3 +396,44 @@ def test_a_failed_action_leads_the_page_with_its_errors_linked_to_the_open_form(
     assert "Imepokelewa" in summary and "href=" not in summary
     # A page without a failure has no summary.
     assert 'id="error-summary"' not in asha.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+
+
+def test_the_lists_to_transfer_and_assign_to_are_alphabetical_in_the_page_language(app, db, setting):
+    world, staff = setting
+    InstitutionFactory(
+        slug="ega", parent=world.national, name_sw="Mamlaka ya Serikali Mtandao", name_en="e-Government Authority"
+    )
+    create_user(
+        email="abdul@dawasa.go.tz", name="abdul mrisho", role=Role.OFFICER, password=PASSWORD, institution=world.agency
+    )
+    db.session.commit()
+    _citizen, reference, _code = submit(app)
+    supervisor = officer(app, staff.supervisor_a)
+
+    def options(field):
+        page = supervisor.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+        select = re.search(rf'<select[^>]*id="{field}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        return [html.unescape(label) for label in re.findall(r'<option value="\d+">([^<]*)</option>', select)]
+
+    officers = ["abdul mrisho", "Asha Afisa", "Baraka Afisa", "Neema Msimamizi"]
+    assert options("assign-assignee") == officers
+    assert options("transfer-institution") == [
+        "Dawati la Huduma kwa Wananchi",
+        "Halmashauri ya Jiji la Dodoma",
+        "Mamlaka ya Serikali Mtandao",
+        "Ofisi ya Rais - TAMISEMI",
+        "Sekretarieti ya Mkoa wa Dodoma",
+        "Serikali ya Jamhuri ya Muungano wa Tanzania",
+        "Wizara ya Maji",
+    ]
+    supervisor.get("/lugha/en?next=/")
+    assert options("assign-assignee") == officers
+    assert options("transfer-institution") == [
+        "Citizen Service Desk",
+        "Dodoma City Council",
+        "Dodoma Regional Secretariat",
+        "e-Government Authority",
+        "Government of the United Republic of Tanzania",
+        "Ministry of Water",
+        "President's Office - RALG",
+    ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -52,6 +53,15 @@ def localized_name(obj: Bilingual | Any, language: str | None = None) -> str:
     if language == "en" and getattr(obj, "name_en", None):
         return str(obj.name_en)
     return str(obj.name_sw)
+
+
+T = TypeVar("T")
+
+
+def by_name(items: Iterable[T], name: Callable[[T], Any] = localized_name) -> list[T]:
+    """`items` in the alphabetical order of their names as the page shows them (in its language, whatever the case:
+    "e-Government Authority" among the E's)."""
+    return sorted(items, key=lambda item: str(name(item)).casefold())
 
 
 def compile_catalogues(directory: Path) -> list[Path]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.maswali.models import AnswerOffer, AnswerStatus, PublishedAnswer
@@ -77,9 +78,8 @@ def institutions_with_answers() -> list[tuple[Institution, int]]:
         .join(PublishedAnswer, PublishedAnswer.institution_id == Institution.id)
         .where(PublishedAnswer.status == AnswerStatus.PUBLISHED)
         .group_by(Institution.id)
-        .order_by(Institution.name_sw)
     )
-    return [(institution, number) for institution, number in rows]
+    return by_name(((institution, number) for institution, number in rows), lambda row: localized_name(row[0]))
 
 
 def published_answer(institution: Institution, answer_id: int) -> PublishedAnswer | None:

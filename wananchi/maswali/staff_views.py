@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
-from wananchi.core.i18n import localized_name
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.core.numbers import whole_number
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution
@@ -51,11 +51,9 @@ def _load(answer_id: int) -> PublishedAnswer:
 
 
 def _services(institution: Institution) -> list[Category]:
-    return list(
+    return by_name(
         db.session.scalars(
-            select(Category)
-            .where(Category.institution_id == institution.id, Category.is_active.is_(True))
-            .order_by(Category.name_sw)
+            select(Category).where(Category.institution_id == institution.id, Category.is_active.is_(True))
         )
     )
 

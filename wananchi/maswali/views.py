@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
+from wananchi.core.i18n import by_name
 from wananchi.extensions import db, limiter
 from wananchi.institutions.models import Category, Institution
 from wananchi.institutions.routing import active_category
@@ -60,13 +61,12 @@ def service(slug: str, code: str):
 
 def _listing(institution: Institution, category: Category | None, text: str):  # type: ignore[no-untyped-def]
     answers = queries.published(institution_id=institution.id, category_id=category.id if category else None, text=text)
-    services = list(
+    services = by_name(
         db.session.scalars(
             select(Category)
             .join(PublishedAnswer, PublishedAnswer.category_id == Category.id)
             .where(PublishedAnswer.institution_id == institution.id, PublishedAnswer.status == AnswerStatus.PUBLISHED)
             .distinct()
-            .order_by(Category.name_sw)
         )
     )
     return render_template(

@@ -25,7 +25,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from wananchi.accounts.models import STAFF_ROLES, User
 from wananchi.core.forms import Form, checked_email, checked_phone
-from wananchi.core.i18n import localized_name
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.extensions import db
 from wananchi.institutions.labels import TOPIC_LABELS
 from wananchi.institutions.models import Category, District, Institution, Region
@@ -243,7 +243,7 @@ def category_groups() -> Groups:
     ).all()
     order = {topic: number for number, topic in enumerate(TOPIC_LABELS)}
     groups: dict[str, list[tuple[str, str, bool]]] = {}
-    for category, institution in sorted(rows, key=lambda r: (order[r[0].topic], localized_name(r[0]))):
+    for category, institution in sorted(rows, key=lambda r: (order[r[0].topic], localized_name(r[0]).casefold())):
         provider = _("council") if category.is_local else institution.short_name or localized_name(institution)
         groups.setdefault(str(TOPIC_LABELS[category.topic]), []).append(
             (category.code, f"{localized_name(category)} — {provider}", category.is_local)
@@ -263,11 +263,12 @@ def district_groups() -> Groups:
 def officer_choices(institution_id: int) -> list[SelectChoice]:
     """The institution's active officers and supervisors as (id, name) choices by name, after "—" for nobody."""
     rows = db.session.execute(
-        select(User.id, User.name)
-        .where(User.institution_id == institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True))
-        .order_by(User.name)
+        select(User.id, User.name).where(
+            User.institution_id == institution_id, User.role.in_(STAFF_ROLES), User.active.is_(True)
+        )
     )
-    return [SelectChoice("", "—"), *(SelectChoice(str(row.id), row.name) for row in rows)]
+    officers = by_name(rows, lambda row: row.name)
+    return [SelectChoice("", "—"), *(SelectChoice(str(row.id), row.name) for row in officers)]
 
 
 def transfer_choices(institution_id: int) -> list[SelectChoice]:
@@ -277,8 +278,7 @@ def transfer_choices(institution_id: int) -> list[SelectChoice]:
             Institution.is_active.is_(True), Institution.id != institution_id
         )
     )
-    named = sorted((SelectChoice(str(row.id), localized_name(row)) for row in rows), key=lambda choice: choice.label)
-    return [SelectChoice("", "—"), *named]
+    return [SelectChoice("", "—"), *(SelectChoice(str(row.id), localized_name(row)) for row in by_name(rows))]
 
 
 class RatingForm(Form):
