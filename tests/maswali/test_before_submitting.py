@@ -95,6 +95,28 @@ def test_without_a_match_the_form_goes_straight_through(app, db, answered):
     assert db.session.scalar(select(AnswerOffer)) is None
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"email": "", "phone": ""}, "Weka barua pepe au namba ya simu ili tukujulishe maendeleo ya hoja yako"),
+        ({"name": ""}, "Andika jina lako"),
+    ],
+)
+def test_a_form_that_cannot_be_sent_says_so_before_answers_are_offered(app, db, answered, overrides, message):
+    citizen = app.test_client()
+    fields = hidden_fields(citizen.get("/wasilisha").data)
+    typed = valid_submission(
+        subject="Bili ya maji kubwa mno",
+        description="Mita ya maji inasoma vibaya, bili imekuwa kubwa mno mwezi huu.",
+        **overrides,
+    )
+    response = citizen.post("/wasilisha", data={**fields, **typed}, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert 'id="answers-offered"' not in page and 'value="Bili ya maji kubwa mno"' in page
+    assert db.session.scalar(select(AnswerOffer)) is None and db.session.scalar(select(Ticket)) is None
+
+
 def test_a_citizen_who_reads_and_leaves_counts_as_spared(app, db, answered):
     world, _bill = answered
     citizen = app.test_client()

@@ -107,7 +107,7 @@ class Receipt:
     created: bool
 
 
-def _check_rules(submission: Submission) -> None:
+def check_rules(submission: Submission) -> None:
     """Refuse what no ticket may be; the messages speak to the citizen, or to the officer recording the ticket."""
     recorded = submission.channel in STAFF_CHANNELS
     if submission.type not in CITIZEN_TYPES:  # a request about personal data is opened by the rights flow only
@@ -293,7 +293,7 @@ def submit_ticket(submission: Submission, *, now: dt.datetime | None = None, ref
     """
     if not submission.submission_key:
         raise ValueError("a submission key is required")
-    _check_rules(submission)
+    check_rules(submission)
     config = current_app.config
     kept = submission.kept
     files = check_files(

@@ -67,6 +67,7 @@ from wananchi.tickets.services import (
     add_citizen_message,
     appeal_ticket,
     can_appeal,
+    check_rules,
     current_tracking_code,
     find_tracked_ticket,
     form_submission_key,
@@ -231,12 +232,6 @@ def submit():
     form.attachments.errors = [*form.attachments.errors, *files.refused]
     if not valid or files.refused:
         return _render_submit(form, 422, kept=files.kept)
-    finder = answer_finder()
-    offer_token = request.form.get(OFFER_FIELD)
-    if finder is not None and offer_token is None:  # answers that may spare the citizen the wait, offered once
-        offer = finder.offer(form.selected_category(), form.subject.data, form.description.data)
-        if offer is not None:
-            return _render_submit(form, kept=files.kept, offer=offer)
     latitude, longitude = form.coordinates()
     submission = Submission(
         type=TicketType(form.type.data),
@@ -256,6 +251,17 @@ def submit():
         kept=files.kept,
     )
     submission.submission_key = form_submission_key(form.submission_key.data, submission)
+    try:
+        check_rules(submission)  # before answers are offered: a form that cannot be sent says so first
+    except DomainError as error:
+        refuse(form, error)
+        return _render_submit(form, 422, kept=files.kept)
+    finder = answer_finder()
+    offer_token = request.form.get(OFFER_FIELD)
+    if finder is not None and offer_token is None:  # answers that may spare the citizen the wait, offered once
+        offer = finder.offer(form.selected_category(), form.subject.data, form.description.data)
+        if offer is not None:
+            return _render_submit(form, kept=files.kept, offer=offer)
     try:
         receipt = _sent_before(submission) if files.lost else submit_ticket(submission, refuse_repeats=True)
     except AlreadySubmitted as resent:  # a double click, a browser's resend: the same receipt
