@@ -247,6 +247,10 @@ def test_a_commendation_is_passed_to_an_officer_and_counted(app, db, setting):
     _citizen, reference, _code = submit(app, type="commendation")
     supervisor = officer(app, staff.supervisor_a)
     assert act(supervisor, reference, "commend", officer="", unit="").status_code == 422
+    both = act(supervisor, reference, "commend", officer=str(staff.officer_a2.id), unit="Kitengo cha Bili")
+    page = both.get_data(as_text=True)
+    assert both.status_code == 422 and "si vyote viwili" in page and 'value="Kitengo cha Bili"' in page
+    assert load(db, reference).commended_to is None  # nothing passed on while one of the two would be dropped
     assert act(supervisor, reference, "commend", officer=str(staff.officer_a2.id)).status_code == 303
     ticket = load(db, reference)
     assert ticket.commended_user_id == staff.officer_a2.id and ticket.commended_to == staff.officer_a2.name

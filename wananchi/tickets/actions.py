@@ -389,7 +389,12 @@ def pass_commendation(
         raise DomainError(_("Only a commendation can be passed on."))
     if to_user is not None and to_user.institution_id != ticket.institution_id:
         raise DomainError(_("Choose an officer of this institution."), field="officer")
-    name = to_user.name if to_user is not None else (to_text or "").strip()[:200]
+    if to_user is not None and to_text.strip():
+        raise DomainError(
+            _("Choose the officer or write the unit the commendation is for, not both: it is passed to one."),
+            field="unit",
+        )
+    name = to_user.name if to_user is not None else to_text.strip()[:200]
     if not name:
         raise DomainError(_("Write the unit, or choose the officer, the commendation is for."), field="unit")
     now = now or utcnow()
