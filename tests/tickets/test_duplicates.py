@@ -10,9 +10,11 @@ import pytest
 
 from tests.helpers import log_in, post_form
 from tests.world import PASSWORD, build_staff, build_world, complaint
+from wananchi.core.errors import DomainError
 from wananchi.tickets import duplicates
+from wananchi.tickets.actions import merge_ticket
 from wananchi.tickets.duplicates import possible_duplicates
-from wananchi.tickets.models import Ticket, TicketStatus
+from wananchi.tickets.models import Ticket, TicketStatus, TicketType
 from wananchi.tickets.services import submit_ticket
 
 TEXT = ("Bili ya maji kubwa", "Bili ya maji ya mwezi huu ni kubwa sana, mita ya maji inasoma vibaya.")
@@ -45,6 +47,24 @@ def test_only_open_tickets_of_the_same_institution_in_30_days(db, setting):
     assert [d.ticket.id for d in found] == [similar.id]
     assert {"bili", "maji", "mita"} <= set(found[0].words)
     assert [d.ticket.id for d in possible_duplicates(elsewhere)] == []
+
+
+def test_a_commendation_and_a_complaint_are_never_duplicates_nor_merged(db, setting):
+    world, staff = setting
+    praise = ("Huduma nzuri ya bili ya maji", "Asanteni kwa kurekebisha bili ya maji na mita haraka sana.")
+    first_complaint = new(world, *TEXT)
+    second_complaint = new(world, "Bili kubwa ya maji", "Mita ya maji inasoma vibaya, bili ni kubwa.")
+    thanks = new(world, *praise, type=TicketType.COMMENDATION)
+    more_thanks = new(world, *praise, type=TicketType.COMMENDATION)
+    db.session.flush()
+    assert [d.ticket.id for d in possible_duplicates(thanks)] == [more_thanks.id]
+    assert [d.ticket.id for d in possible_duplicates(first_complaint)] == [second_complaint.id]
+    for ticket, into in ((thanks, first_complaint), (first_complaint, thanks)):
+        with pytest.raises(DomainError, match="Pongezi zinaweza kuunganishwa na pongezi nyingine tu"):
+            merge_ticket(ticket, into, actor=staff.officer_a)
+        assert ticket.merged_into_id is None
+    merge_ticket(more_thanks, thanks, actor=staff.officer_a)
+    assert more_thanks.merged_into_id == thanks.id
 
 
 @pytest.fixture
