@@ -8,12 +8,22 @@ import re
 
 import pytest
 import time_machine
+from flask_babel import force_locale
 
 from tests.helpers import log_in
 from tests.reports.data import NOW, due_ticket
 from tests.reports.test_pages import TableReader
 from tests.world import PASSWORD, build_staff, build_world
-from wananchi.reports.headline import State, TargetDays, share_state, target_days, time_state
+from wananchi.reports.headline import (
+    State,
+    TargetDays,
+    _of_fell_due,
+    _of_first_responses,
+    _of_resolved,
+    share_state,
+    target_days,
+    time_state,
+)
 from wananchi.sla.days import working_day_number
 from wananchi.sla.models import ResponseTarget
 from wananchi.tickets.models import Ticket, TicketType
@@ -135,7 +145,7 @@ def test_a_figure_from_fewer_than_five_tickets_is_greyed_with_its_number(client,
         html = client.get(f"/ripoti/taasisi/{manager.agency.id}?period=month").get_data(as_text=True)
     first = _tile(html, "first_response_share")
     assert first.startswith("state-few few") and "Hoja chache mno kupima" in first
-    assert "kati ya majibu ya kwanza 3" in first
+    assert "kati ya majibu 3 ya kwanza" in first
     reader = TableReader()
     reader.feed(html)
     summary = reader.tables["summary"]
@@ -143,3 +153,25 @@ def test_a_figure_from_fewer_than_five_tickets_is_greyed_with_its_number(client,
     assert summary[row][1] == "100" and reader.notes["summary", row, 1] == "(hoja 3)"
     assert 'class="num few"' in html
     assert ("summary", row - 1, 1) not in reader.notes  # a count is never greyed
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("sw", 1, ["kati ya jibu 1 la kwanza", "kati ya hoja 1 iliyopaswa kutatuliwa", "kati ya hoja 1 iliyotatuliwa"]),
+        (
+            "sw",
+            1200,
+            [
+                "kati ya majibu 1,200 ya kwanza",
+                "kati ya hoja 1,200 zilizopaswa kutatuliwa",
+                "kati ya hoja 1,200 zilizotatuliwa",
+            ],
+        ),
+        ("en", 1, ["of 1 first response", "of 1 ticket that fell due", "of 1 resolved ticket"]),
+        ("en", 4, ["of 4 first responses", "of 4 tickets that fell due", "of 4 resolved tickets"]),
+    ],
+)
+def test_what_a_figure_was_drawn_from_agrees_with_its_count(app, language, count, expected):
+    with app.test_request_context(), force_locale(language):
+        assert [_of_first_responses(count), _of_fell_due(count), _of_resolved(count)] == expected

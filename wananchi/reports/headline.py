@@ -130,6 +130,21 @@ def _number(value: float) -> str:
     return format_decimal(value, "#,##0.#")
 
 
+# What a headline figure was drawn from, agreeing with its count ("kati ya hoja 1 iliyotatuliwa", "… 4 zilizotatuliwa").
+def _of_first_responses(count: int) -> str:
+    return ngettext("of %(count)s first response", "of %(count)s first responses", count, count=_number(count))
+
+
+def _of_fell_due(count: int) -> str:
+    return ngettext(
+        "of %(count)s ticket that fell due", "of %(count)s tickets that fell due", count, count=_number(count)
+    )
+
+
+def _of_resolved(count: int) -> str:
+    return ngettext("of %(count)s resolved ticket", "of %(count)s resolved tickets", count, count=_number(count))
+
+
 def _percent_text(value: float | None) -> str:
     return "—" if value is None else _("%(value)s %%", value=_number(value))
 
@@ -260,7 +275,7 @@ def build_headline(
         _share_tile(
             "first_response_share",
             _("Answered within target"),
-            _("of %(n)s first responses", n=_number(total.first_responded)),
+            _of_first_responses(total.first_responded),
             total.first_response_share,
             total.first_responded,
             previous.first_response_share,
@@ -269,7 +284,7 @@ def build_headline(
         _share_tile(
             "on_time_share",
             _("Resolved on time"),
-            _("of %(n)s tickets that fell due", n=_number(total.fell_due)),
+            _of_fell_due(total.fell_due),
             total.on_time_share,
             total.fell_due,
             previous.on_time_share,
@@ -278,7 +293,7 @@ def build_headline(
         _time_tile(
             "first_response_p90",
             _("9 in 10 tickets were answered within"),
-            _("of %(n)s first responses", n=_number(total.first_responded)),
+            _of_first_responses(total.first_responded),
             total.first_response_p90,
             total.first_responded,
             previous.first_response_p90,
@@ -288,7 +303,7 @@ def build_headline(
         _time_tile(
             "resolution_p90",
             _("9 in 10 tickets were resolved within"),
-            _("of %(n)s resolved", n=_number(total.resolved)),
+            _of_resolved(total.resolved),
             total.resolution_p90,
             total.resolved,
             previous.resolution_p90,
