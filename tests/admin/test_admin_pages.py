@@ -167,6 +167,16 @@ def test_adding_an_institution_is_saved_and_recorded(db, world, admin_client, ad
     assert "Halmashauri ya Wilaya ya Bahi" in page
 
 
+def test_the_tree_names_a_short_name_once(db, world, admin_client):
+    world.tamisemi.short_name = "TAMISEMI"
+    world.tamisemi.name_sw = "Ofisi ya Rais - Tawala za Mikoa na Serikali za Mitaa (TAMISEMI)"
+    world.agency.short_name = "DAWASA"
+    db.session.commit()
+    page = admin_client.get("/utawala/taasisi").get_data(as_text=True)
+    assert page.count("(TAMISEMI)") == 1  # in the name, not again after it
+    assert page.count("(DAWASA)") == 1  # a short name the name does not hold is added
+
+
 def test_an_invalid_institution_comes_back_with_the_message_and_nothing_changes(db, world, admin_client):
     before = count(db, Institution)
     response = submit_form(
