@@ -111,6 +111,17 @@ def test_a_supervisor_sees_only_their_institution(client, setting):
     assert client.get("/ripoti/").headers["Location"].startswith(f"/ripoti/taasisi/{world.agency.id}")
 
 
+def test_a_range_with_one_date_comes_back_as_typed_with_the_message(client, setting):
+    world, staff = setting
+    log_in(client, staff.supervisor_a.email, PASSWORD)
+    html = client.get(f"/ripoti/taasisi/{world.agency.id}?period=range&from=2026-11-01").get_data(as_text=True)
+    assert "Chagua tarehe zote mbili za kipindi" in html
+    assert '<option value="range" selected>' in html and '<option value="month" selected>' not in html
+    assert 'id="from" name="from" value="2026-11-01"' in html and 'id="to" name="to" value=""' in html
+    html = client.get(f"/ripoti/taasisi/{world.agency.id}?period=quarter").get_data(as_text=True)
+    assert '<option value="quarter" selected>' in html and 'id="to" name="to" value="2026-' in html
+
+
 def test_the_first_column_names_its_rows_and_reads_from_the_left(client, setting):
     world, staff = setting
     log_in(client, staff.supervisor_a.email, PASSWORD)

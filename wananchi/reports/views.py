@@ -103,6 +103,9 @@ def _page(institution: Institution, *, node: bool) -> str:
     endpoint = "reports.node" if node else "reports.institution"
     sort, descending = _sort_args()
     args: dict[str, Any] = dict(period.query_args())
+    asked = {"period": period.preset, "from": period.first.isoformat(), "to": period.last.isoformat()}
+    if request.args.get("period") == "range" and period.preset != "range":  # a range not understood: as typed
+        asked = {"period": "range", **{name: request.args.get(name, "")[:10] for name in ("from", "to")}}
 
     def export_url(table: str) -> str:
         return url_for(f"{endpoint}_csv", institution_id=institution.id, table=table, **args)
@@ -118,6 +121,7 @@ def _page(institution: Institution, *, node: bool) -> str:
         institution=institution,
         node=node,
         period=period,
+        asked=asked,
         presets=PRESETS,
         messages=built.messages,
         report=report,
