@@ -186,6 +186,18 @@ def test_a_calendar_with_bad_hours_comes_back_with_the_message(db, world, admin_
     assert entries(db, "create_calendar") == []
 
 
+def test_each_wrong_time_is_named_in_the_summary(db, world, admin_client):
+    response = submit_form(
+        admin_client,
+        "/utawala/kalenda/mpya",
+        **{"name": "Kalenda", "timezone": "Africa/Dar_es_Salaam", **week(d1_to1="25:00", d4_from1="7h30")},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Jumanne: ofisi hufungwa saa — andika muda kwa mfumo HH:MM, kwa mfano 07:30." in page
+    assert "Ijumaa: ofisi hufunguliwa saa — andika muda kwa mfumo HH:MM, kwa mfano 07:30." in page
+
+
 def test_calendar_names_are_unique(db, world, admin_client, rows):
     response = submit_form(
         admin_client, "/utawala/kalenda/mpya", name="ZAMU YA USIKU", timezone="Africa/Dar_es_Salaam", **week()

@@ -312,11 +312,10 @@ def _time_field(weekday: int, interval: int, edge: str) -> StringField:
         (1, "from"): _l("%(day)s: opens again at", day=day),
         (1, "to"): _l("%(day)s: closes again at", day=day),
     }
-    return StringField(
-        labels[interval, edge],
-        filters=[_padded_time],
-        validators=[Optional(), Regexp(TIME_OF_DAY, message=_l("Write the time as HH:MM, e.g. 07:30."))],
-    )
+    label = labels[interval, edge]
+    # The message names its field: the summary above the form lists every wrong time of the week.
+    message = _l("%(field)s — write the time as HH:MM, e.g. 07:30.", field=label)
+    return StringField(label, filters=[_padded_time], validators=[Optional(), Regexp(TIME_OF_DAY, message=message)])
 
 
 def _add_hours_fields(form_class: type[FlaskForm]) -> None:
