@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from wananchi.accounts.models import ACCOUNT_ROLES, Role, RolePolicy, User
 from wananchi.core.audit import AuditEntry
-from wananchi.core.i18n import localized_name
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, District, Institution, Region, RoutingRule
 from wananchi.tickets.access import ACCESS_ACTIONS
@@ -42,7 +42,7 @@ def institution_tree() -> list[TreeNode]:
     institutions = list(db.session.scalars(select(Institution)))
     ids = {institution.id for institution in institutions}
     below: dict[int | None, list[Institution]] = {}
-    for institution in sorted(institutions, key=localized_name):
+    for institution in by_name(institutions):
         parent_id = institution.parent_id if institution.parent_id in ids else None
         below.setdefault(parent_id, []).append(institution)
     seen: set[int] = set()
@@ -92,7 +92,7 @@ def regions() -> list[Region]:
 def categories() -> list[Category]:
     """Every service with its institution, sorted by name in the current language."""
     rows = db.session.scalars(select(Category).options(selectinload(Category.institution)))
-    return sorted(rows, key=localized_name)
+    return by_name(rows)
 
 
 def categories_by_institution() -> list[tuple[Institution, list[Category]]]:
@@ -100,7 +100,7 @@ def categories_by_institution() -> list[tuple[Institution, list[Category]]]:
     groups: dict[int, tuple[Institution, list[Category]]] = {}
     for category in categories():
         groups.setdefault(category.institution_id, (category.institution, []))[1].append(category)
-    return sorted(groups.values(), key=lambda group: localized_name(group[0]))
+    return by_name(groups.values(), lambda group: localized_name(group[0]))
 
 
 def unrouted_category_ids() -> set[int]:
@@ -156,7 +156,7 @@ def canned_by_institution() -> list[tuple[Institution, list[CannedResponse]]]:
     )
     for canned in rows:
         groups.setdefault(canned.institution_id, (canned.institution, []))[1].append(canned)
-    return sorted(groups.values(), key=lambda group: localized_name(group[0]))
+    return by_name(groups.values(), lambda group: localized_name(group[0]))
 
 
 def _page(query: Any, number: int) -> Page:

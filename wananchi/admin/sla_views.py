@@ -30,7 +30,7 @@ from wananchi.admin.forms import (
 from wananchi.core.db import utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
-from wananchi.core.i18n import localized_name
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Category, Institution
 from wananchi.sla.models import Calendar, CalendarDate, ResponseTarget
@@ -98,7 +98,7 @@ def calendars() -> ResponseReturnValue:
     return render_template(
         "admin/calendars.html",
         calendars=rows,
-        users={key: sorted(found, key=localized_name) for key, found in users.items()},
+        users={key: by_name(found) for key, found in users.items()},
         standard_count=standard_count,
         standard_hours=STANDARD_HOURS,
         standard_timezone=DEFAULT_TIMEZONE.key,

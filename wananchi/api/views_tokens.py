@@ -20,7 +20,7 @@ from wananchi.admin.common import bp as admin_bp
 from wananchi.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken, IntegrationKey
 from wananchi.api.tokens import create_api_token, create_integration_key, revoke_api_token, revoke_integration_key
 from wananchi.core.forms import Form
-from wananchi.core.i18n import localized_name
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.tickets.permissions import Permission, can
@@ -91,9 +91,7 @@ def integration_keys() -> ResponseReturnValue:
     """Integration keys per institution: issue one (shown once), list them, revoke them."""
     institutions = list(db.session.scalars(select(Institution).where(Institution.is_active.is_(True))))
     form = KeyForm()
-    form.institution.choices = [
-        SelectChoice(str(i.id), localized_name(i)) for i in sorted(institutions, key=localized_name)
-    ]
+    form.institution.choices = [SelectChoice(str(i.id), localized_name(i)) for i in by_name(institutions)]
     created = None
     if form.validate_on_submit():
         institution = db.session.get(Institution, int(form.institution.data or 0))

@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wananchi.core.db import retry_on_conflict, roll_back_at_end, utcnow
 from wananchi.core.errors import DomainError
-from wananchi.core.i18n import localized_name
+from wananchi.core.i18n import by_name, localized_name
 from wananchi.extensions import db
 from wananchi.institutions.labels import TOPIC_MENU_LABELS
 from wananchi.institutions.models import Category, District, Region, Topic
@@ -111,7 +111,7 @@ def _topic_labels() -> list[str]:
 def _services(topic: str) -> list[Category]:
     """The active services of a topic, by name in the session's language."""
     services = list(db.session.scalars(select(Category).where(Category.is_active, Category.topic == topic)))
-    return sorted(services, key=localized_name)
+    return by_name(services)
 
 
 def _regions() -> list[Region]:
