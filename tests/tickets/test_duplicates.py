@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests.helpers import log_in, post_form
 from tests.world import PASSWORD, build_staff, build_world, complaint
@@ -14,7 +15,7 @@ from wananchi.core.errors import DomainError
 from wananchi.tickets import duplicates
 from wananchi.tickets.actions import merge_ticket
 from wananchi.tickets.duplicates import possible_duplicates
-from wananchi.tickets.models import Ticket, TicketStatus, TicketType
+from wananchi.tickets.models import CITIZEN_TYPES, Ticket, TicketStatus, TicketType
 from wananchi.tickets.services import submit_ticket
 
 TEXT = ("Bili ya maji kubwa", "Bili ya maji ya mwezi huu ni kubwa sana, mita ya maji inasoma vibaya.")
@@ -65,6 +66,17 @@ def test_a_commendation_and_a_complaint_are_never_duplicates_nor_merged(db, sett
         assert ticket.merged_into_id is None
     merge_ticket(more_thanks, thanks, actor=staff.officer_a)
     assert more_thanks.merged_into_id == thanks.id
+
+
+def test_which_tickets_merge_with_which_reads_the_same_in_python_and_in_a_query(db, setting):
+    """What a ticket answers about merging with another (merges_with) is what the query finds (merging_with)."""
+    world, _staff = setting
+    tickets = [new(world, f"Hoja ya {kind}", "Maelezo ya hoja hii.", type=kind) for kind in CITIZEN_TYPES]
+    db.session.flush()
+    for ticket in tickets:
+        found = set(db.session.scalars(select(Ticket.id).where(Ticket.merging_with(ticket))))
+        assert found == {other.id for other in tickets if ticket.merges_with(other)}
+        assert (ticket.id in found) and (len(found) == (1 if ticket.type == TicketType.COMMENDATION else 4))
 
 
 @pytest.fixture

@@ -361,8 +361,7 @@ def merge_ticket(
         raise DomainError(_("Choose another ticket that is still open."), field="reference")
     if not can(actor, Permission.WORK_TICKET, into):
         raise DomainError(_("You can merge only into a ticket of your institution."), field="reference")
-    if (ticket.type == TicketType.COMMENDATION) != (into.type == TicketType.COMMENDATION):
-        # Never the same matter: a complaint would follow a ticket that is not chased, and its citizen read praise.
+    if not ticket.merges_with(into):
         raise DomainError(_("A commendation can be merged only with another commendation."), field="reference")
     now = now or utcnow()
     with db.session.no_autoflush:

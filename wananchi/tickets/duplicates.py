@@ -1,7 +1,7 @@
 """Possible duplicates of a ticket: the open tickets of the same institution from the last DUPLICATE_DAYS that share
-the most (and rarest) words with it (wananchi/tickets/similar.py), the same district counting extra; a commendation's
-among commendations only, and never a commendation for another ticket (they are not merged together). Shown to its
-officers beside the merge action; nothing is merged without them."""
+the most (and rarest) words with it (wananchi/tickets/similar.py), the same district counting extra, among the tickets
+it may be merged with (Ticket.merging_with: a commendation's among commendations only). Shown to its officers beside
+the merge action; nothing is merged without them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import Row, literal, select, tuple_
 
 from wananchi.core.db import utcnow
 from wananchi.extensions import db
-from wananchi.tickets.models import OPEN_STATUSES, Ticket, TicketType
+from wananchi.tickets.models import OPEN_STATUSES, Ticket
 from wananchi.tickets.similar import CANDIDATE_COLUMNS, MAX_NEIGHBOURS, Neighbour, any_word, query_words, weigh
 
 DUPLICATE_DAYS = 30
@@ -42,9 +42,7 @@ def _recent_sharing_words(ticket: Ticket, asked: list[str], since: dt.datetime) 
         Ticket.merged_into_id.is_(None),
         Ticket.created_at >= since,
         Ticket.id != ticket.id,
-        (Ticket.type == TicketType.COMMENDATION)
-        if ticket.type == TicketType.COMMENDATION
-        else (Ticket.type != TicketType.COMMENDATION),
+        Ticket.merging_with(ticket),
     ]
     newest_first = (Ticket.created_at.desc(), Ticket.id.desc())
     found: list[Row[Any]] = []

@@ -6,7 +6,20 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wananchi.accounts.models import User
@@ -314,6 +327,19 @@ class Ticket(Model):
     def is_open(self) -> bool:
         """Whether the institution still owes the citizen an outcome."""
         return self.status in OPEN_STATUSES
+
+    def merges_with(self, other: Ticket) -> bool:
+        """Whether this ticket and `other` may be merged, as far as their types go: a commendation only with a
+        commendation, any other ticket only with another that is not. Never the same matter: a complaint merged into
+        a commendation would follow a ticket nobody chases, and its citizen would read praise as its outcome."""
+        return (self.type == TicketType.COMMENDATION) == (other.type == TicketType.COMMENDATION)
+
+    @classmethod
+    def merging_with(cls, ticket: Ticket) -> ColumnElement[bool]:
+        """The condition of `merges_with` in a query: the tickets that `ticket` may be merged with."""
+        if ticket.type == TicketType.COMMENDATION:
+            return cls.type == TicketType.COMMENDATION
+        return cls.type != TicketType.COMMENDATION
 
     @property
     def text_is_public(self) -> bool:
