@@ -1,11 +1,12 @@
-"""Whole numbers from forms and addresses (wananchi/core/numbers.py)."""
+"""Whole numbers from forms and addresses, and percentages as pages write them (wananchi/core/numbers.py)."""
 
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from werkzeug.exceptions import NotFound
 
-from wananchi.core.numbers import whole_number
+from wananchi.core.numbers import percent_text, whole_number
 
 
 @pytest.mark.parametrize(
@@ -36,3 +37,17 @@ def test_an_id_in_an_address_is_one_an_id_column_holds(app, too_large):
     assert adapter.match("/utawala/kalenda/2147483647") == ("admin.calendar_edit", {"calendar_id": 2**31 - 1})
     with pytest.raises(NotFound):
         adapter.match("/utawala/kalenda/" + too_large)
+
+
+@pytest.mark.parametrize("language", ["sw", "en"])
+def test_a_percentage_is_written_one_way_in_both_languages(app, language):
+    with app.test_request_context(), force_locale(language):
+        assert [percent_text(v) for v in (47.8, 80, 80.0, 0, 100, 33.333, None)] == [
+            "47.8%",
+            "80%",
+            "80%",
+            "0%",
+            "100%",
+            "33.3%",
+            "—",
+        ]

@@ -1,11 +1,11 @@
 """Numbers: whole numbers that come from outside (ids, versions and page numbers in forms and addresses), and sizes
-as a reader writes them."""
+and percentages as a reader writes them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_percent
 from werkzeug.routing import IntegerConverter, Map
 
 # The largest number the id and version columns hold (INTEGER: 32 bits, signed, on PostgreSQL).
@@ -36,3 +36,9 @@ class RowIdConverter(IntegerConverter):
 def megabytes(size: int) -> str:
     """A size in bytes as a reader writes megabytes, in the page's language: "7.3", "16", never "0"."""
     return format_decimal(max(size / (1024 * 1024), 0.1), "#,##0.#")
+
+
+def percent_text(value: float | None) -> str:
+    """A percentage (0–100) as the page's language writes it, to one decimal: "47.8%", "80%"; "—" when there is none.
+    Every percentage the service shows is written by this (reports, charts, public statistics, suggestions)."""
+    return "—" if value is None else format_percent(value / 100, "#,##0.#%")

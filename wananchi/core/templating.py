@@ -8,6 +8,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 
 from wananchi.core.i18n import current_language, localized_name
+from wananchi.core.numbers import percent_text
 
 
 def language_switch_url(language: str) -> str:
@@ -51,5 +52,7 @@ def init_templating(app: Flask) -> None:
         feedback_url=feedback_url,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date, number=format_decimal)
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime, local_date=local_date, number=format_decimal, percent=percent_text
+    )
     app.jinja_env.tests["date"] = lambda value: isinstance(value, dt.date)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from markupsafe import Markup, escape
 
+from wananchi.core.numbers import percent_text
 from wananchi.reports.queries import Figures
 
 WIDTH, HEIGHT = 640, 260
@@ -120,7 +121,7 @@ def _target_line(target: int) -> list[str]:
     """A dashed horizontal line at a target share (percent), labelled at its right end."""
     plot_height = HEIGHT - TOP - BOTTOM
     y = TOP + plot_height * (1 - target / 100)
-    label = _("Target %(target)s %%", target=target)
+    label = _("Target %(target)s", target=percent_text(target))
     return [
         f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
         f'stroke-width="2" stroke-dasharray="6 4"/>'
@@ -152,7 +153,7 @@ def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]], target: int) ->
             segment.append(f"{x:.1f},{y:.1f}")
             shapes.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">'
-                f"<title>{monday.isoformat()}: {share * 100:.1f}%</title></circle>"
+                f"<title>{monday.isoformat()}: {_percent(share)}</title></circle>"
             )
         if len(segment) > 1:
             shapes.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" stroke-width="2"/>')
@@ -161,12 +162,12 @@ def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]], target: int) ->
     resolved = [f.resolution_share for _m, f in weeks if f.resolution_share is not None]
     description = _(
         "Share within target each week. Answered: from %(a_low)s to %(a_high)s. "
-        "Resolved: from %(r_low)s to %(r_high)s. Target: %(target)s %%.",
+        "Resolved: from %(r_low)s to %(r_high)s. Target: %(target)s.",
         a_low=_percent(min(answered, default=None)),
         a_high=_percent(max(answered, default=None)),
         r_low=_percent(min(resolved, default=None)),
         r_high=_percent(max(resolved, default=None)),
-        target=target,
+        target=percent_text(target),
     )
     return _frame(
         "chart-share",
@@ -182,7 +183,7 @@ def weekly_share_chart(weeks: Sequence[tuple[dt.date, Figures]], target: int) ->
 
 
 def _percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
+    return percent_text(None if share is None else share * 100)
 
 
 def backlog_chart(labels: Sequence[str], counts: Sequence[int]) -> Markup:

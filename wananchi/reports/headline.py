@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from wananchi.core.numbers import percent_text
 from wananchi.extensions import db
 from wananchi.reports.periods import Period
 from wananchi.reports.queries import Figures
@@ -145,10 +146,6 @@ def _of_resolved(count: int) -> str:
     return ngettext("of %(count)s resolved ticket", "of %(count)s resolved tickets", count, count=_number(count))
 
 
-def _percent_text(value: float | None) -> str:
-    return "—" if value is None else _("%(value)s %%", value=_number(value))
-
-
 def _hours_text(value: float | None) -> str:
     return "—" if value is None else _("%(hours)s working hours", hours=_number(value))
 
@@ -204,13 +201,13 @@ def _share_tile(
     return Tile(
         key=key,
         label=label,
-        value=_percent_text(shown),
+        value=percent_text(shown),
         sample=sample_text,
         few=share is not None and sample < MIN_SAMPLE,
         state=share_state(shown, sample, green, amber),
         target=target,
         change=_change(shown, earlier),
-        previous=_previous(_percent_text(earlier) if earlier is not None else None),
+        previous=_previous(percent_text(earlier) if earlier is not None else None),
     )
 
 
@@ -270,7 +267,9 @@ def build_headline(
 ) -> Headline:
     """The headline of a report from its totals and those of the period before."""
     green, amber = thresholds()
-    share_target = _("Target: at least %(green)s %% (amber from %(amber)s %%)", green=green, amber=amber)
+    share_target = _(
+        "Target: at least %(green)s (amber from %(amber)s)", green=percent_text(green), amber=percent_text(amber)
+    )
     tiles = [
         _share_tile(
             "first_response_share",
