@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from io import BytesIO
 
 import pytest
 from flask_sqlalchemy import SQLAlchemy
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.support import Camera, axe_violations
@@ -211,3 +213,42 @@ def test_no_blank_band_above_a_tables_headings_on_a_phone(
         for head in heads:
             assert head["first"] - head["top"] < 12, (url, head)  # no blank band above the first heading
             assert head["height"] < 100, (url, head)
+
+
+def test_a_phone_is_told_that_a_wide_table_slides_sideways(
+    site: str, staff: Staff, new_context: OpenContext, camera: Camera
+) -> None:
+    """On a 360-px phone the columns of a wide table run off its right edge: a line above it says to slide it, and a
+    shadow marks the edge until the table is slid to its end. On a wide screen, where every column is in view,
+    neither shows."""
+    hint = "Jedwali ni pana kuliko skrini: lisogeze kando kuona safu zote."
+    phone = new_context(viewport={"width": PHONE_WIDTH, "height": 640}, is_mobile=True, has_touch=True).new_page()
+    phone.goto(site + "/takwimu/")
+    months = phone.locator("#months")
+    region = phone.get_by_role("region", name="Mwezi kwa mwezi")
+    expect(region.locator("xpath=preceding-sibling::p[1]")).to_have_text(hint)
+    assert months.evaluate("table => table.scrollWidth") > PHONE_WIDTH
+    camera.shoot(phone, "months-phone")
+
+    def edge_shaded() -> bool:
+        """Whether the shadow at the right edge of the region shows: the last pixel column of a body row is grey."""
+        shot = region.screenshot()
+        return _right_edge_darkness(shot) > 8
+
+    assert edge_shaded()
+    region.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    assert not edge_shaded()
+    desk = new_context(viewport=DESK).new_page()
+    desk.goto(site + "/takwimu/")
+    hints = desk.get_by_text(hint)
+    assert hints.count() == 3  # the months, the ranking, the institutions not ranked
+    for number in range(hints.count()):
+        expect(hints.nth(number)).to_be_hidden()
+    assert not desk.get_by_role("region", name="Mwezi kwa mwezi").evaluate("r => r.scrollWidth > r.clientWidth")
+
+
+def _right_edge_darkness(png: bytes) -> int:
+    """How far below white the pixels just inside the right edge of a screenshot go, at mid-height (0: white)."""
+    image = Image.open(BytesIO(png)).convert("L")
+    x, y = image.width - 2, image.height // 2
+    return 255 - min(image.getpixel((x, y + dy)) for dy in range(-3, 4))  # type: ignore[operator]
