@@ -38,7 +38,7 @@ def test_a_citizen_downloads_their_data_and_asks_for_erasure_in_swahili(
     expect(page.locator("html")).to_have_attribute("lang", "sw")
     expect(page.locator("#personal-data")).to_have_text("Taarifa zako binafsi")
 
-    # Everything held, as a page to print (Swahili, then English one link away) and as a file.
+    # Everything held, as a page to print (in Swahili, then in English when the citizen switches) and as a file.
     page.locator("#my-data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Taarifa zinazohifadhiwa kuhusu hoja {reference}")
     expect(page.locator("#contact")).to_contain_text("Asha Juma")
@@ -54,9 +54,11 @@ def test_a_citizen_downloads_their_data_and_asks_for_erasure_in_swahili(
     data = json.loads(saved.read_text(encoding="utf-8"))
     assert data["reference"] == reference and data["name"] == "Asha Juma" and data["phone"] == "+255712345678"
     assert data["labels"]["sw"]["type"] == "Lalamiko" and data["labels"]["en"]["type"] == "Complaint"
-    page.locator("#main").get_by_role("link", name="English").click()
+    page.locator("header a[hreflang='en']").click()  # the header's switch, as on every page
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Data held about ticket {reference}")
     camera.shoot(page, "my-data-en")
+    page.locator("header a[hreflang='sw']").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Taarifa zinazohifadhiwa kuhusu hoja {reference}")
 
     # Erasure, asked in Swahili.
     page.goto(site + f"/hoja/{reference}")

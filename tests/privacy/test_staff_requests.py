@@ -170,10 +170,13 @@ def test_a_copy_is_printed_only_after_a_checked_access_request_and_each_copy_is_
     assert f"Taarifa zinazohifadhiwa kuhusu hoja {ticket.reference}" in swahili and "asha@example.co.tz" in swahili
     english = officer.get(copy_url, query_string={"lang": "en"}).get_data(as_text=True)
     assert f"Data held about ticket {ticket.reference}" in english
+    ticket.language = "en"  # a citizen who wrote in English is handed a copy in English unless asked otherwise
+    db.session.commit()
+    assert f"Data held about ticket {ticket.reference}" in officer.get(copy_url).get_data(as_text=True)
     copies = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "view_contact").order_by(AuditEntry.id)
     ).all()
-    assert [c.changes["via"] for c in copies] == ["copy for the citizen", "copy for the citizen"]
+    assert [c.changes["via"] for c in copies] == ["copy for the citizen"] * 3
     assert decided_messages(db, ticket) == []  # handed over in person: no message
 
     # Another institution's officer cannot see the ticket at all; oversight sees it but records nothing.

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
+from wananchi.core.i18n import current_language
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.privacy.forms import CorrectionForm, DecisionForm, ErasureForm, StaffRequestForm
@@ -54,12 +55,11 @@ LANGUAGES = ("sw", "en")
 
 @bp.get("/hoja/<reference>/taarifa-zangu")
 def my_data(reference: str):
-    """Everything held about a tracked ticket, as a page to read or print, in Swahili or English (?lang=en)."""
+    """Everything held about a tracked ticket, as a page to read or print, in the language the citizen chose."""
     ticket = opened_ticket(reference)
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
-    language = request.args.get("lang", "sw")
-    language = language if language in LANGUAGES else "sw"
+    language = current_language()
     record_download(ticket, "page")
     with force_locale(language):
         return render_template(
@@ -339,8 +339,8 @@ ACCESS_COPY_HOURS = 24  # how long after a checked access request its copy can b
 
 @staff_bp.get("/hoja/<reference>/nakala-ya-taarifa")
 def citizen_data_copy(reference: str):
-    """The printable copy of everything held about the ticket, in Swahili or English (?lang=en), for the citizen
-    whose identity an officer checked in the last ACCESS_COPY_HOURS hours; each copy is in the audit log."""
+    """The printable copy of everything held about the ticket, in the ticket's language or the other (?lang=en), for
+    the citizen whose identity an officer checked in the last ACCESS_COPY_HOURS hours; each copy is in the audit log."""
     ticket = load_ticket(reference)
     if not can(current_user, Permission.RECORD_DATA_REQUEST, ticket):
         abort(403)
@@ -358,7 +358,7 @@ def citizen_data_copy(reference: str):
             _("Record the citizen's request, with how you checked who they are, before printing their data."), "error"
         )
         return redirect(url_for("staff.record_data_request", reference=ticket.reference), code=303)
-    language = request.args.get("lang", "sw")
+    language = request.args.get("lang", ticket.language)
     language = language if language in LANGUAGES else "sw"
     record_access(current_user, VIEW_CONTACT, ticket, via="copy for the citizen", request=checked)
     with force_locale(language):
