@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -47,8 +48,6 @@ def test_a_citizen_asks_for_erasure_and_the_supervisor_grants_it(app, client, db
     ticket = db.session.scalar(select(Ticket))
     reference = ticket.reference
     code_page = citizen.get(receipt.headers["Location"]).get_data(as_text=True)
-    import re
-
     code = re.search(r'id="tracking-code">([0-9A-Z-]+)<', code_page).group(1)
     assert track(client, reference, code).status_code == 303
     assert 'id="my-rights"' in client.get(f"/hoja/{reference}").get_data(as_text=True)
@@ -94,8 +93,15 @@ def test_a_citizen_asks_for_erasure_and_the_supervisor_grants_it(app, client, db
     assert audit.changes == {"kind": "erasure", "decision": "granted", "fields": []}
     kinds = [event.kind for event in ticket.events]
     assert EventKind.DATA_REQUESTED in kinds and kinds[-1] == EventKind.DATA_REQUEST_DECIDED
+    assert EventKind.DATA_ERASED_ON_REQUEST in kinds and EventKind.PERSONAL_DATA_ERASED not in kinds
     answer = client.get(f"/hoja/{reference}/haki-zangu").get_data(as_text=True)
     assert "Limekubaliwa" in answer and "Ombi limekubaliwa" in answer
+    # Said as it happened, to the citizen and to the staff: at the citizen's request, not when a period ended.
+    assert re.search(r'<p id="erased">Zilifutwa [^<]*, kwa ombi lako\.</p>', answer)
+    assert "muda wake wa kuhifadhi" not in answer
+    assert ", kwa ombi lako." in client.get(f"/hoja/{reference}/taarifa-zangu").get_data(as_text=True)
+    staff_page = supervisor.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+    assert ", kwa ombi la mwananchi." in staff_page and "Zimefutwa kwa ombi la mwananchi" in staff_page
     assert "Hakuna ombi linalosubiri uamuzi." in supervisor.get("/afisa/maombi-ya-taarifa").get_data(as_text=True)
 
 

@@ -300,7 +300,7 @@ def decide_request(
     if grant and request.kind == RequestKind.ERASURE:
         if ticket.legal_hold:
             raise DomainError(_("This ticket is under a legal hold: its personal data cannot be erased now."))
-        erase_personal_data(ticket, now)
+        erase_personal_data(ticket, now, on_request=True)
     elif grant:
         for name, value in request.details.items():
             setattr(ticket, f"citizen_{name}", value)

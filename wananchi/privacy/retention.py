@@ -92,10 +92,11 @@ def _name_parts(ticket: Ticket) -> list[str]:
     return [full, *(part for part in full.split() if len(part) >= 3 and part != full)]
 
 
-def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
-    """Erase a ticket's contact details and files, mask them in its texts, and note it in its history; the
-    numbers of files and outbox messages erased. The files are deleted from storage once the transaction commits
-    (a failed commit keeps them, with the rows that name them)."""
+def erase_personal_data(ticket: Ticket, now: dt.datetime, *, on_request: bool = False) -> tuple[int, int]:
+    """Erase a ticket's contact details and files, mask them in its texts, and note it in its history (its retention
+    period ended, or its citizen's request was granted: `on_request`); the numbers of files and outbox messages
+    erased. The files are deleted from storage once the transaction commits (a failed commit keeps them, with the rows
+    that name them)."""
     names = _name_parts(ticket)
     for field in ("subject", "description", "place", "resolution_summary", "satisfaction_comment", "commended_to"):
         setattr(ticket, field, mask_contacts(getattr(ticket, field), names))
@@ -129,7 +130,10 @@ def erase_personal_data(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
     ticket.personal_data_erased_at = now
     ticket.events.append(
         TicketEvent(
-            kind=EventKind.PERSONAL_DATA_ERASED, actor=SYSTEM, created_at=now, data={"attachments": len(stored)}
+            kind=EventKind.DATA_ERASED_ON_REQUEST if on_request else EventKind.PERSONAL_DATA_ERASED,
+            actor=SYSTEM,
+            created_at=now,
+            data={"attachments": len(stored)},
         )
     )
     db.session.flush()

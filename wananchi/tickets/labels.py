@@ -135,6 +135,7 @@ EVENT_LABELS = {
     EventKind.RECEIPT_WITHHELD: _l("No receipt sent: this e-mail address or phone number had received too many lately"),
     EventKind.RECORDED_BY_STAFF: _l("Recorded by an officer on the citizen's behalf"),
     EventKind.PERSONAL_DATA_ERASED: _l("Retention period over: contact details and files erased"),
+    EventKind.DATA_ERASED_ON_REQUEST: _l("Erased at the citizen's request: contact details and files"),
     EventKind.LEGAL_HOLD_SET: _l("Legal hold set: personal data kept past the retention period"),
     EventKind.LEGAL_HOLD_LIFTED: _l("Legal hold lifted"),
     EventKind.CONSENT_WITHDRAWN: _l("The citizen withdrew consent to publication"),

@@ -328,6 +328,12 @@ class Ticket(Model):
         """Whether the institution still owes the citizen an outcome."""
         return self.status in OPEN_STATUSES
 
+    @property
+    def erased_on_request(self) -> bool:
+        """Whether its personal data was erased because its citizen asked, rather than when its retention period
+        ended."""
+        return any(event.kind == EventKind.DATA_ERASED_ON_REQUEST for event in self.events)
+
     def merges_with(self, other: Ticket) -> bool:
         """Whether this ticket and `other` may be merged, as far as their types go: a commendation only with a
         commendation, any other ticket only with another that is not. Never the same matter: a complaint merged into
@@ -457,6 +463,7 @@ class EventKind(enum.StrEnum):
     RECEIPT_WITHHELD = "receipt_withheld"  # its contact had been sent too many receipts lately
     RECORDED_BY_STAFF = "recorded_by_staff"  # an officer recorded it on the citizen's behalf (telephone, desk...)
     PERSONAL_DATA_ERASED = "personal_data_erased"  # its retention period passed: contact details and files erased
+    DATA_ERASED_ON_REQUEST = "data_erased_on_request"  # the same, because a supervisor granted its citizen's request
     LEGAL_HOLD_SET = "legal_hold_set"
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     CONSENT_WITHDRAWN = "consent_withdrawn"  # the citizen withdrew their consent to publication
