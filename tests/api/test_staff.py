@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.api.conftest import bearer, submit
 from wananchi.api.models import ApiToken
-from wananchi.api.tokens import create_api_token, create_integration_key, find_integration_key, revoke_api_token
+from wananchi.api.tokens import (
+    create_api_token,
+    create_integration_key,
+    find_api_token,
+    find_integration_key,
+    revoke_api_token,
+)
 from wananchi.core.audit import AuditEntry
 from wananchi.tickets.models import Ticket
 
@@ -155,7 +162,20 @@ def test_token_pages(client, setting, db):
         "/akaunti/tokeni",
         data={"csrf_token": hidden_fields(page.data)["csrf_token"], "name": "Hati", "scopes": ["read"]},
     )
-    assert created.status_code == 200 and b"wnt_" in created.data
+    # Shown once, on the page the browser is sent to: a reload neither shows it again nor makes a second token.
+    assert created.status_code == 303 and created.headers["Location"] == "/akaunti/tokeni"
+    shown = client.get("/akaunti/tokeni").get_data(as_text=True)
+    secret = re.search(r'<code id="new-token">(wnt_[^<]+)</code>', shown).group(1)
+    assert find_api_token(secret).name == "Hati"
+    again = client.get("/akaunti/tokeni").get_data(as_text=True)
+    assert 'id="new-token"' not in again and secret not in again
+    assert db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.name == "Hati")) == 1
+    assert "<td>Kusoma</td>" in again  # its permissions in the page's language, not "read"
+    too_long = client.post(
+        "/akaunti/tokeni",
+        data={"csrf_token": hidden_fields(page.data)["csrf_token"], "name": "x" * 300, "scopes": ["read"]},
+    )
+    assert too_long.status_code == 422 and "Herufi 80 kwa juu kabisa." in too_long.get_data(as_text=True)
     # When each token was made is written as a reader in Tanzania reads it (East Africa Time), in Swahili.
     token = db.session.scalars(select(ApiToken).where(ApiToken.name == "Hati")).one()
     made = token.created_at.astimezone(ZoneInfo("Africa/Dar_es_Salaam"))

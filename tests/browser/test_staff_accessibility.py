@@ -12,6 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.support import Camera, axe_violations
 from tests.world import PASSWORD, Staff, World, build_staff, complaint
+from wananchi.api.tokens import create_api_token
 from wananchi.tickets.models import CannedResponse
 from wananchi.tickets.services import submit_ticket
 
@@ -113,3 +114,36 @@ def test_no_administration_page_has_an_accessibility_violation(
         camera,
     )
     assert not found, "axe-core violations:\n" + json.dumps(found, indent=2)
+
+
+PHONE = {"width": 360, "height": 640}
+
+
+def test_the_account_pages_fit_a_phone_in_both_languages(
+    site: str, setting: tuple[Staff, str], new_context: OpenContext, db: SQLAlchemy
+) -> None:
+    """On a 360-px phone the account pages are no wider than the screen, in Swahili and English, with a token whose
+    long name makes its table wider (it slides inside its own frame), and every notification column in view."""
+    staff, _reference = setting
+    create_api_token(staff.supervisor_a, "Ripoti ya kila wiki ya Excel kwa Mkurugenzi Mkuu wa Mamlaka", ["read"])
+    db.session.commit()
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(site + "/ingia")
+    page.locator("#email").fill(staff.supervisor_a.email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Ingia").click()
+    expect(page).not_to_have_url(site + "/ingia")
+    too_wide: dict[str, int] = {}
+    for language in ("sw", "en"):
+        page.goto(site + f"/lugha/{language}")
+        for path in ("/akaunti", "/akaunti/arifa", "/akaunti/tokeni"):
+            page.goto(site + path)
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide[f"{language} {path}"] = width
+        page.goto(site + "/akaunti/arifa")
+        columns = page.locator("#notification-choices").evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+        if columns[0] > columns[1]:
+            too_wide[f"{language}: the notification columns in a frame of {columns[1]} px"] = columns[0]
+    assert not too_wide, too_wide

@@ -3,7 +3,7 @@ keys of their institution for its supervisors."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +27,20 @@ from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.staff import bp as staff_bp
 
 SCOPE_CHOICES = [SelectChoice(SCOPE_READ, _l("Read")), SelectChoice(SCOPE_WRITE, _l("Write (act on tickets)"))]
+# A new token or key, kept in the session from its creation to the page the browser is sent to, which shows it once:
+# reloading that page cannot create a second one (the form is not sent again).
+SHOWN_ONCE = "secret_shown_once"
+
+
+def scope_text(scopes: str) -> str:
+    """A token's or key's permissions ("read write") as the page's language names them."""
+    labels = {choice.value: str(choice.label) for choice in SCOPE_CHOICES}
+    return ", ".join(labels.get(scope, scope) for scope in scopes.split())
+
+
+def _shown_once() -> str | None:
+    """The secret just created, on the page that shows it; None elsewhere and on a second look."""
+    return session.pop(SHOWN_ONCE, None) if request.method == "GET" else None
 
 
 class ScopesField(SelectMultipleField):
@@ -67,12 +81,19 @@ class RevokeForm(Form):
 def tokens() -> ResponseReturnValue:
     """The user's API tokens: create one (shown once), list them, revoke them."""
     form = TokenForm()
-    created = None
     if form.validate_on_submit():
-        _token, created = create_api_token(current_user, form.name.data or "", form.scopes.data or [])  # type: ignore[arg-type]
-        form = TokenForm(formdata=None)
+        _token, session[SHOWN_ONCE] = create_api_token(current_user, form.name.data or "", form.scopes.data or [])  # type: ignore[arg-type]
+        return redirect(url_for("account.tokens"), code=303)
     rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc()))
-    return render_template("api/tokens.html", form=form, created=created, tokens=list(rows), revoke=RevokeForm())
+    page = render_template(
+        "api/tokens.html",
+        form=form,
+        created=_shown_once(),
+        tokens=list(rows),
+        revoke=RevokeForm(),
+        scope_text=scope_text,
+    )
+    return page, (422 if form.is_submitted() else 200)
 
 
 @account_bp.post("/tokeni/<int:token_id>/futa")
@@ -92,16 +113,19 @@ def integration_keys() -> ResponseReturnValue:
     institutions = list(db.session.scalars(select(Institution).where(Institution.is_active.is_(True))))
     form = KeyForm()
     form.institution.choices = [SelectChoice(str(i.id), localized_name(i)) for i in by_name(institutions)]
-    created = None
     if form.validate_on_submit():
         institution = db.session.get(Institution, int(form.institution.data or 0))
         if institution is None:
             abort(404)
-        _key, created = create_integration_key(
+        _key, session[SHOWN_ONCE] = create_integration_key(
             institution, form.name.data or "", form.scopes.data or [], actor=current_user
         )  # type: ignore[arg-type]
+        return redirect(url_for("admin.integration_keys"), code=303)
     rows = db.session.scalars(select(IntegrationKey).order_by(IntegrationKey.id.desc()))
-    return render_template("api/keys.html", form=form, created=created, keys=list(rows), revoke=RevokeForm())
+    page = render_template(
+        "api/keys.html", form=form, created=_shown_once(), keys=list(rows), revoke=RevokeForm(), scope_text=scope_text
+    )
+    return page, (422 if form.is_submitted() else 200)
 
 
 @admin_bp.post("/funguo/<int:key_id>/futa")
@@ -127,4 +151,4 @@ def institution_keys() -> ResponseReturnValue:
         .options(selectinload(IntegrationKey.created_by))
         .order_by(IntegrationKey.id.desc())
     )
-    return render_template("api/institution_keys.html", institution=institution, keys=list(keys))
+    return render_template("api/institution_keys.html", institution=institution, keys=list(keys), scope_text=scope_text)
