@@ -187,7 +187,7 @@ def test_errors_come_in_english_when_english_was_chosen(client, world):
     html = post_submission(client, subject="", email="x@", type="rushwa").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Write a short subject." in html
-    assert "Write a valid e-mail address" in html
+    assert "Write a valid e-mail address, for example name@example.go.tz." in html  # an English example
     assert "That is not one of the choices offered" in html
 
 

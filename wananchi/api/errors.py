@@ -51,7 +51,7 @@ _FIELD_MESSAGES = {
     "Choose an officer of this institution.": _l("Choose an officer of this institution."),
     "Choose another, active institution.": _l("Choose another, active institution."),
     BAD_CHARACTERS: _l("The text contains characters that cannot be used."),
-    BAD_EMAIL: _l("Write a valid e-mail address, for example jina@mfano.go.tz."),
+    BAD_EMAIL: _l("Write a valid e-mail address, for example name@example.go.tz."),
     BAD_PHONE: _l("Write a valid phone number, for example 0712 345 678."),
     COORDINATES_APART: _l("Give latitude and longitude together."),
     "Not a valid number.": _l("Give a number."),

@@ -13,7 +13,7 @@ from wananchi.tickets.progress import STEP_KINDS
 MAX_TEXT = 10_000
 # Field messages are English message ids; the error handler shows them in the requested language.
 BAD_CHARACTERS = "The text contains characters that cannot be used."
-BAD_EMAIL = "Write a valid e-mail address, for example jina@mfano.go.tz."
+BAD_EMAIL = "Write a valid e-mail address, for example name@example.go.tz."
 BAD_PHONE = "Write a valid phone number, for example 0712 345 678."
 COORDINATES_APART = "Give latitude and longitude together."
 

@@ -98,7 +98,7 @@ def checked_email(text: str) -> str:
     try:
         return normalise_email(text)
     except InvalidContact:
-        raise ValidationError(_l("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+        raise ValidationError(_l("Write a valid e-mail address, for example name@example.go.tz.")) from None
 
 
 def checked_phone(text: str) -> str:

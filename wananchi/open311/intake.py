@@ -103,7 +103,7 @@ def _contact(form: MultiDict[str, str]) -> tuple[Identity, str | None, str | Non
     try:
         email = normalise_email(_field(form, "email")) if _field(form, "email") else None
     except InvalidContact:
-        raise Open311Error(400, _("Write a valid e-mail address, for example jina@mfano.go.tz.")) from None
+        raise Open311Error(400, _("Write a valid e-mail address, for example name@example.go.tz.")) from None
     try:
         phone = normalise_phone(_field(form, "phone")) if _field(form, "phone") else None
     except InvalidContact:
