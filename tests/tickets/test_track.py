@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,6 +53,35 @@ def test_reference_and_code_open_the_ticket(client, submitted):
     assert reference in html and "Imepokelewa" in html
     assert "Bili ya maji si sahihi" in html
     assert "Mamlaka ya Majisafi" in html
+
+
+def test_the_ticket_page_says_when_the_institution_is_late(client, submitted, db):
+    """The promise on the citizen's page: before its time, when the answer is expected; once it has passed, that the
+    institution is late (not a date in the past read as a promise)."""
+    reference, code = submitted
+    track(client, reference, code)
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    promise = re.compile(r'<p id="promise"[^>]*>([^<]+)</p>')
+    assert (
+        promise.search(client.get(f"/hoja/{reference}").get_data(as_text=True))
+        .group(1)
+        .startswith("Jibu linatarajiwa kabla ya ")
+    )
+    with time_machine.travel(ticket.first_response_due_at + dt.timedelta(minutes=1), tick=False):
+        track(client, reference, code)  # days later: the page is opened with the code again
+        late = promise.search(client.get(f"/hoja/{reference}").get_data(as_text=True)).group(1)
+        assert late.startswith("Jibu lilitarajiwa kabla ya ") and late.endswith(": taasisi imechelewa.")
+        ticket.holder_responded_at = ticket.first_response_due_at  # answered: the resolution is what is awaited
+        db.session.commit()
+        assert (
+            promise.search(client.get(f"/hoja/{reference}").get_data(as_text=True))
+            .group(1)
+            .startswith("Hoja inatarajiwa kutatuliwa kabla ya ")
+        )
+    with time_machine.travel(ticket.resolution_due_at + dt.timedelta(minutes=1), tick=False):
+        track(client, reference, code)
+        late = promise.search(client.get(f"/hoja/{reference}").get_data(as_text=True)).group(1)
+        assert late.startswith("Hoja ilitarajiwa kutatuliwa kabla ya ") and late.endswith(": taasisi imechelewa.")
 
 
 def test_the_ticket_page_needs_the_code_first(client, submitted):

@@ -451,14 +451,16 @@ def _render_detail(
     appeal_form: AppealForm | None = None,
 ):
     survivor = ticket.survivor
+    now = utcnow()
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
+        now=now,
         form=form,
         rating_form=rating_form or RatingForm(formdata=None),
         appeal_form=appeal_form or AppealForm(formdata=None),
         can_rate=ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and ticket.satisfaction_rating is None,
-        can_appeal=can_appeal(ticket, utcnow()),
+        can_appeal=can_appeal(ticket, now),
         survivor=survivor,
         # Another citizen's ticket: "awaiting citizen" is not waiting for this one.
         survivor_status=STAFF_STATUS_LABELS[survivor.status] if survivor else None,
