@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
 from tests.notifications.setting import (
     CITIZEN_EMAIL,
@@ -34,8 +35,9 @@ from wananchi.notifications.outbox import sweep
 from wananchi.notifications.render import public_url, render_notification
 from wananchi.notifications.segments import sms_segments
 from wananchi.sla.escalation import scan_batch
+from wananchi.sla.models import Escalation, EscalationLevel
 from wananchi.tickets import actions
-from wananchi.tickets.models import Identity, SuggestionOutcome, TicketType
+from wananchi.tickets.models import EventKind, Identity, SuggestionOutcome, TicketType
 from wananchi.tickets.services import add_citizen_message, submit_ticket
 
 CITIZEN_EVENTS = ("reply", "information_request", "transfer", "resolution")
@@ -210,12 +212,31 @@ def test_staff_messages_in_swahili(setting, db, smtp_server):
     """Officers are warned in Swahili, their language: the near-late and late subjects."""
     ticket = submit(setting.world, now=eat(2026, 11, 23, 8, 0))
     _db.session.commit()
-    scan_batch(eat(2026, 11, 25, 8, 0))  # warning and overdue at once
-    _db.session.commit()
-    sweep(eat(2026, 11, 25, 8, 0))
+    for moment in (eat(2026, 11, 24, 12, 0), eat(2026, 11, 25, 8, 0)):  # 75 % of the time to answer, then all of it
+        scan_batch(moment)
+        _db.session.commit()
+        sweep(moment)
     subjects = {mail["Subject"] for mail in smtp_server.mailbox.to(setting.staff.supervisor_a.email)}
     assert f"Hoja {ticket.reference} imechelewa" in subjects
     assert f"Hoja {ticket.reference} iko karibu kuchelewa" in subjects
+
+
+def test_a_scan_that_comes_after_the_time_is_up_sends_no_warning_that_it_is_nearly_up(setting, db, smtp_server):
+    """A scan late for the warning (stopped for a while, tickets loaded from before) says the ticket is late, not also
+    that it nearly is: the warning step is taken, once, but neither sent nor written in the history."""
+    ticket = submit(setting.world, now=eat(2026, 11, 23, 8, 0))
+    _db.session.commit()
+    late = eat(2026, 11, 25, 8, 0)
+    taken = scan_batch(late)
+    _db.session.commit()
+    sweep(late)
+    subjects = {mail["Subject"] for mail in smtp_server.mailbox.messages}
+    assert f"Hoja {ticket.reference} imechelewa" in subjects
+    assert not any("karibu kuchelewa" in subject for subject in subjects)
+    assert EscalationLevel.WARNING in {step.level for step in _db.session.scalars(select(Escalation))}
+    assert EscalationLevel.WARNING not in {step.level for step in taken.steps}
+    assert EventKind.SLA_WARNING not in {event.kind for event in ticket.events}
+    assert scan_batch(late).steps == []  # nothing is taken twice
 
 
 def sms_texts(setting, language):

@@ -61,6 +61,12 @@ def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult, taken: set[Step
                 created_at=now,
             )
             db.session.add(step)
+            taken.add((pending.target, pending.round, level))
+            if level == EscalationLevel.WARNING and pending.due_at <= now:
+                # The scan came after the target's end (it was stopped, or the ticket was loaded late): a warning
+                # that the time is nearly used would reach the officers with the notice that it is used up. It is
+                # taken, never to be taken again, but neither written in the history nor sent.
+                continue
             # Added directly: appending to ticket.events would first load the ticket's whole history.
             db.session.add(
                 TicketEvent(
@@ -71,7 +77,6 @@ def _climb(ticket: Ticket, now: dt.datetime, result: ScanResult, taken: set[Step
                     data={"target": str(pending.target), "level": str(level), "node": node.slug},
                 )
             )
-            taken.add((pending.target, pending.round, level))
             result.steps.append(step)
     clock.reschedule(ticket, taken)
 
