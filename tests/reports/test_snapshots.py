@@ -150,7 +150,7 @@ def test_the_worker_refreshes_every_five_minutes(world, db):
     assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) >= 1
 
 
-def test_the_page_says_when_stored_figures_were_counted(client, world, db, always_stored):
+def test_the_page_says_when_stored_figures_were_counted(app, client, world, db, always_stored):
     staff = build_staff(world)
     db.session.commit()
     url = f"/ripoti/ngazi/{world.ministry.id}?period=year"
@@ -165,6 +165,8 @@ def test_the_page_says_when_stored_figures_were_counted(client, world, db, alway
         public = client.get("/takwimu/").get_data(as_text=True)
         again = client.get("/takwimu/").get_data(as_text=True)
     assert 'id="snapshot-note"' in stored and "Takwimu hizi zilihesabiwa" in stored
+    minutes = app.config["REPORT_SNAPSHOT_MAX_AGE"] // 60  # how old they may be, as the page says it
+    assert f"; huhesabiwa upya ndani ya dakika {minutes}.</p>" in stored
     assert page_tables(stored) == page_tables(live)
     league = page_tables(live)["league"]
     exported = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
