@@ -4,6 +4,7 @@ outbox row keeps no address (nor the gateway's answer or the error that repeat i
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,8 @@ from tests.world import build_staff, build_world, complaint
 from wananchi.core.db import utcnow
 from wananchi.notifications.models import ERASED, Channel, OutboxMessage, OutboxStatus
 from wananchi.notifications.outbox import sweep
-from wananchi.privacy.requests import decide_request, request_erasure
+from wananchi.privacy.models import RequestKind
+from wananchi.privacy.requests import IdentityCheck, decide_request, record_request_for_citizen, request_erasure
 from wananchi.tickets.models import Identity, Ticket
 from wananchi.tickets.services import submit_ticket
 
@@ -84,3 +86,28 @@ def test_a_confirmation_still_retrying_keeps_its_address_until_it_is_sent(app, d
     sweep(utcnow() + dt.timedelta(hours=1))
     sms = decided(db, ticket)[1]
     assert sms.status == OutboxStatus.SENT and sms.recipient == ERASED
+
+
+def test_a_request_is_acknowledged_with_the_date_of_its_decision(app, db, setting, smtp_server, sms_gateway):
+    """The citizen is told at once that their request was received and by when it is decided, on both channels;
+    a copy handed over at the desk, granted at once, needs no such message."""
+    staff, ticket = setting
+    sweep()  # the receipt
+    request = request_erasure(ticket, "Nimehama")
+    record_request_for_citizen(
+        ticket, RequestKind.ACCESS, {}, "", IdentityCheck("national_id", "NIDA ...4821"), actor=staff.officer_a
+    )
+    db.session.commit()
+    sweep()
+    received = db.session.scalars(select(OutboxMessage).where(OutboxMessage.event == "data_request_received")).all()
+    assert sorted(m.channel for m in received) == [Channel.EMAIL, Channel.SMS]
+    when = request.due_at.astimezone(ZoneInfo("Africa/Dar_es_Salaam"))
+    [mail] = [m for m in smtp_server.mailbox.to(EMAIL) if "limepokelewa" in m["Subject"]]
+    assert mail["Subject"] == f"Ombi lako kuhusu taarifa binafsi za hoja {ticket.reference} limepokelewa"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert (
+        "Ombi lako (Kufuta taarifa binafsi kabla ya muda wa kuhifadhi kuisha)" in text
+        and f"kabla ya {when.day} " in text
+    )
+    [sms] = [s["message"] for s in sms_gateway.received if "limepokelewa" in s["message"]]
+    assert sms.startswith(f"Ombi lako kuhusu taarifa binafsi za hoja {ticket.reference} limepokelewa. Uamuzi kabla ya")

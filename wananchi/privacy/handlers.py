@@ -1,5 +1,5 @@
-"""The citizen is told by message (e-mail and SMS, where they gave them) of the decision on their request about
-their personal data."""
+"""The citizen is told by message (e-mail and SMS, where they gave them) that their request about their personal
+data was received, and by when it is decided, then of the decision."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from wananchi.privacy.labels import REQUEST_KIND_LABELS
 from wananchi.privacy.models import DataRequest, RequestKind, RequestStatus
 
 EVENT = "data_request_decided"
+RECEIVED = "data_request_received"
+
+
+def _on_received(request: DataRequest, *, now: dt.datetime, **_: Any) -> None:
+    notify_citizen(request.ticket, RECEIVED, now, data_request=request, kind_label=REQUEST_KIND_LABELS[request.kind])
 
 
 def _on_decided(request: DataRequest, *, now: dt.datetime, recipients: list[Any], **_: Any) -> None:
@@ -29,5 +34,6 @@ def _on_decided(request: DataRequest, *, now: dt.datetime, recipients: list[Any]
 
 
 def connect_handlers() -> None:
-    """Subscribe the citizen's message to the domain's signal (once)."""
+    """Subscribe the citizen's messages to the domain's signals (once)."""
+    signals.data_request_received.connect(_on_received, weak=False)
     signals.data_request_decided.connect(_on_decided, weak=False)

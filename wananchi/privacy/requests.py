@@ -171,6 +171,8 @@ def _new_request(
         )
     )
     db.session.flush()
+    if kind != RequestKind.ACCESS:  # a copy is handed over at once; the others wait for the supervisor's decision
+        signals.data_request_received.send(request, now=now)
     return request
 
 

@@ -5,6 +5,10 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+# A citizen asked to correct or erase their personal data, on their ticket's page or through an officer; it waits for
+# the supervisor's decision (sender: the DataRequest).
+data_request_received = _signals.signal("data-request-received")
+
 # A supervisor decided a request about a ticket's personal data (sender: the DataRequest; `recipients`: the
 # citizen's (channel, address) pairs as they were before the decision, since a granted erasure clears them).
 data_request_decided = _signals.signal("data-request-decided")
