@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyotp
 import pytest
 from sqlalchemy import select
@@ -239,3 +241,14 @@ def test_wrong_current_passwords_are_audited_and_limited_like_logins(app, client
     assert [(entry.actor_id, entry.changes) for entry in refused] == [
         (staff.officer_a.id, {"reason": "wrong_password"})
     ] * 2
+
+
+def test_the_account_page_says_how_two_step_login_comes_on(client, staff, db):
+    """Off, with how it comes on (an administrator requires it for the role; set up at the next login); then On."""
+    log_in(client, staff.officer_a.email, PASSWORD)
+    two_step = re.compile(r'<dd id="two-step">(.*?)</dd>', re.S)
+    off = two_step.search(client.get("/akaunti").get_data(as_text=True)).group(1)
+    assert off.startswith("Imezimwa") and "msimamizi wa mfumo anaweza kuilazimisha kwa nafasi yako" in off
+    staff.officer_a.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    assert two_step.search(client.get("/akaunti").get_data(as_text=True)).group(1) == "Imewashwa"
