@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests.world import build_world
+from wananchi.tickets.models import Ticket
 
 CITIZEN_PAGES = ("/", "/wasilisha", "/fuatilia", "/fuatilia/msimbo-mpya", "/msaada", "/faragha", "/upatikanaji")
 
@@ -99,3 +101,39 @@ def test_the_feedback_link_opens_the_form_set_for_an_opinion(client, world, app)
         app.config["FEEDBACK_CATEGORY"] = ""
     unknown = client.get("/wasilisha?aina=rushwa&huduma=haipo").get_data(as_text=True)
     assert "checked" not in re.search(r'<input[^>]*value="opinion"[^>]*>', unknown).group(0)
+
+
+def _title(response) -> str:  # type: ignore[no-untyped-def]
+    return re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S).group(1)
+
+
+def test_a_refused_form_says_error_first_in_the_title(app, client, world, db):
+    """A screen reader reads the title first: every refused form's page starts it with "Hitilafu:" (the log-in, the
+    account, the citizen's forms, an officer's action on the ticket page); a page read without a mistake does not."""
+    from tests.helpers import hidden_fields, log_in, post_submission
+    from tests.world import PASSWORD, build_staff
+
+    staff = build_staff(world)
+    db.session.commit()
+    assert _title(client.get("/ingia")) == "Ingia · Wananchi"
+    refused = client.post(
+        "/ingia", data={**hidden_fields(client.get("/ingia").data), "email": "x@y.tz", "password": "z"}
+    )
+    assert refused.status_code == 422 and _title(refused) == "Hitilafu: Ingia · Wananchi"
+    assert _title(post_submission(client, subject="")).startswith("Hitilafu: ")
+    track = client.post("/fuatilia", data=hidden_fields(client.get("/fuatilia").data))
+    assert track.status_code == 422 and _title(track).startswith("Hitilafu: ")
+    assert _title(track).count("Hitilafu") == 1
+
+    officer = app.test_client()
+    log_in(officer, staff.officer_a.email, PASSWORD)
+    account = officer.get("/akaunti")
+    assert not _title(account).startswith("Hitilafu")
+    changed = officer.post("/akaunti", data={**hidden_fields(account.data), "current_password": "si-hii"})
+    assert changed.status_code == 422 and _title(changed).startswith("Hitilafu: ")
+    assert post_submission(app.test_client(), subject="Bili ya maji ni kubwa mno").status_code == 303
+    reference = db.session.scalar(select(Ticket.reference).order_by(Ticket.id.desc()))
+    page = officer.get(f"/afisa/hoja/{reference}")
+    assert not _title(page).startswith("Hitilafu")
+    empty_reply = officer.post(f"/afisa/hoja/{reference}/reply", data=hidden_fields(page.data))
+    assert empty_reply.status_code in (409, 422) and _title(empty_reply).startswith("Hitilafu: ")
