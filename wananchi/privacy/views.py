@@ -16,7 +16,6 @@ from sqlalchemy.orm import aliased
 from wananchi.core.db import retry_on_conflict, utcnow
 from wananchi.core.errors import DomainError
 from wananchi.core.forms import refuse
-from wananchi.core.i18n import current_language
 from wananchi.extensions import db
 from wananchi.institutions.models import Institution
 from wananchi.privacy.forms import CorrectionForm, DecisionForm, ErasureForm, StaffRequestForm
@@ -59,19 +58,16 @@ def my_data(reference: str):
     ticket = opened_ticket(reference)
     if ticket is None:
         return redirect(url_for("tickets.track", ref=reference))
-    language = current_language()
     record_download(ticket, "page")
-    with force_locale(language):
-        return render_template(
-            "privacy/my_data.html",
-            ticket=ticket,
-            data=ticket_data(ticket),
-            language=language,
-            status_label=CITIZEN_STATUS_LABELS[ticket.status],
-            type_label=TYPE_LABELS[ticket.type],
-            message_authors=MESSAGE_AUTHORS,
-            event_labels=EVENT_LABELS,
-        )
+    return render_template(
+        "privacy/my_data.html",
+        ticket=ticket,
+        data=ticket_data(ticket),
+        status_label=CITIZEN_STATUS_LABELS[ticket.status],
+        type_label=TYPE_LABELS[ticket.type],
+        message_authors=MESSAGE_AUTHORS,
+        event_labels=EVENT_LABELS,
+    )
 
 
 @bp.get("/hoja/<reference>/taarifa-zangu.json")
