@@ -60,6 +60,7 @@ def test_a_citizen_asks_for_erasure_and_the_supervisor_grants_it(app, client, db
     assert asked.status_code == 303
     again = client.post(f"/hoja/{reference}/haki-zangu/kufuta", data={"csrf_token": token})
     assert again.status_code == 422 and "tayari linasubiri uamuzi" in again.get_data(as_text=True)
+    assert "<title>Hitilafu: Taarifa zako binafsi" in again.get_data(as_text=True)  # said first, for a screen reader
     request = db.session.scalar(select(DataRequest))
     assert (request.kind, request.status, request.reason) == (RequestKind.ERASURE, RequestStatus.PENDING, "Nimehama")
     assert request.request_ticket.type == TicketType.DATA_REQUEST  # its time is its ticket's resolution target

@@ -154,6 +154,7 @@ def _render_rights(ticket: Ticket, correction: CorrectionForm, erasure: ErasureF
         kind_labels=REQUEST_KIND_LABELS,
         status_labels=REQUEST_STATUS_LABELS,
         days=decision_days(ticket),
+        refused=status >= 400,
     ), status
 
 

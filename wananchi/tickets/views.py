@@ -473,6 +473,7 @@ def _render_detail(
         added=session.pop("flash_added", False),
         kept=list(kept),
         most_files=current_app.config["MAX_ATTACHMENTS"],
+        refused=status >= 400,
     ), status
 
 
