@@ -292,7 +292,11 @@ def test_the_history_names_the_target_each_warning_and_escalation_is_about(app, 
 
     _world, staff = setting
     _citizen, reference, _code = submit(app)
-    scan_batch(load(db, reference).resolution_due_at + dt.timedelta(days=30))  # both targets missed, long ago
+    ticket = load(db, reference)
+    for moment in (ticket.first_response_warn_at, ticket.resolution_warn_at):  # each warning when it falls due
+        scan_batch(moment)
+        db.session.commit()
+    scan_batch(ticket.resolution_due_at + dt.timedelta(days=30))  # then both targets missed, long ago
     db.session.commit()
     history = officer(app, staff.officer_a).get(f"/afisa/hoja/{reference}").get_data(as_text=True)
     history = history.split('<ol class="history">')[1].split("</ol>")[0]
