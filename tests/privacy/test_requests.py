@@ -101,8 +101,14 @@ def test_a_citizen_asks_for_erasure_and_the_supervisor_grants_it(app, client, db
     assert re.search(r'<p id="erased">Zilifutwa [^<]*, kwa ombi lako\.</p>', answer)
     assert "muda wake wa kuhifadhi" not in answer
     assert ", kwa ombi lako." in client.get(f"/hoja/{reference}/taarifa-zangu").get_data(as_text=True)
-    staff_page = supervisor.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
-    assert ", kwa ombi la mwananchi." in staff_page and "Zimefutwa kwa ombi la mwananchi" in staff_page
+    staff_page = supervisor.get(f"/afisa/hoja/{reference}")
+    html = staff_page.get_data(as_text=True)
+    assert ", kwa ombi la mwananchi." in html and "Zimefutwa kwa ombi la mwananchi" in html
+    # Nothing left to show: no button, and a view asked for anyway is refused and not recorded as one.
+    assert "Taarifa za mawasiliano zimefutwa." in html and "/mawasiliano" not in html
+    shown = supervisor.post(f"/afisa/hoja/{reference}/mawasiliano", data=hidden_fields(staff_page.data))
+    assert shown.status_code == 403
+    assert EventKind.CONTACT_VIEWED not in {event.kind for event in only(db, reference).events}
     assert "Hakuna ombi linalosubiri uamuzi." in supervisor.get("/afisa/maombi-ya-taarifa").get_data(as_text=True)
 
 

@@ -107,7 +107,7 @@ def _integration_permission(user: User, permission: Permission, obj: Any) -> boo
     if permission == Permission.VIEW_TICKET:
         return routed_to_it or (obj.category is not None and obj.category.institution_id == institution_id)
     if permission == Permission.VIEW_CONTACT:
-        return routed_to_it
+        return routed_to_it and obj.personal_data_erased_at is None
     return False
 
 
@@ -126,7 +126,8 @@ def _ticket_permission(user: User, permission: Permission, ticket: Ticket) -> bo
     if permission == Permission.ASSIGN_TICKET:
         return own and user.role == Role.SUPERVISOR
     if permission == Permission.VIEW_CONTACT:
-        return own and ticket.identity == Identity.NAMED  # contact-hidden and anonymous citizens are never shown
+        # Contact-hidden and anonymous citizens are never shown, nor contact details once erased.
+        return own and ticket.identity == Identity.NAMED and ticket.personal_data_erased_at is None
     if permission == Permission.DIRECT_TICKET:
         return (user.role == Role.OVERSIGHT and _in_reach(user, ticket.institution)) or (
             own and user.role == Role.SUPERVISOR
