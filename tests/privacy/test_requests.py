@@ -19,7 +19,7 @@ from tests.world import PASSWORD, build_staff, build_world
 from wananchi.core.audit import AuditEntry
 from wananchi.core.errors import DomainError
 from wananchi.privacy.models import DataRequest, RequestKind, RequestStatus
-from wananchi.privacy.requests import decide_request, request_erasure
+from wananchi.privacy.requests import decide_request, request_correction, request_erasure
 from wananchi.privacy.services import set_legal_hold
 from wananchi.tickets.models import EventKind, Ticket, TicketType
 
@@ -164,3 +164,23 @@ def test_a_legal_hold_stops_an_erasure_and_only_the_supervisor_decides(app, db, 
         decide_request(request, True, "Sababu", actor=staff.supervisor_a)
     assert only(db, reference).citizen_email == "asha@example.co.tz"
     assert request.status == RequestStatus.PENDING
+
+
+def test_each_waiting_requests_choices_belong_to_its_own_form(app, db, setting):
+    """Two requests waiting on one page: every id is unique and each label ticks the choice of its own request (a
+    click on "Kubali" in one form ticked the other's)."""
+    _world, staff = setting
+    reference, _code = submit(app)
+    ticket = only(db, reference)
+    first, second = request_correction(ticket, {"phone": "+255754000111"}, ""), request_erasure(ticket, "")
+    db.session.commit()
+    supervisor = app.test_client()
+    log_in(supervisor, staff.supervisor_a.email, PASSWORD)
+    html = supervisor.get(f"/afisa/hoja/{reference}/maombi-ya-taarifa").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for request in (first, second):
+        form = re.search(rf'<section class="card" id="request-{request.id}">.*?</section>', html, re.S).group(0)
+        labels = re.findall(r'<label for="([^"]+)"', form)
+        radios = re.findall(r'<input[^>]*type="radio"[^>]*>', form)
+        assert len(radios) == 2 and all(f'id="{target}"' in form for target in labels)
