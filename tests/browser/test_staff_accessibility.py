@@ -146,4 +146,11 @@ def test_the_account_pages_fit_a_phone_in_both_languages(
         columns = page.locator("#notification-choices").evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
         if columns[0] > columns[1]:
             too_wide[f"{language}: the notification columns in a frame of {columns[1]} px"] = columns[0]
+    page.goto(site + "/akaunti/tokeni")  # a new token, shown once: its long secret wraps
+    page.locator("#name").fill("Ripoti")
+    page.locator("input[value=read]").check()
+    page.get_by_role("main").get_by_role("button", name="Create").click()
+    expect(page.locator("#new-token")).to_be_visible()
+    if (width := page.evaluate("document.documentElement.scrollWidth")) > PHONE["width"]:
+        too_wide["a new token shown"] = width
     assert not too_wide, too_wide
