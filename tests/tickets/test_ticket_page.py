@@ -287,6 +287,21 @@ def test_the_history_names_the_statuses_a_citizen_message_moved_the_ticket_betwe
     assert "in_progress" not in history and "awaiting_citizen" not in history
 
 
+def test_the_history_names_the_citizen_and_the_system_in_the_pages_language(app, db, setting):
+    from wananchi.sla.escalation import scan_batch
+
+    _world, staff = setting
+    _citizen, reference, _code = submit(app)
+    scan_batch(load(db, reference).first_response_warn_at)
+    db.session.commit()
+    client = officer(app, staff.officer_a)
+    swahili = client.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+    assert "· mwananchi</span> — Imewasilishwa" in swahili and "· mfumo</span> — Lengo liko karibu" in swahili
+    client.get("/lugha/en")
+    english = client.get(f"/afisa/hoja/{reference}").get_data(as_text=True)
+    assert "· citizen</span> — Submitted" in english and "· system</span> — Target at risk" in english
+
+
 def test_the_history_names_the_target_each_warning_and_escalation_is_about(app, db, setting):
     from wananchi.sla.escalation import scan_batch
 

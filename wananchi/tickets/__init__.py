@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
         tasks,
         team_views,
     )
-    from wananchi.tickets.labels import EVENT_LABELS, STAFF_STATUS_LABELS
+    from wananchi.tickets.labels import ACTOR_LABELS, EVENT_LABELS, STAFF_STATUS_LABELS
     from wananchi.tickets.models import OPEN_STATUSES
     from wananchi.tickets.permissions import Permission, can
     from wananchi.tickets.references import format_tracking_code
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         format_tracking_code=format_tracking_code,
         open_statuses=OPEN_STATUSES,
         event_labels=EVENT_LABELS,
+        actor_labels=ACTOR_LABELS,
         staff_status_labels=STAFF_STATUS_LABELS,
         ticket_subject=shown_subject,
     )

@@ -13,6 +13,7 @@ from wananchi.tickets.models import (
     TicketStatus,
     TicketType,
 )
+from wananchi.tickets.services import CITIZEN, SYSTEM
 
 TYPE_LABELS = {
     TicketType.QUESTION: _l("Question"),
@@ -107,6 +108,9 @@ MESSAGE_AUTHORS = {
     MessageKind.INFO_REQUEST: _l("The institution asks for more information"),
     MessageKind.NOTE: _l("Internal note"),
 }
+
+# The history's actors that are not members of staff, stored as these words: shown in the page's language.
+ACTOR_LABELS = {CITIZEN: _l("citizen"), SYSTEM: _l("system")}
 
 EVENT_LABELS = {
     EventKind.SUBMITTED: _l("Submitted"),
