@@ -108,6 +108,7 @@ def test_issuing_and_revoking_a_key_is_audited(client, setting, db):
     assert issued.status_code == 303  # to the page that shows the key once: a reload makes no second key
     shown = client.get("/utawala/funguo").get_data(as_text=True)
     assert 'id="new-key">wnk_' in shown and "<td>Kusoma</td>" in shown
+    assert "Kuandika (kuwasilisha hoja)" in shown and "kushughulikia hoja" not in shown  # a key never changes a ticket
     assert 'id="new-key"' not in client.get("/utawala/funguo").get_data(as_text=True)
     key = db.session.scalars(select(IntegrationKey)).one()
     revoked = client.post(f"/utawala/funguo/{key.id}/futa", data=hidden_fields(client.get("/utawala/funguo").data))

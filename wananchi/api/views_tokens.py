@@ -27,15 +27,22 @@ from wananchi.tickets.permissions import Permission, can
 from wananchi.tickets.staff import bp as staff_bp
 
 SCOPE_CHOICES = [SelectChoice(SCOPE_READ, _l("Read")), SelectChoice(SCOPE_WRITE, _l("Write (act on tickets)"))]
+# An integration key never changes a ticket: its write scope submits tickets (Open311, the API).
+KEY_SCOPE_CHOICES = [SelectChoice(SCOPE_READ, _l("Read")), SelectChoice(SCOPE_WRITE, _l("Write (submit tickets)"))]
 # A new token or key, kept in the session from its creation to the page the browser is sent to, which shows it once:
 # reloading that page cannot create a second one (the form is not sent again).
 SHOWN_ONCE = "secret_shown_once"
 
 
-def scope_text(scopes: str) -> str:
-    """A token's or key's permissions ("read write") as the page's language names them."""
-    labels = {choice.value: str(choice.label) for choice in SCOPE_CHOICES}
+def scope_text(scopes: str, choices: list[SelectChoice] = SCOPE_CHOICES) -> str:
+    """A token's (or with KEY_SCOPE_CHOICES a key's) permissions ("read write") as the page's language names them."""
+    labels = {choice.value: str(choice.label) for choice in choices}
     return ", ".join(labels.get(scope, scope) for scope in scopes.split())
+
+
+def key_scope_text(scopes: str) -> str:
+    """An integration key's permissions as the page's language names them."""
+    return scope_text(scopes, KEY_SCOPE_CHOICES)
 
 
 def _shown_once() -> str | None:
@@ -71,6 +78,11 @@ class KeyForm(TokenForm):
     """A new integration key for an institution."""
 
     institution = SelectField(_l("Institution"), validators=[InputRequired(message=_l("Choose an institution."))])
+    scopes = ScopesField(
+        _l("Permissions"),
+        choices=KEY_SCOPE_CHOICES,
+        validators=[InputRequired(message=_l("Choose at least one permission."))],
+    )
 
 
 class RevokeForm(Form):
@@ -123,7 +135,12 @@ def integration_keys() -> ResponseReturnValue:
         return redirect(url_for("admin.integration_keys"), code=303)
     rows = db.session.scalars(select(IntegrationKey).order_by(IntegrationKey.id.desc()))
     page = render_template(
-        "api/keys.html", form=form, created=_shown_once(), keys=list(rows), revoke=RevokeForm(), scope_text=scope_text
+        "api/keys.html",
+        form=form,
+        created=_shown_once(),
+        keys=list(rows),
+        revoke=RevokeForm(),
+        scope_text=key_scope_text,
     )
     return page, (422 if form.is_submitted() else 200)
 
@@ -151,4 +168,6 @@ def institution_keys() -> ResponseReturnValue:
         .options(selectinload(IntegrationKey.created_by))
         .order_by(IntegrationKey.id.desc())
     )
-    return render_template("api/institution_keys.html", institution=institution, keys=list(keys), scope_text=scope_text)
+    return render_template(
+        "api/institution_keys.html", institution=institution, keys=list(keys), scope_text=key_scope_text
+    )
