@@ -143,7 +143,7 @@ EVENT_LABELS = {
     EventKind.LEGAL_HOLD_SET: _l("Legal hold set: personal data kept past the retention period"),
     EventKind.LEGAL_HOLD_LIFTED: _l("Legal hold lifted"),
     EventKind.CONSENT_WITHDRAWN: _l("The citizen withdrew consent to publication"),
-    EventKind.DATA_DOWNLOADED: _l("The citizen downloaded the data held about this ticket"),
+    EventKind.DATA_DOWNLOADED: _l("The citizen opened or downloaded the data held about this ticket"),
     EventKind.DATA_REQUESTED: _l("The citizen asked to correct or erase their personal data"),
     EventKind.DATA_REQUEST_DECIDED: _l("The request about personal data was decided"),
 }

@@ -467,7 +467,7 @@ class EventKind(enum.StrEnum):
     LEGAL_HOLD_SET = "legal_hold_set"
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     CONSENT_WITHDRAWN = "consent_withdrawn"  # the citizen withdrew their consent to publication
-    DATA_DOWNLOADED = "data_downloaded"  # the citizen downloaded what is held about the ticket
+    DATA_DOWNLOADED = "data_downloaded"  # the citizen opened (as a page) or downloaded what is held about the ticket
     DATA_REQUESTED = "data_requested"  # the citizen asked to correct or erase their personal data
     DATA_REQUEST_DECIDED = "data_request_decided"  # a supervisor granted or refused it
 
