@@ -103,7 +103,7 @@ def test_a_citizen_asks_for_erasure_and_the_supervisor_grants_it(app, client, db
     assert ", kwa ombi lako." in client.get(f"/hoja/{reference}/taarifa-zangu").get_data(as_text=True)
     ticket_page = client.get(f"/hoja/{reference}").get_data(as_text=True)  # the ticket's own page says it too
     assert re.search(r'<p id="erased">Zilifutwa [^<]*, kwa ombi lako\.</p>', ticket_page)
-    assert "Maombi yako kuhusu taarifa zako binafsi na maamuzi yake" in ticket_page  # nothing left to ask to erase
+    assert "Maombi kuhusu taarifa zako binafsi na maamuzi yake" in ticket_page  # nothing left to ask to erase
     staff_page = supervisor.get(f"/afisa/hoja/{reference}")
     html = staff_page.get_data(as_text=True)
     assert ", kwa ombi la mwananchi." in html and "Zimefutwa kwa ombi la mwananchi" in html
